@@ -1,0 +1,199 @@
+/**
+ * The Store semantics for backends that live in this process (memory, sqlite), written once over
+ * a synchronous RowStore. Because the row layer is synchronous and JavaScript runs one thing at a
+ * time, a read-modify-write with a synchronous UpdateFn is atomic without locks; an async UpdateFn
+ * is run optimistically and retried if the row changed while it was awaited (as kube's
+ * GuaranteedUpdate does against etcd).
+ *
+ * Every committed write is appended to the watch cache right after its commit, so the cache sees
+ * revisions in order.
+ */
+import {
+  alreadyExists, conflict, internalError, isStatusError, notFound, serviceUnavailable,
+} from '../errors/status.js';
+import type { Logger } from '../observability/logger.js';
+import { checkListRevision, tooLargeResourceVersion } from './consistency.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { groupResourceOf } from './keys.js';
+import {
+  assertStorable, checkPreconditions, isPromiseLike, withResourceVersion,
+} from './preconditions.js';
+import { parseRevision } from './revision.js';
+import type { RowStore, SortPoint } from './rows.js';
+import { equalIgnoringResourceVersion } from './semantic-equal.js';
+import type {
+  KeyPrefix, KubeObject, ListOptions, ListResult, ObjectKey, Preconditions, Store, UpdateFn,
+  WatchEventType, WatchHandlers, WatchOptions, Watcher,
+} from './types.js';
+import { WatchCache } from './watch-cache.js';
+
+/** How often an async UpdateFn is retried when the object keeps changing under it. */
+const MAX_UPDATE_ATTEMPTS = 16;
+
+export interface LocalStoreOptions {
+  /** Events kept for resuming watches (default 10 000). */
+  historySize?: number;
+  logger?: Logger;
+}
+
+export class LocalStore implements Store {
+  protected readonly cache: WatchCache;
+  private closed = false;
+  protected readonly log?: Logger;
+
+  constructor(
+    readonly backend: 'memory' | 'sqlite',
+    private readonly rows: RowStore,
+    opts: LocalStoreOptions = {},
+  ) {
+    this.log = opts.logger;
+    this.cache = new WatchCache({ capacity: opts.historySize, startRevision: rows.revision(), logger: opts.logger });
+  }
+
+  async get(key: ObjectKey): Promise<KubeObject | undefined> {
+    this.assertOpen();
+    const row = this.rows.read(key);
+    return row ? (JSON.parse(row.text) as KubeObject) : undefined;
+  }
+
+  async list(prefix: KeyPrefix, opts: ListOptions = {}): Promise<ListResult> {
+    this.assertOpen();
+    let servedAt = this.rows.revision();
+    let after: SortPoint | undefined;
+    if (opts.continue) {
+      // Later pages come from current data (only the latest state is kept). Keys are visited in
+      // order, so every object that exists throughout the list is returned exactly once; the list
+      // reports the first page's revision so a watch from it replays whatever changed meanwhile.
+      const point = decodeContinue(opts.continue);
+      servedAt = point.revision;
+      after = point.after;
+    } else {
+      checkListRevision(opts, servedAt);
+    }
+    const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : undefined;
+    const items: KubeObject[] = [];
+    let last: SortPoint | undefined;
+    let more = false;
+    for (const row of this.rows.scan(prefix, after)) {
+      if (limit !== undefined && items.length === limit) {
+        more = true;
+        break;
+      }
+      const obj = JSON.parse(row.text) as KubeObject;
+      if (opts.filter && !opts.filter(obj)) continue;
+      items.push(obj);
+      last = row.key;
+    }
+    const result: ListResult = { items, resourceVersion: String(servedAt) };
+    if (more && last) {
+      result.continue = encodeContinue({ revision: servedAt, after: last });
+      // kube only counts the rest when no selector hides part of it.
+      if (!opts.filter) result.remainingItemCount = this.rows.count(prefix, last);
+    }
+    return result;
+  }
+
+  async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
+    this.assertOpen();
+    assertStorable(obj, key);
+    if (this.rows.read(key)) throw alreadyExists(groupResourceOf(key.resource), key.name);
+    const rv = this.rows.revision() + 1;
+    const text = JSON.stringify(withResourceVersion(obj, rv));
+    this.write(() => this.rows.put(key, text, rv));
+    this.emit('ADDED', key, JSON.parse(text) as KubeObject, undefined, rv);
+    return JSON.parse(text) as KubeObject;
+  }
+
+  async update(key: ObjectKey, next: KubeObject | UpdateFn, preconditions?: Preconditions): Promise<KubeObject> {
+    this.assertOpen();
+    const gr = groupResourceOf(key.resource);
+    for (let attempt = 1; ; attempt++) {
+      const row = this.rows.read(key);
+      if (!row) throw notFound(gr, key.name);
+      const current = JSON.parse(row.text) as KubeObject;
+      checkPreconditions(key, current, preconditions);
+      let candidate: KubeObject;
+      if (typeof next === 'function') {
+        // The transform gets its own copy: it may mutate it, and `current` must stay pristine
+        // for the no-op comparison and the event's prevObject.
+        const out = next(JSON.parse(row.text) as KubeObject);
+        if (isPromiseLike(out)) {
+          candidate = await out;
+          this.assertOpen();
+          if (this.rows.read(key)?.rv !== row.rv) {
+            if (attempt >= MAX_UPDATE_ATTEMPTS) throw conflict(gr, key.name, 'too many concurrent updates; try again');
+            continue;
+          }
+        } else {
+          candidate = out;
+        }
+      } else {
+        candidate = next;
+      }
+      assertStorable(candidate, key);
+      if (equalIgnoringResourceVersion(candidate, current)) return current;
+      const rv = this.rows.revision() + 1;
+      const text = JSON.stringify(withResourceVersion(candidate, rv));
+      this.write(() => this.rows.put(key, text, rv));
+      this.emit('MODIFIED', key, JSON.parse(text) as KubeObject, current, rv);
+      return JSON.parse(text) as KubeObject;
+    }
+  }
+
+  async delete(key: ObjectKey, preconditions?: Preconditions): Promise<KubeObject> {
+    this.assertOpen();
+    const row = this.rows.read(key);
+    if (!row) throw notFound(groupResourceOf(key.resource), key.name);
+    const current = JSON.parse(row.text) as KubeObject;
+    checkPreconditions(key, current, preconditions);
+    const rv = this.rows.revision() + 1;
+    this.write(() => this.rows.remove(key, rv));
+    this.emit('DELETED', key, withResourceVersion(current, rv), current, rv);
+    const last = JSON.parse(row.text) as KubeObject;
+    last.metadata.resourceVersion = String(rv);
+    return last;
+  }
+
+  watch(prefix: KeyPrefix, opts: WatchOptions, handlers: WatchHandlers): Watcher {
+    // Nothing above the current revision will ever be written by anyone else: a client holding
+    // one is talking about another store (say, a memory store before a restart) and must relist.
+    const from = parseRevision(opts.resourceVersion);
+    const current = this.rows.revision();
+    if (from !== undefined && from > current) throw tooLargeResourceVersion(from, current);
+    return this.cache.watch(prefix, opts, handlers);
+  }
+
+  async currentResourceVersion(): Promise<string> {
+    this.assertOpen();
+    return String(this.rows.revision());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.cache.close();
+    this.rows.close();
+  }
+
+  /** Watchers of this store (for metrics and tests). */
+  get watcherCount(): number { return this.cache.watcherCount; }
+
+  private emit(type: WatchEventType, key: ObjectKey, object: KubeObject, prevObject: KubeObject | undefined, rv: number): void {
+    this.cache.append({ type, key, object, prevObject, resourceVersion: String(rv) });
+  }
+
+  /** Runs a row write; a failure below us (disk full, I/O error) becomes a 500 Status. */
+  private write(op: () => void): void {
+    try {
+      op();
+    } catch (err) {
+      if (isStatusError(err)) throw err;
+      this.log?.error({ err }, 'storage write failed');
+      throw internalError(`storage write failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw serviceUnavailable('storage is closed');
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * SqliteStore: the embedded, durable Store (the default). One file in WAL mode, owned by one
+ * process; better-sqlite3 is synchronous, so a write has committed (and, with synchronous=NORMAL,
+ * reached the OS, which survives kill -9 of this process; FULL also fsyncs each commit, which
+ * survives power loss) before the call that made it resolves.
+ *
+ * Schema: `objects` holds one row per key with the object's JSON text and revision; `meta` holds
+ * the global revision counter, written in the same transaction as the row, so deletes (which
+ * leave no row behind) still advance it durably.
+ */
+import Database from 'better-sqlite3';
+import { serviceUnavailable } from '../errors/status.js';
+import { LocalStore, type LocalStoreOptions } from './local-store.js';
+import type { RowStore, ScannedRow, SortPoint, StoredRow } from './rows.js';
+import type { KeyPrefix, ObjectKey } from './types.js';
+
+export type SqliteSynchronous = 'NORMAL' | 'FULL';
+
+export interface SqliteStoreOptions extends LocalStoreOptions {
+  /** The database file; created (with its tables) when missing. */
+  path: string;
+  /** NORMAL (default): durable across process crashes. FULL: also across OS crashes and power loss. */
+  synchronous?: SqliteSynchronous;
+}
+
+const SCHEMA = `
+  -- resource leads the key: every list and watch names one resource, with one cluster or all of
+  -- them ('*'), so this order serves both from one index in (cluster, namespace, name) order.
+  CREATE TABLE IF NOT EXISTS objects (
+    resource  TEXT    NOT NULL,
+    cluster   TEXT    NOT NULL,
+    namespace TEXT    NOT NULL,
+    name      TEXT    NOT NULL,
+    rv        INTEGER NOT NULL,
+    value     TEXT    NOT NULL,
+    PRIMARY KEY (resource, cluster, namespace, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+  INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', 0);
+  INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 1);
+`;
+
+interface ScanRowShape { cluster: string; namespace: string; name: string; value: string }
+
+type Params = Record<string, string | number>;
+
+export class SqliteRows implements RowStore {
+  private readonly db: Database.Database;
+  private rev: number;
+  private readonly selectOne: Database.Statement;
+  private readonly upsert: Database.Statement;
+  private readonly deleteOne: Database.Statement;
+  private readonly setRevision: Database.Statement;
+  private readonly putTx: (key: ObjectKey, text: string, rv: number) => void;
+  private readonly removeTx: (key: ObjectKey, rv: number) => void;
+  /** Scan/count statements by query shape (which of cluster/namespace/name/cursor are bound). */
+  private readonly shaped = new Map<string, Database.Statement>();
+
+  constructor(path: string, synchronous: SqliteSynchronous = 'NORMAL') {
+    this.db = new Database(path);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    const stored = this.db.prepare(`SELECT value FROM meta WHERE key = 'revision'`).pluck().get() as number;
+    const maxRow = (this.db.prepare('SELECT MAX(rv) FROM objects').pluck().get() as number | null) ?? 0;
+    // The counter is written with every row, so they agree; taking the max is belt and braces.
+    this.rev = Math.max(stored, maxRow);
+
+    const where = 'resource = @resource AND cluster = @cluster AND namespace = @namespace AND name = @name';
+    this.selectOne = this.db.prepare(`SELECT value, rv FROM objects WHERE ${where}`);
+    this.upsert = this.db.prepare(`
+      INSERT INTO objects (resource, cluster, namespace, name, rv, value)
+      VALUES (@resource, @cluster, @namespace, @name, @rv, @value)
+      ON CONFLICT (resource, cluster, namespace, name) DO UPDATE SET rv = excluded.rv, value = excluded.value`);
+    this.deleteOne = this.db.prepare(`DELETE FROM objects WHERE ${where}`);
+    this.setRevision = this.db.prepare(`UPDATE meta SET value = @rv WHERE key = 'revision'`);
+    this.putTx = this.db.transaction((key: ObjectKey, text: string, rv: number) => {
+      this.upsert.run({ ...keyParams(key), rv, value: text });
+      this.setRevision.run({ rv });
+    });
+    this.removeTx = this.db.transaction((key: ObjectKey, rv: number) => {
+      this.deleteOne.run(keyParams(key));
+      this.setRevision.run({ rv });
+    });
+  }
+
+  revision(): number { return this.rev; }
+
+  read(key: ObjectKey): StoredRow | undefined {
+    const row = this.selectOne.get(keyParams(key)) as { value: string; rv: number } | undefined;
+    return row ? { text: row.value, rv: row.rv } : undefined;
+  }
+
+  put(key: ObjectKey, text: string, rv: number): void {
+    this.putTx(key, text, rv);
+    this.rev = rv; // only once committed
+  }
+
+  remove(key: ObjectKey, rv: number): void {
+    this.removeTx(key, rv);
+    this.rev = rv;
+  }
+
+  *scan(prefix: KeyPrefix, after?: SortPoint): Iterable<ScannedRow> {
+    const { sql, params } = this.shape(prefix, after, 'cluster, namespace, name, value');
+    const stmt = this.statement(`${sql} ORDER BY cluster, namespace, name`);
+    for (const row of stmt.iterate(params) as Iterable<ScanRowShape>) {
+      yield { key: { cluster: row.cluster, resource: prefix.resource, namespace: row.namespace, name: row.name }, text: row.value };
+    }
+  }
+
+  count(prefix: KeyPrefix, after?: SortPoint): number {
+    const { sql, params } = this.shape(prefix, after, 'COUNT(*)');
+    return this.statement(sql).pluck().get(params) as number;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Builds the query for one prefix shape; the SQL text depends only on which parts are set. */
+  private shape(prefix: KeyPrefix, after: SortPoint | undefined, columns: string): { sql: string; params: Params } {
+    const conds = ['resource = @resource'];
+    const params: Params = { resource: prefix.resource };
+    if (prefix.cluster !== '*') { conds.push('cluster = @cluster'); params.cluster = prefix.cluster; }
+    if (prefix.namespace) { conds.push('namespace = @namespace'); params.namespace = prefix.namespace; }
+    if (prefix.name !== undefined) { conds.push('name = @name'); params.name = prefix.name; }
+    if (after) {
+      conds.push('(cluster, namespace, name) > (@afterCluster, @afterNamespace, @afterName)');
+      params.afterCluster = after.cluster;
+      params.afterNamespace = after.namespace;
+      params.afterName = after.name;
+    }
+    return { sql: `SELECT ${columns} FROM objects WHERE ${conds.join(' AND ')}`, params };
+  }
+
+  private statement(sql: string): Database.Statement {
+    let stmt = this.shaped.get(sql);
+    if (!stmt) this.shaped.set(sql, (stmt = this.db.prepare(sql)));
+    return stmt;
+  }
+}
+
+function keyParams(key: ObjectKey): Params {
+  return { resource: key.resource, cluster: key.cluster, namespace: key.namespace, name: key.name };
+}
+
+export class SqliteStore extends LocalStore {
+  constructor(opts: SqliteStoreOptions) {
+    let rows: SqliteRows;
+    try {
+      rows = new SqliteRows(opts.path, opts.synchronous);
+    } catch (err) {
+      throw serviceUnavailable(`cannot open sqlite storage at ${opts.path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    super('sqlite', rows, opts);
+    this.log?.info({ path: opts.path, synchronous: opts.synchronous ?? 'NORMAL', revision: rows.revision() }, 'sqlite storage opened');
+  }
+}
