@@ -1,0 +1,142 @@
+/**
+ * validateObject: checks a decoded object against a structural schema the way kube's CR validation
+ * does (kube-openapi's schema validator, then apiextensions' conversion to field errors, then the
+ * embedded-resource and list-type checks). x-kubernetes-validations (CEL) are NOT evaluated here;
+ * see walk.ts for the hook the CEL layer uses.
+ */
+import type { FieldError } from '../../errors/status.js';
+import type { JSONSchemaProps } from '../types.js';
+import { forbidden, invalid, notSupported, required, tooLong, tooMany, typeInvalid } from './errors.js';
+import { satisfiesFormat } from './formats.js';
+import { validateListType } from './list-types.js';
+import { child, index } from './paths.js';
+import { deepEqual, isPlainObject, jsonType } from './values.js';
+
+export interface ValidateOptions {
+  /** Path prefix of the value (default: the root, ''). */
+  path?: string;
+}
+
+export function validateObject(schema: JSONSchemaProps, obj: unknown, opts: ValidateOptions = {}): FieldError[] {
+  const errs: FieldError[] = [];
+  validateNode(schema, obj, opts.path ?? '', errs);
+  return errs;
+}
+
+/** Whether a value has the schema's type; `number` accepts integers, as JSON does. */
+function typeMatches(type: NonNullable<JSONSchemaProps['type']>, v: unknown): boolean {
+  const actual = jsonType(v);
+  return actual === type || (type === 'number' && actual === 'integer');
+}
+
+function validateNode(s: JSONSchemaProps, v: unknown, path: string, errs: FieldError[]): void {
+  if (v === null || v === undefined) {
+    // null is only valid where nullable; untyped nodes (preserve-unknown) accept anything.
+    if (!s.nullable && s.type) errs.push(typeInvalid(path, 'null', s.type));
+    else if (!s.nullable && s['x-kubernetes-int-or-string']) errs.push(typeInvalid(path, 'null', 'integer,string'));
+    return;
+  }
+  if (s['x-kubernetes-int-or-string']) {
+    const t = jsonType(v);
+    if (t !== 'integer' && t !== 'string') { errs.push(typeInvalid(path, t, 'integer,string')); return; }
+  }
+  if (s.type && !typeMatches(s.type, v)) {
+    errs.push(typeInvalid(path, jsonType(v), s.type));
+    return;
+  }
+  if (s.format && !satisfiesFormat(s.format, v))
+    errs.push(invalid(path, v, `${path} in body must be of type ${s.format}: ${JSON.stringify(String(v))}`));
+  if (s.enum && !s.enum.some((e) => deepEqual(e, v))) errs.push(notSupported(path, v, s.enum));
+
+  if (typeof v === 'string') validateString(s, v, path, errs);
+  else if (typeof v === 'number') validateNumber(s, v, path, errs);
+  else if (Array.isArray(v)) validateArray(s, v, path, errs);
+  else if (isPlainObject(v)) validateMap(s, v, path, errs);
+
+  validateCombinators(s, v, path, errs);
+}
+
+function validateString(s: JSONSchemaProps, v: string, path: string, errs: FieldError[]): void {
+  const len = [...v].length; // kube counts runes, not UTF-16 units
+  if (s.maxLength !== undefined && len > s.maxLength) errs.push(tooLong(path, s.maxLength));
+  if (s.minLength !== undefined && len < s.minLength)
+    errs.push(invalid(path, v, `${path} in body should be at least ${s.minLength} chars long`));
+  if (s.pattern !== undefined && !safeRegExp(s.pattern)?.test(v))
+    errs.push(invalid(path, v, `${path} in body should match '${s.pattern}'`));
+}
+
+const regexCache = new Map<string, RegExp | undefined>();
+/** Compiles (and caches) a schema pattern; an uncompilable pattern matches nothing. */
+export function safeRegExp(p: string): RegExp | undefined {
+  if (!regexCache.has(p)) {
+    let re: RegExp | undefined;
+    try { re = new RegExp(p, 'u'); } catch { try { re = new RegExp(p); } catch { re = undefined; } }
+    regexCache.set(p, re);
+  }
+  return regexCache.get(p);
+}
+
+function validateNumber(s: JSONSchemaProps, v: number, path: string, errs: FieldError[]): void {
+  if (s.minimum !== undefined) {
+    if (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)
+      errs.push(invalid(path, v, `${path} in body should be greater than ${s.exclusiveMinimum ? '' : 'or equal to '}${s.minimum}`));
+  }
+  if (s.maximum !== undefined) {
+    if (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)
+      errs.push(invalid(path, v, `${path} in body should be less than ${s.exclusiveMaximum ? '' : 'or equal to '}${s.maximum}`));
+  }
+  if (s.multipleOf !== undefined && s.multipleOf > 0) {
+    const q = v / s.multipleOf;
+    if (Math.abs(q - Math.round(q)) > 1e-9)
+      errs.push(invalid(path, v, `${path} in body should be a multiple of ${s.multipleOf}`));
+  }
+}
+
+function validateArray(s: JSONSchemaProps, v: unknown[], path: string, errs: FieldError[]): void {
+  if (s.maxItems !== undefined && v.length > s.maxItems) errs.push(tooMany(path, v.length, s.maxItems));
+  if (s.minItems !== undefined && v.length < s.minItems)
+    errs.push(invalid(path, v, `${path} in body should have at least ${s.minItems} items`));
+  if (s.uniqueItems && new Set(v.map((x) => JSON.stringify(x))).size !== v.length)
+    errs.push(invalid(path, v, `${path} in body shouldn't contain duplicates`));
+  if (s.items) v.forEach((item, i) => validateNode(s.items!, item, index(path, i), errs));
+  errs.push(...validateListType(s, v, path));
+}
+
+function validateMap(s: JSONSchemaProps, v: Record<string, unknown>, path: string, errs: FieldError[]): void {
+  const n = Object.keys(v).length;
+  if (s.maxProperties !== undefined && n > s.maxProperties) errs.push(tooMany(path, n, s.maxProperties));
+  if (s.minProperties !== undefined && n < s.minProperties)
+    errs.push(invalid(path, v, `${path} in body should have at least ${s.minProperties} properties`));
+  for (const r of s.required ?? []) if (!(r in v)) errs.push(required(child(path, r)));
+  const props = s.properties ?? {};
+  for (const [k, val] of Object.entries(v)) {
+    const p = child(path, k);
+    if (props[k]) validateNode(props[k], val, p, errs);
+    else if (isPlainObject(s.additionalProperties)) validateNode(s.additionalProperties, val, p, errs);
+    else if (s.additionalProperties === false) errs.push(invalid(p, val, `${p} in body is a forbidden property`));
+  }
+  if (s['x-kubernetes-embedded-resource']) validateEmbeddedResource(v, path, errs);
+}
+
+/** apiextensions' validateEmbeddedResource: apiVersion and kind must be set (metadata may be absent). */
+function validateEmbeddedResource(v: Record<string, unknown>, path: string, errs: FieldError[]): void {
+  for (const f of ['apiVersion', 'kind']) {
+    const p = child(path, f);
+    if (!(f in v)) errs.push(required(p, 'must not be empty'));
+    else if (typeof v[f] !== 'string') errs.push(invalid(p, v[f], 'must be a string'));
+    else if (v[f] === '') errs.push(invalid(p, v[f], 'must not be empty'));
+  }
+  if ('metadata' in v && !isPlainObject(v.metadata) && v.metadata !== null)
+    errs.push(forbidden(child(path, 'metadata'), 'must be an object'));
+}
+
+function validateCombinators(s: JSONSchemaProps, v: unknown, path: string, errs: FieldError[]): void {
+  for (const sub of s.allOf ?? []) validateNode(sub, v, path, errs);
+  const passes = (sub: JSONSchemaProps) => validateObject(sub, v, { path }).length === 0;
+  if (s.anyOf && !s.anyOf.some(passes))
+    errs.push(invalid(path, v, `${path} in body must validate at least one schema (anyOf)`));
+  if (s.oneOf && s.oneOf.filter(passes).length !== 1)
+    errs.push(invalid(path, v, `${path} in body must validate one and only one schema (oneOf)`));
+  if (s.not && passes(s.not))
+    errs.push(invalid(path, v, `${path} in body must not validate the schema (not)`));
+}

@@ -1,0 +1,41 @@
+/**
+ * Small helpers over decoded JSON values: the JSON type name kube-openapi reports, deep equality and
+ * a canonical key (for enum, listType=set and listType=map comparisons).
+ */
+
+export type JSONType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
+
+/** The JSON type of a decoded value, as kube-openapi names it in "must be of type" messages. */
+export function jsonType(v: unknown): JSONType {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  switch (typeof v) {
+    case 'boolean': return 'boolean';
+    case 'number': return Number.isInteger(v) ? 'integer' : 'number';
+    case 'bigint': return 'integer';
+    case 'string': return 'string';
+    default: return 'object';
+  }
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A canonical JSON rendering: object keys sorted, so equal values have equal keys. */
+export function canonicalKey(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalKey).join(',')}]`;
+  if (isPlainObject(v)) {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalKey(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  return canonicalKey(a) === canonicalKey(b);
+}
+
+export function deepCopy<T>(v: T): T {
+  return v === undefined ? v : structuredClone(v);
+}
