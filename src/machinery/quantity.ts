@@ -27,6 +27,11 @@ export class Quantity {
     return new Quantity(BigInt(Math.round(n * 1e9)), format);
   }
 
+  /** An exact whole number of base units. */
+  static fromInt(n: bigint | number, format: QuantityFormat = 'DecimalSI'): Quantity {
+    return new Quantity(BigInt(n) * 1_000_000_000n, format);
+  }
+
   /** Approximate float value (base units). */
   toNumber(): number { return Number(this.nanos) / 1e9; }
   /** Milli-units, rounded up (cpu is usually counted this way). */
@@ -35,6 +40,8 @@ export class Quantity {
   value(): bigint { return ceilDiv(this.nanos, 1_000_000_000n); }
   isInteger(): boolean { return this.nanos % 1_000_000_000n === 0n; }
   sign(): number { return this.nanos > 0n ? 1 : this.nanos < 0n ? -1 : 0; }
+  /** Equal values regardless of notation (`1` == `1000m`), as Quantity.Equal in apimachinery. */
+  equals(o: unknown): boolean { return o instanceof Quantity && o.nanos === this.nanos; }
   cmp(o: Quantity): number { return this.nanos === o.nanos ? 0 : this.nanos < o.nanos ? -1 : 1; }
   add(o: Quantity): Quantity { return new Quantity(this.nanos + o.nanos, this.format); }
   sub(o: Quantity): Quantity { return new Quantity(this.nanos - o.nanos, this.format); }
