@@ -10,6 +10,8 @@ export type { Logger };
 const REDACT = [
   'req.headers.authorization', 'headers.authorization', 'authorization', 'token', 'bearerToken',
   '*.token', '*.data', 'data', 'kubeconfig', '*.kubeconfig', 'key', '*.key', 'privateKey',
+  'req.headers.cookie', 'headers.cookie', 'password', '*.password', 'keyPem', '*.keyPem',
+  'clientKeyPem', '*.clientKeyPem', 'stringData', '*.stringData',
 ];
 
 export function createLogger(opts: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
