@@ -1,0 +1,187 @@
+/**
+ * Field sets of objects: which fields an object (or an applied configuration) sets, how two
+ * versions of an object differ, and removing a set of fields from an object — all following the
+ * schema (granular maps descend, atomic maps and lists are one leaf, list-type map items are named
+ * by their keys `k:{...}`, set items by value `v:<json>`). Objects without a schema still work:
+ * unknown maps are granular and unknown lists atomic.
+ */
+import type { JSONSchemaProps } from '../../registry/types.js';
+import { isObject, jsonEqual } from './json-value.js';
+import {
+  FieldSet, fieldElement, indexElement, keyElement, valueElement,
+  type FieldPath, type PathElement,
+} from './field-set.js';
+import { childSchema, isAtomicMap, isNamedField, itemSchema, listKind, type ListKind } from './schema-nav.js';
+
+export {
+  FieldSet, fieldElement, indexElement, keyElement, valueElement, pathString, elementString,
+  type FieldPath, type PathElement,
+} from './field-set.js';
+
+/**
+ * Fields the server owns and never attributes to a manager (the fieldmanager's stripMeta set):
+ * identity and server-maintained metadata.
+ */
+export const STRIPPED_FIELDS: FieldSet = FieldSet.of(
+  ['f:apiVersion'], ['f:kind'], ['f:metadata'],
+  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation',
+    'managedFields', 'resourceVersion'].map((f) => ['f:metadata', `f:${f}`]),
+);
+
+/** The path element naming `item` (at index `i`) of a list of the given kind. */
+export function listItemElement(item: unknown, i: number, lk: ListKind): PathElement {
+  if (lk.kind === 'set') return valueElement(item);
+  if (lk.kind === 'map' && isObject(item)) {
+    const keys: Record<string, unknown> = {};
+    for (const k of lk.keys) if (item[k] !== undefined) keys[k] = item[k];
+    // An item missing every key cannot be addressed by key; kube rejects it, we fall back to position.
+    if (Object.keys(keys).length) return keyElement(keys);
+  }
+  return indexElement(i);
+}
+
+function childOf(s: JSONSchemaProps | undefined, key: string, path: FieldPath): JSONSchemaProps | undefined {
+  return childSchema(s, key, path.length === 0);
+}
+
+/**
+ * The fields `value` sets (typed.TypedValue.ToFieldSet): every scalar, atomic list and atomic map
+ * is a member; every item of a set or map list is a member; granular maps only contribute their
+ * contents.
+ */
+export function toFieldSet(value: unknown, schema: JSONSchemaProps | undefined): FieldSet {
+  const set = new FieldSet();
+  const walk = (v: unknown, s: JSONSchemaProps | undefined, path: FieldPath): void => {
+    if (Array.isArray(v)) {
+      const lk = listKind(s);
+      if (lk.kind === 'atomic') { set.insert(path); return; }
+      v.forEach((item, i) => {
+        const p = [...path, listItemElement(item, i, lk)];
+        set.insert(p);
+        if (isObject(item)) walk(item, itemSchema(s), p);
+      });
+      return;
+    }
+    if (isObject(v)) {
+      if (isAtomicMap(s) && path.length) { set.insert(path); return; }
+      for (const k of Object.keys(v)) {
+        if (v[k] === undefined) continue;
+        walk(v[k], childOf(s, k, path), [...path, fieldElement(k)]);
+      }
+      return;
+    }
+    set.insert(path);
+  };
+  walk(value, schema, []);
+  return set;
+}
+
+export interface Comparison { added: FieldSet; modified: FieldSet; removed: FieldSet }
+
+/**
+ * How `after` differs from `before` (typed.TypedValue.Compare). Leaves are added, removed or
+ * modified; a map or list item that appears or disappears as a whole is itself added or removed
+ * (that is where fieldsV1's `".":{}` comes from).
+ */
+export function compare(before: unknown, after: unknown, schema: JSONSchemaProps | undefined): Comparison {
+  const out: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
+  const leaf = (a: unknown, b: unknown, path: FieldPath): void => {
+    if (!path.length) return;
+    if (a === undefined) out.added.insert(path);
+    else if (b === undefined) out.removed.insert(path);
+    else if (!jsonEqual(a, b)) out.modified.insert(path);
+  };
+  const walk = (a: unknown, b: unknown, s: JSONSchemaProps | undefined, path: FieldPath): void => {
+    if (a === undefined && b === undefined) return;
+    const shape = (v: unknown): string => (Array.isArray(v) ? 'list' : isObject(v) ? 'map' : 'scalar');
+    const sa = a === undefined ? shape(b) : shape(a);
+    const sb = b === undefined ? shape(a) : shape(b);
+    if (sa !== sb || sa === 'scalar') { leaf(a, b, path); return; }
+    if (sa === 'map') {
+      if (isAtomicMap(s) && path.length) { leaf(a, b, path); return; }
+      const ma = (a ?? {}) as Record<string, unknown>;
+      const mb = (b ?? {}) as Record<string, unknown>;
+      for (const k of new Set([...Object.keys(ma), ...Object.keys(mb)])) {
+        walk(ma[k], mb[k], childOf(s, k, path), [...path, fieldElement(k)]);
+      }
+    } else {
+      const lk = listKind(s);
+      if (lk.kind === 'atomic') { leaf(a, b, path); return; }
+      const ia = indexItems((a ?? []) as unknown[], lk);
+      const ib = indexItems((b ?? []) as unknown[], lk);
+      for (const pe of new Set([...ia.keys(), ...ib.keys()])) {
+        walk(ia.get(pe), ib.get(pe), itemSchema(s), [...path, pe]);
+      }
+    }
+    leaf(a === undefined ? undefined : 'present', b === undefined ? undefined : 'present', path);
+  };
+  walk(before, after, schema, []);
+  return out;
+}
+
+export function indexItems(list: unknown[], lk: ListKind): Map<PathElement, unknown> {
+  const m = new Map<PathElement, unknown>();
+  list.forEach((item, i) => {
+    const pe = listItemElement(item, i, lk);
+    if (!m.has(pe)) m.set(pe, item);
+  });
+  return m;
+}
+
+/**
+ * A copy of `value` without the paths in `set` (typed.TypedValue.RemoveItems): a member removes the
+ * field or list item with everything below it; children descend.
+ */
+export function removeItems<T>(value: T, set: FieldSet, schema: JSONSchemaProps | undefined): T {
+  const walk = (v: unknown, s: FieldSet, sch: JSONSchemaProps | undefined, path: FieldPath): unknown => {
+    if (Array.isArray(v)) {
+      const lk = listKind(sch);
+      const out: unknown[] = [];
+      v.forEach((item, i) => {
+        const pe = listItemElement(item, i, lk);
+        if (s.members.has(pe)) return;
+        const sub = s.children.get(pe);
+        out.push(sub ? walk(item, sub, itemSchema(sch), [...path, pe]) : item);
+      });
+      return out;
+    }
+    if (isObject(v)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) {
+        const pe = fieldElement(k);
+        if (s.members.has(pe)) continue;
+        const sub = s.children.get(pe);
+        out[k] = sub ? walk(v[k], sub, childOf(sch, k, path), [...path, pe]) : v[k];
+      }
+      return out;
+    }
+    return v;
+  };
+  return walk(value, set, schema, []) as T;
+}
+
+/**
+ * Makes every struct field on the way to a member a member too (EnsureNamedFieldsAreMembers), so
+ * that pruning can remove a whole struct once nobody owns anything in it; keys of maps are not
+ * promoted.
+ */
+export function ensureNamedFieldsAreMembers(set: FieldSet, schema: JSONSchemaProps | undefined): FieldSet {
+  const walk = (s: FieldSet, sch: JSONSchemaProps | undefined, atRoot: boolean): FieldSet => {
+    const out = new FieldSet();
+    for (const m of s.members) out.members.add(m);
+    for (const [pe, c] of s.children) {
+      if (c.isEmpty()) continue;
+      let sub: JSONSchemaProps | undefined;
+      if (pe.startsWith('f:')) {
+        const name = pe.slice(2);
+        sub = childSchema(sch, name, atRoot);
+        if (isNamedField(sch, name)) out.members.add(pe);
+      } else {
+        sub = itemSchema(sch);
+      }
+      out.children.set(pe, walk(c, sub, false));
+    }
+    return out;
+  };
+  return walk(set, schema, true);
+}
