@@ -3,7 +3,7 @@
  * compiler on @marcbachmann/cel-js (the engine takes CEL as an injected dependency).
  */
 import { Environment } from '@marcbachmann/cel-js';
-import type { CelCompiler, ClusterRegistration, ScheduleInput, Taint, Workload, WorkloadPlacementSpec } from '../../src/placement/types.js';
+import type { CelCompiler, ClusterRegistration, Decision, FilterVerdict, ScheduleInput, Taint, Workload, WorkloadPlacementSpec } from '../../src/placement/types.js';
 import { schedule } from '../../src/placement/index.js';
 
 const env = new Environment({ unlistedVariablesAreDyn: true });
@@ -68,6 +68,6 @@ export function split(d: { clusters: Array<{ clusterName: string; replicas?: num
   return Object.fromEntries(d.clusters.map((c) => [c.clusterName, c.replicas]));
 }
 
-export function verdict(d: { candidates: Array<{ clusterName: string; filters: Array<{ plugin: string }> }> }, cluster: string, plugin: string) {
+export function verdict(d: Decision, cluster: string, plugin: string): FilterVerdict | undefined {
   return d.candidates.find((c) => c.clusterName === cluster)?.filters.find((f) => f.plugin === plugin);
 }
