@@ -1,0 +1,290 @@
+/**
+ * EtcdStore: the Store on a real etcd cluster (several tmc-server replicas share it). The revision
+ * is etcd's own: an object's resourceVersion is its mod revision, and the value stored is the
+ * object without it (as Kubernetes does), so the two can never disagree.
+ *
+ * Writes are compare-and-swap transactions: create requires the key to be absent, update and
+ * delete require the mod revision that was read, and an UpdateFn is retried on a lost race (kube's
+ * GuaranteedUpdate). One etcd watch over the whole root, with previous values, feeds the shared
+ * WatchCache, so every replica sees every replica's writes in revision order.
+ */
+import { Etcd3, type IKeyValue, type IOptions, type Watcher as EtcdWatcher } from 'etcd3';
+import {
+  alreadyExists, badRequest, conflict, expired, internalError, isStatusError, notFound,
+  serviceUnavailable,
+} from '../errors/status.js';
+import type { Logger } from '../observability/logger.js';
+import { tooLargeResourceVersion } from './consistency.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import {
+  DEFAULT_ETCD_ROOT, etcdKey, etcdKeyOf, etcdPrefix, parseEtcdKey, prefixEnd,
+} from './etcd-keys.js';
+import { groupResourceOf, keyMatchesPrefix } from './keys.js';
+import {
+  assertStorable, checkPreconditions, isPromiseLike, withResourceVersion,
+} from './preconditions.js';
+import { parseRevision } from './revision.js';
+import { equalIgnoringResourceVersion } from './semantic-equal.js';
+import type {
+  KeyPrefix, KubeObject, ListOptions, ListResult, ObjectKey, Preconditions, Store, UpdateFn,
+  WatchHandlers, WatchOptions, Watcher,
+} from './types.js';
+import { WatchCache } from './watch-cache.js';
+
+const MAX_CAS_ATTEMPTS = 32;
+/** Keys fetched per range request while paging (and while filtering a page). */
+const RANGE_CHUNK = 500;
+
+export interface EtcdStoreOptions {
+  servers: string[];
+  /** Key root (default `/registry`); tests use a unique root to share one etcd. */
+  root?: string;
+  historySize?: number;
+  logger?: Logger;
+  /** Extra etcd3 client options (TLS, auth). */
+  client?: Omit<IOptions, 'hosts'>;
+}
+
+export class EtcdStore implements Store {
+  readonly backend = 'etcd' as const;
+  private cache!: WatchCache;
+  private etcdWatch?: EtcdWatcher;
+  private closed = false;
+
+  private constructor(
+    private readonly client: Etcd3,
+    private readonly root: string,
+    private readonly historySize: number | undefined,
+    private readonly log: Logger | undefined,
+  ) {}
+
+  /** Connects, learns the current revision and starts the watch that feeds the cache. */
+  static async open(opts: EtcdStoreOptions): Promise<EtcdStore> {
+    if (opts.servers.length === 0) throw badRequest('etcd storage needs at least one server (--etcd-servers)');
+    const client = new Etcd3({ ...opts.client, hosts: opts.servers });
+    const store = new EtcdStore(client, opts.root ?? DEFAULT_ETCD_ROOT, opts.historySize, opts.logger);
+    try {
+      await store.startWatch();
+    } catch (err) {
+      client.close();
+      throw serviceUnavailable(`cannot reach etcd at ${opts.servers.join(',')}: ${errText(err)}`);
+    }
+    opts.logger?.info({ servers: opts.servers, root: store.root }, 'etcd storage opened');
+    return store;
+  }
+
+  /** (Re)starts the cache at etcd's current revision; the old cache's watchers must relist. */
+  private async startWatch(): Promise<void> {
+    const rev = await this.revisionNow();
+    const previous = this.cache;
+    this.cache = new WatchCache({ capacity: this.historySize, startRevision: rev, logger: this.log });
+    previous?.close(expired('the watch cache was reset; relist'));
+    const w = await this.client.watch().prefix(`${this.root}/`).withPreviousKV().startRevision(String(rev + 1)).create();
+    this.etcdWatch = w;
+    w.on('data', (res) => {
+      for (const ev of res.events) this.ingest(ev.type, ev.kv, ev.prev_kv);
+    });
+    w.on('error', (err) => {
+      // Typically the revision we resume from was compacted while disconnected: history is lost,
+      // so end every watch (clients relist) and start over from now.
+      this.log?.warn({ err }, 'etcd watch failed; resetting the watch cache');
+      void w.cancel().catch(() => undefined);
+      if (!this.closed) this.startWatch().catch((e) => this.log?.error({ err: e }, 'etcd watch restart failed'));
+    });
+  }
+
+  private ingest(type: 'Put' | 'Delete', kv: IKeyValue, prev: IKeyValue | undefined): void {
+    const key = parseEtcdKey(this.root, kv.key.toString());
+    if (!key) return;
+    const rv = Number(kv.mod_revision);
+    if (!(rv > this.cache.latestRevision)) return; // replayed after a reconnect
+    try {
+      const prevObject = prev && prev.value.length ? decode(prev) : undefined;
+      if (type === 'Delete') {
+        if (!prevObject) return; // nothing to show a watcher
+        this.cache.append({ type: 'DELETED', key, object: withResourceVersion(prevObject, rv), prevObject, resourceVersion: String(rv) });
+      } else {
+        const object = decode(kv);
+        const added = kv.create_revision === kv.mod_revision;
+        this.cache.append({ type: added ? 'ADDED' : 'MODIFIED', key, object, prevObject: added ? undefined : prevObject, resourceVersion: String(rv) });
+      }
+    } catch (err) {
+      this.log?.error({ err, key: kv.key.toString() }, 'undecodable value in etcd; event skipped');
+    }
+  }
+
+  async get(key: ObjectKey): Promise<KubeObject | undefined> {
+    this.assertOpen();
+    const res = await this.call(() => this.client.get(etcdKey(this.root, key)).exec());
+    return res.kvs[0] ? decode(res.kvs[0]) : undefined;
+  }
+
+  async list(prefix: KeyPrefix, opts: ListOptions = {}): Promise<ListResult> {
+    this.assertOpen();
+    const base = etcdPrefix(this.root, prefix);
+    const end = prefixEnd(base);
+    let start = base;
+    // The revision the whole list is read at: later pages read there too (etcd keeps history
+    // until compaction, which then yields 410), so paging is consistent, as in kube.
+    let at: number | undefined;
+    if (opts.continue) {
+      const point = decodeContinue(opts.continue);
+      at = point.revision;
+      start = `${etcdKeyOf(this.root, prefix.resource, point.after)}\u0000`;
+    } else {
+      const want = parseRevision(opts.resourceVersion);
+      if (want) {
+        const now = await this.call(() => this.revisionNow());
+        if (want > now) throw tooLargeResourceVersion(want, now);
+        if (opts.resourceVersionMatch === 'Exact') at = want;
+      }
+    }
+    const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : undefined;
+    // etcd's count covers the whole range, so it is only the remainder when nothing is skipped.
+    const countable = !opts.filter && prefix.name === undefined && !(prefix.cluster === '*' && prefix.namespace);
+    const items: KubeObject[] = [];
+    let last: ObjectKey | undefined;
+    let more = false;
+    let remaining: number | undefined;
+    for (;;) {
+      const range = this.client.getAll().inRange({ start, end }).limit(limit === undefined ? RANGE_CHUNK : Math.min(RANGE_CHUNK, limit + 1));
+      if (at !== undefined) range.revision(at);
+      const res = await this.call(() => range.exec(), opts.continue !== undefined);
+      at ??= Number(res.header.revision);
+      for (let i = 0; i < res.kvs.length; i++) {
+        if (limit !== undefined && items.length === limit) {
+          more = true;
+          if (countable) remaining = Number(res.count) - i;
+          break;
+        }
+        const key = parseEtcdKey(this.root, res.kvs[i].key.toString());
+        if (!key || !keyMatchesPrefix(key, prefix)) continue;
+        const obj = decode(res.kvs[i]);
+        if (opts.filter && !opts.filter(obj)) continue;
+        items.push(obj);
+        last = key;
+      }
+      if (more || !res.more || res.kvs.length === 0) break;
+      start = `${res.kvs[res.kvs.length - 1].key.toString()}\u0000`;
+    }
+    const result: ListResult = { items, resourceVersion: String(at) };
+    if (more && last) {
+      result.continue = encodeContinue({ revision: at, after: last });
+      if (remaining !== undefined) result.remainingItemCount = remaining;
+    }
+    return result;
+  }
+
+  async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
+    this.assertOpen();
+    assertStorable(obj, key);
+    const k = etcdKey(this.root, key);
+    const text = encode(obj);
+    const res = await this.call(() => this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(text)).commit());
+    if (!res.succeeded) throw alreadyExists(groupResourceOf(key.resource), key.name);
+    return withResourceVersion(JSON.parse(text) as KubeObject, res.header.revision);
+  }
+
+  async update(key: ObjectKey, next: KubeObject | UpdateFn, preconditions?: Preconditions): Promise<KubeObject> {
+    this.assertOpen();
+    const gr = groupResourceOf(key.resource);
+    const k = etcdKey(this.root, key);
+    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+      const read = await this.call(() => this.client.get(k).exec());
+      const kv = read.kvs[0];
+      if (!kv) throw notFound(gr, key.name);
+      const current = decode(kv);
+      checkPreconditions(key, current, preconditions);
+      let candidate: KubeObject;
+      if (typeof next === 'function') {
+        const out = next(decode(kv));
+        candidate = isPromiseLike(out) ? await out : out;
+      } else {
+        candidate = next;
+      }
+      assertStorable(candidate, key);
+      if (equalIgnoringResourceVersion(candidate, current)) return current;
+      const text = encode(candidate);
+      const res = await this.call(() => this.client.if(k, 'Mod', '==', kv.mod_revision).then(this.client.put(k).value(text)).commit());
+      if (res.succeeded) return withResourceVersion(JSON.parse(text) as KubeObject, res.header.revision);
+    }
+    throw conflict(gr, key.name, 'too many concurrent updates; try again');
+  }
+
+  async delete(key: ObjectKey, preconditions?: Preconditions): Promise<KubeObject> {
+    this.assertOpen();
+    const gr = groupResourceOf(key.resource);
+    const k = etcdKey(this.root, key);
+    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+      const read = await this.call(() => this.client.get(k).exec());
+      const kv = read.kvs[0];
+      if (!kv) throw notFound(gr, key.name);
+      const current = decode(kv);
+      checkPreconditions(key, current, preconditions);
+      const res = await this.call(() => this.client.if(k, 'Mod', '==', kv.mod_revision).then(this.client.delete().key(k)).commit());
+      if (res.succeeded) return withResourceVersion(current, res.header.revision);
+    }
+    throw conflict(gr, key.name, 'too many concurrent updates; try again');
+  }
+
+  watch(prefix: KeyPrefix, opts: WatchOptions, handlers: WatchHandlers): Watcher {
+    // A revision ahead of the cache is fine here: the cache lags etcd and waits for it.
+    return this.cache.watch(prefix, opts, handlers);
+  }
+
+  async currentResourceVersion(): Promise<string> {
+    this.assertOpen();
+    return String(await this.revisionNow());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.cache?.close();
+    await this.etcdWatch?.cancel().catch(() => undefined);
+    this.client.close();
+  }
+
+  private async revisionNow(): Promise<number> {
+    const res = await this.client.get(`${this.root}/`).exec();
+    return Number(res.header.revision);
+  }
+
+  /** Runs an etcd call; transport failures become 503, compaction of a paged read 410. */
+  private async call<T>(op: () => Promise<T>, paging = false): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      if (isStatusError(err)) throw err;
+      const text = errText(err);
+      if (/compacted/i.test(text)) {
+        throw expired(paging
+          ? 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'
+          : 'The resourceVersion for the provided list is too old.');
+      }
+      this.log?.error({ err }, 'etcd request failed');
+      if (/unavailable|deadline|connect/i.test(text)) throw serviceUnavailable(`etcd unavailable: ${text}`);
+      throw internalError(`etcd: ${text}`);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw serviceUnavailable('storage is closed');
+  }
+}
+
+/** The stored value: the object without its resourceVersion (etcd's mod revision is the truth). */
+function encode(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...meta } = obj.metadata;
+  return JSON.stringify({ ...obj, metadata: meta });
+}
+
+function decode(kv: IKeyValue): KubeObject {
+  const obj = JSON.parse(kv.value.toString()) as KubeObject;
+  obj.metadata = { ...obj.metadata, resourceVersion: kv.mod_revision };
+  return obj;
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
