@@ -1,0 +1,68 @@
+/**
+ * kcp's committer: a reconcile mutates a copy of the object, and `commit(old, new)` writes what
+ * changed as JSON merge patches — metadata+spec (everything but status) to the object, status to
+ * the `status` subresource. Equal → no request. Both changed in one pass → a programmer error:
+ * a reconcile must change one or the other, so that a status write can never silently drop a
+ * spec change (the subresource ignores it) and vice versa.
+ *
+ * Each patch carries `metadata.resourceVersion` (and uid) of `old`, so a write based on a stale
+ * read fails with 409 Conflict and the queue retries it against fresh state.
+ */
+import type { KubeClient } from '../client/kube-client.js';
+import { clusterOf } from '../client/object-cache.js';
+import type { GroupVersionResource } from '../client/resource-path.js';
+import type { KubeObject } from '../client/types.js';
+import { createMergePatch } from './merge-patch.js';
+
+export type PatchFunc = (obj: KubeObject, mergePatch: Record<string, unknown>) => Promise<unknown>;
+
+export interface CommitterFuncs {
+  /** Apply a merge patch to the object (metadata + spec). */
+  patch: PatchFunc;
+  /** Apply a merge patch to the object's status subresource. */
+  patchStatus: PatchFunc;
+}
+
+export type CommitFunc = (oldObj: KubeObject, newObj: KubeObject) => Promise<void>;
+
+export function newCommitter(funcs: CommitterFuncs): CommitFunc {
+  return async (oldObj, newObj) => {
+    const { status: oldStatus, ...oldRest } = oldObj;
+    const { status: newStatus, ...newRest } = newObj;
+    const specPatch = createMergePatch(oldRest, newRest) as Record<string, unknown> | undefined;
+    const statusPatch = createMergePatch(oldStatus, newStatus);
+    if (specPatch && statusPatch !== undefined) {
+      throw new Error(
+        `programmer error: metadata/spec and status of ${describe(oldObj)} changed in the same reconcile; commit them separately`,
+      );
+    }
+    if (specPatch) {
+      await funcs.patch(oldObj, withPreconditions(specPatch, oldObj));
+    } else if (statusPatch !== undefined) {
+      await funcs.patchStatus(oldObj, withPreconditions({ status: statusPatch }, oldObj));
+    }
+  };
+}
+
+/** Patch functions over a KubeClient; objects carrying `kcp.io/cluster` go to that workspace. */
+export function committerForClient(
+  kubeClient: KubeClient, gvr: GroupVersionResource,
+  clientForCluster: (cluster: string) => KubeClient = (cluster) => (cluster ? kubeClient.forCluster(cluster) : kubeClient),
+): CommitFunc {
+  const patchWith = (subresource?: string): PatchFunc => (obj, mergePatch) =>
+    clientForCluster(clusterOf(obj)).patch(gvr, obj.metadata.namespace, obj.metadata.name as string, mergePatch,
+      { type: 'merge', subresource });
+  return newCommitter({ patch: patchWith(), patchStatus: patchWith('status') });
+}
+
+function withPreconditions(patch: Record<string, unknown>, oldObj: KubeObject): Record<string, unknown> {
+  const metadata = { ...(patch.metadata as Record<string, unknown> | undefined) };
+  if (oldObj.metadata.resourceVersion) metadata.resourceVersion = oldObj.metadata.resourceVersion;
+  if (oldObj.metadata.uid) metadata.uid = oldObj.metadata.uid;
+  return { ...patch, metadata };
+}
+
+function describe(obj: KubeObject): string {
+  const ns = obj.metadata.namespace ? `${obj.metadata.namespace}/` : '';
+  return `${obj.kind ?? 'object'} ${ns}${obj.metadata.name}`;
+}
