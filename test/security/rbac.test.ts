@@ -67,7 +67,7 @@ const rows: Row[] = [
   ['resourceNames: list (no name) is not granted', { user: 'dba', verb: 'list', resource: 'secrets', namespace: 'dev' }, false],
   ['resourceNames: another binding without names still grants', { user: 'alice', verb: 'get', resource: 'secrets', name: 'other', namespace: 'dev' }, true],
   ['resourceNames: a nameless request does not match', { user: 'x', groups: [], verb: 'sync', apiGroup: 'tmc.kcp.io', resource: 'clusterregistrations' }, false],
-  [''*' resources include subresources', { user: 'bob', groups: ['viewers'], verb: 'get', resource: 'pods', subresource: 'log', namespace: 'dev' }, true],
+  ['wildcard resources include subresources', { user: 'bob', groups: ['viewers'], verb: 'get', resource: 'pods', subresource: 'log', namespace: 'dev' }, true],
   ['resource/subresource rule', { user: 'alice', verb: 'update', apiGroup: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'dev' }, true],
   ['…does not grant the parent', { user: 'alice', verb: 'update', apiGroup: 'apps', resource: 'deployments', namespace: 'dev' }, false],
   ['*/status grants every status', { user: 'statusbot', verb: 'patch', apiGroup: 'apps', resource: 'deployments', subresource: 'status', namespace: 'x' }, true],
