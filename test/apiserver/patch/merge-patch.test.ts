@@ -1,0 +1,47 @@
+import t from 'tap';
+import fc from 'fast-check';
+import { applyMergePatch, createMergePatch, mergePatch } from '../../../src/apiserver/patch/merge-patch.js';
+import { deployment } from './fixtures.js';
+import { jsonEqual } from '../../../src/storage/semantic-equal.js';
+
+t.test('RFC 7386 examples', async (t) => {
+  // RFC 7386 appendix A, a selection.
+  const cases: Array<[unknown, unknown, unknown]> = [
+    [{ a: 'b' }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'b' }, { b: 'c' }, { a: 'b', b: 'c' }],
+    [{ a: 'b' }, { a: null }, {}],
+    [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
+    [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
+    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [{ a: 'b' }, ['c'], ['c']],
+    [{ e: null }, { a: 1 }, { e: null, a: 1 }],
+    [[1, 2], { a: 'b', c: null }, { a: 'b' }],
+    [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
+  ];
+  for (const [target, patch, want] of cases) t.same(mergePatch(target, patch), want, JSON.stringify(patch));
+});
+
+t.test('applyMergePatch on an object; arrays replaced, null deletes', async (t) => {
+  const out = applyMergePatch(deployment(), {
+    metadata: { labels: { app: null, tier: 'fe' } },
+    spec: { template: { spec: { containers: [{ name: 'only' }] } } },
+  });
+  t.same(out.metadata.labels, { tier: 'fe' });
+  t.same(out.spec.template.spec.containers, [{ name: 'only' }]);
+  t.equal(out.spec.replicas, 2);
+  t.match(t.throws(() => applyMergePatch(deployment(), [1])), { code: 400, message: 'Invalid JSON Patch' });
+});
+
+// JSON values without null inside objects (a merge patch cannot say "set to null").
+const leaf = fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.boolean());
+const { value: json } = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('obj'), fc.array(fc.oneof(leaf, fc.constant(null)), { maxLength: 3 })),
+  obj: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), tie('value'), { maxKeys: 4 }),
+}));
+const obj = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd', 'e'), json, { maxKeys: 5 });
+
+t.test('property: mergePatch(a, createMergePatch(a, b)) equals b', async (t) => {
+  // fc.assert throws with the shrunk counterexample when the property fails.
+  t.doesNotThrow(() => fc.assert(fc.property(obj, obj, (a, b) => jsonEqual(mergePatch(a, createMergePatch(a, b)), b)), { numRuns: 500 }));
+  t.same(createMergePatch({ a: 1, b: { c: 1, d: 2 } }, { b: { c: 1, d: 3 } }), { a: null, b: { d: 3 } }, 'minimal patch');
+});
