@@ -1,0 +1,210 @@
+/**
+ * Lease-based leader election (client-go's leaderelection with a LeaseLock), for running several
+ * tmc-server replicas with one active set of controllers.
+ *
+ * - Candidates try to acquire every `retryPeriodMs`. A lease held by someone else counts as
+ *   expired only when *we* have seen its record unchanged for `leaseDurationMs` (observed time, not
+ *   the holder's renewTime, so clock skew between replicas cannot steal a live lease).
+ * - The leader renews every `retryPeriodMs`; if it has not renewed successfully for
+ *   `renewDeadlineMs` it stops leading (onStoppedLeading) and becomes a candidate again.
+ * - Writes use the lease's resourceVersion, so two candidates racing for an expired lease cannot
+ *   both win: the loser gets 409 Conflict.
+ * - `stop()` releases the lease if held (holderIdentity cleared) so a successor need not wait.
+ */
+import { isNotFound } from '../errors/status.js';
+import { realClock, type Clock, type TimerHandle } from '../client/clock.js';
+import type { KubeClient } from '../client/kube-client.js';
+import type { KubeObject } from '../client/types.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface LeaseSpec {
+  holderIdentity?: string;
+  leaseDurationSeconds?: number;
+  acquireTime?: string;
+  renewTime?: string;
+  leaseTransitions?: number;
+}
+
+export type Lease = KubeObject & { spec?: LeaseSpec };
+
+/** The three lease operations election needs; `leaseStoreFor` builds them from a KubeClient. */
+export interface LeaseStore {
+  /** The lease, or undefined if it does not exist. */
+  get(): Promise<Lease | undefined>;
+  create(lease: Lease): Promise<Lease>;
+  /** Must fail (409) if `lease.metadata.resourceVersion` is stale. */
+  update(lease: Lease): Promise<Lease>;
+}
+
+export const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
+
+export function leaseStoreFor(kubeClient: KubeClient, namespace: string, name: string): LeaseStore {
+  return {
+    get: async () => {
+      try {
+        return await kubeClient.get<Lease>(LEASES, namespace, name);
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+    create: (lease) => kubeClient.create<Lease>(LEASES, namespace, lease),
+    update: (lease) => kubeClient.update<Lease>(LEASES, namespace, lease),
+  };
+}
+
+export interface LeaderElectorOptions {
+  store: LeaseStore;
+  /** Lease namespace and name, written into a lease this elector creates. */
+  namespace: string;
+  name: string;
+  /** This replica's identity (hostname + random suffix, typically). */
+  identity: string;
+  /** @default 15000 */
+  leaseDurationMs?: number;
+  /** @default 10000 */
+  renewDeadlineMs?: number;
+  /** @default 2000 */
+  retryPeriodMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+  onStartedLeading(): void;
+  onStoppedLeading(): void;
+  /** Someone (maybe us) was observed holding the lease for the first time. */
+  onNewLeader?(identity: string): void;
+}
+
+export class LeaderElector {
+  private readonly clock: Clock;
+  private readonly leaseDurationMs: number;
+  private readonly renewDeadlineMs: number;
+  private readonly retryPeriodMs: number;
+  private leading = false;
+  private running = false;
+  private timer: TimerHandle | undefined;
+  private observed: { holder: string; renewTime: string; at: number } | undefined;
+  private lastRenew = 0;
+  private lastLease: Lease | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: LeaderElectorOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.leaseDurationMs = opts.leaseDurationMs ?? 15_000;
+    this.renewDeadlineMs = opts.renewDeadlineMs ?? 10_000;
+    this.retryPeriodMs = opts.retryPeriodMs ?? 2_000;
+    if (this.renewDeadlineMs >= this.leaseDurationMs) throw new Error('renewDeadlineMs must be less than leaseDurationMs');
+  }
+
+  isLeader(): boolean {
+    return this.leading;
+  }
+
+  /** Starts campaigning: the first attempt happens now, then every retryPeriodMs. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.tick();
+  }
+
+  /** Stops campaigning; a leader stops leading and releases the lease. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    await this.inFlight;
+    if (this.leading) this.setLeading(false);
+    const lease = this.lastLease;
+    // Release only a lease we wrote as holder; a stale resourceVersion makes this a harmless 409.
+    if (!lease || lease.spec?.holderIdentity !== this.opts.identity) return;
+    try {
+      await this.opts.store.update({ ...lease, spec: { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1 } });
+    } catch (err) {
+      this.opts.logger?.warn({ lease: this.opts.name, err }, 'releasing the lease failed; it will expire');
+    }
+  }
+
+  /** One attempt, then schedule the next on the injected clock. */
+  private tick(): void {
+    this.inFlight = this.tryAcquireOrRenew().then((ok) => {
+      if (!this.running) return;
+      const now = this.clock.now();
+      if (ok) {
+        this.lastRenew = now;
+        if (!this.leading) this.setLeading(true);
+      } else if (this.leading && now - this.lastRenew >= this.renewDeadlineMs) {
+        this.opts.logger?.warn({ lease: this.opts.name }, 'failed to renew the lease within the deadline');
+        this.setLeading(false);
+      }
+      this.timer = this.clock.setTimeout(() => this.tick(), this.retryPeriodMs);
+    });
+  }
+
+  private setLeading(leading: boolean): void {
+    this.leading = leading;
+    const callback = leading ? this.opts.onStartedLeading : this.opts.onStoppedLeading;
+    try {
+      callback();
+    } catch (err) {
+      this.opts.logger?.error({ lease: this.opts.name, err }, 'leader election callback threw');
+    }
+  }
+
+  /** True when we hold the lease after this attempt. Errors count as a failed attempt. */
+  private async tryAcquireOrRenew(): Promise<boolean> {
+    const now = this.clock.now();
+    const nowTime = microTime(now);
+    const me = this.opts.identity;
+    try {
+      const current = await this.opts.store.get();
+      if (!current) {
+        this.lastLease = await this.opts.store.create({
+          apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+          metadata: { name: this.opts.name, namespace: this.opts.namespace },
+          spec: {
+            holderIdentity: me, leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
+            acquireTime: nowTime, renewTime: nowTime, leaseTransitions: 0,
+          },
+        });
+        this.observe(me, nowTime, now);
+        return true;
+      }
+      const spec = current.spec ?? {};
+      const holder = spec.holderIdentity ?? '';
+      this.observe(holder, spec.renewTime ?? '', now);
+      const observedAt = (this.observed as { at: number }).at;
+      const durationMs = (spec.leaseDurationSeconds ?? this.leaseDurationMs / 1000) * 1000;
+      if (holder && holder !== me && observedAt + durationMs > now) return false;
+
+      const takingOver = holder !== me;
+      this.lastLease = await this.opts.store.update({
+        ...current,
+        spec: {
+          ...spec,
+          holderIdentity: me,
+          leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
+          renewTime: nowTime,
+          acquireTime: takingOver ? nowTime : spec.acquireTime ?? nowTime,
+          leaseTransitions: (spec.leaseTransitions ?? 0) + (takingOver && holder ? 1 : 0),
+        },
+      });
+      this.observe(me, nowTime, now);
+      return true;
+    } catch (err) {
+      this.opts.logger?.debug({ lease: this.opts.name, err }, 'lease attempt failed');
+      return false;
+    }
+  }
+
+  /** Records when the lease record last changed, by our clock. */
+  private observe(holder: string, renewTime: string, now: number): void {
+    const prev = this.observed;
+    if (prev && prev.holder === holder && prev.renewTime === renewTime) return;
+    this.observed = { holder, renewTime, at: now };
+    if (holder && prev?.holder !== holder) this.opts.onNewLeader?.(holder);
+  }
+}
+
+/** metav1.MicroTime: RFC 3339 with microseconds. */
+function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
