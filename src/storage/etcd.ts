@@ -32,6 +32,8 @@ import type {
 import { WatchCache } from './watch-cache.js';
 
 const MAX_CAS_ATTEMPTS = 32;
+/** How long a write waits for its own event to reach the watch cache before resolving anyway. */
+const ECHO_TIMEOUT_MS = 5_000;
 /** Keys fetched per range request while paging (and while filtering a page). */
 const RANGE_CHUNK = 500;
 
@@ -50,6 +52,8 @@ export class EtcdStore implements Store {
   private cache!: WatchCache;
   private etcdWatch?: EtcdWatcher;
   private closed = false;
+  /** Writes waiting for the watch stream to deliver their revision (see settle()). */
+  private echoWaiters: Array<{ rv: number; done: () => void }> = [];
 
   private constructor(
     private readonly client: Etcd3,
@@ -79,10 +83,12 @@ export class EtcdStore implements Store {
     const previous = this.cache;
     this.cache = new WatchCache({ capacity: this.historySize, startRevision: rev, logger: this.log });
     previous?.close(expired('the watch cache was reset; relist'));
+    this.releaseEchoes(rev);
     const w = await this.client.watch().prefix(`${this.root}/`).withPreviousKV().startRevision(String(rev + 1)).create();
     this.etcdWatch = w;
     w.on('data', (res) => {
       for (const ev of res.events) this.ingest(ev.type, ev.kv, ev.prev_kv);
+      this.releaseEchoes(this.cache.latestRevision);
     });
     w.on('error', (err) => {
       // Typically the revision we resume from was compacted while disconnected: history is lost,
@@ -111,6 +117,32 @@ export class EtcdStore implements Store {
     } catch (err) {
       this.log?.error({ err, key: kv.key.toString() }, 'undecodable value in etcd; event skipped');
     }
+  }
+
+  /**
+   * Resolves once the watch cache has seen revision `rv`. Writes wait for their own event so that
+   * a watch started "from now" after a write resolved never receives that write, as with the
+   * in-process stores (the cache otherwise lags etcd by one stream round trip).
+   */
+  private settle(rv: number): Promise<void> {
+    if (this.cache.latestRevision >= rv || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { rv, done: () => { clearTimeout(timer); resolve(); } };
+      const timer = setTimeout(() => {
+        this.echoWaiters = this.echoWaiters.filter((w) => w !== waiter);
+        this.log?.warn({ rv }, 'etcd watch did not deliver a write in time; continuing');
+        resolve();
+      }, ECHO_TIMEOUT_MS);
+      this.echoWaiters.push(waiter);
+    });
+  }
+
+  private releaseEchoes(rv: number): void {
+    if (this.echoWaiters.length === 0) return;
+    const ready = this.echoWaiters.filter((w) => w.rv <= rv);
+    if (ready.length === 0) return;
+    this.echoWaiters = this.echoWaiters.filter((w) => w.rv > rv);
+    for (const w of ready) w.done();
   }
 
   async get(key: ObjectKey): Promise<KubeObject | undefined> {
@@ -182,6 +214,7 @@ export class EtcdStore implements Store {
     const text = encode(obj);
     const res = await this.call(() => this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(text)).commit());
     if (!res.succeeded) throw alreadyExists(groupResourceOf(key.resource), key.name);
+    await this.settle(Number(res.header.revision));
     return withResourceVersion(JSON.parse(text) as KubeObject, res.header.revision);
   }
 
@@ -206,7 +239,10 @@ export class EtcdStore implements Store {
       if (equalIgnoringResourceVersion(candidate, current)) return current;
       const text = encode(candidate);
       const res = await this.call(() => this.client.if(k, 'Mod', '==', kv.mod_revision).then(this.client.put(k).value(text)).commit());
-      if (res.succeeded) return withResourceVersion(JSON.parse(text) as KubeObject, res.header.revision);
+      if (res.succeeded) {
+        await this.settle(Number(res.header.revision));
+        return withResourceVersion(JSON.parse(text) as KubeObject, res.header.revision);
+      }
     }
     throw conflict(gr, key.name, 'too many concurrent updates; try again');
   }
@@ -222,7 +258,10 @@ export class EtcdStore implements Store {
       const current = decode(kv);
       checkPreconditions(key, current, preconditions);
       const res = await this.call(() => this.client.if(k, 'Mod', '==', kv.mod_revision).then(this.client.delete().key(k)).commit());
-      if (res.succeeded) return withResourceVersion(current, res.header.revision);
+      if (res.succeeded) {
+        await this.settle(Number(res.header.revision));
+        return withResourceVersion(current, res.header.revision);
+      }
     }
     throw conflict(gr, key.name, 'too many concurrent updates; try again');
   }
@@ -240,6 +279,8 @@ export class EtcdStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const w of this.echoWaiters) w.done();
+    this.echoWaiters = [];
     this.cache?.close();
     await this.etcdWatch?.cancel().catch(() => undefined);
     this.client.close();
