@@ -113,21 +113,21 @@ export class MbCelEngine implements CelEngine {
     try {
       env = this.environment(spec);
     } catch (e) {
-      return translateError(e, expression);
+      return translateError(e, expression, 'compile');
     }
     let parsed: ParsedFn;
     try {
       parsed = env.parse(expression) as unknown as ParsedFn;
     } catch (e) {
-      return translateError(e, expression);
+      return translateError(e, expression, 'compile');
     }
     let checked: { valid: boolean; type?: string; error?: Error };
     try {
       checked = parsed.check();
     } catch (e) {
-      return translateError(e, expression);
+      return translateError(e, expression, 'compile');
     }
-    if (!checked.valid) return translateError(checked.error, expression);
+    if (!checked.valid) return translateError(checked.error, expression, 'compile');
     const { nodes, comprehensions } = instrument(parsed.ast);
     return new MbProgram(expression, parsed, checked.type ?? 'dyn', nodes, comprehensions > 0);
   }
@@ -177,7 +177,7 @@ function costError(expression: string): CelCostError {
 }
 
 /** Maps anything cel-js (or a library function) throws to one of our typed errors. */
-export function translateError(e: unknown, expression: string): CelError {
+export function translateError(e: unknown, expression: string, phase: 'compile' | 'eval' = 'eval'): CelError {
   if (e instanceof CelError) return e;
   if (e instanceof ParseError) {
     const offset = e.range?.start;
@@ -199,6 +199,7 @@ export function translateError(e: unknown, expression: string): CelError {
   // Engine-internal failures (e.g. cel-js's "overload overlaps" on empty-list macros) are still
   // reported as evaluation errors of this expression, never as crashes.
   const msg = e instanceof Error ? e.message : String(e);
+  if (phase === 'compile') return new CelTypeError(msg, { code: 'internal', expression, cause: e });
   return new CelRuntimeError(msg, { code: 'internal', expression, cause: e });
 }
 

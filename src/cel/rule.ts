@@ -107,7 +107,7 @@ export function tryCompileRule(expression: string, opts: RuleOptions): { rule: C
   try {
     return { rule: compileRule(expression, opts) };
   } catch (e) {
-    return { error: translateError(e, expression) };
+    return { error: translateError(e, expression, 'compile') };
   }
 }
 
