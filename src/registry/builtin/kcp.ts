@@ -1,0 +1,147 @@
+/**
+ * kcp's types, data only (their behaviour lives in tenancy/): tenancy.kcp.io/v1alpha1 workspaces and
+ * apis.kcp.io/v1alpha1 apiresourceschemas, apiexports, apibindings, all cluster-scoped, shaped as in
+ * kcp's sdk (reference/kcp-tmc.md §2).
+ */
+import { dns1123LabelErrors } from '../../machinery/names.js';
+import type { ResourceDef } from '../types.js';
+import {
+  ageColumn, atomicList, bool, builtinDef, col, computed, enumStr, list, obj, opaque, partial, str, stringList,
+} from './build.js';
+import { crdNamesSchema, crdVersionSchema } from './apiextensions.js';
+import { conditionsSchema, labelSelectorSchema, rootSchema } from './meta.js';
+
+export function workspaceDef(): ResourceDef {
+  return builtinDef({
+    group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspaces', kind: 'Workspace', namespaced: false, shortNames: ['ws'],
+    schema: rootSchema('Workspace defines a generic Kubernetes-cluster-like endpoint, with its own API resources, RBAC and objects; a child logical cluster of the workspace it lives in.', {
+      spec: partial('WorkspaceSpec holds the desired state of the Workspace.', {
+        type: obj('type defines properties of the workspace both on creation (e.g. initial resources and initially installed APIs) and during runtime (e.g. permissions). If no type is provided, the default type for the workspace in which this workspace is nesting will be used.', {
+          name: str('name is the name of the WorkspaceType'),
+          path: str('path is an absolute reference to the workspace that owns this type, e.g. root:org:ws.'),
+        }, { required: ['name'] }),
+        location: obj('location constraints where this workspace can be scheduled to.', {
+          selector: labelSelectorSchema('selector is a label selector that filters workspace scheduling targets.'),
+        }),
+        cluster: str('cluster is the name of the logical cluster this workspace is stored under.'),
+        URL: str('URL is the address under which the Kubernetes-cluster-like endpoint can be found.'),
+        mount: opaque('Mount is a reference to an object implementing a mounting feature.'),
+      }),
+      status: partial('WorkspaceStatus communicates the observed state of the Workspace.', {
+        phase: enumStr('Phase of the workspace (Scheduling, Initializing, Ready, Unavailable, Terminating).', ['Initializing', 'Ready', 'Scheduling', 'Terminating', 'Unavailable']),
+        url: str('url is the address under which the Kubernetes-cluster-like endpoint can be found, e.g. https://host:6443/clusters/root:org:ws.'),
+        conditions: conditionsSchema('Current processing state of the Workspace.'),
+        initializers: stringList('initializers must be cleared by a controller before the workspace is ready and can be used.'),
+      }),
+    }),
+    printerColumns: [
+      col('Type', 'string', '.spec.type.name', { description: 'Type of the workspace' }),
+      col('Phase', 'string', '.status.phase', { description: 'The current phase (e.g. Scheduling, Initializing, Ready)' }),
+      col('URL', 'string', '.status.url', { description: 'URL to access the workspace' }),
+      ageColumn,
+    ],
+    subresources: { status: true },
+    strategy: { validateName: dns1123LabelErrors },
+  });
+}
+
+export function apiResourceSchemaDef(): ResourceDef {
+  return builtinDef({
+    group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiresourceschemas', kind: 'APIResourceSchema', namespaced: false,
+    categories: ['kcp'],
+    schema: rootSchema('APIResourceSchema describes a resource, identified by (group, version, resource, schema). It is immutable; a new schema gets a new name (`<prefix>.<plural>.<group>`).', {
+      spec: obj('Spec holds the desired state.', {
+        group: str('group is the API group of the defined custom resource. Empty string means the core API group.'),
+        names: crdNamesSchema('names specify the resource and kind names for the custom resource.'),
+        scope: enumStr('scope indicates whether the defined custom resource is cluster- or namespace-scoped.', ['Cluster', 'Namespaced']),
+        versions: list('versions is the API version of the defined custom resource.', crdVersionSchema, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] }),
+      }, { required: ['names', 'scope', 'versions'] }),
+    }, { required: ['spec'] }),
+    printerColumns: [ageColumn],
+  });
+}
+
+const permissionClaim = partial('PermissionClaim identifies an object by GR and identity hash. Its purpose is to determine the added permissions that a service provider may request and that a consumer may accept and allow the service provider access to.', {
+  group: str('group is the name of an API group. For core groups this is the empty string.'),
+  resource: str('resource is the name of the resource. Note: it is worth noting that you can not ask for permissions for resource provided by a CRD not provided by an api export.'),
+  all: bool('all claims all resources for the given group/resource. This is mutually exclusive with resourceSelector.'),
+  resourceSelector: atomicList('resourceSelector is a list of claimed resource selectors.', obj('ResourceSelector identifies the objects to be included within a PermissionClaim either by name or namespace.', {
+    name: str('name of an object within a claimed group/resource.'),
+    namespace: str('namespace containing the named object.'),
+  })),
+  identityHash: str('This is the identity for a given APIExport that the APIResourceSchema belongs to.'),
+}, { required: ['resource'] });
+
+const exportReference = obj('ExportBindingReference is a reference to an APIExport by cluster and name.', {
+  path: str('path is a logical cluster path where the APIExport is defined. If the path is unset, the logical cluster of the APIBinding is used.'),
+  name: str('name is the name of the APIExport that describes the API.'),
+}, { required: ['name'] });
+
+export function apiExportDef(): ResourceDef {
+  return builtinDef({
+    group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports', kind: 'APIExport', namespaced: false, categories: ['kcp'],
+    schema: rootSchema('APIExport registers an API and implementation to allow consumption by others through APIBindings.', {
+      spec: partial('Spec holds the desired state.', {
+        latestResourceSchemas: list('latestResourceSchemas records the latest APIResourceSchemas that are exposed with this APIExport.', { type: 'string' }, { 'x-kubernetes-list-type': 'set' }),
+        identity: obj('identity points to a secret that contains the API identity in the \'key\' file.', {
+          secretRef: obj('secretRef is a reference to a secret that contains the API identity in the \'key\' file.', {
+            name: str('name is unique within a namespace to reference a secret resource.'),
+            namespace: str('namespace defines the space within which the secret name must be unique.'),
+          }, { 'x-kubernetes-map-type': 'atomic' }),
+        }),
+        maximalPermissionPolicy: obj('maximalPermissionPolicy will allow for a service provider to set an upper bound on what is allowed for a consumer of this API.', {
+          local: opaque('local is the policy that is defined in same workspace as the API Export.'),
+        }),
+        permissionClaims: atomicList('permissionClaims make resources available in APIExport\'s virtual workspace that are not part of the actual APIExport resources.', permissionClaim),
+      }),
+      status: partial('Status communicates the observed state.', {
+        identityHash: str('identityHash is the hash of the API identity that this APIExport represents.'),
+        conditions: conditionsSchema('conditions is a list of conditions that apply to the APIExport.'),
+        virtualWorkspaces: atomicList('virtualWorkspaces contains all APIExport virtual workspace URLs.', obj('VirtualWorkspace is a URL of an APIExport virtual workspace.', {
+          url: str('url is an APIExport virtual workspace URL.'),
+        }, { required: ['url'] })),
+      }),
+    }),
+    printerColumns: [ageColumn],
+    subresources: { status: true },
+  });
+}
+
+type Binding = { status?: { phase?: string; conditions?: Array<{ type?: string; status?: string }> } };
+
+export function apiBindingDef(): ResourceDef {
+  return builtinDef({
+    group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings', kind: 'APIBinding', namespaced: false, categories: ['kcp'],
+    schema: rootSchema('APIBinding enables a set of resources and their behaviour through an external service provider in this workspace.', {
+      spec: partial('Spec holds the desired state.', {
+        reference: obj('reference uniquely identifies an API to bind to.', { export: exportReference }, { required: ['export'] }),
+        permissionClaims: atomicList('permissionClaims records decisions about permission claims requested by the API service provider.', partial('AcceptablePermissionClaim is a PermissionClaim that records if the user accepts or rejects it.', {
+          ...permissionClaim.properties,
+          state: enumStr('state indicates if the claim is accepted or rejected.', ['Accepted', 'Rejected']),
+        }, { required: ['resource', 'state'] })),
+      }, { required: ['reference'] }),
+      status: partial('Status communicates the observed state.', {
+        apiExportClusterName: str('APIExportClusterName records the name (not path) of the logical cluster that contains the APIExport.'),
+        boundResources: atomicList('boundResources records the state of bound APIs.', partial('BoundAPIResource describes a bound GroupVersionResource through an APIResourceSchema of an APIExport.', {
+          group: str('group is the group of the bound API. Empty string for the core API group.'),
+          resource: str('resource is the resource of the bound API.'),
+          schema: obj('Schema references the APIResourceSchema that is bound to this API.', {
+            name: str('name is the bound APIResourceSchema name.'),
+            UID: str('UID is the UID of the APIResourceSchema that is bound to this API.'),
+            identityHash: str('identityHash is the hash of the API identity that this schema is bound to.'),
+          }, { required: ['name', 'UID', 'identityHash'] }),
+          storageVersions: stringList('storageVersions lists all versions of a resource that were ever persisted.'),
+        }, { required: ['resource', 'schema'] })),
+        phase: enumStr('phase is the current phase of the APIBinding.', ['Binding', 'Bound']),
+        conditions: conditionsSchema('conditions is a list of conditions that apply to the APIBinding.'),
+        appliedPermissionClaims: atomicList('appliedPermissionClaims is a list of the permission claims the system has seen and applied.', permissionClaim),
+        exportPermissionClaims: atomicList('exportPermissionClaims records the permissions that the export provider is asking for the binding to grant.', permissionClaim),
+      }),
+    }, { required: ['spec'] }),
+    printerColumns: [
+      ageColumn,
+      computed('Ready', 'string', (o) => (o as Binding).status?.conditions?.find((c) => c.type === 'Ready')?.status ?? ((o as Binding).status?.phase === 'Bound' ? 'True' : '')),
+    ],
+    subresources: { status: true },
+  });
+}
