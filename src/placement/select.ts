@@ -11,7 +11,9 @@
  *    constraint's skew (max − min clusters over its kept groups, empty groups included, as in
  *    Kubernetes topology spread) within maxSkew. Stops at N or when no cluster can be added.
  * Clusters are bucketed by their tuple of group values, so one step costs O(buckets), and the
- * skew check is O(1) per constraint (counts of counts track the minimum).
+ * skew check is O(1) per constraint (counts of counts track the minimum). With several
+ * constraints the greedy is not guaranteed to find a selection when one exists (it never
+ * backtracks); it then reports NotEnoughClusters rather than breaking a constraint.
  */
 import { Reason } from './reasons.js';
 import type { SpreadConstraint } from './types.js';
@@ -116,8 +118,9 @@ function spreadSelect(ranked: readonly Ranked[], explicitN: number | undefined, 
   const counts = kept.map((groups) => new GroupCounts(groups));
   const selected: Ranked[] = [];
 
+  // maxSkew < 1 cannot be reached one cluster at a time (Kubernetes rejects it); read it as 1.
   const allowed = (values: string[]): boolean =>
-    constraints.every((sc, j) => sc.maxSkew === undefined || counts[j].skewAfterAdd(values[j]) <= sc.maxSkew);
+    constraints.every((sc, j) => sc.maxSkew === undefined || counts[j].skewAfterAdd(values[j]) <= Math.max(1, sc.maxSkew));
   const pick = (ok: (values: string[]) => boolean): boolean => {
     let best: (typeof bucketList)[number] | undefined;
     for (const b of bucketList) {
