@@ -83,8 +83,8 @@ export class HealthRegistry {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
+        // Not unref'd: the caller awaits this answer; `finally` always clears it.
         timer = setTimeout(() => reject(new Error(`check timed out after ${this.timeoutMs}ms`)), this.timeoutMs);
-        timer.unref();
       });
       const v = await Promise.race([Promise.resolve().then(check), timeout]);
       if (v === false) throw new Error('check returned false');
