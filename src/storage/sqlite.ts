@@ -64,10 +64,17 @@ export class SqliteRows implements RowStore {
     try {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
-      this.db.pragma('busy_timeout = 5000');
+      // One process owns the file: the revision counter lives in this process between writes, so
+      // a second writer would hand out duplicate revisions. EXCLUSIVE keeps the lock taken by the
+      // first write (the schema statement below) until close, so a second opener fails fast.
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.pragma('busy_timeout = 250');
       this.db.exec(SCHEMA);
     } catch (err) {
       this.db.close();
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new Error('the database is in use by another store or process (one tmc-server per data dir)');
+      }
       throw err;
     }
     const stored = this.db.prepare(`SELECT value FROM meta WHERE key = 'revision'`).pluck().get() as number;

@@ -35,3 +35,14 @@ t.test('reopening the same file keeps every object and the revision counter', as
 t.test('an unopenable path is a clear 503', async (t) => {
   t.throws(() => new SqliteStore({ path: join(dir, 'no', 'such', 'dir', 'x.db') }), { code: 503, reason: 'ServiceUnavailable' });
 });
+
+t.test('a second store on the same file is refused while the first is open', async (t) => {
+  const path = join(dir, 'locked.db');
+  const first = new SqliteStore({ path });
+  t.throws(() => new SqliteStore({ path }), { code: 503, message: /in use by another store or process/ });
+  await first.create({ cluster: 'root', resource: 'configmaps', namespace: '', name: 'still-works' }, { metadata: { name: 'still-works' } });
+  await first.close();
+  const second = new SqliteStore({ path });
+  t.ok(await second.get({ cluster: 'root', resource: 'configmaps', namespace: '', name: 'still-works' }));
+  await second.close();
+});
