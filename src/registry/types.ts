@@ -101,7 +101,13 @@ export interface Strategy {
   selectableFields?: Record<string, (obj: KubeObject) => string | undefined>;
   /** Validate object names (default: DNS-1123 subdomain). Return problems. */
   validateName?(name: string): string[];
-  /** Whether create without a name is allowed through generateName (default true). */
+  /**
+   * Finalizers beyond metadata.finalizers that hold a deleted object (namespaces' spec.finalizers).
+   * Deletion completes only when both lists are empty.
+   */
+  extraFinalizers?(obj: KubeObject): string[];
+  /** Called when deletion starts (deletionTimestamp is set), e.g. to move status to Terminating. */
+  prepareForDelete?(obj: KubeObject): void;
 }
 
 export interface ResourceDef {

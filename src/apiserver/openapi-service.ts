@@ -1,0 +1,47 @@
+/**
+ * Serves /openapi/v3 per logical cluster: the discovery document and one document per
+ * group-version, built from the catalog and cached until the catalog changes.
+ */
+import { createHash } from 'node:crypto';
+import type { ResourceCatalog } from '../registry/catalog.js';
+import { buildGroupVersionDocument } from '../registry/openapi/index.js';
+import type { ResourceDef } from '../registry/types.js';
+
+interface Cached { generation: number; discovery: string; docs: Map<string, string> }
+
+export class OpenAPIService {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(private readonly catalog: ResourceCatalog) {}
+
+  private build(cluster: string): Cached {
+    const gen = this.catalog.generation();
+    const hit = this.cache.get(cluster);
+    if (hit && hit.generation === gen) return hit;
+    const byGV = new Map<string, ResourceDef[]>();
+    for (const d of this.catalog.all(cluster)) {
+      const p = d.group ? `apis/${d.group}/${d.version}` : `api/${d.version}`;
+      let l = byGV.get(p);
+      if (!l) { l = []; byGV.set(p, l); }
+      l.push(d);
+    }
+    const docs = new Map<string, string>();
+    const paths: Record<string, { serverRelativeURL: string }> = {};
+    for (const [p, defs] of byGV) {
+      const text = JSON.stringify(buildGroupVersionDocument(defs, { group: defs[0].group, version: defs[0].version }));
+      docs.set(p, text);
+      const hash = createHash('sha512').update(text).digest('hex').slice(0, 128).toUpperCase();
+      paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${hash}` };
+    }
+    const c: Cached = { generation: gen, discovery: JSON.stringify({ paths }), docs };
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(cluster, c);
+    return c;
+  }
+
+  discovery(cluster: string): string { return this.build(cluster).discovery; }
+
+  groupVersion(cluster: string, gvPath: string): string | undefined {
+    return this.build(cluster).docs.get(gvPath.replace(/\/$/, ''));
+  }
+}

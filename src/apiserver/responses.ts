@@ -1,0 +1,52 @@
+/**
+ * Writing responses on raw node:http objects (the hot path avoids express's response helpers).
+ * Every error leaves through writeError, so each one is a metav1.Status with a stable reason.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StatusError, internalError, type Status } from '../errors/status.js';
+import type { Logger } from '../observability/logger.js';
+
+export function writeJSON(res: ServerResponse, code: number, body: unknown, warnings?: string[]): void {
+  const text = JSON.stringify(body);
+  writeRaw(res, code, text, 'application/json', warnings);
+}
+
+export function writeRaw(res: ServerResponse, code: number, text: string, contentType: string, warnings?: string[]): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string | string[]> = {
+    'Content-Type': contentType,
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-cache, private',
+  };
+  if (warnings && warnings.length) headers['Warning'] = warnings.map(warningHeader);
+  res.writeHead(code, headers);
+  res.end(text);
+}
+
+/** `Warning: 299 - "text"`, as apimachinery's NewWarningHeader writes it. */
+export function warningHeader(text: string): string {
+  return `299 - ${JSON.stringify(text.replace(/[\r\n]+/g, ' '))}`;
+}
+
+export function toStatusError(err: unknown): StatusError {
+  if (err instanceof StatusError) return err;
+  const e = err as { type?: string; status?: number; message?: string };
+  // body-parser style errors carry a status; anything else is a server bug
+  if (e && e.type === 'entity.too.large') return new StatusError(413, 'RequestEntityTooLarge', e.message ?? 'request entity too large');
+  return internalError(err instanceof Error ? err.message : String(err));
+}
+
+export function writeError(res: ServerResponse, err: unknown, log?: Logger, req?: IncomingMessage, warnings?: string[]): void {
+  const se = toStatusError(err);
+  if (se.code >= 500 && log) {
+    log.error({ err, method: req?.method, url: req?.url, reason: se.reason }, 'request failed');
+  }
+  const status: Status = se.toStatus();
+  writeJSON(res, se.code, status, warnings);
+}
+
+export function successStatus(details?: Record<string, unknown>): Status {
+  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 };
+  if (details) s.details = details;
+  return s;
+}

@@ -1,0 +1,108 @@
+/**
+ * Routes Kubernetes API paths for one logical cluster: discovery, OpenAPI and resources. It is a
+ * single function over raw node:http objects (no per-request express routing) because this is
+ * the hot path; express serves only the auxiliary endpoints.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StatusError, methodNotAllowed } from '../errors/status.js';
+import type { UserInfo } from '../registry/hooks.js';
+import type { RequestScope } from '../registry/generic-store.js';
+import type { ApiContext } from './context.js';
+import { AGGREGATED_CONTENT_TYPE } from './discovery.js';
+import { handleDelete, handleDeleteCollection } from './handlers/delete.js';
+import { handleGet, handleList } from './handlers/read.js';
+import { handleWatch } from './handlers/watch.js';
+import { handleCreate, handlePatch, handleUpdate } from './handlers/write.js';
+import { wantsAggregatedDiscovery } from './negotiation.js';
+import { dryRunParam, fieldValidationParam, listParams } from './params.js';
+import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { writeRaw } from './responses.js';
+
+export function notFoundPath(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+}
+
+/** Serves `path` (below any /clusters/<x> prefix) for `cluster`. */
+export async function serveClusterPath(ctx: ApiContext, req: IncomingMessage, res: ServerResponse,
+  cluster: string, path: string, query: URLSearchParams, user: UserInfo): Promise<void> {
+  const method = req.method ?? 'GET';
+  if (path.startsWith('/openapi/v3')) {
+    await ctx.checkCluster(cluster);
+    serveOpenAPI(ctx, res, cluster, path);
+    return;
+  }
+  const info = parseRequestInfo(cluster, path, method, query);
+  if (!info.isResource) {
+    if (info.apiPrefix === '') throw notFoundPath();
+    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(`${method} is not supported on discovery endpoints`);
+    await ctx.checkCluster(cluster);
+    serveDiscovery(ctx, req, res, info);
+    return;
+  }
+  if (cluster !== '*') await ctx.checkCluster(cluster);
+  const def = ctx.catalog.resolve(cluster === '*' ? 'root' : cluster, info.group, info.version, info.resource);
+  if (!def) throw notFoundPath();
+  if (def.namespaced === false && info.namespace && info.resource !== 'namespaces') throw notFoundPath();
+  if (ctx.authorize) await ctx.authorize(user, info);
+  const scope: RequestScope = {
+    cluster, namespace: info.namespace, user,
+    dryRun: method === 'GET' ? false : dryRunParam(query),
+    fieldManager: query.get('fieldManager') ?? defaultFieldManager(req),
+    fieldValidation: fieldValidationParam(query),
+    warnings: [],
+  };
+  switch (info.verb) {
+    case 'get': return handleGet(ctx, req, res, info, def, scope, query);
+    case 'list': return handleList(ctx, req, res, info, def, scope, query);
+    case 'watch': return handleWatch(ctx, req, res, def, scope, listParams(query));
+    case 'create': return handleCreate(ctx, req, res, info, def, scope);
+    case 'update': return handleUpdate(ctx, req, res, info, def, scope);
+    case 'patch': return handlePatch(ctx, req, res, info, def, scope, query);
+    case 'delete': return handleDelete(ctx, req, res, info, def, scope, query);
+    case 'deletecollection': return handleDeleteCollection(ctx, req, res, def, scope, query);
+    default: throw methodNotAllowed(`the server does not allow this method on the requested resource (${method})`);
+  }
+}
+
+/** kube derives a default manager from the user agent's program name (`kubectl`, `node`). */
+function defaultFieldManager(req: IncomingMessage): string | undefined {
+  const ua = req.headers['user-agent'];
+  if (!ua) return undefined;
+  return ua.split('/')[0].slice(0, 128) || undefined;
+}
+
+function serveDiscovery(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo): void {
+  const docs = ctx.discovery.docs(info.cluster);
+  const aggregated = wantsAggregatedDiscovery(req.headers.accept);
+  const vary = (text: string, aggText: string) => {
+    if (aggregated) {
+      const ct = aggregated === 'v2' ? AGGREGATED_CONTENT_TYPE : AGGREGATED_CONTENT_TYPE.replace('v=v2', 'v=v2beta1');
+      const body = aggregated === 'v2' ? aggText : aggText.replace('"apidiscovery.k8s.io/v2"', '"apidiscovery.k8s.io/v2beta1"');
+      writeRaw(res, 200, body, ct);
+    } else {
+      writeRaw(res, 200, text, 'application/json');
+    }
+  };
+  if (info.apiPrefix === 'api' && !info.version) return vary(docs.api, docs.aggregatedApi);
+  if (info.apiPrefix === 'apis' && !info.group) return vary(docs.apis, docs.aggregatedApis);
+  if (info.apiPrefix === 'apis' && !info.version) {
+    const g = ctx.discovery.group(info.cluster, info.group);
+    if (!g) throw notFoundPath();
+    return writeRaw(res, 200, g, 'application/json');
+  }
+  const gv = info.apiPrefix === 'api' ? info.version : `${info.group}/${info.version}`;
+  const list = docs.resourceLists.get(gv);
+  if (!list) throw notFoundPath();
+  writeRaw(res, 200, list, 'application/json');
+}
+
+function serveOpenAPI(ctx: ApiContext, res: ServerResponse, cluster: string, path: string): void {
+  const rest = path.slice('/openapi/v3'.length).replace(/^\//, '');
+  if (rest === '') {
+    writeRaw(res, 200, ctx.openapi.discovery(cluster), 'application/json');
+    return;
+  }
+  const doc = ctx.openapi.groupVersion(cluster, rest);
+  if (!doc) throw notFoundPath();
+  writeRaw(res, 200, doc, 'application/json');
+}

@@ -1,0 +1,117 @@
+/**
+ * The HTTPS listener: TLS with optional client certificates, authentication, then dispatch:
+ *   /clusters/<path>/…   a workspace (server mode)
+ *   /services/<vw>/…     virtual workspaces registered by the layer above
+ *   /api, /apis, /openapi/v3  the default cluster
+ *   /version             build info
+ *   anything else        the auxiliary express app (/healthz, /readyz, /metrics, /admission/…)
+ * Health endpoints answer without credentials (as kube allows anonymous access to them);
+ * everything else needs an authenticated user or gets 401.
+ */
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Express } from 'express';
+import { badRequest, unauthorized } from '../errors/status.js';
+import type { Logger } from '../observability/logger.js';
+import type { UserInfo } from '../registry/hooks.js';
+import type { ApiContext } from './context.js';
+import { isValidClusterPath, splitClusterPrefix } from './request-info.js';
+import { notFoundPath, serveClusterPath } from './router.js';
+import { writeError, writeJSON } from './responses.js';
+
+export interface VirtualWorkspace {
+  /** e.g. `/services/apiexport/` */
+  prefix: string;
+  serve(req: IncomingMessage, res: ServerResponse, rest: string, query: URLSearchParams, user: UserInfo): Promise<void>;
+}
+
+export interface ApiServerOptions {
+  tls: { keyPem: string; certPem: string; caPem: string };
+  authenticate(req: IncomingMessage): UserInfo | undefined;
+  ctx: ApiContext;
+  /** The cluster addressed by paths without `/clusters/<path>`. */
+  defaultCluster: string;
+  /** Whether `/clusters/<path>` routing is on (server mode) or off (one physical cluster). */
+  workspaces: boolean;
+  virtualWorkspaces?: VirtualWorkspace[];
+  aux: Express;
+  version: Record<string, string>;
+  log: Logger;
+  /** Requests on these paths need no credentials. */
+  anonymousPaths?: string[];
+}
+
+const ANONYMOUS = ['/healthz', '/readyz', '/livez'];
+
+export function createApiServer(o: ApiServerOptions): https.Server {
+  const anonymous = new Set(o.anonymousPaths ?? ANONYMOUS);
+  const versionText = JSON.stringify(o.version);
+  const server = https.createServer({
+    key: o.tls.keyPem, cert: o.tls.certPem, ca: o.tls.caPem,
+    requestCert: true, rejectUnauthorized: false,
+    // kubectl and informers keep connections open; don't let node close idle keep-alives early
+    keepAliveTimeout: 120_000,
+  }, (req, res) => {
+    void handle(req, res).catch((err) => writeError(res, err, o.log, req));
+  });
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0; // watches are long-lived
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q < 0 ? url : url.slice(0, q);
+    const bare = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+    if (anonymous.has(bare) || anonymous.has(bare.split('/').slice(0, 2).join('/'))) {
+      o.aux(req as never, res as never);
+      return;
+    }
+    const user = o.authenticate(req);
+    if (!user) throw unauthorized();
+    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+
+    if (o.workspaces) {
+      const split = splitClusterPrefix(pathname);
+      if (split) {
+        const [cluster, rest] = split;
+        if (!isValidClusterPath(cluster)) throw badRequest(`invalid logical cluster path "${cluster}": segments must be lowercase RFC 1123 labels joined by ':'`);
+        await serveClusterPath(o.ctx, req, res, cluster, rest, query, user);
+        return;
+      }
+    }
+    for (const vw of o.virtualWorkspaces ?? []) {
+      if (pathname.startsWith(vw.prefix)) {
+        await vw.serve(req, res, pathname.slice(vw.prefix.length), query, user);
+        return;
+      }
+    }
+    if (pathname === '/api' || pathname.startsWith('/api/') || pathname === '/apis' || pathname.startsWith('/apis/')
+      || pathname.startsWith('/openapi/v3')) {
+      await serveClusterPath(o.ctx, req, res, o.defaultCluster, pathname, query, user);
+      return;
+    }
+    if (bare === '/version') {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(versionText) });
+      res.end(versionText);
+      return;
+    }
+    if (bare === '/openapi/v2') throw notFoundPath();
+    (req as IncomingMessage & { user?: UserInfo }).user = user;
+    o.aux(req as never, res as never);
+  }
+
+  return server;
+}
+
+export function listen(server: https.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+export { writeJSON };

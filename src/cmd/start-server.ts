@@ -1,0 +1,151 @@
+/**
+ * Wiring for tmc-server: storage → registry → tenancy → wire layer → listener, plus the admin
+ * kubeconfig and graceful shutdown. Tests call startTmcServer in-process; the entry point
+ * (tmc-server.ts) calls it from flags.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import express from 'express';
+import { Discovery } from '../apiserver/discovery.js';
+import { OpenAPIService } from '../apiserver/openapi-service.js';
+import { createPatcher, managedFieldsUpdater } from '../apiserver/patcher.js';
+import { createApiServer, listen, type VirtualWorkspace } from '../apiserver/server.js';
+import type { ApiContext } from '../apiserver/context.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { ResourceCatalog } from '../registry/catalog.js';
+import { CrdSource } from '../registry/crd-source.js';
+import { GenericStore } from '../registry/generic-store.js';
+import { serverModeDefs, clusterModeDefs } from '../registry/builtin-sets.js';
+import type { ResourceDef } from '../registry/types.js';
+import { Authenticator } from '../security/authn.js';
+import { ensurePKI, type PKI } from '../security/pki.js';
+import { writeKubeconfig } from '../security/kubeconfig.js';
+import { StaticTokenFile, TokenRegistry } from '../security/tokens.js';
+import { createStore } from '../storage/index.js';
+import type { Store } from '../storage/types.js';
+import { LogicalClusters, ROOT_CLUSTER } from '../tenancy/logical-clusters.js';
+import { workspaceStrategy } from '../tenancy/workspace-strategy.js';
+import { NamespaceLifecycle, namespaceStrategy } from '../registry/namespace-lifecycle.js';
+import type { ServerOptions } from './server-options.js';
+
+export const VERSION = {
+  major: '1', minor: '32', gitVersion: 'v1.32.0+tmc-0.1.0', gitCommit: 'unknown', gitTreeState: 'clean',
+  buildDate: '2026-11-21T00:00:00Z', goVersion: `node${process.versions.node}`, compiler: 'tsc', platform: `${process.platform}/${process.arch}`,
+};
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  pki: PKI;
+  store: Store;
+  catalog: ResourceCatalog;
+  generic: GenericStore;
+  logger: Logger;
+  tokens: TokenRegistry;
+  stop(): Promise<void>;
+}
+
+export interface StartHooks {
+  /** Extra virtual workspaces (apiexport, syncer) registered by higher layers. */
+  virtualWorkspaces?: (deps: { generic: GenericStore; catalog: ResourceCatalog; store: Store }) => VirtualWorkspace[];
+  logger?: Logger;
+}
+
+export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}): Promise<RunningServer> {
+  const log = hooks.logger ?? createLogger({ level: opts.logLevel });
+  const dataDir = resolve(opts.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const pki = await ensurePKI({ dir: join(dataDir, 'pki'), hosts: [opts.bindAddress], logger: log });
+  const store = await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, historySize: opts.watchCacheSize, logger: log });
+
+  const serverMode = opts.mode === 'server';
+  let externalURL = '';
+  const builtins: ResourceDef[] = (serverMode ? serverModeDefs() : clusterModeDefs()).map((d) => {
+    if (d.group === 'tenancy.kcp.io' && d.resource === 'workspaces') return { ...d, strategy: workspaceStrategy(() => externalURL) };
+    if (d.group === '' && d.resource === 'namespaces') return { ...d, strategy: namespaceStrategy(d.strategy) };
+    return d;
+  });
+  const defaultCluster = serverMode ? ROOT_CLUSTER : 'cluster';
+  const catalog = new ResourceCatalog(builtins);
+  const crds = new CrdSource(store, log, defaultCluster);
+  await crds.start();
+  catalog.addSource(crds);
+
+  const generic = new GenericStore({
+    store, annotateCluster: serverMode, managedFields: managedFieldsUpdater,
+  });
+
+  const clusters = serverMode ? new LogicalClusters(store, log) : undefined;
+  await clusters?.start();
+
+  const ctx: ApiContext = {
+    catalog, discovery: new Discovery(catalog), generic, patcher: createPatcher(), log,
+    openapi: new OpenAPIService(catalog),
+    checkCluster: async (cluster) => {
+      if (!clusters) {
+        if (cluster !== defaultCluster) throw new Error('unreachable: cluster mode has one cluster');
+        return;
+      }
+      clusters.check(cluster);
+    },
+  };
+
+  const tokenRegistry = new TokenRegistry();
+  const tokens = [...(opts.tokenAuthFile ? [StaticTokenFile.fromFile(opts.tokenAuthFile)] : []), tokenRegistry];
+  const authenticator = new Authenticator({ clientCA: pki.ca.certPem, tokens });
+
+  let ready = false;
+  const aux = express();
+  aux.disable('x-powered-by');
+  aux.disable('etag');
+  aux.get(['/healthz', '/livez'], (_req, res) => { res.type('text/plain').send('ok'); });
+  aux.get('/readyz', (_req, res) => {
+    if (ready) res.type('text/plain').send('ok');
+    else res.status(503).type('text/plain').send('[-]startup failed: not ready yet');
+  });
+  aux.use((_req, res) => {
+    res.status(404).json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' });
+  });
+
+  const server = createApiServer({
+    tls: { keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem },
+    authenticate: (req) => authenticator.authenticate(req),
+    ctx, defaultCluster, workspaces: serverMode,
+    virtualWorkspaces: hooks.virtualWorkspaces?.({ generic, catalog, store }) ?? [],
+    aux, version: VERSION, log,
+  });
+  const port = await listen(server, opts.port, opts.bindAddress);
+  const host = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  externalURL = url;
+
+  // every logical cluster gets a `default` namespace, as kcp and kube do
+  const lifecycle = new NamespaceLifecycle({ store, generic, catalog, log, defaultCluster });
+  await lifecycle.start(clusters);
+
+  const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
+  await writeKubeconfig(kubeconfigPath, {
+    server: serverMode ? `${url}/clusters/root` : url,
+    caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem,
+    user: 'admin', context: serverMode ? 'root' : 'cluster',
+  });
+  ready = true;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      ready = false;
+      lifecycle.stop();
+      crds.stop();
+      clusters?.stop();
+      await new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeAllConnections();
+      });
+      await store.close();
+    })();
+    return stopping;
+  };
+  return { url, port, kubeconfigPath, pki, store, catalog, generic, logger: log, tokens: tokenRegistry, stop };
+}

@@ -1,0 +1,75 @@
+/**
+ * Which resources a logical cluster serves: the built-in types plus whatever its sources add
+ * (CRDs created in it, APIs bound into it). The wire layer resolves every request through here
+ * and builds discovery from it. Lookups are cached per cluster and invalidated by a generation
+ * counter that sources bump when they change.
+ */
+import type { ResourceDef } from './types.js';
+
+/** Adds resources to clusters; `generation()` changes whenever `defsFor` may answer differently. */
+export interface DefSource {
+  defsFor(cluster: string): ResourceDef[];
+  generation(): number;
+}
+
+interface ClusterIndex {
+  generation: number;
+  byGVR: Map<string, ResourceDef>;
+  all: ResourceDef[];
+}
+
+const gvrKey = (g: string, v: string, r: string) => `${g}/${v}/${r}`;
+
+export class ResourceCatalog {
+  private readonly indexes = new Map<string, ClusterIndex>();
+  private readonly listeners: Array<() => void> = [];
+
+  constructor(private readonly builtins: ResourceDef[], private readonly sources: DefSource[] = []) {}
+
+  addSource(s: DefSource): void {
+    this.sources.push(s);
+    this.indexes.clear();
+  }
+
+  /** A number that changes whenever any cluster's set of resources may have changed. */
+  generation(): number {
+    let g = this.sources.length;
+    for (const s of this.sources) g += s.generation();
+    return g;
+  }
+
+  private index(cluster: string): ClusterIndex {
+    const gen = this.generation();
+    const hit = this.indexes.get(cluster);
+    if (hit && hit.generation === gen) return hit;
+    const byGVR = new Map<string, ResourceDef>();
+    const all: ResourceDef[] = [];
+    // built-ins win over anything a source adds with the same group/version/resource
+    for (const d of [...this.builtins, ...this.sources.flatMap((s) => s.defsFor(cluster))]) {
+      const k = gvrKey(d.group, d.version, d.resource);
+      if (byGVR.has(k)) continue;
+      byGVR.set(k, d);
+      all.push(d);
+    }
+    const idx = { generation: gen, byGVR, all };
+    if (this.indexes.size > 10_000) this.indexes.clear();
+    this.indexes.set(cluster, idx);
+    return idx;
+  }
+
+  resolve(cluster: string, group: string, version: string, resource: string): ResourceDef | undefined {
+    return this.index(cluster).byGVR.get(gvrKey(group, version, resource));
+  }
+
+  all(cluster: string): ResourceDef[] {
+    return this.index(cluster).all;
+  }
+
+  /** Finds the def of a kind in any served version (preferring the first listed). */
+  byKind(cluster: string, group: string, kind: string): ResourceDef | undefined {
+    return this.all(cluster).find((d) => d.group === group && d.kind === kind);
+  }
+
+  onChange(fn: () => void): void { this.listeners.push(fn); }
+  notify(): void { for (const fn of this.listeners) fn(); }
+}

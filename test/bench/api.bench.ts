@@ -1,0 +1,142 @@
+/**
+ * API server throughput: GET one object, LIST 1k and 10k, CREATE at 10 and 50 connections, and
+ * watch fan-out (one write, 1 000 watchers) — tmc-server (sqlite, child process) beside a raw
+ * node:https server doing the same work (the ceiling), measured in the same run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import https from 'node:https';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SERVER_BIN = join(here, '..', '..', 'src', 'cmd', 'tmc-server.js');
+const RAW_BIN = join(here, 'fixtures', 'raw-server.js');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
+
+interface Target { name: string; port: number; child: ChildProcess }
+
+function waitLine(child: ChildProcess, re: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = out.match(re);
+      if (m) resolve(m);
+    });
+    child.once('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
+  });
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'tmc-bench-'));
+  const tmc = spawn(process.execPath, [SERVER_BIN, '--data-dir', dir, '--port', '0', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const m = await waitLine(tmc, /ready at https:\/\/127\.0\.0\.1:(\d+)/);
+  const raw = spawn(process.execPath, [RAW_BIN, join(dir, 'pki')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rm = await waitLine(raw, /port (\d+)/);
+  const targets: Target[] = [
+    { name: 'tmc', port: Number(m[1]), child: tmc },
+    { name: 'raw', port: Number(rm[1]), child: raw },
+  ];
+  const tls = {
+    ca: readFileSync(join(dir, 'pki', 'ca.crt')), cert: readFileSync(join(dir, 'pki', 'admin.crt')), key: readFileSync(join(dir, 'pki', 'admin.key')),
+  };
+  const agent = new https.Agent({ ...tls, keepAlive: true, maxSockets: 64 });
+  const req = (port: number, method: string, path: string, body?: unknown) => new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const r = https.request({ host: '127.0.0.1', port, method, path, agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    r.on('error', reject);
+    if (body !== undefined) r.write(JSON.stringify(body));
+    r.end();
+  });
+  const base = '/clusters/root/api/v1/namespaces';
+  const results: Record<string, unknown> = {};
+  try {
+    // fixtures: namespaces with 1k and 10k configmaps on both servers
+    for (const t of targets) {
+      for (const ns of ['bench1', 'bench1k', 'bench10k', 'benchcreate']) await req(t.port, 'POST', '/clusters/root/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      await req(t.port, 'POST', `${base}/bench1/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one', namespace: 'bench1' }, data: { a: 'b' } });
+      for (const [ns, n] of [['bench1k', 1000], ['bench10k', 10000]] as const) {
+        let i = 0;
+        await Promise.all(Array.from({ length: 32 }, async () => {
+          while (i < n) {
+            const k = i++;
+            const r = await req(t.port, 'POST', `${base}/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${k}`, namespace: ns }, data: { key: `value-${k}`, other: 'x'.repeat(64) } });
+            if (r.status !== 201) throw new Error(`${t.name} fixture create failed: ${r.status} ${r.text}`);
+          }
+        }));
+      }
+    }
+    const cannon = async (t: Target, path: string, connections: number, method = 'GET') => {
+      let seq = 0;
+      const r = await autocannon({
+        url: `https://127.0.0.1:${t.port}${path}`, connections, duration: DURATION, method: method as 'GET', tlsOptions: tls,
+        headers: { 'Content-Type': 'application/json' },
+        requests: method === 'POST' ? [{
+          method: 'POST',
+          setupRequest: (r: Record<string, unknown>) => ({ ...r, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${connections}-${process.pid}-${seq++}`, namespace: 'benchcreate' }, data: { a: 'b' } }) }),
+        }] : undefined,
+      } as autocannon.Options);
+      return { rps: Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+    };
+    const cases: Array<[string, string, string]> = [
+      ['GET one', `${base}/bench1/configmaps/one`, 'GET'],
+      ['LIST 1k', `${base}/bench1k/configmaps`, 'GET'],
+      ['LIST 10k', `${base}/bench10k/configmaps`, 'GET'],
+      ['CREATE', `${base}/benchcreate/configmaps`, 'POST'],
+    ];
+    for (const [label, path, method] of cases) {
+      for (const c of [10, 50]) {
+        const row: Record<string, unknown> = {};
+        for (const t of targets) row[t.name] = await cannon(t, path, c, method);
+        const tr = (row.tmc as { rps: number }).rps, rr = (row.raw as { rps: number }).rps;
+        row.ratio = rr ? Number((tr / rr).toFixed(2)) : null;
+        results[`${label} c=${c}`] = row;
+        process.stdout.write(`${label} c=${c}: tmc ${tr} rps, raw ${rr} rps, ratio ${row.ratio}\n`);
+      }
+    }
+    // watch fan-out: 1000 watchers, one write, time until every watcher has the event
+    for (const t of targets) {
+      const n = 1000;
+      const watchAgent = new https.Agent({ ...tls, keepAlive: false, maxSockets: Infinity });
+      const got: number[] = [];
+      let writeAt = 0;
+      const streams: import('node:http').ClientRequest[] = [];
+      let opened = 0;
+      await new Promise<void>((resolve) => {
+        for (let i = 0; i < n; i++) {
+          const r = https.request({ host: '127.0.0.1', port: t.port, path: `${base}/benchcreate/configmaps?watch=true&resourceVersion=999999999&fieldSelector=metadata.name%3Dfanout`, agent: watchAgent }, (res) => {
+            if (++opened === n) resolve();
+            let buf = '';
+            res.on('data', (c) => {
+              buf += c;
+              if (buf.includes('fanout') && writeAt) { got.push(performance.now() - writeAt); buf = ''; }
+            });
+          });
+          r.on('error', () => {});
+          r.end();
+          streams.push(r);
+        }
+      });
+      writeAt = performance.now();
+      await req(t.port, 'POST', `${base}/benchcreate/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fanout', namespace: 'benchcreate' } });
+      const deadline = Date.now() + 20_000;
+      while (got.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      got.sort((a, b) => a - b);
+      results[`watch fan-out 1000 (${t.name})`] = { delivered: got.length, p50ms: Number(got[Math.floor(got.length / 2)]?.toFixed(1)), lastms: Number(got[got.length - 1]?.toFixed(1)) };
+      process.stdout.write(`watch fan-out ${t.name}: ${got.length}/${n} delivered, last after ${got[got.length - 1]?.toFixed(1)} ms\n`);
+      for (const s of streams) s.destroy();
+      watchAgent.destroy();
+    }
+  } finally {
+    agent.destroy();
+    for (const t of targets) t.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
