@@ -53,6 +53,8 @@ export interface OpenAPIV3Schema {
   'x-kubernetes-list-map-keys'?: string[];
   'x-kubernetes-map-type'?: 'atomic' | 'granular';
   'x-kubernetes-validations'?: SchemaValidationRule[];
+  /** Other extensions (so the type stays assignable to schema types that allow them). */
+  [ext: `x-${string}`]: unknown;
 }
 
 /** A CRD-style printer column. */
