@@ -9,10 +9,10 @@
  * revisions in order.
  */
 import {
-  alreadyExists, conflict, internalError, isStatusError, notFound, serviceUnavailable,
+  alreadyExists, conflict, expired, internalError, isStatusError, notFound, serviceUnavailable,
 } from '../errors/status.js';
 import type { Logger } from '../observability/logger.js';
-import { checkListRevision, tooLargeResourceVersion } from './consistency.js';
+import { checkListRevision } from './consistency.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { groupResourceOf } from './keys.js';
 import {
@@ -156,10 +156,14 @@ export class LocalStore implements Store {
 
   watch(prefix: KeyPrefix, opts: WatchOptions, handlers: WatchHandlers): Watcher {
     // Nothing above the current revision will ever be written by anyone else: a client holding
-    // one is talking about another store (say, a memory store before a restart) and must relist.
+    // one saw another incarnation of the store (a memory store before a restart, a wiped data
+    // dir). 410 makes every client relist; kube's 504 "too large" would make client-node retry
+    // the same revision forever.
     const from = parseRevision(opts.resourceVersion);
     const current = this.rows.revision();
-    if (from !== undefined && from > current) throw tooLargeResourceVersion(from, current);
+    if (from !== undefined && from > current) {
+      throw expired(`resource version ${from} is newer than the store's latest (${current}); the store was reset, relist`);
+    }
     return this.cache.watch(prefix, opts, handlers);
   }
 

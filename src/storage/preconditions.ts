@@ -22,6 +22,9 @@ export function checkPreconditions(key: ObjectKey, current: KubeObject, pre: Pre
 
 /** The store writes JSON objects with a metadata object; anything else is a caller bug → 400. */
 export function assertStorable(obj: unknown, key: ObjectKey): asserts obj is KubeObject {
+  if (!key.name || !key.resource || !key.cluster || key.cluster === '*') {
+    throw badRequest(`cannot store an object without a cluster, resource and name (got ${JSON.stringify(key)})`);
+  }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     throw badRequest(`cannot store ${key.resource} "${key.name}": not a JSON object`);
   }
