@@ -12,3 +12,4 @@ export {
   compileRule, tryCompileRule, celActivation, CompiledRule, defaultEngine,
   type RuleOptions, type RuleEvalOptions, type RuleResult, type RuleOutputType,
 } from './rule.js';
+export { BbCelEngine } from './bb-engine.js';
