@@ -130,9 +130,11 @@ export function indexItems(list: unknown[], lk: ListKind): Map<PathElement, unkn
 
 /**
  * A copy of `value` without the paths in `set` (typed.TypedValue.RemoveItems): a member removes the
- * field or list item with everything below it; children descend.
+ * field or list item with everything below it; children descend. With `dropEmptied`, a map or list
+ * that the removal empties goes too (apply's pruning uses this so no `{}` husks remain).
  */
-export function removeItems<T>(value: T, set: FieldSet, schema: JSONSchemaProps | undefined): T {
+export function removeItems<T>(value: T, set: FieldSet, schema: JSONSchemaProps | undefined, dropEmptied = false): T {
+  const emptied = (before: unknown, after: unknown): boolean => dropEmptied && isEmptyContainer(after) && !isEmptyContainer(before);
   const walk = (v: unknown, s: FieldSet, sch: JSONSchemaProps | undefined, path: FieldPath): unknown => {
     if (Array.isArray(v)) {
       const lk = listKind(sch);
@@ -141,7 +143,8 @@ export function removeItems<T>(value: T, set: FieldSet, schema: JSONSchemaProps 
         const pe = listItemElement(item, i, lk);
         if (s.members.has(pe)) return;
         const sub = s.children.get(pe);
-        out.push(sub ? walk(item, sub, itemSchema(sch), [...path, pe]) : item);
+        const next = sub ? walk(item, sub, itemSchema(sch), [...path, pe]) : item;
+        if (!emptied(item, next)) out.push(next);
       });
       return out;
     }
@@ -151,13 +154,18 @@ export function removeItems<T>(value: T, set: FieldSet, schema: JSONSchemaProps 
         const pe = fieldElement(k);
         if (s.members.has(pe)) continue;
         const sub = s.children.get(pe);
-        out[k] = sub ? walk(v[k], sub, childOf(sch, k, path), [...path, pe]) : v[k];
+        const next = sub ? walk(v[k], sub, childOf(sch, k, path), [...path, pe]) : v[k];
+        if (!emptied(v[k], next)) out[k] = next;
       }
       return out;
     }
     return v;
   };
   return walk(value, set, schema, []) as T;
+}
+
+function isEmptyContainer(v: unknown): boolean {
+  return Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0;
 }
 
 /**

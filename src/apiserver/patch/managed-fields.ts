@@ -125,9 +125,13 @@ export function managersForWrite(oldObj: KubeObject | undefined, newObj: KubeObj
   return decodeManagedFields(oldObj?.metadata?.managedFields);
 }
 
-/** The fields a manager is never credited with: server-owned metadata, plus the caller's reset fields. */
-export function ignoredFields(extra?: FieldSet): FieldSet {
-  return extra ? STRIPPED_FIELDS.union(extra) : STRIPPED_FIELDS;
+/**
+ * `set` without what a manager is never credited with: server-owned metadata (those exact paths)
+ * and the caller's reset fields (whole subtrees).
+ */
+export function withoutUnownedFields(set: FieldSet, resetFields?: FieldSet): FieldSet {
+  const s = set.difference(STRIPPED_FIELDS);
+  return resetFields ? s.recursiveDifference(resetFields) : s;
 }
 
 /**
@@ -177,10 +181,9 @@ export function takeOwnership(managers: Managers, selfKey: string | undefined, c
  */
 export function updateManagedFields(o: UpdateManagedFieldsOptions): ManagedFieldsEntry[] {
   const managers = managersForWrite(o.oldObj, o.newObj);
-  const ignore = ignoredFields(o.resetFields);
   const cmp = compare(o.oldObj ?? {}, o.newObj, o.schema);
-  const changed = cmp.added.union(cmp.modified).recursiveDifference(ignore);
-  const removed = cmp.removed.recursiveDifference(ignore);
+  const changed = withoutUnownedFields(cmp.added.union(cmp.modified), o.resetFields);
+  const removed = withoutUnownedFields(cmp.removed, o.resetFields);
   takeOwnership(managers, undefined, changed, removed);
 
   if (!changed.isEmpty()) {

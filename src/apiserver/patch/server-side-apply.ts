@@ -17,7 +17,7 @@ import {
 } from './fields.js';
 import {
   BEFORE_FIRST_APPLY_MANAGER, capUpdateManagers, decodeManagedFields, describeManager,
-  encodeManagedFields, formatTime, ignoredFields, managerKey, takeOwnership,
+  encodeManagedFields, formatTime, managerKey, withoutUnownedFields, takeOwnership,
   type ManagedFieldsEntry, type Managers, type ManagerState,
 } from './managed-fields.js';
 import { applyMerge } from './apply-merge.js';
@@ -117,11 +117,10 @@ function checkAppliedObject(applied: KubeObject, live: KubeObject | undefined): 
 export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResult {
   checkAppliedObject(o.appliedObj, o.liveObj);
   const schema = o.schema;
-  const ignore = ignoredFields(o.resetFields);
   const live: KubeObject = o.liveObj ? stripManaged(o.liveObj) : ({ metadata: {} } as KubeObject);
   const config = withoutNulls(o.appliedObj) as KubeObject;
 
-  const managers = managersBeforeApply(o.liveObj, live, schema, ignore);
+  const managers = managersBeforeApply(o.liveObj, live, schema, o.resetFields);
   const self: ManagerState = {
     manager: o.manager, operation: 'Apply', apiVersion: o.apiVersion,
     subresource: o.subresource ?? '', time: formatTime(o.now), set: new FieldSet(),
@@ -129,14 +128,14 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   const selfKey = managerKey(self);
   const previous = managers.get(selfKey);
   const lastSet = previous?.set;
-  self.set = toFieldSet(config, schema).recursiveDifference(ignore);
+  self.set = withoutUnownedFields(toFieldSet(config, schema), o.resetFields);
   managers.set(selfKey, self);
 
   let merged = applyMerge(live, config, schema) as KubeObject;
   if (lastSet && !lastSet.isEmpty()) merged = prune(merged, lastSet, managers, schema);
 
   const cmp = compare(live, merged, schema);
-  const changed = cmp.added.union(cmp.modified).recursiveDifference(ignore);
+  const changed = withoutUnownedFields(cmp.added.union(cmp.modified), o.resetFields);
   const conflicts: FieldConflict[] = [];
   for (const [key, m] of managers) {
     if (key === selfKey) continue;
@@ -144,7 +143,7 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   }
   if (conflicts.length && !o.force) throw applyConflictError(conflicts);
   // Forced (or conflict-free): changed fields leave the other managers, removed ones leave everyone.
-  takeOwnership(managers, selfKey, changed, cmp.removed.recursiveDifference(ignore));
+  takeOwnership(managers, selfKey, changed, withoutUnownedFields(cmp.removed, o.resetFields));
   managers.set(selfKey, self);
 
   const objectChanged = !jsonEqual(live, merged);
@@ -169,10 +168,10 @@ function stripManaged(obj: KubeObject): KubeObject {
  * field management, or reset) is owned whole by `before-first-apply`, so a first apply cannot
  * silently take over fields someone else set.
  */
-function managersBeforeApply(liveObj: KubeObject | undefined, live: KubeObject, schema: JSONSchemaProps | undefined, ignore: FieldSet): Managers {
+function managersBeforeApply(liveObj: KubeObject | undefined, live: KubeObject, schema: JSONSchemaProps | undefined, resetFields: FieldSet | undefined): Managers {
   const managers = decodeManagedFields(liveObj?.metadata?.managedFields);
   if (liveObj && managers.size === 0) {
-    const set = toFieldSet(live, schema).recursiveDifference(ignore);
+    const set = withoutUnownedFields(toFieldSet(live, schema), resetFields);
     if (!set.isEmpty()) {
       const m: ManagerState = {
         manager: BEFORE_FIRST_APPLY_MANAGER, operation: 'Update',
@@ -187,11 +186,12 @@ function managersBeforeApply(liveObj: KubeObject | undefined, live: KubeObject, 
 /**
  * Removes what the manager applied before and no longer applies, unless another manager (or the
  * new configuration) still owns it (Updater.prune). Only leaves and list items the manager owned
- * are removed; a removed list item goes with everything inside it.
+ * are removed; a removed list item goes with everything inside it, and maps or lists left empty by
+ * the removal go too.
  */
 function prune(merged: KubeObject, lastSet: FieldSet, managers: Managers, schema: JSONSchemaProps | undefined): KubeObject {
   let owned = new FieldSet();
   for (const m of managers.values()) owned = owned.union(m.set);
   const toRemove = lastSet.difference(owned);
-  return toRemove.isEmpty() ? merged : removeItems(merged, toRemove, schema);
+  return toRemove.isEmpty() ? merged : removeItems(merged, toRemove, schema, true);
 }
