@@ -56,15 +56,29 @@ export function divideReplicas(input: DivideInput): Division {
       },
     };
   }
+  const replicas = assign(input, caps);
+  const placed = replicas.reduce((s, x) => s + x, 0);
+  if (placed < total) {
+    // Only when clusters with room have weight 0: a static weight of 0 means "not here".
+    return {
+      replicas: clusters.map(() => 0),
+      problem: { reason: Reason.InsufficientCapacity, message: `${total} replicas requested, only ${placed} fit on the selected clusters with a non-zero weight` },
+    };
+  }
+  return { replicas };
+}
+
+function assign(input: DivideInput, caps: number[]): number[] {
+  const { total, clusters, scheduling } = input;
   const preference = scheduling?.divisionPreference ?? 'Weighted';
   const statics = scheduling?.weights?.static ?? [];
   if (preference === 'Weighted' && statics.length > 0 && scheduling?.weights?.dynamic === undefined) {
-    return { replicas: webster(total, staticWeights(input), caps) };
+    return webster(total, staticWeights(input), caps);
   }
   if (preference === 'Weighted' && scheduling?.weights?.dynamic === undefined) {
-    return { replicas: webster(total, clusters.map(() => 1), caps) };
+    return webster(total, clusters.map(() => 1), caps);
   }
-  return { replicas: steady(total, clusters, caps, preference === 'Aggregated') };
+  return steady(total, clusters, caps, preference === 'Aggregated');
 }
 
 function staticWeights({ clusters, staticSelectors }: DivideInput): number[] {
