@@ -65,7 +65,8 @@ export function validate(value: unknown, schema: Schema, old?: unknown, path = '
     for (const [k, v] of Object.entries(obj)) {
       const sub = props?.[k] ?? addl;
       if (!sub) {
-        if (!schema['x-kubernetes-preserve-unknown-fields'] && !(path === '' && k === 'metadata')) errs.push(`${at}.${k}: unknown field`);
+        // ObjectMeta is a bare object in a CRD: the API server validates it, not the schema.
+        if (!schema['x-kubernetes-preserve-unknown-fields'] && path !== '.metadata') errs.push(`${at}.${k}: unknown field`);
         continue;
       }
       errs.push(...validate(v, sub, oldObj?.[k], `${path}.${k}`));
