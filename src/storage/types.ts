@@ -115,6 +115,10 @@ export interface Watcher {
 }
 
 export interface WatchHandlers {
+  /**
+   * Called synchronously, in revision order. The event object is shared by every watcher that
+   * receives it: read it (serialise it), never mutate it. Must not block; a throw ends this watch.
+   */
   onEvent(ev: WatchEvent): void;
   /** The store is closing or the watcher fell too far behind; the watch is over. */
   onClose?(reason: Error | undefined): void;
@@ -138,7 +142,8 @@ export interface Store {
 
   /**
    * Replaces an existing object. `preconditions.resourceVersion` (when given) must equal the stored
-   * one, else Conflict (409). NotFound (404) if absent. The UpdateFn form reads and writes atomically.
+   * one, else Conflict (409); the object's own metadata.resourceVersion is ignored (the store
+   * overwrites it). NotFound (404) if absent. The UpdateFn form reads and writes atomically.
    * Returns the stored object; when the new object equals the old one the write is skipped and the
    * old object is returned unchanged (no new revision, no event), as kube does.
    */
