@@ -17,10 +17,15 @@ function mergeValue(l: unknown, r: unknown, s: JSONSchemaProps | undefined, atRo
   if (r === undefined) return deepClone(l);
   if (l === undefined) return deepClone(r);
   if (isObject(l) && isObject(r) && (atRoot || !isAtomicMap(s))) {
-    const out: Record<string, unknown> = deepClone(l);
+    // Each subtree is copied once, in the live object's key order, applied-only keys after.
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(l)) {
+      if (l[k] === undefined) continue;
+      out[k] = r[k] === undefined ? deepClone(l[k]) : mergeValue(l[k], r[k], childSchema(s, k, atRoot), false);
+    }
     for (const k of Object.keys(r)) {
-      if (r[k] === undefined) continue;
-      out[k] = mergeValue(l[k], r[k], childSchema(s, k, atRoot), false);
+      if (r[k] === undefined || k in out) continue;
+      out[k] = mergeValue(undefined, r[k], childSchema(s, k, atRoot), false);
     }
     return out;
   }

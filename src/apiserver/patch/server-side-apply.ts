@@ -150,7 +150,8 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   if (!objectChanged && previous && previous.set.equals(self.set)) self.time = previous.time;
   capUpdateManagers(managers);
   const managedFields = encodeManagedFields(managers);
-  const object = deepClone(merged);
+  // merged is already a fresh tree (applyMerge copies), so it can be returned as is.
+  const object = merged;
   object.metadata = { ...(object.metadata ?? {}) };
   if (managedFields.length) object.metadata.managedFields = managedFields as unknown as Array<Record<string, unknown>>;
   else delete object.metadata.managedFields;
