@@ -24,8 +24,12 @@ export class CrdSource implements DefSource {
     for (const crd of list.items) this.put(crd.metadata.annotations?.['kcp.io/cluster'] ?? this.defaultCluster, crd);
     this.watcher = this.store.watch({ cluster: '*', resource: CRD_RESOURCE }, { resourceVersion: list.resourceVersion }, {
       onEvent: (ev) => {
-        if (ev.type === 'DELETED') this.remove(ev.key.cluster, ev.object.metadata.name!);
-        else this.put(ev.key.cluster, ev.object);
+        if (ev.type === 'DELETED') {
+          this.remove(ev.key.cluster, ev.object.metadata.name!);
+          void this.purge(ev.key.cluster, ev.object);
+        } else {
+          this.put(ev.key.cluster, ev.object);
+        }
       },
       onClose: (err) => {
         if (err) this.log.error({ err }, 'CRD watch closed; restarting');
@@ -47,6 +51,26 @@ export class CrdSource implements DefSource {
     if (!m) { m = new Map(); this.byCluster.set(cluster, m); }
     m.set(crd.metadata.name!, defs);
     this.gen++;
+  }
+
+  /**
+   * A deleted CRD takes its custom resources with it (kube does this behind the
+   * customresourcecleanup finalizer; here it follows the delete, since nothing can be served
+   * for the resource any more in the meantime).
+   */
+  private async purge(cluster: string, crd: KubeObject): Promise<void> {
+    const group = crd.spec?.group as string | undefined;
+    const plural = crd.spec?.names?.plural as string | undefined;
+    if (!group || !plural) return;
+    const resource = `${group}/${plural}`;
+    try {
+      const { items } = await this.store.list({ cluster, resource });
+      for (const item of items) {
+        await this.store.delete({ cluster, resource, namespace: item.metadata.namespace ?? '', name: item.metadata.name! }).catch(() => undefined);
+      }
+    } catch (err) {
+      this.log.error({ err, cluster, resource }, 'cannot remove the custom resources of a deleted CRD');
+    }
   }
 
   private remove(cluster: string, name: string): void {
