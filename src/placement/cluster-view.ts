@@ -18,18 +18,21 @@ export interface ClusterView {
   region: string | undefined;
   clusterKey: string | undefined;
   ready: boolean;
-  /** When the Ready condition last changed (ms), if reported. */
-  readyTransitionMs: number | undefined;
+  /** When the Ready condition last changed (RFC3339); parsed only when a filter needs it. */
+  readyTransition: string | undefined;
   taints: Taint[];
   unschedulable: boolean;
   evictAfterMs: number | undefined;
   /** undefined: the cluster does not say, so every resource is assumed compatible. */
-  syncedResources: Set<string> | undefined;
+  syncedResources: readonly string[] | undefined;
   /** Effective allocatable: spec.capacity per resource when set, else status.allocatable. */
   allocatable: Amounts;
   allocated: Amounts;
   /** allocatable − allocated + what this workload already uses here; undefined when unreported. */
   free: Amounts;
+  /** Number views of allocatable and free (NaN when unreported), for scorers' float arithmetic. */
+  allocatableN: { cpu: number; memory: number };
+  freeN: { cpu: number; memory: number };
   /** Whether the previous decision placed the workload here, and with how many replicas. */
   isPrevious: boolean;
   previousReplicas: number;
@@ -60,11 +63,13 @@ export function clusterView(
   const previousReplicas = isPrevious ? (previous.get(name) ?? w.replicas ?? 0) : 0;
   const free: Amounts = { cpu: undefined, memory: undefined, pods: undefined };
   let availableReplicas = Infinity;
+  const prevN = previousReplicas > 0 ? BigInt(previousReplicas) : 0n;
   for (const r of RESOURCES) {
     const a = allocatable[r];
     if (a === undefined) continue;
     const per = w.request?.[r] ?? 0n;
-    const f = a - (allocated[r] ?? 0n) + per * BigInt(previousReplicas);
+    let f = a - (allocated[r] ?? 0n);
+    if (prevN > 0n) f += per * prevN;
     free[r] = f;
     if (per > 0n) {
       const fit = f <= 0n ? 0 : Number(f / per);
@@ -80,24 +85,34 @@ export function clusterView(
     region: labels[REGION_LABEL],
     clusterKey: c.status?.clusterKey,
     ready: ready?.status === 'True',
-    readyTransitionMs: parseTime(ready?.lastTransitionTime),
+    readyTransition: ready?.lastTransitionTime,
     taints: c.spec?.taints ?? [],
     unschedulable: c.spec?.unschedulable === true,
-    evictAfterMs: parseTime(c.spec?.evictAfter),
-    syncedResources: synced ? new Set(synced) : undefined,
+    evictAfterMs: c.spec?.evictAfter ? parseTime(c.spec.evictAfter) : undefined,
+    syncedResources: synced,
     allocatable,
     allocated,
     free,
+    allocatableN: { cpu: toNumber(allocatable.cpu), memory: toNumber(allocatable.memory) },
+    freeN: { cpu: toNumber(free.cpu), memory: toNumber(free.memory) },
     isPrevious,
     previousReplicas,
     availableReplicas,
   };
 }
 
-/** Fraction (0..1+) of a resource in use after adding `extra` nanos; undefined when unreported. */
-export function usedFraction(c: ClusterView, r: 'cpu' | 'memory', extra: bigint): number | undefined {
-  const a = c.allocatable[r];
-  if (a === undefined || a <= 0n) return undefined;
-  const used = a - (c.free[r] ?? a) + extra;
-  return Number(used) / Number(a);
+function toNumber(nanos: bigint | undefined): number {
+  return nanos === undefined ? NaN : Number(nanos) / 1e9;
+}
+
+/**
+ * Fraction (0..1+) of a resource in use after adding `extra` base units (cores, bytes);
+ * undefined when unreported. Floats are fine here: this only ranks, never decides a fit.
+ */
+export function usedFraction(c: ClusterView, r: 'cpu' | 'memory', extra: number): number | undefined {
+  const a = c.allocatableN[r];
+  if (!(a > 0)) return undefined;
+  const free = c.freeN[r];
+  const used = (Number.isNaN(free) ? 0 : a - free) + extra;
+  return used / a;
 }

@@ -11,7 +11,7 @@ export const apiCompatibilityFilter: FilterPlugin = {
   filter(c, ctx) {
     const synced = c.syncedResources;
     const res = ctx.workload.resource!;
-    if (!synced || synced.has(res) || (!res.includes('.') && synced.has(`${res}.`))) return PASS;
+    if (!synced || synced.includes(res) || (!res.includes('.') && synced.includes(`${res}.`))) return PASS;
     return fail(Reason.APINotSynced, `cluster does not sync ${res}`);
   },
 };

@@ -9,6 +9,7 @@
  * - evictAfter in the future: draining, no new placements; in the past: everything leaves.
  */
 import { Reason } from '../reasons.js';
+import { parseTime } from '../time.js';
 import { fail, failNew, type FilterPlugin, PASS } from './types.js';
 
 export const DEFAULT_FAILOVER_TOLERATION_SECONDS = 300;
@@ -20,7 +21,7 @@ export const readyFilter: FilterPlugin = {
     if (c.ready) return PASS;
     if (!c.isPrevious) return fail(Reason.NotReady, 'Ready condition is not True');
     const grace = (ctx.spec.failover?.tolerationSeconds ?? DEFAULT_FAILOVER_TOLERATION_SECONDS) * 1000;
-    const since = c.readyTransitionMs ?? ctx.nowMs;
+    const since = parseTime(c.readyTransition) ?? ctx.nowMs;
     if (ctx.nowMs - since < grace) {
       const left = Math.ceil((since + grace - ctx.nowMs) / 1000);
       return { passed: true, retained: true, reason: Reason.NotReadyWithinToleration, message: `not Ready; kept for ${left}s more (failover.tolerationSeconds)` };

@@ -10,11 +10,10 @@ export const balanceScorer: ScorePlugin = {
   name: 'Balance',
   score(clusters, ctx) {
     const out = new Int32Array(clusters.length);
+    const counts = clusters.map((c) => (Object.hasOwn(ctx.placementCounts, c.name) ? ctx.placementCounts[c.name] : 0));
     let max = 0;
-    for (const c of clusters) max = Math.max(max, ctx.placementCounts[c.name] ?? 0);
-    for (let i = 0; i < clusters.length; i++) {
-      out[i] = max === 0 ? 100 : clampScore(100 * (1 - (ctx.placementCounts[clusters[i].name] ?? 0) / max));
-    }
+    for (const n of counts) if (n > max) max = n;
+    for (let i = 0; i < clusters.length; i++) out[i] = max === 0 ? 100 : clampScore(100 * (1 - counts[i] / max));
     return out;
   },
 };

@@ -11,10 +11,11 @@ export const balancedAllocationScorer: ScorePlugin = {
   score(clusters, ctx) {
     const out = new Int32Array(clusters.length);
     const req = ctx.workload.request;
-    const n = BigInt(ctx.replicasPerCluster);
+    const n = ctx.replicasPerCluster;
+    const extra = { cpu: (Number(req?.cpu ?? 0n) / 1e9) * n, memory: (Number(req?.memory ?? 0n) / 1e9) * n };
     for (let i = 0; i < clusters.length; i++) {
-      const cpu = usedFraction(clusters[i], 'cpu', (req?.cpu ?? 0n) * n);
-      const mem = usedFraction(clusters[i], 'memory', (req?.memory ?? 0n) * n);
+      const cpu = usedFraction(clusters[i], 'cpu', extra.cpu);
+      const mem = usedFraction(clusters[i], 'memory', extra.memory);
       if (cpu === undefined || mem === undefined) continue;
       out[i] = clampScore((1 - Math.abs(Math.min(cpu, 1) - Math.min(mem, 1)) / 2) * 100);
     }

@@ -11,12 +11,13 @@ export const leastAllocatedScorer: ScorePlugin = {
   score(clusters, ctx) {
     const out = new Int32Array(clusters.length);
     const req = ctx.workload.request;
-    const n = BigInt(ctx.replicasPerCluster);
+    const n = ctx.replicasPerCluster;
+    const extra = { cpu: (Number(req?.cpu ?? 0n) / 1e9) * n, memory: (Number(req?.memory ?? 0n) / 1e9) * n };
     for (let i = 0; i < clusters.length; i++) {
       let sum = 0;
       let known = 0;
       for (const r of ['cpu', 'memory'] as const) {
-        const f = usedFraction(clusters[i], r, (req?.[r] ?? 0n) * n);
+        const f = usedFraction(clusters[i], r, extra[r]);
         if (f === undefined) continue;
         sum += 1 - f;
         known++;

@@ -11,7 +11,8 @@ export interface ScoreContext {
   workload: WorkloadView;
   /** Replicas one cluster would run if chosen (Duplicated: all; Divided: one share's worth, ≥1). */
   replicasPerCluster: number;
-  placementCounts: Record<string, number>;
+  /** Looked up per feasible cluster only: never iterated (it may hold thousands of names). */
+  placementCounts: Readonly<Record<string, number>>;
   /** Locality targets: explicit preferred locations, else those of the previous clusters. */
   preferredLocations: Set<string>;
   previousLocations: Set<string>;
