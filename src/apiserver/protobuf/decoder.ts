@@ -15,7 +15,10 @@ const MAX_DEPTH = 64;
 
 const utf8 = new TextDecoder('utf-8');
 
-interface ParsedField { name: string; type: string; repeated: boolean; inline: boolean; keepZero: boolean; map?: [string, string] }
+interface ParsedField {
+  name: string; type: string; repeated: boolean; inline: boolean; keepZero: boolean; nullWhenAbsent: boolean;
+  map?: [string, string];
+}
 
 const parsedCache = new Map<string, Map<number, ParsedField>>();
 
@@ -27,6 +30,7 @@ function parsed(typeName: string, schema: MessageSchema): Map<number, ParsedFiel
     const m = /^map<([^,]+),(.+)>$/.exec(type);
     fields.set(Number(num), {
       name, type, repeated: flags.includes('r'), inline: flags.includes('i'), keepZero: flags.includes('z'),
+      nullWhenAbsent: flags.includes('n'),
       map: m ? [m[1], m[2]] : undefined,
     });
   }
@@ -155,6 +159,7 @@ function decodeFields(bytes: Uint8Array, typeName: string, fields: Map<number, P
       out[f.name] = value;
     }
   }
+  for (const f of fields.values()) if (f.nullWhenAbsent && !Object.hasOwn(out, f.name)) out[f.name] = null;
   return out;
 }
 

@@ -5,6 +5,7 @@
  *   r  repeated
  *   i  `json:",inline"`: the sub-message's fields are merged into the parent object
  *   z  a scalar kube writes to JSON even when zero (a Go pointer, or a tag without omitempty)
+ *   n  absent from the wire means Go's nil, which kube writes as `null` (slice/map/pointer without omitempty)
  */
 export type FieldEntry = readonly [jsonName: string, type: string, flags?: string];
 export type MessageSchema = Readonly<Record<number, FieldEntry>>;

@@ -15,7 +15,7 @@ export const messages: MessageTable = {
     5: ['message', 'string'],
   },
   'apps.v1.DaemonSetSpec': {
-    1: ['selector', 'meta.v1.LabelSelector'],
+    1: ['selector', 'meta.v1.LabelSelector', 'n'],
     2: ['template', 'core.v1.PodTemplateSpec'],
     3: ['updateStrategy', 'apps.v1.DaemonSetUpdateStrategy'],
     4: ['minReadySeconds', 'int32'],
@@ -52,7 +52,7 @@ export const messages: MessageTable = {
   },
   'apps.v1.DeploymentSpec': {
     1: ['replicas', 'int32', 'z'],
-    2: ['selector', 'meta.v1.LabelSelector'],
+    2: ['selector', 'meta.v1.LabelSelector', 'n'],
     3: ['template', 'core.v1.PodTemplateSpec'],
     4: ['strategy', 'apps.v1.DeploymentStrategy'],
     5: ['minReadySeconds', 'int32'],
@@ -89,7 +89,7 @@ export const messages: MessageTable = {
   'apps.v1.ReplicaSetSpec': {
     1: ['replicas', 'int32', 'z'],
     4: ['minReadySeconds', 'int32'],
-    2: ['selector', 'meta.v1.LabelSelector'],
+    2: ['selector', 'meta.v1.LabelSelector', 'n'],
     3: ['template', 'core.v1.PodTemplateSpec'],
   },
   'apps.v1.ReplicaSetStatus': {
@@ -133,7 +133,7 @@ export const messages: MessageTable = {
   },
   'apps.v1.StatefulSetSpec': {
     1: ['replicas', 'int32', 'z'],
-    2: ['selector', 'meta.v1.LabelSelector'],
+    2: ['selector', 'meta.v1.LabelSelector', 'n'],
     3: ['template', 'core.v1.PodTemplateSpec'],
     4: ['volumeClaimTemplates', 'core.v1.PersistentVolumeClaim', 'r'],
     5: ['serviceName', 'string', 'z'],

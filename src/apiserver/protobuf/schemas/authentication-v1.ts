@@ -14,9 +14,9 @@ export const messages: MessageTable = {
     3: ['status', 'authentication.v1.TokenRequestStatus'],
   },
   'authentication.v1.TokenRequestSpec': {
-    1: ['audiences', 'string', 'r'],
-    4: ['expirationSeconds', 'int64', 'z'],
-    3: ['boundObjectRef', 'authentication.v1.BoundObjectReference'],
+    1: ['audiences', 'string', 'rn'],
+    4: ['expirationSeconds', 'int64', 'zn'],
+    3: ['boundObjectRef', 'authentication.v1.BoundObjectReference', 'n'],
   },
   'authentication.v1.TokenRequestStatus': {
     1: ['token', 'string', 'z'],

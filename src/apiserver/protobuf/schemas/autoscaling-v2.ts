@@ -63,7 +63,7 @@ export const messages: MessageTable = {
     2: ['lastScaleTime', 'meta.v1.Time'],
     3: ['currentReplicas', 'int32'],
     4: ['desiredReplicas', 'int32', 'z'],
-    5: ['currentMetrics', 'autoscaling.v2.MetricStatus', 'r'],
+    5: ['currentMetrics', 'autoscaling.v2.MetricStatus', 'rn'],
     6: ['conditions', 'autoscaling.v2.HorizontalPodAutoscalerCondition', 'r'],
   },
   'autoscaling.v2.MetricIdentifier': {

@@ -71,12 +71,12 @@ export const messages: MessageTable = {
     2: ['spec', 'batch.v1.JobSpec'],
   },
   'batch.v1.PodFailurePolicy': {
-    1: ['rules', 'batch.v1.PodFailurePolicyRule', 'r'],
+    1: ['rules', 'batch.v1.PodFailurePolicyRule', 'rn'],
   },
   'batch.v1.PodFailurePolicyOnExitCodesRequirement': {
     1: ['containerName', 'string', 'z'],
     2: ['operator', 'string', 'z'],
-    3: ['values', 'int32', 'r'],
+    3: ['values', 'int32', 'rn'],
   },
   'batch.v1.PodFailurePolicyOnPodConditionsPattern': {
     1: ['type', 'string', 'z'],
@@ -88,7 +88,7 @@ export const messages: MessageTable = {
     3: ['onPodConditions', 'batch.v1.PodFailurePolicyOnPodConditionsPattern', 'r'],
   },
   'batch.v1.SuccessPolicy': {
-    1: ['rules', 'batch.v1.SuccessPolicyRule', 'r'],
+    1: ['rules', 'batch.v1.SuccessPolicyRule', 'rn'],
   },
   'batch.v1.SuccessPolicyRule': {
     1: ['succeededIndexes', 'string', 'z'],

@@ -46,7 +46,7 @@ export const messages: MessageTable = {
     2: ['drop', 'string', 'r'],
   },
   'core.v1.CephFSVolumeSource': {
-    1: ['monitors', 'string', 'r'],
+    1: ['monitors', 'string', 'rn'],
     2: ['path', 'string'],
     3: ['user', 'string'],
     4: ['secretFile', 'string'],
@@ -288,7 +288,7 @@ export const messages: MessageTable = {
   },
   'core.v1.GRPCAction': {
     1: ['port', 'int32', 'z'],
-    2: ['service', 'string', 'z'],
+    2: ['service', 'string', 'zn'],
   },
   'core.v1.GitRepoVolumeSource': {
     1: ['repository', 'string', 'z'],
@@ -367,7 +367,7 @@ export const messages: MessageTable = {
     6: ['maxLimitRequestRatio', 'map<string,resource.Quantity>'],
   },
   'core.v1.LimitRangeSpec': {
-    1: ['limits', 'core.v1.LimitRangeItem', 'r'],
+    1: ['limits', 'core.v1.LimitRangeItem', 'rn'],
   },
   'core.v1.LinuxContainerUser': {
     1: ['uid', 'int64', 'z'],
@@ -419,7 +419,7 @@ export const messages: MessageTable = {
     2: ['preferredDuringSchedulingIgnoredDuringExecution', 'core.v1.PreferredSchedulingTerm', 'r'],
   },
   'core.v1.NodeSelector': {
-    1: ['nodeSelectorTerms', 'core.v1.NodeSelectorTerm', 'r'],
+    1: ['nodeSelectorTerms', 'core.v1.NodeSelectorTerm', 'rn'],
   },
   'core.v1.NodeSelectorRequirement': {
     1: ['key', 'string', 'z'],
@@ -566,7 +566,7 @@ export const messages: MessageTable = {
   'core.v1.PodSpec': {
     1: ['volumes', 'core.v1.Volume', 'r'],
     20: ['initContainers', 'core.v1.Container', 'r'],
-    2: ['containers', 'core.v1.Container', 'r'],
+    2: ['containers', 'core.v1.Container', 'rn'],
     34: ['ephemeralContainers', 'core.v1.EphemeralContainer', 'r'],
     3: ['restartPolicy', 'string'],
     4: ['terminationGracePeriodSeconds', 'int64', 'z'],
@@ -661,7 +661,7 @@ export const messages: MessageTable = {
     4: ['grpc', 'core.v1.GRPCAction'],
   },
   'core.v1.ProjectedVolumeSource': {
-    1: ['sources', 'core.v1.VolumeProjection', 'r'],
+    1: ['sources', 'core.v1.VolumeProjection', 'rn'],
     2: ['defaultMode', 'int32', 'z'],
   },
   'core.v1.QuobyteVolumeSource': {
@@ -673,7 +673,7 @@ export const messages: MessageTable = {
     6: ['tenant', 'string'],
   },
   'core.v1.RBDVolumeSource': {
-    1: ['monitors', 'string', 'r'],
+    1: ['monitors', 'string', 'rn'],
     2: ['image', 'string', 'z'],
     3: ['fsType', 'string'],
     4: ['pool', 'string'],
@@ -753,7 +753,7 @@ export const messages: MessageTable = {
   'core.v1.ScaleIOVolumeSource': {
     1: ['gateway', 'string', 'z'],
     2: ['system', 'string', 'z'],
-    3: ['secretRef', 'core.v1.LocalObjectReference'],
+    3: ['secretRef', 'core.v1.LocalObjectReference', 'n'],
     4: ['sslEnabled', 'bool'],
     5: ['protectionDomain', 'string'],
     6: ['storagePool', 'string'],
@@ -904,12 +904,12 @@ export const messages: MessageTable = {
     8: ['matchLabelKeys', 'string', 'r'],
   },
   'core.v1.TypedLocalObjectReference': {
-    1: ['apiGroup', 'string', 'z'],
+    1: ['apiGroup', 'string', 'zn'],
     2: ['kind', 'string', 'z'],
     3: ['name', 'string', 'z'],
   },
   'core.v1.TypedObjectReference': {
-    1: ['apiGroup', 'string', 'z'],
+    1: ['apiGroup', 'string', 'zn'],
     2: ['kind', 'string', 'z'],
     3: ['name', 'string', 'z'],
     4: ['namespace', 'string', 'z'],

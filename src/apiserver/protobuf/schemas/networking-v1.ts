@@ -4,11 +4,11 @@ import type { MessageTable } from '../schema.js';
 export const messages: MessageTable = {
   'networking.v1.HTTPIngressPath': {
     1: ['path', 'string'],
-    3: ['pathType', 'string', 'z'],
+    3: ['pathType', 'string', 'zn'],
     2: ['backend', 'networking.v1.IngressBackend'],
   },
   'networking.v1.HTTPIngressRuleValue': {
-    1: ['paths', 'networking.v1.HTTPIngressPath', 'r'],
+    1: ['paths', 'networking.v1.HTTPIngressPath', 'rn'],
   },
   'networking.v1.Ingress': {
     1: ['metadata', 'meta.v1.ObjectMeta'],

@@ -7,7 +7,7 @@ export const messages: MessageTable = {
   },
   'rbac.v1.ClusterRole': {
     1: ['metadata', 'meta.v1.ObjectMeta'],
-    2: ['rules', 'rbac.v1.PolicyRule', 'r'],
+    2: ['rules', 'rbac.v1.PolicyRule', 'rn'],
     3: ['aggregationRule', 'rbac.v1.AggregationRule'],
   },
   'rbac.v1.ClusterRoleBinding': {
@@ -16,7 +16,7 @@ export const messages: MessageTable = {
     3: ['roleRef', 'rbac.v1.RoleRef'],
   },
   'rbac.v1.PolicyRule': {
-    1: ['verbs', 'string', 'r'],
+    1: ['verbs', 'string', 'rn'],
     2: ['apiGroups', 'string', 'r'],
     3: ['resources', 'string', 'r'],
     4: ['resourceNames', 'string', 'r'],
@@ -24,7 +24,7 @@ export const messages: MessageTable = {
   },
   'rbac.v1.Role': {
     1: ['metadata', 'meta.v1.ObjectMeta'],
-    2: ['rules', 'rbac.v1.PolicyRule', 'r'],
+    2: ['rules', 'rbac.v1.PolicyRule', 'rn'],
   },
   'rbac.v1.RoleBinding': {
     1: ['metadata', 'meta.v1.ObjectMeta'],

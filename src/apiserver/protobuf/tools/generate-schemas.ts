@@ -135,6 +135,8 @@ function main(apiDir: string, machineryDir: string, outDir: string): void {
       if (g?.inline) flags += 'i';
       // A scalar Go writes even when zero: a pointer (`*int32` replicas: 0 means 0, not unset) or no omitempty.
       if (g && (g.pointer || !g.omitempty) && SCALARS.has(f.type) && !f.repeated) flags += 'z';
+      // A nil slice/map/pointer without omitempty: Go writes `null` (ClusterRole `rules: null`).
+      if (g && !g.omitempty && !g.inline && (f.repeated || f.type.startsWith('map<') || g.pointer)) flags += 'n';
       const jsonName = g?.jsonName || f.name;
       lines.push(`    ${f.num}: ['${jsonName}', '${f.type}'${flags ? `, '${flags}'` : ''}],`);
     }
