@@ -42,9 +42,9 @@ async function check(t: Test, args: string[]): Promise<void> {
   t.same(decodeKubernetesProtobuf(post.body), JSON.parse(client.stdout), 'decodes to what kubectl prints as JSON');
 }
 
-t.test('real kubectl bodies', async (t) => {
-  if (!(await kubectlAvailable())) { t.skip('kubectl is not on PATH'); return; }
+const skip = (await kubectlAvailable()) ? false : 'kubectl is not on PATH';
 
+t.test('real kubectl bodies', { skip }, async (t) => {
   t.test('configmap: the exact object', async (t) => {
     const run = await runKubectl(['create', 'configmap', 'c', '--from-literal=a=b'], ['--dry-run=server']);
     const post = run.captured.find((c) => c.method === 'POST');
