@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYAML } from 'yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../errors/status.js';
+import { PROTOBUF_MEDIA_TYPE, decodeKubernetesProtobuf } from './protobuf/index.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -31,6 +32,8 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
 export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
   if (buf.length === 0) return undefined;
   const ct = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  // kubectl's typed commands (create configmap, create deployment…) send protobuf
+  if (ct === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(buf);
   const text = buf.toString('utf8');
   if (ct.includes('yaml')) {
     try {
@@ -40,7 +43,7 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
     }
   }
   if (ct !== 'application/json' && !ct.endsWith('+json') && ct !== '' && ct !== '*/*') {
-    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   }
   try {
     return JSON.parse(text);

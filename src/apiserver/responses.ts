@@ -19,6 +19,8 @@ export function writeRaw(res: ServerResponse, code: number, text: string, conten
     'Cache-Control': 'no-cache, private',
   };
   if (warnings && warnings.length) headers['Warning'] = warnings.map(warningHeader);
+  // an unread oversized body leaves the connection in an unknown state: tell the client not to reuse it
+  if (code === 413) headers['Connection'] = 'close';
   res.writeHead(code, headers);
   res.end(text);
 }

@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import express from 'express';
+import express, { type Express } from 'express';
 import { Discovery } from '../apiserver/discovery.js';
 import { OpenAPIService } from '../apiserver/openapi-service.js';
 import { createPatcher, managedFieldsUpdater } from '../apiserver/patcher.js';
@@ -17,6 +17,7 @@ import { CrdSource } from '../registry/crd-source.js';
 import { GenericStore } from '../registry/generic-store.js';
 import { serverModeDefs, clusterModeDefs } from '../registry/builtin-sets.js';
 import type { ResourceDef } from '../registry/types.js';
+import type { AdmissionHook, SchemaRuleValidator } from '../registry/hooks.js';
 import { Authenticator } from '../security/authn.js';
 import { ensurePKI, type PKI } from '../security/pki.js';
 import { writeKubeconfig } from '../security/kubeconfig.js';
@@ -46,10 +47,38 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** What the pluggable parts get to build themselves from. */
+export interface ServerDeps {
+  opts: ServerOptions;
+  store: Store;
+  generic: GenericStore;
+  catalog: ResourceCatalog;
+  log: Logger;
+  pki: PKI;
+  tokens: TokenRegistry;
+  /** The server's base URL, once listening ('' before). */
+  url: () => string;
+}
+
+/** Something that runs inside the server while it is up (simulator, in-process controllers). */
+export interface Component { stop(): void | Promise<void> }
+
+/**
+ * Extension points, so each layer plugs in without the wiring knowing its insides. Defaults for
+ * the product are set in `defaultHooks` (default-hooks.ts); tests may pass their own.
+ */
 export interface StartHooks {
-  /** Extra virtual workspaces (apiexport, syncer) registered by higher layers. */
-  virtualWorkspaces?: (deps: { generic: GenericStore; catalog: ResourceCatalog; store: Store }) => VirtualWorkspace[];
   logger?: Logger;
+  /** Extra virtual workspaces (apiexport, syncer) registered by higher layers. */
+  virtualWorkspaces?: (deps: ServerDeps) => VirtualWorkspace[];
+  /** The admission chain (mutating + validating plugins) the generic store calls on every write. */
+  admission?: (deps: Omit<ServerDeps, 'generic'>) => AdmissionHook;
+  /** CEL x-kubernetes-validations of schemas. */
+  schemaRules?: (deps: Omit<ServerDeps, 'generic'>) => SchemaRuleValidator;
+  /** Extra express routes on the auxiliary app (e.g. /admission/validate), authenticated. */
+  auxRoutes?: (app: Express, deps: ServerDeps) => void;
+  /** Started after the listener is up and the admin kubeconfig is written; stopped first at shutdown. */
+  components?: Array<(deps: ServerDeps) => Promise<Component> | Component>;
 }
 
 export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}): Promise<RunningServer> {
@@ -72,9 +101,14 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   await crds.start();
   catalog.addSource(crds);
 
+  const tokenRegistry = new TokenRegistry();
+  const baseDeps = { opts, store, catalog, log, pki, tokens: tokenRegistry, url: () => externalURL };
   const generic = new GenericStore({
     store, annotateCluster: serverMode, managedFields: managedFieldsUpdater,
+    admission: hooks.admission?.(baseDeps),
+    schemaRules: hooks.schemaRules?.(baseDeps),
   });
+  const deps: ServerDeps = { ...baseDeps, generic };
 
   const clusters = serverMode ? new LogicalClusters(store, log) : undefined;
   await clusters?.start();
@@ -91,7 +125,6 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     },
   };
 
-  const tokenRegistry = new TokenRegistry();
   const tokens = [...(opts.tokenAuthFile ? [StaticTokenFile.fromFile(opts.tokenAuthFile)] : []), tokenRegistry];
   const authenticator = new Authenticator({ clientCA: pki.ca.certPem, tokens });
 
@@ -104,6 +137,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     if (ready) res.type('text/plain').send('ok');
     else res.status(503).type('text/plain').send('[-]startup failed: not ready yet');
   });
+  hooks.auxRoutes?.(aux, deps);
   aux.use((_req, res) => {
     res.status(404).json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' });
   });
@@ -112,7 +146,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     tls: { keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem },
     authenticate: (req) => authenticator.authenticate(req),
     ctx, defaultCluster, workspaces: serverMode,
-    virtualWorkspaces: hooks.virtualWorkspaces?.({ generic, catalog, store }) ?? [],
+    virtualWorkspaces: hooks.virtualWorkspaces?.(deps) ?? [],
     aux, version: VERSION, log,
   });
   const port = await listen(server, opts.port, opts.bindAddress);
@@ -130,12 +164,15 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem,
     user: 'admin', context: serverMode ? 'root' : 'cluster',
   });
+  const components: Component[] = [];
+  for (const make of hooks.components ?? []) components.push(await make(deps));
   ready = true;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       ready = false;
+      for (const c of components.reverse()) await c.stop();
       lifecycle.stop();
       crds.stop();
       clusters?.stop();
