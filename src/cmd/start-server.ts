@@ -25,6 +25,9 @@ import { StaticTokenFile, TokenRegistry } from '../security/tokens.js';
 import { createStore } from '../storage/index.js';
 import type { Store } from '../storage/types.js';
 import { LogicalClusters, ROOT_CLUSTER } from '../tenancy/logical-clusters.js';
+import { APIBindings } from '../tenancy/apis/api-bindings.js';
+import { bootstrapTMC } from '../tenancy/bootstrap.js';
+import { workloadDefs } from '../registry/builtin/index.js';
 import { workspaceStrategy } from '../tenancy/workspace-strategy.js';
 import { NamespaceLifecycle, namespaceStrategy } from '../registry/namespace-lifecycle.js';
 import type { ServerOptions } from './server-options.js';
@@ -44,6 +47,8 @@ export interface RunningServer {
   generic: GenericStore;
   logger: Logger;
   tokens: TokenRegistry;
+  /** Server mode: APIExports/APIBindings (undefined in cluster mode). */
+  bindings?: APIBindings;
   stop(): Promise<void>;
 }
 
@@ -58,6 +63,8 @@ export interface ServerDeps {
   tokens: TokenRegistry;
   /** The server's base URL, once listening ('' before). */
   url: () => string;
+  /** Server mode: APIExports/APIBindings (undefined in cluster mode). */
+  bindings?: APIBindings;
 }
 
 /** Something that runs inside the server while it is up (simulator, in-process controllers). */
@@ -109,9 +116,26 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     schemaRules: hooks.schemaRules?.(baseDeps),
   });
   const deps: ServerDeps = { ...baseDeps, generic };
+  let bindingsRef: APIBindings | undefined;
+  Object.defineProperty(deps, 'bindings', { get: () => bindingsRef, enumerable: true });
 
   const clusters = serverMode ? new LogicalClusters(store, log) : undefined;
   await clusters?.start();
+
+  // kcp's API model: exports, bindings, identities; bound resources are served per workspace
+  const natives = workloadDefs();
+  const bindings = serverMode ? new APIBindings({
+    store, generic, log,
+    crdDefs: (c) => crds.defsFor(c),
+    resolveDef: (c, g, v, r) => catalog.resolve(c, g, v, r),
+    externalURL: () => externalURL,
+    nativeDef: (g, r, v) => natives.find((d) => d.group === g && d.resource === r && d.version === v),
+  }) : undefined;
+  bindingsRef = bindings;
+  if (bindings) {
+    catalog.addSource(bindings);
+    await bindings.start();
+  }
 
   const ctx: ApiContext = {
     catalog, discovery: new Discovery(catalog), generic, patcher: createPatcher(), log,
@@ -164,6 +188,13 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem,
     user: 'admin', context: serverMode ? 'root' : 'cluster',
   });
+  if (bindings && clusters) {
+    await bootstrapTMC({
+      generic, catalog, bindings, log, workloadDefs: natives,
+      clusterReady: async (c) => { if (!clusters.exists(c)) throw new Error(`bootstrap: workspace ${c} did not appear`); },
+    });
+  }
+
   const components: Component[] = [];
   for (const make of hooks.components ?? []) components.push(await make(deps));
   ready = true;
@@ -174,6 +205,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
       ready = false;
       for (const c of components.reverse()) await c.stop();
       lifecycle.stop();
+      bindings?.stop();
       crds.stop();
       clusters?.stop();
       await new Promise<void>((res) => {
@@ -184,5 +216,5 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     })();
     return stopping;
   };
-  return { url, port, kubeconfigPath, pki, store, catalog, generic, logger: log, tokens: tokenRegistry, stop };
+  return { url, port, kubeconfigPath, pki, store, catalog, generic, logger: log, tokens: tokenRegistry, bindings, stop };
 }

@@ -37,6 +37,12 @@ export interface APIBindingsDeps {
   resolveDef: (cluster: string, group: string, version: string, resource: string) => ResourceDef | undefined;
   /** Base URL of this server, for status.virtualWorkspaces. */
   externalURL: () => string;
+  /**
+   * The compiled-in definition of a resource kubectl knows natively (apps/v1 Deployment…), used in
+   * place of the schema-derived one so bound workload types keep strategic merge patch and their
+   * computed printer columns, as kcp serves kube-native types.
+   */
+  nativeDef?: (group: string, resource: string, version: string) => ResourceDef | undefined;
 }
 
 const k = (cluster: string, name: string) => `${cluster}|${name}`;
@@ -194,7 +200,8 @@ export class APIBindings implements DefSource {
       for (const schemaName of (exp.spec?.latestResourceSchemas ?? []) as string[]) {
         const schema = this.schemas.get(k(exportCluster, schemaName));
         if (!schema) continue;
-        const sdefs = resourceDefsFromSpec(schema.spec ?? {}, { source: `binding:${name}`, identityHash: hash });
+        const sdefs = resourceDefsFromSpec(schema.spec ?? {}, { source: `binding:${name}`, identityHash: hash })
+          .map((d) => this.nativeOr(d));
         defs.push(...sdefs);
         boundResources.push({
           group: schema.spec?.group ?? '', resource: schema.spec?.names?.plural ?? '',
@@ -226,6 +233,11 @@ export class APIBindings implements DefSource {
     }
     status.conditions = conditions;
     if (JSON.stringify(status) !== JSON.stringify(b.status ?? {})) await this.writeStatus(cluster, 'apibindings', name, status);
+  }
+
+  private nativeOr(d: ResourceDef): ResourceDef {
+    const native = this.d.nativeDef?.(d.group, d.resource, d.version);
+    return native ? { ...native, source: d.source, identityHash: d.identityHash } : d;
   }
 
   /** A binding may not serve what a CRD or another binding already serves in the same workspace. */
@@ -290,7 +302,7 @@ export class APIBindings implements DefSource {
     if (!exp) return [];
     return ((exp.spec?.latestResourceSchemas ?? []) as string[]).flatMap((s) => {
       const schema = this.schemas.get(k(cluster, s));
-      return schema ? resourceDefsFromSpec(schema.spec ?? {}, { source: `export:${name}`, identityHash: exp.status?.identityHash }) : [];
+      return schema ? resourceDefsFromSpec(schema.spec ?? {}, { source: `export:${name}`, identityHash: exp.status?.identityHash }).map((d) => this.nativeOr(d)) : [];
     });
   }
 

@@ -1,0 +1,72 @@
+/**
+ * First-start bootstrap of the kcp model TMC stands on: the workspaces `root:compute` (APIExport
+ * `kubernetes`: the workload types) and `root:tmc` (APIExport `tmc.kcp.io`: the TMC API, claiming
+ * the workloads of its consumers). Idempotent: objects that exist are left alone, so a restart
+ * (or an admin's edits) keeps what is stored.
+ */
+import { StatusError } from '../errors/status.js';
+import type { Logger } from '../observability/logger.js';
+import type { GenericStore, RequestScope } from '../registry/generic-store.js';
+import type { ResourceCatalog } from '../registry/catalog.js';
+import type { ResourceDef } from '../registry/types.js';
+import type { KubeObject } from '../storage/types.js';
+import { TMC_API_EXPORT_WORKSPACE, TMC_API_RESOURCE_SCHEMAS, tmcAPIExportWithIdentities } from '../apis/tmc/schemas.js';
+import type { APIBindings } from './apis/api-bindings.js';
+import { APIS_GROUP } from './apis/api-bindings.js';
+import { COMPUTE_EXPORT, COMPUTE_WORKSPACE, apiResourceSchemaFor, computeExport } from './compute-schemas.js';
+
+const SYSTEM = { name: 'system:tmc:bootstrap', groups: ['system:masters'] };
+
+export interface BootstrapDeps {
+  generic: GenericStore;
+  catalog: ResourceCatalog;
+  bindings: APIBindings;
+  log: Logger;
+  /** The workload defs the compute export serves. */
+  workloadDefs: ResourceDef[];
+  /** Waits until a logical cluster is known to the server (its Workspace was stored). */
+  clusterReady: (cluster: string) => Promise<void>;
+}
+
+function scope(cluster: string): RequestScope {
+  return { cluster, namespace: '', user: SYSTEM, dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'tmc-bootstrap' };
+}
+
+async function ensure(d: BootstrapDeps, cluster: string, group: string, version: string, resource: string, obj: KubeObject): Promise<void> {
+  const def = d.catalog.resolve(cluster, group, version, resource);
+  if (!def) throw new Error(`bootstrap: ${resource}.${group} is not served in ${cluster}`);
+  try {
+    await d.generic.create(scope(cluster), def, obj);
+  } catch (e) {
+    if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
+  }
+}
+
+async function ensureWorkspace(d: BootstrapDeps, path: string): Promise<void> {
+  const parent = path.slice(0, path.lastIndexOf(':'));
+  const name = path.slice(path.lastIndexOf(':') + 1);
+  await ensure(d, parent, 'tenancy.kcp.io', 'v1alpha1', 'workspaces', { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name } });
+  await d.clusterReady(path);
+}
+
+export async function bootstrapTMC(d: BootstrapDeps): Promise<void> {
+  // 1. root:compute with the `kubernetes` export
+  await ensureWorkspace(d, COMPUTE_WORKSPACE);
+  for (const def of d.workloadDefs) {
+    await ensure(d, COMPUTE_WORKSPACE, APIS_GROUP, 'v1alpha1', 'apiresourceschemas', apiResourceSchemaFor(def));
+  }
+  await ensure(d, COMPUTE_WORKSPACE, APIS_GROUP, 'v1alpha1', 'apiexports', computeExport(d.workloadDefs));
+  await d.bindings.settle();
+  const computeIdentity = d.bindings.getExport(COMPUTE_WORKSPACE, COMPUTE_EXPORT)?.status?.identityHash as string | undefined;
+  if (!computeIdentity) throw new Error('bootstrap: the compute export has no identity after reconcile');
+
+  // 2. root:tmc with the `tmc.kcp.io` export, claiming the compute workloads by identity
+  await ensureWorkspace(d, TMC_API_EXPORT_WORKSPACE);
+  for (const s of TMC_API_RESOURCE_SCHEMAS) {
+    await ensure(d, TMC_API_EXPORT_WORKSPACE, APIS_GROUP, 'v1alpha1', 'apiresourceschemas', structuredClone(s) as unknown as KubeObject);
+  }
+  const tmcExport = tmcAPIExportWithIdentities((path, name) => d.bindings.getExport(path, name)?.status?.identityHash as string | undefined);
+  await ensure(d, TMC_API_EXPORT_WORKSPACE, APIS_GROUP, 'v1alpha1', 'apiexports', structuredClone(tmcExport) as unknown as KubeObject);
+  await d.bindings.settle();
+  d.log.info({ compute: COMPUTE_WORKSPACE, tmc: TMC_API_EXPORT_WORKSPACE }, 'bootstrapped the compute and TMC APIExports');
+}
