@@ -1,0 +1,58 @@
+/**
+ * Per-workload progress: when its current generation (or its share of capacity) started, so the
+ * loop knows whether --ready-delay has passed. Kept in memory; after a restart a workload whose
+ * status already observed its generation counts as settled long ago, so nothing flaps back.
+ */
+import type { KubeObject } from '../storage/types.js';
+import { templateHash } from './workload-status.js';
+
+interface Entry {
+  generation: number;
+  template: string;
+  placed: number;
+  since: number;
+  rollout: boolean;
+}
+
+export interface ProgressView {
+  settled: boolean;
+  rollout: boolean;
+  since: Date;
+  /** When it settles (ms since epoch); undefined once settled. */
+  settlesAt: number | undefined;
+}
+
+export class ProgressTracker {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly delayMs: number) {}
+
+  /** Records what the loop sees now and says where the workload stands. */
+  observe(key: string, obj: KubeObject, placed: number, now: number): ProgressView {
+    const generation = obj.metadata.generation ?? 1;
+    const template = templateHash(obj.spec?.template);
+    let e = this.entries.get(key);
+    if (!e) {
+      const seenBefore = obj.status?.observedGeneration === generation;
+      e = { generation, template, placed, since: seenBefore ? 0 : now, rollout: false };
+      this.entries.set(key, e);
+    } else if (e.generation !== generation) {
+      e.rollout = e.template !== template;
+      Object.assign(e, { generation, template, placed, since: now });
+    } else if (placed > e.placed) {
+      // newly scheduled pods take the delay to start, like any other pod
+      Object.assign(e, { placed, since: now });
+    } else {
+      e.placed = placed;
+    }
+    const settlesAt = e.since + this.delayMs;
+    const settled = now >= settlesAt;
+    if (settled) e.rollout = false;
+    return { settled, rollout: e.rollout, since: new Date(e.since || now), settlesAt: settled ? undefined : settlesAt };
+  }
+
+  /** Forgets workloads that no longer exist. */
+  retain(keys: Set<string>): void {
+    for (const k of this.entries.keys()) if (!keys.has(k)) this.entries.delete(k);
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The status simulator: plays kube-controller-manager, the scheduler and the kubelets for the
+ * workload types. It watches them (and the nodes) in storage and, on any change, recomputes the
+ * whole picture: which pods fit (capacity.ts), whose ready delay has passed (progress.ts), and what
+ * each status should say (workload-status.ts). Only differing statuses are written, through the
+ * `status` subresource of the generic store, as any controller would.
+ *
+ * Recomputing everything on each (coalesced) change keeps the model simple and right: capacity is
+ * shared, so one workload's change can move another's ready count.
+ */
+import { isNotFound } from '../errors/status.js';
+import { deepEqual } from '../machinery/objects.js';
+import type { Logger } from '../observability/logger.js';
+import type { ResourceCatalog } from '../registry/catalog.js';
+import type { GenericStore, RequestScope } from '../registry/generic-store.js';
+import { storageResource, type ResourceDef } from '../registry/types.js';
+import type { KubeObject, Store, Watcher } from '../storage/types.js';
+import { nodeView, pack, podRequest, type Demand, type NodeView } from './capacity.js';
+import { ProgressTracker } from './progress.js';
+import { CLUSTER, SIMULATOR_USER } from './types.js';
+import {
+  daemonSetStatus, deploymentStatus, desiredReplicas, jobActivePods, jobStatus, serviceStatus, statefulSetStatus,
+  type StatusInput,
+} from './workload-status.js';
+
+interface Kind {
+  group: string;
+  version: string;
+  resource: string;
+  /** Pods it wants (0 for Services); 'perNode' for DaemonSets. */
+  pods: ((o: KubeObject) => number) | 'perNode';
+  status: (inp: StatusInput) => Record<string, unknown> | undefined;
+}
+
+/** DaemonSets first: like node-critical pods they get capacity before anything else. */
+const KINDS: Kind[] = [
+  { group: 'apps', version: 'v1', resource: 'daemonsets', pods: 'perNode', status: daemonSetStatus },
+  { group: 'apps', version: 'v1', resource: 'deployments', pods: desiredReplicas, status: deploymentStatus },
+  { group: 'apps', version: 'v1', resource: 'statefulsets', pods: desiredReplicas, status: statefulSetStatus },
+  { group: 'batch', version: 'v1', resource: 'jobs', pods: jobActivePods, status: jobStatus },
+  { group: '', version: 'v1', resource: 'services', pods: () => 0, status: serviceStatus },
+];
+
+interface Item { kind: Kind; def: ResourceDef; obj: KubeObject; key: string }
+
+export interface StatusSimulatorOptions {
+  store: Store;
+  generic: GenericStore;
+  catalog: ResourceCatalog;
+  log: Logger;
+  readyDelayMs: number;
+  /** Injected for tests; defaults to Date.now. */
+  now?: () => number;
+}
+
+const RETRY_MS = 1000;
+
+export class StatusSimulator {
+  private readonly progress: ProgressTracker;
+  private readonly now: () => number;
+  private readonly watchers: Watcher[] = [];
+  /** What we last wrote per workload, so a status the store normalises differently is not rewritten forever. */
+  private readonly lastWritten = new Map<string, { rv: string; status: string }>();
+  private running = false;
+  private pending = false;
+  private stopped = false;
+  private kickTimer: NodeJS.Timeout | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: StatusSimulatorOptions) {
+    this.progress = new ProgressTracker(o.readyDelayMs);
+    this.now = o.now ?? Date.now;
+  }
+
+  start(): void {
+    const resources = ['nodes', ...KINDS.map((k) => storageResource(k))];
+    for (const resource of resources) {
+      this.watchers.push(this.o.store.watch({ cluster: CLUSTER, resource }, {}, {
+        onEvent: () => this.kick(),
+        onClose: (err) => { if (err && !this.stopped) this.o.log.warn({ err, resource }, 'simulator watch closed'); },
+      }));
+    }
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const w of this.watchers) w.stop();
+    clearTimeout(this.kickTimer);
+    clearTimeout(this.wakeTimer);
+    await this.idle;
+  }
+
+  /** Schedules one reconcile pass soon; bursts of events coalesce into one. */
+  private kick(delayMs = 0): void {
+    if (this.stopped || this.kickTimer) return;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = undefined;
+      if (this.running) { this.pending = true; return; }
+      this.idle = this.run();
+    }, delayMs);
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      await this.reconcile();
+    } catch (err) {
+      this.o.log.error({ err }, 'simulator pass failed; retrying');
+      this.pending = false;
+      this.kick(RETRY_MS);
+    } finally {
+      this.running = false;
+    }
+    if (this.pending) { this.pending = false; this.kick(); }
+  }
+
+  private async reconcile(): Promise<void> {
+    const nodes: NodeView[] = [];
+    for (const n of (await this.o.store.list({ cluster: CLUSTER, resource: 'nodes' })).items) {
+      const v = nodeView(n);
+      if (v) nodes.push(v);
+    }
+    const items = await this.listWorkloads();
+    const placement = pack(nodes, items.flatMap((it) => this.demand(it)));
+
+    const now = this.now();
+    let nextWake: number | undefined;
+    let failed = false;
+    for (const it of items) {
+      const placed = placement.placed.get(it.key) ?? 0;
+      const p = this.progress.observe(it.key, it.obj, placed, now);
+      if (p.settlesAt !== undefined) nextWake = Math.min(nextWake ?? Infinity, p.settlesAt);
+      const status = it.kind.status({
+        obj: it.obj, placed, eligible: placement.eligible.get(it.key) ?? 0,
+        settled: p.settled, rollout: p.rollout, since: p.since, now: new Date(now),
+      });
+      if (status === undefined || deepEqual(status, it.obj.status)) continue;
+      const last = this.lastWritten.get(it.key);
+      const text = JSON.stringify(status);
+      if (last && last.rv === it.obj.metadata.resourceVersion && last.status === text) continue;
+      try {
+        await this.writeStatus(it, status, text);
+      } catch (err) {
+        if (isNotFound(err)) continue;
+        failed = true;
+        this.o.log.warn({ err, resource: it.kind.resource, namespace: it.obj.metadata.namespace, name: it.obj.metadata.name }, 'simulator status write failed');
+      }
+    }
+    this.progress.retain(new Set(items.map((it) => it.key)));
+    for (const k of this.lastWritten.keys()) if (!items.some((it) => it.key === k)) this.lastWritten.delete(k);
+    if (failed) this.kick(RETRY_MS);
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    if (nextWake !== undefined && !this.stopped) {
+      this.wakeTimer = setTimeout(() => this.kick(), Math.max(0, nextWake - this.now()) + 1);
+    }
+  }
+
+  private async listWorkloads(): Promise<Item[]> {
+    const items: Item[] = [];
+    for (const kind of KINDS) {
+      const def = this.o.catalog.resolve(CLUSTER, kind.group, kind.version, kind.resource);
+      if (!def) continue;
+      const { items: objs } = await this.o.store.list({ cluster: CLUSTER, resource: storageResource(kind) });
+      const ordered = [...objs].sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
+      for (const obj of ordered) {
+        const m = obj.metadata;
+        items.push({ kind, def, obj, key: `${storageResource(kind)}/${m.namespace ?? ''}/${m.name}/${m.uid}` });
+      }
+    }
+    // DaemonSets keep their lead; the rest get capacity oldest first, as pods already running keep their nodes
+    const rank = (it: Item) => (it.kind.pods === 'perNode' ? 0 : 1);
+    return items.sort((a, b) => rank(a) - rank(b)
+      || String(a.obj.metadata.creationTimestamp).localeCompare(String(b.obj.metadata.creationTimestamp))
+      || a.key.localeCompare(b.key));
+  }
+
+  private demand(it: Item): Demand[] {
+    const spec = it.obj.spec?.template?.spec ?? {};
+    const pods = it.kind.pods;
+    const count = pods === 'perNode' ? 0 : pods(it.obj);
+    if (pods !== 'perNode' && count === 0) return [];
+    return [{
+      key: it.key, request: podRequest(spec), count, perNode: pods === 'perNode',
+      nodeSelector: spec.nodeSelector ?? {}, tolerations: Array.isArray(spec.tolerations) ? spec.tolerations : [],
+    }];
+  }
+
+  private async writeStatus(it: Item, status: Record<string, unknown>, text: string): Promise<void> {
+    const scope: RequestScope = {
+      cluster: CLUSTER, namespace: it.obj.metadata.namespace ?? '', user: SIMULATOR_USER, dryRun: false,
+      fieldValidation: 'Ignore', warnings: [], fieldManager: 'kube-controller-manager',
+    };
+    const { uid, generation } = it.obj.metadata;
+    const { object } = await this.o.generic.patch(scope, it.def, it.obj.metadata.name!, 'status', async (live) => {
+      // the object moved on since we listed it: leave it, its change event brings another pass
+      if (!live || live.metadata.uid !== uid || live.metadata.generation !== generation) return { object: live! };
+      return { object: { ...live, status } };
+    }, { allowCreate: false });
+    this.lastWritten.set(it.key, { rv: object.metadata.resourceVersion ?? '', status: text });
+  }
+}
