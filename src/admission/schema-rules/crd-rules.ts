@@ -1,0 +1,55 @@
+/**
+ * CRD-time checks of `x-kubernetes-validations`: every rule and messageExpression must compile
+ * (and a rule must be a bool), fieldPath must parse and optionalOldSelf needs a transition rule,
+ * so a CRD with a broken rule is refused when it is created — not when the first object meets it.
+ */
+import type { FieldError } from '../../errors/status.js';
+import type { JSONSchemaProps, ResourceDef, Strategy } from '../../registry/types.js';
+import type { KubeObject } from '../../storage/types.js';
+import { compiledRulesFor } from './compile.js';
+
+/** Compiles every rule under `schema`; field paths are reported under `basePath`. */
+export function validateSchemaRules(schema: JSONSchemaProps | undefined, basePath = 'openAPIV3Schema'): FieldError[] {
+  const errs: FieldError[] = [];
+  if (schema && typeof schema === 'object') walk(schema, basePath, true, errs);
+  return errs;
+}
+
+function walk(s: JSONSchemaProps, path: string, isRoot: boolean, errs: FieldError[]): void {
+  if (Array.isArray(s['x-kubernetes-validations'])) {
+    compiledRulesFor(s, isRoot).forEach((cr, i) => {
+      const at = `${path}.x-kubernetes-validations[${i}]`;
+      if (cr.compileError) errs.push({ type: 'FieldValueInvalid', field: `${at}.rule`, value: cr.rule.rule, detail: `compilation failed: ${cr.compileError.message}` });
+      if (cr.messageError) errs.push({ type: 'FieldValueInvalid', field: `${at}.messageExpression`, value: cr.rule.messageExpression, detail: `messageExpression compilation failed: ${cr.messageError.message}` });
+      if (cr.fieldPathError) errs.push({ type: 'FieldValueInvalid', field: `${at}.fieldPath`, value: cr.rule.fieldPath, detail: cr.fieldPathError });
+      if (cr.rule.optionalOldSelf && !cr.transition) errs.push({ type: 'FieldValueForbidden', field: `${at}.optionalOldSelf`, detail: 'may not be set if oldSelf is not used in rule' });
+    });
+  }
+  for (const [k, p] of Object.entries(s.properties ?? {})) if (p && typeof p === 'object') walk(p, `${path}.properties[${k}]`, false, errs);
+  if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties, `${path}.additionalProperties`, false, errs);
+  if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) walk(s.items, `${path}.items`, false, errs);
+}
+
+/** All version schemas of a CRD object, with kube's field path for each. */
+export function validateCrdRules(crd: KubeObject): FieldError[] {
+  const versions = (crd.spec?.versions ?? []) as Array<{ schema?: { openAPIV3Schema?: JSONSchemaProps } }>;
+  return versions.flatMap((v, i) => validateSchemaRules(v?.schema?.openAPIV3Schema, `spec.versions[${i}].schema.openAPIV3Schema`));
+}
+
+/**
+ * Wraps the CRD def's strategy so create and update also refuse rules that do not compile.
+ * Wiring: `if (d.group === 'apiextensions.k8s.io' && d.resource === 'customresourcedefinitions') return withRuleCompilation(d);`
+ */
+export function withRuleCompilation(crdDef: ResourceDef): ResourceDef {
+  const inner: Strategy = crdDef.strategy ?? {};
+  const strategy: Strategy = {
+    ...inner,
+    async validate(obj, ctx) {
+      return [...((await inner.validate?.(obj, ctx)) ?? []), ...validateCrdRules(obj)];
+    },
+    async validateUpdate(obj, old, ctx) {
+      return [...((await inner.validateUpdate?.(obj, old, ctx)) ?? []), ...validateCrdRules(obj)];
+    },
+  };
+  return { ...crdDef, strategy };
+}
