@@ -18,6 +18,9 @@ import { dryRunParam, fieldValidationParam, listParams } from './params.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { writeRaw } from './responses.js';
 
+/** The parsed request, kept on the request for metrics and logs. */
+export type RequestWithInfo = IncomingMessage & { requestInfo?: RequestInfo };
+
 export function notFoundPath(): StatusError {
   return new StatusError(404, 'NotFound', 'the server could not find the requested resource');
 }
@@ -39,6 +42,7 @@ export async function serveClusterPath(ctx: ApiContext, req: IncomingMessage, re
     serveDiscovery(ctx, req, res, info);
     return;
   }
+  (req as RequestWithInfo).requestInfo = info;
   if (cluster !== '*') await ctx.checkCluster(cluster);
   const def = ctx.catalog.resolve(cluster === '*' ? 'root' : cluster, info.group, info.version, info.resource);
   if (!def) throw notFoundPath();

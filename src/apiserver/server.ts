@@ -16,7 +16,8 @@ import type { Logger } from '../observability/logger.js';
 import type { UserInfo } from '../registry/hooks.js';
 import type { ApiContext } from './context.js';
 import { isValidClusterPath, splitClusterPrefix } from './request-info.js';
-import { notFoundPath, serveClusterPath } from './router.js';
+import { notFoundPath, serveClusterPath, type RequestWithInfo } from './router.js';
+import { observeRequest } from '../observability/metrics.js';
 import { writeError, writeJSON } from './responses.js';
 
 export interface VirtualWorkspace {
@@ -52,6 +53,12 @@ export function createApiServer(o: ApiServerOptions): https.Server {
     // kubectl and informers keep connections open; don't let node close idle keep-alives early
     keepAliveTimeout: 120_000,
   }, (req, res) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      const info = (req as RequestWithInfo).requestInfo;
+      if (info?.verb === 'watch') return; // long-lived; counted by the watch metrics instead
+      observeRequest(info?.verb ?? (req.method ?? '').toLowerCase(), info?.resource ?? 'nonresource', res.statusCode, (performance.now() - started) / 1000);
+    });
     void handle(req, res).catch((err) => writeError(res, err, o.log, req));
   });
   server.headersTimeout = 60_000;
@@ -63,6 +70,7 @@ export function createApiServer(o: ApiServerOptions): https.Server {
     const pathname = q < 0 ? url : url.slice(0, q);
     const bare = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
     if (anonymous.has(bare) || anonymous.has(bare.split('/').slice(0, 2).join('/'))) {
+      // health checks answer without credentials, as kube's do for anonymous users
       o.aux(req as never, res as never);
       return;
     }

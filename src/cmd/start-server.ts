@@ -12,6 +12,8 @@ import { createPatcher, managedFieldsUpdater } from '../apiserver/patcher.js';
 import { createApiServer, listen, type VirtualWorkspace } from '../apiserver/server.js';
 import type { ApiContext } from '../apiserver/context.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { HealthRegistry } from '../observability/health.js';
+import { metricsContentType, metricsText } from '../observability/metrics.js';
 import { ResourceCatalog } from '../registry/catalog.js';
 import { CrdSource } from '../registry/crd-source.js';
 import { GenericStore } from '../registry/generic-store.js';
@@ -153,13 +155,24 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const authenticator = new Authenticator({ clientCA: pki.ca.certPem, tokens });
 
   let ready = false;
+  const livez = new HealthRegistry({ name: 'livez' });
+  const readyz = new HealthRegistry({ name: 'readyz' });
+  readyz.add('startup', () => { if (!ready) throw new Error('still starting'); });
+  readyz.add('storage', async () => { await store.currentResourceVersion(); });
   const aux = express();
   aux.disable('x-powered-by');
   aux.disable('etag');
-  aux.get(['/healthz', '/livez'], (_req, res) => { res.type('text/plain').send('ok'); });
-  aux.get('/readyz', (_req, res) => {
-    if (ready) res.type('text/plain').send('ok');
-    else res.status(503).type('text/plain').send('[-]startup failed: not ready yet');
+  const health = (reg: HealthRegistry) => async (req: express.Request, res: express.Response) => {
+    const one = req.params.check;
+    const r = one ? await reg.handleOne(String(one)) : await reg.handle(new URLSearchParams(req.url.split('?')[1] ?? ''));
+    res.status(r.status).type('text/plain').send(r.body);
+  };
+  aux.get(['/healthz', '/livez'], health(livez));
+  aux.get(['/healthz/:check', '/livez/:check'], health(livez));
+  aux.get('/readyz', health(readyz));
+  aux.get('/readyz/:check', health(readyz));
+  aux.get('/metrics', async (_req, res) => {
+    res.type(metricsContentType).send(await metricsText());
   });
   hooks.auxRoutes?.(aux, deps);
   aux.use((_req, res) => {

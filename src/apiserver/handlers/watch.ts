@@ -15,6 +15,7 @@ import { wantsTable } from '../negotiation.js';
 import type { ParsedListOptions } from '../params.js';
 import { toStatusError } from '../responses.js';
 import { toTable } from '../table.js';
+import { apiserverRegisteredWatchers, apiserverWatchEventsTotal } from '../../observability/metrics.js';
 
 /** Cached serialized JSON events, keyed by the storage event (shared across watchers). */
 const encoded = new WeakMap<WatchEvent, string>();
@@ -50,9 +51,12 @@ export async function handleWatch(ctx: ApiContext, req: IncomingMessage, res: Se
   let timer: NodeJS.Timeout | undefined;
   let bookmarkTimer: NodeJS.Timeout | undefined;
   let lastRV = opts.resourceVersion ?? '0';
+  const watcherLabels = { resource: def.resource };
+  apiserverRegisteredWatchers.inc(watcherLabels);
   const finish = () => {
     if (closed) return;
     closed = true;
+    apiserverRegisteredWatchers.dec(watcherLabels);
     watcher?.stop();
     if (timer) clearTimeout(timer);
     if (bookmarkTimer) clearInterval(bookmarkTimer);
@@ -107,6 +111,7 @@ export async function handleWatch(ctx: ApiContext, req: IncomingMessage, res: Se
     watcher = ctx.generic.watch(scope, def, opts, fromRV, {
       onEvent: (ev) => {
         lastRV = ev.resourceVersion;
+        apiserverWatchEventsTotal.inc(watcherLabels);
         write(encodeEvent(ev));
       },
       onClose: (err) => {
