@@ -1,0 +1,90 @@
+/**
+ * The APIExport virtual workspace:
+ *   /services/apiexport/<export-workspace>/<export-name>/clusters/<*|workspace>/…
+ * A provider's view of its export: discovery and OpenAPI of the exported + accepted-claimed
+ * resources, wildcard list/watch across every bound workspace, and reads/writes in one bound
+ * workspace when the URL names it. Served by the apiserver's own handlers over a derived context.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiContext } from '../../apiserver/context.js';
+import { parseRequestInfo } from '../../apiserver/request-info.js';
+import { serveClusterPath } from '../../apiserver/router.js';
+import type { VirtualWorkspace } from '../../apiserver/server.js';
+import { StatusError, badRequest, notFound } from '../../errors/status.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ResourceCatalog } from '../../registry/catalog.js';
+import type { GenericStore } from '../../registry/generic-store.js';
+import type { UserInfo } from '../../registry/hooks.js';
+import type { APIBindings } from '../../tenancy/apis/api-bindings.js';
+import { defaultExportAuthorizer, type ExportAuthorizer } from '../authorizers.js';
+import { viewContext } from '../view-context.js';
+import { parseViewPath } from '../view-path.js';
+import { filteredStore } from '../view-store.js';
+import { ExportView } from './export-view.js';
+
+export const APIEXPORT_PREFIX = '/services/apiexport/';
+const SHAPE = '/services/apiexport/<export-workspace>/<export-name>/clusters/<*|workspace>/…';
+
+export interface APIExportVWDeps {
+  generic: GenericStore;
+  catalog: ResourceCatalog;
+  log: Logger;
+  bindings?: APIBindings;
+  authorize?: ExportAuthorizer;
+}
+
+/** Verbs that a wildcard URL can serve: anything else needs to know which workspace to write to. */
+const WILDCARD_VERBS = new Set(['list', 'watch']);
+
+export function apiExportVirtualWorkspace(deps: APIExportVWDeps): VirtualWorkspace {
+  const authorize = deps.authorize ?? defaultExportAuthorizer;
+  const views = new Map<string, { view: ExportView; ctx: ApiContext }>();
+
+  function viewOf(bindings: APIBindings, exportCluster: string, exportName: string): { view: ExportView; ctx: ApiContext } {
+    const key = `${exportCluster}|${exportName}`;
+    let v = views.get(key);
+    if (!v) {
+      const view = new ExportView(bindings, deps.catalog, exportCluster, exportName);
+      const ctx = viewContext({
+        defs: view,
+        generic: filteredStore(deps.generic, {
+          filter: (def) => view.filter(def),
+          checkWrite: (def, scope) => {
+            if (!view.clustersFor(def).has(scope.cluster)) {
+              throw new StatusError(404, 'NotFound', `${def.resource}${def.group ? '.' + def.group : ''} of workspace "${scope.cluster}" is not part of APIExport ${exportCluster}:${exportName}'s view (not bound, or the claim is not accepted)`);
+            }
+          },
+        }),
+        log: deps.log,
+        checkCluster: (cluster) => {
+          if (cluster === '*' || view.isBound(cluster)) return;
+          throw new StatusError(404, 'NotFound',
+            `workspace "${cluster}" is not bound to APIExport ${exportCluster}:${exportName}; it has nothing to show here (bind it with an APIBinding)`);
+        },
+      });
+      v = { view, ctx };
+      views.set(key, v);
+    }
+    return v;
+  }
+
+  return {
+    prefix: APIEXPORT_PREFIX,
+    async serve(req: IncomingMessage, res: ServerResponse, rest: string, query: URLSearchParams, user: UserInfo): Promise<void> {
+      const { params: [exportCluster, exportName], cluster, path } = parseViewPath(rest, 2, SHAPE);
+      const info = parseRequestInfo(cluster, path, req.method ?? 'GET', query);
+      await authorize(user, { exportCluster, exportName, verb: info.isResource ? info.verb : 'get' });
+      const bindings = deps.bindings;
+      if (!bindings || !bindings.getExport(exportCluster, exportName)) {
+        views.delete(`${exportCluster}|${exportName}`);
+        throw notFound({ group: 'apis.kcp.io', resource: 'apiexports' }, exportName);
+      }
+      if (cluster === '*' && info.isResource && !WILDCARD_VERBS.has(info.verb)) {
+        throw badRequest(`${info.verb} is not supported across all workspaces (clusters/*): name the object's workspace instead, `
+          + `${APIEXPORT_PREFIX}${exportCluster}/${exportName}/clusters/<workspace>/… (its kcp.io/cluster annotation)`);
+      }
+      const { ctx } = viewOf(bindings, exportCluster, exportName);
+      await serveClusterPath(ctx, req, res, cluster, path, query, user);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Who may use the virtual workspaces. Each is a small injected function so the RBAC authorizer
+ * can replace it (a SubjectAccessReview in the export's / registration's workspace); the defaults
+ * here stand in until then.
+ */
+import { forbidden } from '../errors/status.js';
+import type { UserInfo } from '../registry/hooks.js';
+
+export const MASTERS = 'system:masters';
+/** In-process and external TMC controllers (placement, syncer engine, status aggregation). */
+export const CONTROLLERS_GROUP = 'system:tmc:controllers';
+/** Pull agents: the users tokens are minted for, one per ClusterRegistration. */
+export const SYNCERS_GROUP = 'system:tmc:syncers';
+/** A pull agent's user name: `system:tmc:syncer:<registration workspace>:<registration name>`. */
+export const SYNCER_USER_PREFIX = 'system:tmc:syncer:';
+
+export function syncerUserName(workspace: string, name: string): string {
+  return `${SYNCER_USER_PREFIX}${workspace}:${name}`;
+}
+
+export interface ExportAccess { exportCluster: string; exportName: string; verb: string }
+/** Throws a Forbidden StatusError when `user` may not use the APIExport's content. */
+export type ExportAuthorizer = (user: UserInfo, a: ExportAccess) => void | Promise<void>;
+
+export interface SyncAccess { workspace: string; name: string; verb: 'sync' }
+/** Throws a Forbidden StatusError when `user` may not sync for the ClusterRegistration. */
+export type SyncAuthorizer = (user: UserInfo, a: SyncAccess) => void | Promise<void>;
+
+/** kcp checks verb <verb> on `apiexports/content` named after the export, in its workspace. */
+export const defaultExportAuthorizer: ExportAuthorizer = (user, a) => {
+  if (user.groups.includes(MASTERS) || user.groups.includes(CONTROLLERS_GROUP)) return;
+  throw forbidden({ group: 'apis.kcp.io', resource: 'apiexports' }, a.exportName,
+    `User "${user.name}" cannot ${a.verb} resource "apiexports/content" in API group "apis.kcp.io" in the workspace "${a.exportCluster}"`);
+};
+
+/**
+ * Masters, and pull agents (group system:tmc:syncers). An agent whose user name follows the
+ * `system:tmc:syncer:<workspace>:<name>` convention may only sync its own registration, so one
+ * cluster's token never opens another cluster's view.
+ */
+export const defaultSyncAuthorizer: SyncAuthorizer = (user, a) => {
+  if (user.groups.includes(MASTERS)) return;
+  const ownName = !user.name.startsWith(SYNCER_USER_PREFIX) || user.name === syncerUserName(a.workspace, a.name);
+  if (user.groups.includes(SYNCERS_GROUP) && ownName) return;
+  throw forbidden({ group: 'tmc.kcp.io', resource: 'clusterregistrations' }, a.name,
+    `User "${user.name}" cannot sync resource "clusterregistrations" in API group "tmc.kcp.io" in the workspace "${a.workspace}"`);
+};
