@@ -9,6 +9,7 @@ import express, { type Express } from 'express';
 import { Discovery } from '../apiserver/discovery.js';
 import { OpenAPIService } from '../apiserver/openapi-service.js';
 import { createPatcher, managedFieldsUpdater } from '../apiserver/patcher.js';
+import { rbacAuthorizer } from '../apiserver/authorizer.js';
 import { createApiServer, listen, type VirtualWorkspace } from '../apiserver/server.js';
 import type { ApiContext } from '../apiserver/context.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -139,8 +140,10 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     await bindings.start();
   }
 
+  const rbac = rbacAuthorizer(store);
   const ctx: ApiContext = {
     catalog, discovery: new Discovery(catalog), generic, patcher: createPatcher(), log,
+    authorize: rbac.authorize,
     openapi: new OpenAPIService(catalog),
     checkCluster: async (cluster) => {
       if (!clusters) {
@@ -218,6 +221,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
       ready = false;
       for (const c of components.reverse()) await c.stop();
       lifecycle.stop();
+      rbac.stop();
       bindings?.stop();
       crds.stop();
       clusters?.stop();

@@ -1,0 +1,48 @@
+/**
+ * Request authorization: kube RBAC evaluated per logical cluster over the Role/ClusterRole and
+ * binding objects stored in that workspace. `system:masters` is always allowed (as kube). The
+ * RBAC objects are read from storage and cached per cluster; store watches invalidate the cache
+ * the moment a role or binding changes, so a grant takes effect on the next request.
+ */
+import { RBACAuthorizer } from '../security/rbac.js';
+import { forbiddenError } from '../security/forbidden.js';
+import type { Attributes, RBACObjects } from '../security/rbac-rules.js';
+import { GROUP_MASTERS } from '../security/user.js';
+import type { UserInfo } from '../registry/hooks.js';
+import type { Store, Watcher } from '../storage/types.js';
+import type { Authorizer } from './context.js';
+import type { RequestInfo } from './request-info.js';
+
+const RBAC_RESOURCES = {
+  roles: 'rbac.authorization.k8s.io/roles',
+  clusterRoles: 'rbac.authorization.k8s.io/clusterroles',
+  roleBindings: 'rbac.authorization.k8s.io/rolebindings',
+  clusterRoleBindings: 'rbac.authorization.k8s.io/clusterrolebindings',
+} as const;
+
+export interface RBACWiring { authorize: Authorizer; stop(): void }
+
+export function rbacAuthorizer(store: Store): RBACWiring {
+  const listRBAC = async (cluster: string): Promise<RBACObjects> => {
+    const out: Record<string, unknown[]> = {};
+    for (const [field, resource] of Object.entries(RBAC_RESOURCES)) {
+      out[field] = (await store.list({ cluster, resource })).items;
+    }
+    return out as RBACObjects;
+  };
+  const rbac = new RBACAuthorizer({ listRBAC, ttlMs: 0 });
+  const watchers: Watcher[] = Object.values(RBAC_RESOURCES).map((resource) =>
+    store.watch({ cluster: '*', resource }, {}, { onEvent: (ev) => rbac.invalidate(ev.key.cluster) }));
+
+  const authorize: Authorizer = async (user: UserInfo, info: RequestInfo) => {
+    if (user.groups.includes(GROUP_MASTERS)) return;
+    const attrs: Attributes = {
+      user: user.name, groups: user.groups, verb: info.verb, cluster: info.cluster,
+      apiGroup: info.group, resource: info.resource, subresource: info.subresource,
+      name: info.name, namespace: info.namespace, path: info.path, resourceRequest: info.isResource,
+    };
+    const decision = await rbac.authorize(attrs);
+    if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
+  };
+  return { authorize, stop: () => { for (const w of watchers) w.stop(); } };
+}
