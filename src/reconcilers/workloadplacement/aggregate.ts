@@ -1,0 +1,88 @@
+/**
+ * From per-workload decisions to the placement's: the clusters chosen for any workload, with the
+ * replicas of all workloads summed per cluster (a placement of two Deployments of 3 replicas,
+ * Duplicated on two clusters, shows 6 replicas on each). Candidates and the unschedulable reason
+ * come from the first workload that has them: identical workloads share one engine call, so for
+ * the common case they are exact, and otherwise representative.
+ */
+import type { CandidateCluster, ClusterDecision, SelectedCluster } from '../../apis/tmc/index.js';
+import type { Decision } from '../../placement/index.js';
+import type { WorkloadDecision } from './decide.js';
+
+export type Phase = 'Pending' | 'Scheduled' | 'PartiallyScheduled' | 'Failed';
+
+export interface PlacementResult {
+  phase: Phase;
+  selected: SelectedCluster[];
+  decisions: ClusterDecision[];
+  candidates: CandidateCluster[];
+  unschedulable?: { reason: string; message: string };
+  /** Evictions of every workload (cluster name → first reason), for the trigger. */
+  evictionReasons: Map<string, string>;
+}
+
+export function aggregate(decisions: readonly WorkloadDecision[]): PlacementResult {
+  const byCluster = new Map<string, ClusterDecision>();
+  const evictionReasons = new Map<string, string>();
+  let unschedulable: PlacementResult['unschedulable'];
+  let candidates: CandidateCluster[] | undefined;
+  let scheduled = 0;
+  let failed = 0;
+  for (const { decision } of decisions) {
+    if (decision.status === 'Scheduled') scheduled++;
+    if (decision.status === 'Unschedulable') failed++;
+    if (!unschedulable && decision.unschedulable) unschedulable = { ...decision.unschedulable };
+    if (!candidates && decision.candidates.length > 0) candidates = candidateRecords(decision);
+    for (const e of decision.evictions) if (!evictionReasons.has(e.clusterName)) evictionReasons.set(e.clusterName, e.reason);
+    for (const c of decision.clusters) {
+      const prev = byCluster.get(c.clusterName);
+      if (!prev) {
+        const d: ClusterDecision = { clusterName: c.clusterName, score: Math.round(c.score), reason: c.reason };
+        if (c.clusterKey) d.clusterKey = c.clusterKey;
+        if (c.replicas !== undefined) d.replicas = c.replicas;
+        byCluster.set(c.clusterName, d);
+      } else {
+        if (c.replicas !== undefined) prev.replicas = (prev.replicas ?? 0) + c.replicas;
+        prev.score = Math.max(prev.score ?? 0, Math.round(c.score));
+      }
+    }
+  }
+  const clusterDecisions = [...byCluster.values()].sort((a, b) => cmp(a.clusterName, b.clusterName));
+  let phase: Phase;
+  if (decisions.length === 0) phase = 'Pending';
+  else if (scheduled === decisions.length) phase = 'Scheduled';
+  else if (failed === decisions.length) phase = 'Failed';
+  else phase = 'PartiallyScheduled';
+  return {
+    phase,
+    decisions: clusterDecisions,
+    selected: clusterDecisions.map((d) => {
+      const s: SelectedCluster = { clusterName: d.clusterName };
+      if (d.clusterKey) s.clusterKey = d.clusterKey;
+      if (d.replicas !== undefined) s.replicas = d.replicas;
+      return s;
+    }),
+    candidates: candidates ?? [],
+    unschedulable,
+    evictionReasons,
+  };
+}
+
+/** The engine's candidates as the API stores them (integers; `retained` folded into the message). */
+function candidateRecords(d: Decision): CandidateCluster[] {
+  return d.candidates.map((c) => ({
+    clusterName: c.clusterName,
+    filters: c.filters.map((f) => {
+      const r: NonNullable<CandidateCluster['filters']>[number] = { plugin: f.plugin, passed: f.passed };
+      if (f.reason) r.reason = f.reason;
+      if (f.message) r.message = f.message;
+      return r;
+    }),
+    scores: c.scores.map((s) => ({ plugin: s.plugin, score: Math.round(s.score), weight: Math.round(s.weight) })),
+    total: Math.round(c.total),
+  }));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+/**
+ * ClusterRegistrations as the API stores them → the engine's input shape. The two differ in one
+ * place: the API lists `status.syncedResources` as objects ({group, resource, state}) while the
+ * engine matches `<resource>.<group>` strings. A resource the syncer found Incompatible is left
+ * out, so the engine's APICompatibility filter rejects the cluster for it.
+ *
+ * The cluster key comes from status.clusterKey; until the clusterregistration controller has
+ * written it, it is derived with the same function (contract.clusterKey), so a placement never
+ * waits on it.
+ */
+import { clusterKey } from '../../apis/contract.js';
+import type { ClusterRegistration as EngineCluster } from '../../placement/index.js';
+import type { ClusterRegistration } from './types.js';
+
+export function engineCluster(c: ClusterRegistration, workspace: string): EngineCluster {
+  const status = c.status ?? {};
+  const synced = status.syncedResources?.filter((r) => r.state !== 'Incompatible')
+    .map((r) => (r.group ? `${r.resource}.${r.group}` : r.resource));
+  return {
+    metadata: { name: c.metadata.name as string, labels: c.metadata.labels, annotations: c.metadata.annotations, uid: c.metadata.uid },
+    spec: c.spec as EngineCluster['spec'],
+    status: {
+      conditions: status.conditions,
+      capacity: status.capacity,
+      allocatable: status.allocatable,
+      allocated: status.allocated,
+      syncedResources: synced,
+      clusterKey: keyOf(c, workspace),
+    },
+  };
+}
+
+export function keyOf(c: ClusterRegistration, workspace: string): string {
+  return c.status?.clusterKey || clusterKey(workspace, c.metadata.name as string);
+}
+
+/** Both directions between cluster names and keys, for one location workspace. */
+export class ClusterKeys {
+  private readonly byName = new Map<string, string>();
+  private readonly byKey = new Map<string, string>();
+
+  constructor(clusters: readonly ClusterRegistration[], workspace: string) {
+    for (const c of clusters) {
+      const key = keyOf(c, workspace);
+      this.byName.set(c.metadata.name as string, key);
+      this.byKey.set(key, c.metadata.name as string);
+    }
+  }
+
+  key(name: string): string | undefined {
+    return this.byName.get(name);
+  }
+
+  name(key: string): string | undefined {
+    return this.byKey.get(key);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The shapes the workloadplacement reconciler reads and writes, and the injected functions it
+ * does its I/O through (kcp's habit: a reconciler is a struct of functions, not clients), so the
+ * logic runs in tests and benchmarks without a server.
+ */
+import type {
+  ClusterRegistration, PlacementDecision, WorkloadPlacement,
+} from '../../apis/tmc/index.js';
+import type { Logger } from '../../observability/logger.js';
+import type { CelCompiler } from '../../placement/index.js';
+
+export type { ClusterRegistration, PlacementDecision, WorkloadPlacement };
+
+/** Any workload object (Deployment, Service, …) as the API returns it. */
+export interface WorkloadObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    deletionTimestamp?: string;
+    [k: string]: unknown;
+  };
+  spec?: Record<string, unknown> & { replicas?: number };
+  [k: string]: unknown;
+}
+
+/** A JSON merge patch for a workload's metadata (labels and annotations; null removes a key). */
+export interface WorkloadMetadataPatch {
+  metadata: {
+    labels?: Record<string, string | null>;
+    annotations?: Record<string, string | null>;
+  };
+}
+
+/** Where a placement lives: its logical cluster (workspace), namespace and name. */
+export interface PlacementRef {
+  workspace: string;
+  namespace: string;
+  name: string;
+}
+
+/** The I/O a reconcile needs; the controller backs them with informer caches and a KubeClient. */
+export interface ReconcileDeps {
+  /** Every ClusterRegistration of a workspace (the placement's locationWorkspace). */
+  listClusters(workspace: string): ClusterRegistration[] | Promise<ClusterRegistration[]>;
+  /** Every workload of the watched types in one namespace; selection happens in the reconciler. */
+  listWorkloads(workspace: string, namespace: string): WorkloadObject[] | Promise<WorkloadObject[]>;
+  /** Merge-patch a workload's metadata; the patch carries the object's resourceVersion. */
+  patchWorkload(workspace: string, workload: WorkloadObject, patch: WorkloadMetadataPatch): Promise<void>;
+  /** The PlacementDecisions of one placement (any order). */
+  listDecisions(ref: PlacementRef): Promise<PlacementDecision[]>;
+  createDecision(ref: PlacementRef, decision: PlacementDecision): Promise<void>;
+  deleteDecision(ref: PlacementRef, name: string): Promise<void>;
+  /** Whether another placement named in a workload's `tmc.kcp.io/placement` annotation still exists. */
+  placementExists?(workspace: string, namespace: string, name: string): boolean;
+  now(): Date;
+  celCompiler?: CelCompiler;
+  /** PlacementDecisions kept per placement (the pinned one is never deleted). @default 10 */
+  historyLimit?: number;
+  logger?: Logger;
+}
+
+/** What one reconcile produced: the placement with its new status, and when to look again. */
+export interface ReconcileOutput {
+  placement: WorkloadPlacement;
+  /** Milliseconds until a toleration, grace period or drain deadline expires. */
+  requeueAfterMs?: number;
+}

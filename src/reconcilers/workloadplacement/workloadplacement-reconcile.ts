@@ -1,0 +1,178 @@
+/**
+ * The reconcile logic of the workloadplacement controller, I/O injected (ReconcileDeps). One pass:
+ *
+ * 1. gather: the ClusterRegistrations of spec.locationWorkspace (default: the placement's own
+ *    workspace), the selected workloads of the namespace, the PlacementDecision history;
+ * 2. decide: schedule() per workload (decide.ts) — or, under spec.pinnedRevision, the pinned
+ *    decision's clusters (pinned.ts);
+ * 3. record: a new PlacementDecision when the placement-level selection changed (history.ts),
+ *    pruning history beyond historyLimit;
+ * 4. apply: state labels, deletion and spec-diff annotations on each workload (apply.ts), and
+ *    release workloads the selector no longer matches;
+ * 5. status (status.ts) and the next deadline (requeue.ts).
+ *
+ * Returns the placement with its new status (the controller commits it); throws on I/O errors so
+ * the queue retries with backoff. Idempotent: a second pass over unchanged inputs writes nothing.
+ */
+import { CLUSTER_ANNOTATION } from '../../apis/contract.js';
+import type { Decision } from '../../placement/index.js';
+import { aggregate, type PlacementResult } from './aggregate.js';
+import { applyDecision } from './apply.js';
+import { ClusterKeys, engineCluster } from './cluster-input.js';
+import { rfc3339 } from './conditions.js';
+import { decideAll, isDivided, previousOf, type WorkloadDecision } from './decide.js';
+import {
+  DEFAULT_HISTORY_LIMIT, ROLLBACK_OF_ANNOTATION, byRevision, decisionRecord, sameSelection, toPrune, triggerOf,
+} from './history.js';
+import { PinReason, pinnedDecision } from './pinned.js';
+import { nextDeadlineMs } from './requeue.js';
+import { selectWorkloads } from './selection.js';
+import { buildStatus, type StatusInput } from './status.js';
+import type {
+  PlacementDecision, PlacementRef, ReconcileDeps, ReconcileOutput, WorkloadObject, WorkloadPlacement,
+} from './types.js';
+
+export function placementRef(placement: WorkloadPlacement, fallbackWorkspace = ''): PlacementRef {
+  return {
+    workspace: placement.metadata.annotations?.[CLUSTER_ANNOTATION] ?? fallbackWorkspace,
+    namespace: placement.metadata.namespace as string,
+    name: placement.metadata.name as string,
+  };
+}
+
+export async function reconcilePlacement(placement: WorkloadPlacement, workspace: string, deps: ReconcileDeps): Promise<ReconcileOutput> {
+  const now = deps.now();
+  const nowStr = rfc3339(now);
+  const ref: PlacementRef = { workspace, namespace: placement.metadata.namespace as string, name: placement.metadata.name as string };
+  const log = deps.logger?.child({ placement: `${workspace}|${ref.namespace}/${ref.name}` });
+
+  // 1. gather
+  const locationWorkspace = placement.spec.locationWorkspace || workspace;
+  const clusters = await deps.listClusters(locationWorkspace);
+  const keys = new ClusterKeys(clusters, locationWorkspace);
+  const clustersByName = new Map(clusters.map((c) => [c.metadata.name as string, c] as const));
+  const exists = deps.placementExists ?? (() => true);
+  const selection = selectWorkloads(placement, workspace, await deps.listWorkloads(workspace, ref.namespace), exists);
+  const history = byRevision(await deps.listDecisions(ref));
+  const latest = history[history.length - 1];
+  const pin = placement.spec.pinnedRevision;
+
+  // 2. decide
+  let decided: WorkloadDecision[];
+  let pinnedRecord: PlacementDecision | undefined;
+  if (pin !== undefined) {
+    pinnedRecord = history.find((d) => d.spec.revision === pin);
+    if (!pinnedRecord) {
+      // Touch nothing: the user asked for a decision we do not have.
+      log?.warn({ pinnedRevision: pin }, 'pinned revision not found');
+      return { placement: withStatus(placement, buildStatus(statusInput(placement, nowStr, {
+        phase: 'Failed', decisions: placement.status?.decisions ?? [], placed: [], problems: [],
+        scheduled: { status: 'False', reason: PinReason.PinnedRevisionNotFound, message: `PlacementDecision revision ${pin} does not exist (history keeps ${deps.historyLimit ?? DEFAULT_HISTORY_LIMIT})` },
+      }))) };
+    }
+    const divided = isDivided(placement.spec);
+    decided = selection.owned.map((workload) => {
+      const previous = previousOf(workload, keys);
+      return { workload, previous, decision: pinnedDecision(pinnedRecord as PlacementDecision, workload, previous, keys, divided) };
+    });
+  } else {
+    decided = decideAll({
+      placement, workloads: selection.owned, keys, now, celCompiler: deps.celCompiler,
+      clusters: clusters.map((c) => engineCluster(c, locationWorkspace)),
+    });
+  }
+  const result = aggregate(decided);
+
+  // 3. record
+  let currentRevision = placement.status?.currentRevision;
+  let placedAt: string | undefined;
+  const changed = !latest || !sameSelection(latest.spec.selected, result.selected)
+    || (latest.spec.unschedulable?.reason ?? '') !== (result.unschedulable?.reason ?? '')
+    || (pinnedRecord !== undefined && !isRollbackTo(latest, pinnedRecord.spec.revision) && latest !== pinnedRecord);
+  if (decided.length > 0 && changed) {
+    const revision = Math.max(latest?.spec.revision ?? 0, currentRevision ?? 0) + 1;
+    const record = decisionRecord({
+      placement, revision, time: nowStr, result, latest,
+      trigger: triggerOf({ placement, latest, result, pinned: pinnedRecord !== undefined }),
+      rollbackOf: pinnedRecord?.spec.revision,
+    });
+    await deps.createDecision(ref, record);
+    log?.info({ revision, trigger: record.spec.trigger, selected: result.selected.map((s) => s.clusterName) }, 'placement decision recorded');
+    currentRevision = revision;
+    placedAt = nowStr;
+    for (const old of toPrune([...history, record], deps.historyLimit ?? DEFAULT_HISTORY_LIMIT, pin)) {
+      await deps.deleteDecision(ref, old.metadata.name as string);
+    }
+  } else if (decided.length > 0 && currentRevision === undefined && latest) {
+    currentRevision = latest.spec.revision;
+  }
+
+  // 4. apply
+  const placed: StatusInput['placed'] = [];
+  const problems = new Set<string>();
+  const applyOne = async (workload: WorkloadObject, decision: Decision | undefined) => {
+    const out = applyDecision({ placement, workload, decision, keys, clustersByName, now: nowStr, celCompiler: deps.celCompiler });
+    for (const w of out.warnings) problems.add(w);
+    if (out.patch) await deps.patchWorkload(workspace, workload, out.patch);
+    return out;
+  };
+  for (const d of decided) placed.push({ workload: d.workload, clusters: (await applyOne(d.workload, d.decision)).clusters });
+  for (const w of selection.released) await applyOne(w, undefined);
+  for (const c of selection.contested) problems.add(`${c.workload.kind} ${c.workload.metadata.name} is placed by ${c.owner}`);
+
+  // 5. status
+  const status = buildStatus(statusInput(placement, nowStr, {
+    phase: result.phase, decisions: result.decisions, placed, currentRevision, placedAt,
+    scheduled: scheduledCondition(result, decided.length, pinnedRecord), problems: [...problems],
+  }));
+  const requeueAfterMs = nextDeadlineMs(placement, decided.map((d) => d.previous), clustersByName, now.getTime());
+  return { placement: withStatus(placement, status), requeueAfterMs };
+}
+
+/**
+ * A placement that no longer exists: vacate every cluster of the workloads it annotated (deletion
+ * annotation, then the labels once the syncers let go) and delete its PlacementDecisions.
+ */
+export async function releasePlacement(ref: PlacementRef, deps: ReconcileDeps): Promise<void> {
+  const now = rfc3339(deps.now());
+  const ghost: WorkloadPlacement = {
+    apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'WorkloadPlacement',
+    metadata: { name: ref.name, namespace: ref.namespace }, spec: { workloadSelector: { names: [] } },
+  };
+  // Unknown cluster keys are vacated anyway, so no cluster list is needed.
+  const keys = new ClusterKeys([], ref.workspace);
+  const workloads = await deps.listWorkloads(ref.workspace, ref.namespace);
+  const mine = `${ref.namespace}/${ref.name}`;
+  for (const workload of workloads) {
+    if (workload.metadata.annotations?.['tmc.kcp.io/placement'] !== mine) continue;
+    const out = applyDecision({ placement: ghost, workload, decision: undefined, keys, clustersByName: new Map(), now });
+    if (out.patch) await deps.patchWorkload(ref.workspace, workload, out.patch);
+  }
+  for (const d of await deps.listDecisions(ref)) await deps.deleteDecision(ref, d.metadata.name as string);
+}
+
+function isRollbackTo(record: PlacementDecision, revision: number): boolean {
+  return record.metadata.annotations?.[ROLLBACK_OF_ANNOTATION] === String(revision);
+}
+
+function scheduledCondition(result: PlacementResult, workloads: number, pinned: PlacementDecision | undefined): StatusInput['scheduled'] {
+  if (workloads === 0) return { status: 'Unknown', reason: 'NoWorkloadsSelected', message: 'no workload matches the workloadSelector' };
+  const where = result.selected.map((s) => (s.replicas === undefined ? s.clusterName : `${s.clusterName}(${s.replicas})`)).join(', ');
+  if (pinned) {
+    const extra = result.unschedulable ? `; ${result.unschedulable.message}` : '';
+    return { status: result.selected.length > 0 ? 'True' : 'False', reason: PinReason.Pinned, message: `pinned to revision ${pinned.spec.revision}: ${where || 'no clusters'}${extra}` };
+  }
+  if (result.phase === 'Scheduled') return { status: 'True', reason: 'Scheduled', message: `placed on ${where}` };
+  const why = result.unschedulable ?? { reason: 'Unschedulable', message: 'no cluster qualified' };
+  if (result.phase === 'PartiallyScheduled') return { status: 'True', reason: 'PartiallyScheduled', message: `placed on ${where || 'no clusters'}; ${why.message}` };
+  return { status: 'False', reason: why.reason, message: why.message };
+}
+
+function statusInput(placement: WorkloadPlacement, now: string, rest: Omit<StatusInput, 'placement' | 'now'>): StatusInput {
+  return { placement, now, ...rest };
+}
+
+function withStatus(placement: WorkloadPlacement, status: WorkloadPlacement['status']): WorkloadPlacement {
+  return { ...placement, status };
+}
+
