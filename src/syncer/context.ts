@@ -1,0 +1,24 @@
+/**
+ * What every step of a sync needs, built once per Syncer.
+ */
+import type { KubeClient } from '../client/kube-client.js';
+import type { Logger } from '../observability/logger.js';
+import type { DownstreamCache } from './downstream/downstream-cache.js';
+import type { SyncedResource } from './resources.js';
+import type { UpstreamSource } from './upstream/source.js';
+
+export interface SyncContext {
+  clusterKey: string;
+  resources: readonly SyncedResource[];
+  source: UpstreamSource;
+  downstreamClient: KubeClient;
+  cache: DownstreamCache;
+  logger?: Logger;
+  /** RFC 3339 "now" for condition times. */
+  now(): string;
+  /**
+   * What the syncer's own last apply produced per downstream object (resourceVersion + desired
+   * hash): a cluster that normalises a field differently must not cause an apply loop.
+   */
+  lastApplied: Map<string, { resourceVersion: string; hash: string }>;
+}

@@ -1,0 +1,119 @@
+/**
+ * Reconcile of one upstream object for one cluster (level-based: it gets a ref, never an event):
+ *
+ *   not Sync for us (gone, label removed)  → delete downstream, release upstream  (lifecycle/)
+ *   deletionTimestamp or deletion annotation → delete downstream, then release     (lifecycle/)
+ *   otherwise: finalizer upstream → namespace → dependencies → apply → status       (here)
+ *
+ * Every SyncFailure is written as the `Synced` condition of this cluster's status before it is
+ * rethrown for the queue's capped backoff.
+ */
+import { deletionAnnotation, downstreamNamespaceName, stateLabel, syncerFinalizer } from '../../apis/contract.js';
+import type { KubeObject } from '../../client/types.js';
+import type { ReconcileResult } from '../../controllers/reconcile.js';
+import { SyncFailure, syncedCondition } from '../conditions.js';
+import type { SyncContext } from '../context.js';
+import type { UpstreamRef } from '../keys.js';
+import { deleteDownstream, releaseUpstream } from '../lifecycle/deletion.js';
+import { parseReportedStatus, reportedStatus, sameReportedStatus } from '../status/cluster-status.js';
+import { needsApply } from '../transform/drift.js';
+import { toDownstream } from '../transform/transform.js';
+import { applyDownstream } from './apply.js';
+import { syncDependencies } from './dependencies.js';
+import { ensureNamespace } from './namespace.js';
+
+export interface ObjectSyncState {
+  /** Enqueue the sweep of a downstream namespace (after a removal). */
+  sweepNamespace(name: string): void;
+  /** True when the object's dependencies are due a re-check (periodic; nothing watches them upstream). */
+  dependenciesDue(ref: UpstreamRef): boolean;
+  dependenciesChecked(ref: UpstreamRef): void;
+}
+
+const isSyncFor = (obj: KubeObject, key: string): boolean => obj.metadata?.labels?.[stateLabel(key)] === 'Sync';
+
+export async function reconcileObject(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamRef): Promise<ReconcileResult> {
+  const downstreamNamespace = downstreamNamespaceName({ workspace: ref.workspace, namespace: ref.namespace, cluster: ctx.clusterKey });
+  let upstreamObj = ctx.source.get(ref);
+  if (!upstreamObj) {
+    // Not in the view. Ask the server before deleting anything: a lagging or not-yet-started
+    // informer must never cost a running workload (kcp #2041).
+    const live = await ctx.source.fetch(ref);
+    if (live && isSyncFor(live, ctx.clusterKey)) upstreamObj = live;
+    else return removeFromCluster(ctx, state, ref, downstreamNamespace, live);
+  }
+  const meta = upstreamObj.metadata ?? {};
+  if (meta.deletionTimestamp || meta.annotations?.[deletionAnnotation(ctx.clusterKey)] !== undefined) {
+    return removeFromCluster(ctx, state, ref, downstreamNamespace, upstreamObj);
+  }
+  try {
+    await syncDown(ctx, state, ref, upstreamObj);
+  } catch (err) {
+    if (err instanceof SyncFailure) await reportFailure(ctx, ref, upstreamObj, downstreamNamespace, err);
+    throw err;
+  }
+}
+
+async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamRef, upstreamObj: KubeObject): Promise<void> {
+  // 1. The finalizer goes on before anything exists downstream, so a deletion always waits for us.
+  const finalizer = syncerFinalizer(ctx.clusterKey);
+  const finalizers = upstreamObj.metadata?.finalizers ?? [];
+  if (!finalizers.includes(finalizer)) {
+    upstreamObj = await ctx.source.patch(ref, {
+      metadata: { resourceVersion: upstreamObj.metadata?.resourceVersion, finalizers: [...finalizers, finalizer] },
+    });
+  }
+  // 2. The namespace, 3. the desired object (spec-diff applied).
+  const namespace = await ensureNamespace(ctx, { workspace: ref.workspace, namespace: ref.namespace, cluster: ctx.clusterKey });
+  const desired = toDownstream({ upstreamObj, resource: ref.resource, clusterKey: ctx.clusterKey, workspace: ref.workspace, downstreamNamespace: namespace });
+  // 4. Dependencies first, so pods find their ConfigMaps and Secrets.
+  const current = ctx.cache.get(ref.resource, namespace, ref.name);
+  let dependencyFailure: SyncFailure | undefined;
+  if (!current || needsApply(current, desired) || state.dependenciesDue(ref)) {
+    dependencyFailure = await syncDependencies(ctx, ref, upstreamObj, namespace);
+    state.dependenciesChecked(ref);
+  }
+  // 5. The object itself, 6. its status up.
+  const downstreamObj = await applyDownstream(ctx, { resource: ref.resource, desired, upstreamRef: ref, upstreamObj });
+  await writeStatus(ctx, ref, upstreamObj, downstreamObj, dependencyFailure);
+  if (dependencyFailure) throw dependencyFailure;
+}
+
+async function removeFromCluster(
+  ctx: SyncContext, state: ObjectSyncState, ref: UpstreamRef, downstreamNamespace: string, upstreamObj: KubeObject | undefined,
+): Promise<ReconcileResult> {
+  let gone: boolean;
+  try {
+    gone = await deleteDownstream(ctx, ref.resource, downstreamNamespace, ref.name);
+  } catch (err) {
+    if (err instanceof SyncFailure && upstreamObj && isSyncFor(upstreamObj, ctx.clusterKey)) {
+      await reportFailure(ctx, ref, upstreamObj, downstreamNamespace, err);
+    }
+    throw err;
+  }
+  if (!gone) return { requeueAfter: 1000 }; // terminating behind downstream finalizers
+  state.sweepNamespace(downstreamNamespace);
+  if (!upstreamObj) return;
+  const meta = upstreamObj.metadata ?? {};
+  const kind = meta.deletionTimestamp ? 'upstream-deleted'
+    : meta.annotations?.[deletionAnnotation(ctx.clusterKey)] !== undefined ? 'soft-deleted' : 'unassigned';
+  await releaseUpstream(ctx, ref, upstreamObj, kind);
+}
+
+async function writeStatus(
+  ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeObject, downstreamObj: KubeObject | undefined, failure: SyncFailure | undefined,
+): Promise<void> {
+  const previous = parseReportedStatus(upstreamObj, ctx.clusterKey);
+  const next = reportedStatus(downstreamObj, syncedCondition(failure, ctx.now), previous);
+  if (sameReportedStatus(previous, next)) return;
+  await ctx.source.writeClusterStatus(ref, next);
+}
+
+/** Best effort: the failure itself is what the queue retries; a failed report is logged. */
+async function reportFailure(ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeObject, downstreamNamespace: string, failure: SyncFailure): Promise<void> {
+  try {
+    await writeStatus(ctx, ref, upstreamObj, ctx.cache.get(ref.resource, downstreamNamespace, ref.name), failure);
+  } catch (err) {
+    ctx.logger?.warn({ clusterKey: ctx.clusterKey, object: `${ref.workspace}|${ref.namespace}/${ref.name}`, err }, 'could not record the sync failure upstream');
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The direct upstream source: for every workspace and resource, an informer on the TMC server
+ * filtered by `state.tmc.kcp.io/<key>=Sync`; writes are JSON merge patches on the objects
+ * themselves (the per-cluster status is the `status.tmc.kcp.io/<key>` annotation).
+ */
+import { PLACEMENT_ANNOTATION, stateLabel, statusAnnotation } from '../../apis/contract.js';
+import { WORKLOAD_PLACEMENTS } from '../../apis/tmc/gvr.js';
+import { isNotFound } from '../../errors/status.js';
+import { Informer } from '../../client/informer.js';
+import type { KubeClient } from '../../client/kube-client.js';
+import type { KubeObject } from '../../client/types.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ReportedStatus } from '../aggregate/types.js';
+import type { UpstreamRef } from '../keys.js';
+import { resourceId, type SyncedResource } from '../resources.js';
+import type { ConflictResolution, UpstreamSource } from './source.js';
+import type { WorkspaceProvider } from './workspaces.js';
+
+export interface DirectSourceOptions {
+  /** A client for the server root (no /clusters prefix); `forCluster(ws)` is taken per workspace. */
+  rootClient: KubeClient;
+  clusterKey: string;
+  resources: readonly SyncedResource[];
+  workspaces: WorkspaceProvider;
+  logger?: Logger;
+}
+
+export class DirectSource implements UpstreamSource {
+  readonly mode = 'direct' as const;
+  /** `<workspace>#<resource id>` → informer */
+  private readonly informers = new Map<string, Informer>();
+  private readonly handlers: Array<(resource: SyncedResource, obj: KubeObject) => void> = [];
+  private unsubscribe: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: DirectSourceOptions) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.opts.workspaces.onChange((ws) => { void this.sync(ws); });
+    await this.sync(this.opts.workspaces.current());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    for (const inf of this.informers.values()) inf.stop();
+    this.informers.clear();
+  }
+
+  onChange(handler: (resource: SyncedResource, obj: KubeObject) => void): void {
+    this.handlers.push(handler);
+  }
+
+  get(ref: UpstreamRef): KubeObject | undefined {
+    return this.informers.get(informerKey(ref.workspace, ref.resource))?.get(ref.workspace, ref.namespace, ref.name);
+  }
+
+  list(resource: SyncedResource): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const ws of this.opts.workspaces.current()) out.push(...(this.informers.get(informerKey(ws, resource))?.list() ?? []));
+    return out;
+  }
+
+  async fetch(ref: UpstreamRef): Promise<KubeObject | undefined> {
+    try {
+      return await this.opts.rootClient.forCluster(ref.workspace).get(ref.resource.gvr, ref.namespace, ref.name);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  patch(ref: UpstreamRef, mergePatch: Record<string, unknown>): Promise<KubeObject> {
+    return this.opts.rootClient.forCluster(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, mergePatch, { type: 'merge' });
+  }
+
+  async writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined): Promise<void> {
+    const value = status === undefined ? null : JSON.stringify(status);
+    await this.patch(ref, { metadata: { annotations: { [statusAnnotation(this.opts.clusterKey)]: value } } });
+  }
+
+  async conflictResolution(ref: UpstreamRef, upstreamObj: KubeObject): Promise<ConflictResolution> {
+    const owner = upstreamObj.metadata?.annotations?.[PLACEMENT_ANNOTATION];
+    if (!owner) return 'Abort';
+    const [ns, name] = owner.includes('/') ? owner.split('/', 2) : [ref.namespace, owner];
+    try {
+      const placement = await this.opts.rootClient.forCluster(ref.workspace).get(WORKLOAD_PLACEMENTS, ns, name);
+      return (placement as { spec?: { conflictResolution?: string } }).spec?.conflictResolution === 'Overwrite' ? 'Overwrite' : 'Abort';
+    } catch (err) {
+      if (isNotFound(err)) return 'Abort';
+      throw err;
+    }
+  }
+
+  /** Starts informers for new workspaces, stops those of workspaces that went away. */
+  private async sync(workspaces: readonly string[]): Promise<void> {
+    if (this.stopped) return;
+    const wanted = new Set<string>();
+    const started: Informer[] = [];
+    for (const ws of workspaces) {
+      for (const resource of this.opts.resources) {
+        const k = informerKey(ws, resource);
+        wanted.add(k);
+        if (this.informers.has(k)) continue;
+        const inf = new Informer({
+          source: this.opts.rootClient.forCluster(ws), gvr: resource.gvr,
+          labelSelector: `${stateLabel(this.opts.clusterKey)}=Sync`, logger: this.opts.logger,
+          backoff: { initialMs: 200, maxMs: 10_000 },
+        });
+        const emit = (obj: KubeObject): void => { for (const h of this.handlers) h(resource, obj); };
+        inf.addEventHandler({ onAdd: emit, onUpdate: (_old, obj) => emit(obj), onDelete: emit });
+        this.informers.set(k, inf);
+        inf.start();
+        started.push(inf);
+      }
+    }
+    for (const [k, inf] of this.informers) {
+      if (!wanted.has(k)) { inf.stop(); this.informers.delete(k); }
+    }
+    await Promise.all(started.map((i) => i.waitForSync()));
+  }
+}
+
+function informerKey(workspace: string, resource: SyncedResource): string {
+  return `${workspace}#${resourceId(resource)}`;
+}

@@ -1,0 +1,36 @@
+/**
+ * Where a syncer reads its upstream objects and writes back to them. Two implementations:
+ * - direct-source.ts: per-workspace informers on the TMC server (labelSelector
+ *   `state.tmc.kcp.io/<key>=Sync`), writes by merge patch. Push mode, and pull mode until the
+ *   syncer virtual workspace serves.
+ * - syncer-vw-source.ts: one wildcard informer per resource through
+ *   `/services/syncer/<ws>/<registration>/<uid>/clusters/*`; status writes go to the /status
+ *   subresource, which the VW stores as the per-cluster status annotation.
+ */
+import type { KubeObject } from '../../client/types.js';
+import type { ReportedStatus } from '../aggregate/types.js';
+import type { UpstreamRef } from '../keys.js';
+import type { SyncedResource } from '../resources.js';
+
+export type ConflictResolution = 'Abort' | 'Overwrite';
+
+export interface UpstreamSource {
+  readonly mode: 'direct' | 'syncer-vw';
+  /** Starts watching; resolves once the first lists are in the cache. */
+  start(): Promise<void>;
+  stop(): void;
+  /** Called for every add/update/delete of a Sync-labelled object (and when it leaves the view). */
+  onChange(handler: (resource: SyncedResource, obj: KubeObject) => void): void;
+  /** The cached Sync-labelled object, or undefined when it is not (or no longer) in the view. */
+  get(ref: UpstreamRef): KubeObject | undefined;
+  /** Every cached object of a resource (resync, releaseCluster). */
+  list(resource: SyncedResource): KubeObject[];
+  /** A live GET, not filtered by the state label (dependencies, objects that left the view); undefined on 404. */
+  fetch(ref: UpstreamRef): Promise<KubeObject | undefined>;
+  /** JSON merge patch on the object (finalizers, labels, annotations). Returns the patched object. */
+  patch(ref: UpstreamRef, mergePatch: Record<string, unknown>): Promise<KubeObject>;
+  /** Records this cluster's status for the object (undefined = remove it). */
+  writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined): Promise<void>;
+  /** The owning placement's spec.conflictResolution (annotation `tmc.kcp.io/placement`); Abort by default. */
+  conflictResolution(ref: UpstreamRef, upstreamObj: KubeObject): Promise<ConflictResolution>;
+}

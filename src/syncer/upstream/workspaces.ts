@@ -1,0 +1,95 @@
+/**
+ * Which workspaces a direct source watches. Static for tests and tmc-syncer flags; discovered for
+ * the in-process manager (every workspace with a Bound APIBinding to root:compute's `kubernetes`
+ * export), refreshed periodically so new tenants are picked up without a restart.
+ */
+import type { KubeClient } from '../../client/kube-client.js';
+import type { KubeObject } from '../../client/types.js';
+
+export interface WorkspaceProvider {
+  current(): string[];
+  /** Called whenever the set changes; returns an unsubscribe function. */
+  onChange(cb: (workspaces: string[]) => void): () => void;
+}
+
+export function staticWorkspaces(workspaces: readonly string[]): WorkspaceProvider {
+  const list = [...workspaces];
+  return { current: () => list, onChange: () => () => {} };
+}
+
+const WORKSPACES = { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspaces' };
+const API_BINDINGS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings' };
+
+export interface ExportRef { path: string; name: string }
+export const COMPUTE_EXPORT: ExportRef = { path: 'root:compute', name: 'kubernetes' };
+export const TMC_EXPORT: ExportRef = { path: 'root:tmc', name: 'tmc.kcp.io' };
+
+/** Walks the workspace tree from `root` and returns the workspaces bound to `exportRef`. */
+export async function discoverBoundWorkspaces(rootClient: KubeClient, exportRef: ExportRef, maxWorkspaces = 10_000): Promise<string[]> {
+  const found: string[] = [];
+  const queue = ['root'];
+  let visited = 0;
+  while (queue.length && visited++ < maxWorkspaces) {
+    const ws = queue.shift()!;
+    const client = rootClient.forCluster(ws);
+    const [children, bindings] = await Promise.all([
+      client.listAll(WORKSPACES).catch(() => ({ items: [] as KubeObject[] })),
+      client.listAll(API_BINDINGS).catch(() => ({ items: [] as KubeObject[] })),
+    ]);
+    for (const c of children.items) if (c.metadata?.name) queue.push(`${ws}:${c.metadata.name}`);
+    if (bindings.items.some((b) => bindsTo(b, exportRef))) found.push(ws);
+  }
+  return found.sort();
+}
+
+function bindsTo(binding: KubeObject, ref: ExportRef): boolean {
+  const exp = (binding as { spec?: { reference?: { export?: { path?: string; name?: string } } } }).spec?.reference?.export;
+  return exp?.name === ref.name && (exp.path ?? '') === ref.path;
+}
+
+/** A provider that re-discovers every `intervalMs` (and once at start). */
+export class DiscoveredWorkspaces implements WorkspaceProvider {
+  private list: string[] = [];
+  private readonly subscribers = new Set<(ws: string[]) => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly discover: () => Promise<string[]>, private readonly intervalMs = 10_000,
+    private readonly onError: (err: unknown) => void = () => {}) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  current(): string[] {
+    return this.list;
+  }
+
+  onChange(cb: (workspaces: string[]) => void): () => void {
+    this.subscribers.add(cb);
+    return () => this.subscribers.delete(cb);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const next = await this.discover();
+      if (next.join('\n') === this.list.join('\n')) return;
+      this.list = next;
+      for (const cb of this.subscribers) cb(next);
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => { void this.refresh().finally(() => this.schedule()); }, this.intervalMs);
+    this.timer.unref();
+  }
+}
