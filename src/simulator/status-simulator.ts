@@ -61,6 +61,9 @@ export class StatusSimulator {
   private readonly watchers: Watcher[] = [];
   /** What we last wrote per workload, so a status the store normalises differently is not rewritten forever. */
   private readonly lastWritten = new Map<string, { rv: string; status: string }>();
+  /** Order in which workloads were first seen: earlier ones keep their capacity. */
+  private readonly firstSeen = new Map<string, number>();
+  private nextSeq = 0;
   private running = false;
   private pending = false;
   private stopped = false;
@@ -148,8 +151,10 @@ export class StatusSimulator {
         this.o.log.warn({ err, resource: it.kind.resource, namespace: it.obj.metadata.namespace, name: it.obj.metadata.name }, 'simulator status write failed');
       }
     }
-    this.progress.retain(new Set(items.map((it) => it.key)));
-    for (const k of this.lastWritten.keys()) if (!items.some((it) => it.key === k)) this.lastWritten.delete(k);
+    const live = new Set(items.map((it) => it.key));
+    for (const k of this.lastWritten.keys()) if (!live.has(k)) this.lastWritten.delete(k);
+    for (const k of this.firstSeen.keys()) if (!live.has(k)) this.firstSeen.delete(k);
+    this.progress.retain(live);
     if (failed) this.kick(RETRY_MS);
     clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
@@ -164,17 +169,21 @@ export class StatusSimulator {
       const def = this.o.catalog.resolve(CLUSTER, kind.group, kind.version, kind.resource);
       if (!def) continue;
       const { items: objs } = await this.o.store.list({ cluster: CLUSTER, resource: storageResource(kind) });
-      const ordered = [...objs].sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
-      for (const obj of ordered) {
+      for (const obj of objs) {
         const m = obj.metadata;
         items.push({ kind, def, obj, key: `${storageResource(kind)}/${m.namespace ?? ''}/${m.name}/${m.uid}` });
       }
     }
-    // DaemonSets keep their lead; the rest get capacity oldest first, as pods already running keep their nodes
+    // DaemonSets keep their lead; the rest get capacity in the order the simulator first saw them,
+    // so pods already running keep their nodes (creationTimestamp has only second precision)
     const rank = (it: Item) => (it.kind.pods === 'perNode' ? 0 : 1);
-    return items.sort((a, b) => rank(a) - rank(b)
+    const seq = (it: Item) => this.firstSeen.get(it.key) ?? Infinity;
+    const rv = (it: Item) => Number(it.obj.metadata.resourceVersion) || 0;
+    items.sort((a, b) => rank(a) - rank(b) || seq(a) - seq(b)
       || String(a.obj.metadata.creationTimestamp).localeCompare(String(b.obj.metadata.creationTimestamp))
-      || a.key.localeCompare(b.key));
+      || rv(a) - rv(b) || a.key.localeCompare(b.key));
+    for (const it of items) if (!this.firstSeen.has(it.key)) this.firstSeen.set(it.key, this.nextSeq++);
+    return items;
   }
 
   private demand(it: Item): Demand[] {
