@@ -4,7 +4,7 @@
  * | condition | True | False / Unknown |
  * |---|---|---|
  * | Scheduled | `Scheduled`, `Pinned`, `PartiallyScheduled` (with the engine's sentence) | the engine's reason (`NoFeasibleClusters`, `InsufficientCapacity`, …), `PinnedRevisionNotFound`; Unknown `NoWorkloadsSelected` |
- * | Synced | `AllSynced` | `SyncPending` (n/m placements reported), `SyncFailed` (the first failure), `OverrideError`; Unknown `NoWorkloadsSelected` |
+ * | Synced | `AllSynced` | `SyncPending` (n/m placements reported), `SyncFailed` (the first failure), `PlacementProblem` (override CEL errors, workloads owned by another placement); Unknown `NoWorkloadsSelected` |
  * | Available | `AllAvailable` | `NotAvailable` (n/m ready); Unknown `NoWorkloadsSelected` |
  */
 import type {
@@ -61,8 +61,11 @@ function entries(input: StatusInput): WorkloadClusterStatus[] {
 }
 
 function syncedCondition(input: StatusInput): Cond {
-  if (input.placed.length === 0) return { status: 'Unknown', reason: 'NoWorkloadsSelected', message: 'no workload matches the workloadSelector' };
-  if (input.problems.length > 0) return { status: 'False', reason: 'OverrideError', message: input.problems.join('; ') };
+  if (input.placed.length === 0) {
+    const also = input.problems.length > 0 ? `; ${input.problems.join('; ')}` : '';
+    return { status: 'Unknown', reason: 'NoWorkloadsSelected', message: `no workload matches the workloadSelector${also}` };
+  }
+  if (input.problems.length > 0) return { status: 'False', reason: 'PlacementProblem', message: input.problems.join('; ') };
   const all = entries(input);
   const failed = input.placed.flatMap((p) => p.clusters.filter((c) => c.state === 'Failed').map((c) => `${p.workload.kind} ${p.workload.metadata.name} on ${c.clusterName}: ${c.message ?? 'sync failed'}`));
   if (failed.length > 0) return { status: 'False', reason: 'SyncFailed', message: failed.join('; ') };
