@@ -1,0 +1,292 @@
+/**
+ * The workloadplacement controller: informers for WorkloadPlacements, ClusterRegistrations and
+ * the workload types, handlers that enqueue the affected placements through indexes, a priority
+ * queue (spec.priority first; a burst of events for one placement collapses to one key), workers
+ * that run reconcilePlacement and commit the status through the committer.
+ *
+ * Where it watches is injected: `sourceFor(workspace)` gives the list/watch source of a
+ * workspace (default: the server's `/clusters/<ws>`), so moving to the APIExport virtual
+ * workspace is `workspaces: ['*']` plus a `sourceFor` that returns the VW client. Location
+ * workspaces named by placements get a ClusterRegistration informer on first use.
+ */
+import { CLUSTER_REGISTRATIONS, PLACEMENT_DECISIONS, WORKLOAD_PLACEMENTS } from '../../apis/tmc/index.js';
+import type { WorkloadPlacement } from '../../apis/tmc/index.js';
+import { Informer, type ListWatchSource } from '../../client/informer.js';
+import type { KubeClient } from '../../client/kube-client.js';
+import type { GroupVersionResource } from '../../client/resource-path.js';
+import type { KubeObject } from '../../client/types.js';
+import { committerForClient, type CommitFunc } from '../../controllers/committer.js';
+import { Controller } from '../../controllers/controller.js';
+import { keyOf, splitKey } from '../../controllers/keys.js';
+import type { ReconcileResult } from '../../controllers/reconcile.js';
+import { WorkQueue } from '../../controllers/workqueue.js';
+import { isAlreadyExists, isNotFound } from '../../errors/status.js';
+import type { Logger } from '../../observability/logger.js';
+import type { CelCompiler } from '../../placement/index.js';
+import { defaultCelCompiler } from './cel-compiler.js';
+import { PLACEMENT_NAME_LABEL } from './history.js';
+import {
+  BY_LOCATION, BY_NAMESPACE, BY_WORKSPACE, byLocation, byNamespace, byWorkspace, clusterChanged, namespaceKey, ownerOf,
+  placementChanged, workloadChanged, workspaceOf,
+} from './workloadplacement-indexes.js';
+import { reconcilePlacement, releasePlacement } from './workloadplacement-reconcile.js';
+import { DEFAULT_WORKLOAD_RESOURCES, resourceFor, type WorkloadResource } from './workload-resources.js';
+import type { ClusterRegistration, PlacementDecision, ReconcileDeps, WorkloadObject } from './types.js';
+
+export const CONTROLLER_NAME = 'workloadplacement';
+
+export interface WorkloadPlacementControllerOptions {
+  /** A client at the server root (kubeconfig with basePath ''); writes go through it. */
+  kubeClient: KubeClient;
+  /** Workspaces whose placements and workloads are watched (e.g. ['root:team']; ['*'] with a VW source). */
+  workspaces: string[];
+  /**
+   * Workspaces found at runtime (e.g. those bound to the tmc.kcp.io APIExport), polled every
+   * `rediscoverEveryMs`; each new one is watched like `workspaces`.
+   */
+  discoverWorkspaces?: () => string[] | Promise<string[]>;
+  /** @default 5000 */
+  rediscoverEveryMs?: number;
+  /** The list/watch source for a workspace. @default kubeClient.forCluster(workspace) */
+  sourceFor?: (workspace: string) => ListWatchSource;
+  /** The client writes for a workspace go to. @default kubeClient.forCluster(workspace) */
+  writerFor?: (workspace: string) => KubeClient;
+  /** @default DEFAULT_WORKLOAD_RESOURCES (the kubernetes APIExport's types) */
+  workloadResources?: readonly WorkloadResource[];
+  /** @default 2 */
+  workers?: number;
+  /** How long start() waits for each informer's first list before starting anyway. @default 10000 */
+  syncTimeoutMs?: number;
+  historyLimit?: number;
+  celCompiler?: CelCompiler;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+interface WatchedWorkspace {
+  placements: Informer;
+  workloads: Informer[];
+}
+
+export class WorkloadPlacementController {
+  readonly queue: WorkQueue;
+  private readonly controller: Controller;
+  private readonly watched = new Map<string, WatchedWorkspace>();
+  private readonly clusterInformers = new Map<string, Informer>();
+  private readonly resources: readonly WorkloadResource[];
+  private readonly commit: CommitFunc;
+  private readonly deps: ReconcileDeps;
+  private readonly log: Logger | undefined;
+  private started = false;
+  private discoveryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: WorkloadPlacementControllerOptions) {
+    this.resources = opts.workloadResources ?? DEFAULT_WORKLOAD_RESOURCES;
+    this.log = opts.logger?.child({ controller: CONTROLLER_NAME });
+    this.queue = new WorkQueue({ name: CONTROLLER_NAME });
+    this.controller = new Controller({
+      name: CONTROLLER_NAME, queue: this.queue, workers: opts.workers ?? 2, logger: this.log,
+      reconcile: (key) => this.process(key),
+    });
+    this.commit = committerForClient(opts.kubeClient, WORKLOAD_PLACEMENTS, (ws) => this.writer(ws));
+    this.deps = this.buildDeps();
+    for (const ws of opts.workspaces) this.watchWorkspace(ws);
+  }
+
+  /** Starts the informers, waits (bounded) for their first lists, then the workers. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const informers = [...this.watched.values()].flatMap((w) => [w.placements, ...w.workloads]);
+    for (const i of informers) i.start();
+    for (const ws of this.opts.workspaces) this.clusterInformer(ws);
+    await this.discover();
+    await Promise.all([...informers, ...this.clusterInformers.values()].map((i) => this.waitSynced(i)));
+    this.controller.start();
+    if (this.opts.discoverWorkspaces) {
+      this.discoveryTimer = setInterval(() => void this.discover(), this.opts.rediscoverEveryMs ?? 5000);
+      this.discoveryTimer.unref?.();
+    }
+    this.log?.info({ workspaces: this.opts.workspaces }, 'workloadplacement controller started');
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.discoveryTimer);
+    await this.controller.stop();
+    for (const w of this.watched.values()) for (const i of [w.placements, ...w.workloads]) i.stop();
+    for (const i of this.clusterInformers.values()) i.stop();
+  }
+
+  /** Watch one more workspace (e.g. when a new consumer binds the TMC export). */
+  addWorkspace(workspace: string): void {
+    if (this.watched.has(workspace)) return;
+    const w = this.watchWorkspace(workspace);
+    if (this.started) {
+      for (const i of [w.placements, ...w.workloads]) i.start();
+      this.clusterInformer(workspace);
+    }
+  }
+
+  private async discover(): Promise<void> {
+    if (!this.opts.discoverWorkspaces) return;
+    try {
+      for (const ws of await this.opts.discoverWorkspaces()) this.addWorkspace(ws);
+    } catch (err) {
+      this.log?.warn({ err }, 'workspace discovery failed; will retry');
+    }
+  }
+
+  private source(ws: string): ListWatchSource {
+    return this.opts.sourceFor?.(ws) ?? this.opts.kubeClient.forCluster(ws);
+  }
+
+  private writer(ws: string): KubeClient {
+    return this.opts.writerFor?.(ws) ?? this.opts.kubeClient.forCluster(ws);
+  }
+
+  private informer(ws: string, gvr: GroupVersionResource): Informer {
+    return new Informer({
+      source: this.source(ws), gvr, logger: this.log,
+      onError: (err, phase) => this.log?.debug({ workspace: ws, resource: gvr.resource, phase, err: err.message }, 'informer error'),
+    });
+  }
+
+  private watchWorkspace(ws: string): WatchedWorkspace {
+    const placements = this.informer(ws, WORKLOAD_PLACEMENTS);
+    placements.addIndex(BY_NAMESPACE, byNamespace);
+    placements.addIndex(BY_LOCATION, byLocation);
+    placements.addEventHandler({
+      onAdd: (p) => this.enqueuePlacement(p),
+      onUpdate: (o, n) => { if (placementChanged(o, n)) this.enqueuePlacement(n); },
+      onDelete: (p) => this.enqueuePlacement(p),
+    });
+    const workloads = this.resources.map((r) => {
+      const inf = this.informer(ws, r.gvr);
+      inf.addIndex(BY_NAMESPACE, byNamespace);
+      inf.addEventHandler({
+        onAdd: (w) => this.enqueueForWorkload(w),
+        onUpdate: (o, n) => { if (workloadChanged(o, n)) this.enqueueForWorkload(n); },
+        onDelete: (w) => this.enqueueForWorkload(w),
+      });
+      return inf;
+    });
+    const watched = { placements, workloads };
+    this.watched.set(ws, watched);
+    return watched;
+  }
+
+  /** The ClusterRegistration informer of a location workspace, started on first use. */
+  private clusterInformer(ws: string): Informer {
+    const covering = this.clusterInformers.get(ws) ?? this.clusterInformers.get('*');
+    if (covering) return covering;
+    const inf = this.informer(ws, CLUSTER_REGISTRATIONS);
+    inf.addIndex(BY_WORKSPACE, byWorkspace);
+    const onCluster = (c: KubeObject) => this.enqueueForLocation(workspaceOf(c) || ws);
+    inf.addEventHandler({ onAdd: onCluster, onDelete: onCluster, onUpdate: (o, n) => { if (clusterChanged(o, n)) onCluster(n); } });
+    this.clusterInformers.set(ws, inf);
+    if (this.started) inf.start();
+    return inf;
+  }
+
+  private placementInformers(): Informer[] {
+    return [...this.watched.values()].map((w) => w.placements);
+  }
+
+  private findPlacement(ws: string, namespace: string, name: string): WorkloadPlacement | undefined {
+    for (const inf of this.placementInformers()) {
+      const p = inf.get(ws, namespace, name);
+      if (p) return p as unknown as WorkloadPlacement;
+    }
+    return undefined;
+  }
+
+  private enqueuePlacement(p: KubeObject): void {
+    const ws = workspaceOf(p);
+    const spec = p.spec as { priority?: number; locationWorkspace?: string } | undefined;
+    if (spec?.locationWorkspace) this.clusterInformer(spec.locationWorkspace);
+    this.queue.add(keyOf({ cluster: ws, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' }), { priority: spec?.priority ?? 0 });
+  }
+
+  private enqueueForLocation(ws: string): void {
+    for (const inf of this.placementInformers()) for (const p of inf.byIndex(BY_LOCATION, ws)) this.enqueuePlacement(p);
+  }
+
+  private enqueueForWorkload(w: KubeObject): void {
+    const ws = workspaceOf(w);
+    const ns = w.metadata?.namespace ?? '';
+    for (const inf of this.placementInformers()) for (const p of inf.byIndex(BY_NAMESPACE, namespaceKey(ws, ns))) this.enqueuePlacement(p);
+    const owner = ownerOf(w);
+    if (owner && owner.includes('/') && !this.findPlacement(ws, owner.split('/')[0], owner.split('/')[1])) {
+      // Its placement is gone: reconcile the key so the workload is released.
+      this.queue.add(keyOf({ cluster: ws, namespace: owner.split('/')[0], name: owner.split('/')[1] }));
+    }
+  }
+
+  private async waitSynced(inf: Informer): Promise<void> {
+    const timeout = this.opts.syncTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const synced = await Promise.race([
+      inf.waitForSync(),
+      new Promise<boolean>((res) => { timer = setTimeout(() => res(false), timeout); timer.unref?.(); }),
+    ]);
+    clearTimeout(timer);
+    if (!synced) this.log?.warn('an informer did not sync in time; starting anyway (its resource may not be bound)');
+  }
+
+  /** One key: reconcile the placement (or release what a deleted one placed) and commit its status. */
+  private async process(key: string): Promise<ReconcileResult> {
+    const { cluster: ws, namespace, name } = splitKey(key);
+    const cached = this.findPlacement(ws, namespace, name);
+    if (!cached) {
+      await releasePlacement({ workspace: ws, namespace, name }, this.deps);
+      return;
+    }
+    const placement = structuredClone(cached);
+    const out = await reconcilePlacement(placement, ws, this.deps);
+    await this.commit(cached as unknown as KubeObject, out.placement as unknown as KubeObject);
+    return out.requeueAfterMs !== undefined ? { requeueAfter: out.requeueAfterMs } : undefined;
+  }
+
+  private buildDeps(): ReconcileDeps {
+    const o = this.opts;
+    return {
+      listClusters: async (ws) => {
+        const inf = this.clusterInformer(ws);
+        if (!inf.hasSynced()) await this.waitSynced(inf);
+        return inf.byIndex(BY_WORKSPACE, ws) as unknown as ClusterRegistration[];
+      },
+      listWorkloads: (ws, ns) => (this.watched.get(ws) ?? this.watched.get('*'))?.workloads
+        .flatMap((inf) => inf.byIndex(BY_NAMESPACE, namespaceKey(ws, ns))) as unknown as WorkloadObject[] ?? [],
+      patchWorkload: async (ws, w, patch) => {
+        const gvr = resourceFor(this.resources, w.apiVersion, w.kind);
+        if (!gvr) throw new Error(`no watched resource for ${w.apiVersion} ${w.kind}`);
+        const withPrecondition = { metadata: { ...patch.metadata, resourceVersion: w.metadata.resourceVersion } };
+        await this.writer(ws).patch(gvr, w.metadata.namespace, w.metadata.name, withPrecondition, { type: 'merge', fieldManager: CONTROLLER_NAME });
+      },
+      // Read from the server, not a cache: the next revision number must never be reused.
+      listDecisions: async (ref) => (await this.writer(ref.workspace).list<KubeObject>(PLACEMENT_DECISIONS, {
+        namespace: ref.namespace, labelSelector: `${PLACEMENT_NAME_LABEL}=${ref.name}`,
+      })).items as unknown as PlacementDecision[],
+      createDecision: async (ref, d) => {
+        try {
+          await this.writer(ref.workspace).create(PLACEMENT_DECISIONS, ref.namespace, d as unknown as KubeObject, { fieldManager: CONTROLLER_NAME });
+        } catch (err) {
+          if (isAlreadyExists(err)) throw new Error(`PlacementDecision ${d.metadata.name} already exists: stale history, retrying`, { cause: err });
+          throw err;
+        }
+      },
+      deleteDecision: async (ref, name) => {
+        try {
+          await this.writer(ref.workspace).delete(PLACEMENT_DECISIONS, ref.namespace, name);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      },
+      placementExists: (ws, ns, name) => this.findPlacement(ws, ns, name) !== undefined,
+      now: o.now ?? (() => new Date()),
+      celCompiler: o.celCompiler ?? defaultCelCompiler(),
+      historyLimit: o.historyLimit,
+      logger: this.log,
+    };
+  }
+}
