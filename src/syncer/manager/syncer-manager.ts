@@ -1,0 +1,189 @@
+/**
+ * Push mode in-process: one Syncer per ClusterRegistration that is Push (the default), Ready and
+ * not being deleted, in the registration workspaces; plus the StatusAggregator over the workload
+ * workspaces. Workspaces are given, or discovered (bound to root:tmc `tmc.kcp.io` for
+ * registrations, to root:compute `kubernetes` for workloads) and refreshed.
+ *
+ * NotReady blips: a running syncer keeps running for `notReadyGraceMs` (default 30 s) after its
+ * registration turns NotReady; a heartbeat missed by a few seconds does not tear down and rebuild
+ * every informer. Past the grace it stops (downstream objects stay where they are; nothing is
+ * deleted because a cluster is unreachable). A deleted registration stops its syncer at once and
+ * releases the cluster (lifecycle/release-cluster.ts) so no upstream deletion waits for it.
+ */
+import { clusterKey as clusterKeyOf } from '../../apis/contract.js';
+import { CLUSTER_REGISTRATIONS, type ClusterRegistration } from '../../apis/tmc/index.js';
+import { Informer } from '../../client/informer.js';
+import { HttpTransport } from '../../client/http-transport.js';
+import { KubeClient } from '../../client/kube-client.js';
+import { clusterOf } from '../../client/object-cache.js';
+import type { KubeObject } from '../../client/types.js';
+import { Controller } from '../../controllers/controller.js';
+import type { ReconcileResult } from '../../controllers/reconcile.js';
+import { WorkQueue } from '../../controllers/workqueue.js';
+import type { Logger } from '../../observability/logger.js';
+import { releaseCluster } from '../lifecycle/release-cluster.js';
+import { DEFAULT_RESOURCES, selectResources } from '../resources.js';
+import { StatusAggregator } from '../status/aggregator.js';
+import { Syncer } from '../syncer.js';
+import { DirectSource } from '../upstream/direct-source.js';
+import {
+  COMPUTE_EXPORT, DiscoveredWorkspaces, TMC_EXPORT, discoverBoundWorkspaces, staticWorkspaces, type WorkspaceProvider,
+} from '../upstream/workspaces.js';
+import { downstreamClientFor } from './credentials.js';
+
+export interface SyncerManagerOptions {
+  /** Where ClusterRegistrations live. @default discovered: workspaces bound to root:tmc tmc.kcp.io */
+  registrationWorkspaces?: string[];
+  /** Where workloads live. @default discovered: workspaces bound to root:compute kubernetes */
+  workloadWorkspaces?: string[];
+  /** @default 10000 */
+  discoveryIntervalMs?: number;
+  /** @default 30000 */
+  notReadyGraceMs?: number;
+  /** Passed to each Syncer. */
+  namespaceCleanDelayMs?: number;
+  resyncMs?: number;
+  workers?: number;
+  /** Run the status aggregator. @default true */
+  aggregate?: boolean;
+  logger?: Logger;
+}
+
+interface Running {
+  syncer: Syncer;
+  generation: number | undefined;
+  notReadySince?: number;
+  started: Promise<void>;
+}
+
+export class SyncerManager {
+  private readonly registrationWorkspaces: WorkspaceProvider;
+  private readonly workloadWorkspaces: WorkspaceProvider;
+  private readonly discovered: DiscoveredWorkspaces[] = [];
+  private readonly informers = new Map<string, Informer>();
+  private readonly running = new Map<string, Running>();
+  private readonly deleted = new Set<string>();
+  private readonly queue = new WorkQueue({ name: 'syncer-manager', rateLimiter: { baseDelayMs: 200, maxDelayMs: 30_000 } });
+  private readonly controller: Controller;
+  private aggregator: StatusAggregator | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly rootClient: KubeClient, private readonly opts: SyncerManagerOptions = {}) {
+    const provider = (given: string[] | undefined, exp: typeof TMC_EXPORT): WorkspaceProvider => {
+      if (given) return staticWorkspaces(given);
+      const d = new DiscoveredWorkspaces(() => discoverBoundWorkspaces(rootClient, exp), opts.discoveryIntervalMs ?? 10_000,
+        (err) => opts.logger?.warn({ err }, 'workspace discovery failed; keeping the previous set'));
+      this.discovered.push(d);
+      return d;
+    };
+    this.registrationWorkspaces = provider(opts.registrationWorkspaces, TMC_EXPORT);
+    this.workloadWorkspaces = provider(opts.workloadWorkspaces, COMPUTE_EXPORT);
+    this.controller = new Controller({ name: 'syncer-manager', queue: this.queue, logger: opts.logger, reconcile: (k) => this.reconcile(k) });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.discovered.map((d) => d.start()));
+    if (this.opts.aggregate ?? true) {
+      this.aggregator = new StatusAggregator({ rootClient: this.rootClient, workspaces: this.workloadWorkspaces, logger: this.opts.logger });
+      await this.aggregator.start();
+    }
+    this.unsubscribe = this.registrationWorkspaces.onChange((ws) => this.watchRegistrations(ws));
+    this.watchRegistrations(this.registrationWorkspaces.current());
+    this.controller.start();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    for (const d of this.discovered) d.stop();
+    for (const inf of this.informers.values()) inf.stop();
+    await this.controller.stop();
+    await Promise.all([...this.running.values()].map((r) => r.syncer.stop()));
+    this.running.clear();
+    await this.aggregator?.stop();
+  }
+
+  /** The running syncers by cluster key (for tests and debugging). */
+  syncers(): Map<string, Syncer> {
+    return new Map([...this.running].map(([k, r]) => [k, r.syncer]));
+  }
+
+  private watchRegistrations(workspaces: readonly string[]): void {
+    for (const ws of workspaces) {
+      if (this.informers.has(ws)) continue;
+      const inf = new Informer({ source: this.rootClient.forCluster(ws), gvr: CLUSTER_REGISTRATIONS, logger: this.opts.logger, backoff: { initialMs: 200, maxMs: 10_000 } });
+      const enqueue = (obj: KubeObject): void => this.queue.add(`${clusterOf(obj) || ws}|${obj.metadata?.name}`);
+      inf.addEventHandler({
+        onAdd: enqueue, onUpdate: (_o, n) => enqueue(n),
+        onDelete: (obj) => { this.deleted.add(`${clusterOf(obj) || ws}|${obj.metadata?.name}`); enqueue(obj); },
+      });
+      this.informers.set(ws, inf);
+      inf.start();
+    }
+  }
+
+  private async reconcile(key: string): Promise<ReconcileResult> {
+    const [ws, name] = key.split('|');
+    const ckey = clusterKeyOf(ws, name);
+    const reg = this.informers.get(ws)?.get(ws, undefined, name) as ClusterRegistration | undefined;
+    const running = this.running.get(ckey);
+
+    if (!reg || reg.metadata?.deletionTimestamp || reg.spec?.syncMode === 'Pull') {
+      if (running) await this.stopSyncer(ckey, 'registration deleted or not Push');
+      if (!reg && this.deleted.delete(key)) {
+        const n = await releaseCluster({ rootClient: this.rootClient, workspaces: this.workloadWorkspaces.current(), clusterKey: ckey });
+        this.opts.logger?.info({ registration: key, clusterKey: ckey, released: n }, 'released a deleted cluster from upstream objects');
+      }
+      return;
+    }
+    const ready = reg.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    if (!ready) {
+      if (!running) return;
+      const grace = this.opts.notReadyGraceMs ?? 30_000;
+      running.notReadySince ??= Date.now();
+      const left = grace - (Date.now() - running.notReadySince);
+      if (left > 0) return { requeueAfter: left };
+      await this.stopSyncer(ckey, 'registration NotReady past the grace period');
+      return;
+    }
+    if (running) {
+      running.notReadySince = undefined;
+      if (running.generation === reg.metadata?.generation) return;
+      await this.stopSyncer(ckey, 'registration spec changed');
+    }
+    const downstreamClient = await downstreamClientFor(this.rootClient.forCluster(ws), reg);
+    const resources = selectResources(DEFAULT_RESOURCES, reg.spec?.supportedResources);
+    const logger = this.opts.logger?.child({ clusterKey: ckey, registration: key });
+    const source = new DirectSource({ rootClient: this.rootClient, clusterKey: ckey, resources, workspaces: this.workloadWorkspaces, logger });
+    const syncer = new Syncer({
+      clusterKey: ckey, source, downstreamClient, resources, logger,
+      namespaceCleanDelayMs: this.opts.namespaceCleanDelayMs, resyncMs: this.opts.resyncMs, workers: this.opts.workers,
+    });
+    // Not awaited: an unreachable cluster must not hold up the manager's queue; informers retry.
+    const started = syncer.start().catch((err) => logger?.error({ err }, 'syncer failed to start'));
+    this.running.set(ckey, { syncer, generation: reg.metadata?.generation, started });
+  }
+
+  private async stopSyncer(ckey: string, why: string): Promise<void> {
+    const r = this.running.get(ckey);
+    if (!r) return;
+    this.running.delete(ckey);
+    await r.syncer.stop();
+    this.opts.logger?.info({ clusterKey: ckey, why }, 'syncer stopped');
+  }
+}
+
+/** What the component needs from the server's deps (structurally a subset of ServerDeps). */
+export interface ManagerDeps {
+  url(): string;
+  pki: { ca: { certPem: string }; admin: { certPem: string; keyPem: string } };
+  log?: Logger;
+}
+
+export async function syncerManagerComponent(deps: ManagerDeps, options: SyncerManagerOptions = {}): Promise<{ stop(): Promise<void> }> {
+  const rootClient = new KubeClient(new HttpTransport({
+    server: deps.url(), ca: deps.pki.ca.certPem, cert: deps.pki.admin.certPem, key: deps.pki.admin.keyPem, userAgent: 'tmc-syncer-manager',
+  }));
+  const manager = new SyncerManager(rootClient, { logger: deps.log?.child({ component: 'syncer-manager' }), ...options });
+  await manager.start();
+  return { stop: () => manager.stop() };
+}

@@ -1,0 +1,111 @@
+/**
+ * The status coordinator: one per TMC server (not per cluster), like kcp's deployment
+ * coordinator. For every workload placed on at least one cluster it computes the aggregate of all
+ * per-cluster status annotations (aggregate/) and writes it to `.status` through the /status
+ * subresource. Separate from the syncers because in pull mode a syncer can only write its own
+ * cluster's status (through the syncer VW), never the sum.
+ */
+import { STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX } from '../../apis/contract.js';
+import { Informer } from '../../client/informer.js';
+import type { KubeClient } from '../../client/kube-client.js';
+import { clusterOf } from '../../client/object-cache.js';
+import type { KubeObject } from '../../client/types.js';
+import { Controller } from '../../controllers/controller.js';
+import { deepEqual } from '../../controllers/merge-patch.js';
+import { WorkQueue } from '../../controllers/workqueue.js';
+import type { Logger } from '../../observability/logger.js';
+import { aggregateStatus } from '../aggregate/aggregate.js';
+import { SYNCED } from '../conditions.js';
+import { objectKey, parseSyncKey } from '../keys.js';
+import { CONFIGMAPS, DEFAULT_RESOURCES, SECRETS, resourceId, type SyncedResource } from '../resources.js';
+import type { WorkspaceProvider } from '../upstream/workspaces.js';
+import { clusterStatusesOf } from './cluster-status.js';
+
+export interface StatusAggregatorOptions {
+  rootClient: KubeClient;
+  workspaces: WorkspaceProvider;
+  resources?: readonly SyncedResource[];
+  /** @default 4 */
+  workers?: number;
+  logger?: Logger;
+}
+
+/** Resources without a status subresource keep their per-cluster annotations only. */
+const NO_STATUS = new Set([CONFIGMAPS, SECRETS]);
+
+export class StatusAggregator {
+  private readonly informers = new Map<string, Informer>();
+  private readonly queue = new WorkQueue({ name: 'status-aggregator', rateLimiter: { baseDelayMs: 20, maxDelayMs: 10_000 } });
+  private readonly controller: Controller;
+  private readonly resources: SyncedResource[];
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly opts: StatusAggregatorOptions) {
+    this.resources = (opts.resources ?? DEFAULT_RESOURCES).filter((r) => !NO_STATUS.has(r));
+    this.controller = new Controller({
+      name: 'status-aggregator', queue: this.queue, workers: opts.workers ?? 4, logger: opts.logger,
+      reconcile: (key) => this.reconcile(key),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.opts.workspaces.onChange((ws) => { void this.sync(ws); });
+    await this.sync(this.opts.workspaces.current());
+    this.controller.start();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    for (const inf of this.informers.values()) inf.stop();
+    await this.controller.stop();
+  }
+
+  private async sync(workspaces: readonly string[]): Promise<void> {
+    const wanted = new Set<string>();
+    const started: Informer[] = [];
+    for (const ws of workspaces) {
+      for (const resource of this.resources) {
+        const k = `${ws}#${resourceId(resource)}`;
+        wanted.add(k);
+        if (this.informers.has(k)) continue;
+        const inf = new Informer({ source: this.opts.rootClient.forCluster(ws), gvr: resource.gvr, logger: this.opts.logger, backoff: { initialMs: 200, maxMs: 10_000 } });
+        const enqueue = (obj: KubeObject): void => {
+          if (isPlaced(obj)) this.queue.add(objectKey({ resource, workspace: clusterOf(obj), namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' }));
+        };
+        inf.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n) });
+        this.informers.set(k, inf);
+        inf.start();
+        started.push(inf);
+      }
+    }
+    for (const [k, inf] of this.informers) if (!wanted.has(k)) { inf.stop(); this.informers.delete(k); }
+    await Promise.all(started.map((i) => i.waitForSync()));
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    const parsed = parseSyncKey(key, this.resources);
+    if (parsed.kind !== 'object') return;
+    const { ref } = parsed;
+    const obj = this.informers.get(`${ref.workspace}#${resourceId(ref.resource)}`)?.get(ref.workspace, ref.namespace, ref.name);
+    if (!obj || obj.metadata?.deletionTimestamp) return;
+    const clusters = clusterStatusesOf(obj);
+    const current = ((obj as { status?: Record<string, unknown> }).status ?? {}) as Record<string, unknown>;
+    // Never placed (no clusters, never aggregated by us): the status is not ours to touch.
+    if (clusters.length === 0 && !hasSyncedCondition(current)) return;
+    const next = aggregateStatus(ref.resource.kind, obj.metadata?.generation, clusters);
+    if (deepEqual(current, next)) return;
+    // PUT with the cached resourceVersion: a concurrent change is a 409 and a retry on fresh data.
+    await this.opts.rootClient.forCluster(ref.workspace).updateStatus(ref.resource.gvr, ref.namespace, { ...obj, status: next });
+  }
+}
+
+function isPlaced(obj: KubeObject): boolean {
+  const has = (m: Record<string, string> | undefined, prefix: string): boolean => Object.keys(m ?? {}).some((k) => k.startsWith(prefix));
+  return has(obj.metadata?.labels, STATE_LABEL_PREFIX) || has(obj.metadata?.annotations, STATUS_ANNOTATION_PREFIX)
+    || hasSyncedCondition((obj as { status?: Record<string, unknown> }).status);
+}
+
+function hasSyncedCondition(status: Record<string, unknown> | undefined): boolean {
+  const conditions = status?.conditions;
+  return Array.isArray(conditions) && conditions.some((c) => (c as { type?: string }).type === SYNCED);
+}
