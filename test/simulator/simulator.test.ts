@@ -55,12 +55,12 @@ t.test('deployments become ready, are bounded by capacity, and follow scaling', 
 });
 
 t.test('a new generation restarts the ready delay', async (t) => {
-  const c = await startSimCluster(t, { readyDelayMs: 1500 });
+  const c = await startSimCluster(t, { readyDelayMs: 2500 });
   await c.send('POST', DEPLOYMENTS, deployment('slow', 2));
   await c.until(`${DEPLOYMENTS}/slow`, (d) => d.status?.readyReplicas === 2, 'slow ready');
   await c.send('PATCH', `${DEPLOYMENTS}/slow`, { spec: { replicas: 3 } }, { 'Content-Type': 'application/merge-patch+json' });
   const mid = await c.until(`${DEPLOYMENTS}/slow`, (d) => d.status?.observedGeneration === 2, 'generation 2 observed');
-  t.equal(mid.status.readyReplicas, 2, 'the third pod is not ready before the delay (1.5 s) passes');
+  t.equal(mid.status.readyReplicas, 2, 'the third pod is not ready before the delay (2.5 s) passes');
   t.equal(mid.status.replicas, 3);
   await c.until(`${DEPLOYMENTS}/slow`, (d) => d.status?.readyReplicas === 3, 'slow 3/3');
 });
