@@ -1,0 +1,146 @@
+/**
+ * Cluster health end to end: an in-process tmc-server (server mode) runs the ClusterRegistration
+ * controller as a component (heartbeat 1 s, threshold 3 s); two physical clusters are
+ * `tmc-server --mode cluster` child processes, so one can be frozen with SIGSTOP. Registrations
+ * and their Secrets are created with the real kubectl from manifests, as a user would.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transport.js';
+import { resolveKubeConfig } from '../../src/client/kubeconfig.js';
+import { KubeClient } from '../../src/client/kube-client.js';
+import type { KubeObject } from '../../src/client/types.js';
+import { clusterRegistrationComponent } from '../../src/reconcilers/clusterregistration/index.js';
+import { eventually, request } from '../helpers/http.js';
+import { kubectl, kubectlOK, spawnServer, startServer, tempDir, type SpawnedServer } from '../helpers/tmc.js';
+
+const WORKSPACE = 'root:clusters';
+const NODES = { group: '', version: 'v1', resource: 'nodes' };
+
+const kubectlMissing = await kubectl('/dev/null', ['version', '--client']).then((r) => r.code !== 0);
+
+t.test('clusters register, report capacity, go NotReady + tainted when frozen, recover, and reject bad tokens', { skip: kubectlMissing && 'kubectl not found' }, async (t) => {
+  const server = await startServer(t, { heartbeatSeconds: 1, heartbeatThresholdSeconds: 3 }, {
+    components: [(deps) => clusterRegistrationComponent(deps, { workspaces: [WORKSPACE] })],
+  });
+  const [east, west] = await Promise.all([spawnServer(t, ['--mode', 'cluster']), spawnServer(t, ['--mode', 'cluster'])]);
+  await Promise.all([addNodes(east, 2), addNodes(west, 3)]);
+
+  const dir = tempDir(t);
+  const wsServer = `${server.url}/clusters/${WORKSPACE}`;
+  const k = (args: string[], input?: string) => kubectlOK(server.kubeconfigPath, args, { input, server: wsServer });
+  await kubectlOK(server.kubeconfigPath, ['create', '-f', '-'], {
+    input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: clusters}\n',
+  });
+  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: wsServer })).code === 0, 15_000, 'workspace ready');
+  await k(['apply', '-f', '-'], BINDINGS);
+  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations'], { server: wsServer })).code === 0, 15_000, 'tmc.kcp.io bound');
+
+  for (const [name, cluster] of [['east', east], ['west', west]] as const) {
+    await k(['create', 'secret', 'generic', `${name}-creds`, `--from-file=kubeconfig=${cluster.kubeconfigPath}`]);
+    await k(['apply', '-f', '-'], registrationManifest(name, cluster.url, `${name}-creds`));
+  }
+
+  const creds = { caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem };
+  const get = async (name: string) => (await request(server.url, creds, 'GET', `/clusters/${WORKSPACE}/apis/tmc.kcp.io/v1alpha1/clusterregistrations/${name}`)).json;
+  const condition = (obj: any, type: string) => obj?.status?.conditions?.find((c: any) => c.type === type);
+  const isReady = async (name: string) => condition(await get(name), 'Ready')?.status === 'True';
+
+  await eventually(async () => (await isReady('east')) && (await isReady('west')), 30_000, 'both clusters Ready');
+  const eastObj = await get('east');
+  t.same(eastObj.status.capacity, { cpu: '8', memory: '32Gi', pods: '220' }, 'capacity summed over 2 nodes');
+  t.same((await get('west')).status.capabilities.nodeCount, 3);
+  t.match(eastObj.status.capabilities.kubernetesVersion, /^v1\.32/);
+  t.match(eastObj.status.clusterKey, /^[A-Za-z0-9]{8}$/);
+  t.equal(eastObj.status.virtualWorkspaces[0].url, `${server.url}/services/syncer/${WORKSPACE}/east/${eastObj.metadata.uid}`);
+  t.equal(eastObj.status.syncedResources.find((s: any) => s.resource === 'deployments').state, 'Accepted');
+  t.equal(condition(eastObj, 'Schedulable').status, 'True');
+  const table = await k(['get', 'clusterregistrations']);
+  t.match(table, /east\s+\S*\s*True/, 'kubectl get shows Ready');
+
+  // heartbeats keep coming: lastHeartbeatTime moves
+  const firstBeat = eastObj.status.lastHeartbeatTime;
+  await eventually(async () => (await get('east')).status.lastHeartbeatTime !== firstBeat, 10_000, 'heartbeat renewed');
+
+  // freeze west: past the 3 s threshold it is NotReady and tainted; east is unaffected
+  west.child.kill('SIGSTOP');
+  let stopped = true;
+  t.teardown(() => { if (stopped) west.child.kill('SIGCONT'); });
+  await eventually(async () => condition(await get('west'), 'Ready')?.status === 'False', 30_000, 'west NotReady');
+  const frozen = await get('west');
+  t.equal(condition(frozen, 'Ready').reason, 'HeartbeatMissed');
+  t.equal(condition(frozen, 'Reachable').status, 'False');
+  t.match(frozen.spec.taints, [{ key: 'tmc.kcp.io/unreachable', effect: 'NoSchedule' }]);
+  t.ok(frozen.spec.taints[0].timeAdded, 'timeAdded set');
+  t.ok(await isReady('east'), 'east still Ready');
+
+  // thaw: Ready again, taint gone
+  west.child.kill('SIGCONT');
+  stopped = false;
+  await eventually(async () => {
+    const w = await get('west');
+    return condition(w, 'Ready')?.status === 'True' && !(w.spec.taints ?? []).length;
+  }, 30_000, 'west recovered');
+
+  // a wrong token: reachable, but Authorized False
+  const caPath = join(dir, 'east-ca.crt');
+  writeFileSync(caPath, resolveKubeConfig({ file: east.kubeconfigPath }).ca!);
+  await k(['create', 'secret', 'generic', 'bad-creds', '--from-literal=token=not-a-real-token', `--from-file=ca.crt=${caPath}`]);
+  await k(['apply', '-f', '-'], registrationManifest('east-bad-token', east.url, 'bad-creds'));
+  await eventually(async () => condition(await get('east-bad-token'), 'Authorized')?.status === 'False', 30_000, 'Authorized False');
+  const bad = await get('east-bad-token');
+  t.equal(condition(bad, 'Authorized').reason, 'Unauthorized');
+  t.equal(condition(bad, 'Ready').status, 'False');
+  t.equal(condition(bad, 'Reachable').status, 'True');
+
+  // a missing Secret says so
+  await k(['apply', '-f', '-'], registrationManifest('no-secret', east.url, 'does-not-exist'));
+  await eventually(async () => condition(await get('no-secret'), 'Ready')?.reason === 'SecretNotFound', 30_000, 'SecretNotFound');
+  t.pass('missing secret reported');
+});
+
+const BINDINGS = `
+apiVersion: apis.kcp.io/v1alpha1
+kind: APIBinding
+metadata: {name: tmc}
+spec: {reference: {export: {path: "root:tmc", name: tmc.kcp.io}}}
+---
+apiVersion: apis.kcp.io/v1alpha1
+kind: APIBinding
+metadata: {name: kubernetes}
+spec: {reference: {export: {path: "root:compute", name: kubernetes}}}
+`;
+
+function registrationManifest(name: string, serverURL: string, secretName: string): string {
+  return `
+apiVersion: tmc.kcp.io/v1alpha1
+kind: ClusterRegistration
+metadata:
+  name: ${name}
+  labels: {topology.kubernetes.io/region: test}
+spec:
+  location: test
+  syncMode: Push
+  clusterEndpoint:
+    serverURL: ${serverURL}
+    secretRef: {namespace: default, name: ${secretName}}
+`;
+}
+
+/** Registers Nodes with capacity, as kubelets (or the cluster-mode simulator, once wired) would. */
+async function addNodes(cluster: SpawnedServer, count: number): Promise<void> {
+  const transport = httpTransportFromKubeConfig({ file: cluster.kubeconfigPath });
+  const clusterClient = new KubeClient(transport);
+  try {
+    const existing = await clusterClient.list(NODES);
+    if (existing.items.length) throw new Error('cluster mode now creates nodes itself: adjust the expected capacity');
+    for (let i = 1; i <= count; i++) {
+      const node: KubeObject = await clusterClient.create(NODES, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: `node-${i}` } });
+      node.status = { capacity: { cpu: '4', memory: '16Gi', pods: '110' }, allocatable: { cpu: '4', memory: '16Gi', pods: '110' } };
+      await clusterClient.updateStatus(NODES, undefined, node);
+    }
+  } finally {
+    transport.close();
+  }
+}
