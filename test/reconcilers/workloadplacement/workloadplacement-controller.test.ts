@@ -1,0 +1,107 @@
+/**
+ * The controller against a running tmc-server: decisions reach the placement's status, the
+ * Deployments' labels and PlacementDecisions; taints, cordon, drain and NotReady behave as
+ * documented (docs/placement.md); rollback pins and unpins.
+ */
+import t from 'tap';
+import { clusterKey } from '../../../src/apis/contract.js';
+import { WORKLOAD_PLACEMENTS } from '../../../src/apis/tmc/index.js';
+import { WorkloadPlacementController } from '../../../src/reconcilers/workloadplacement/index.js';
+import { silentLogger } from '../../../src/observability/logger.js';
+import { eventually } from '../../helpers/http.js';
+import {
+  NS, WS, DEPLOYMENTS, createCluster, createDeployment, createPlacement, decisions, getPlacement, patchCluster, placedOn, readyConditions, startEnv,
+} from './env.js';
+
+const ALL = ['c1', 'c2', 'c3'];
+
+t.test('workloadplacement controller end to end', async (t) => {
+  const { rootClient, team } = await startEnv(t);
+  for (const c of ALL) await createCluster(team, c);
+  await createDeployment(team, 'web', 4);
+  const controller = new WorkloadPlacementController({ kubeClient: rootClient, workspaces: [WS], logger: silentLogger(), syncTimeoutMs: 5000 });
+  await controller.start();
+  t.teardown(() => controller.stop());
+
+  await createPlacement(team, 'web', {
+    workloadSelector: { workloadTypes: [{ group: 'apps', kind: 'Deployment' }] },
+    numberOfClusters: 2, replicaScheduling: { type: 'Divided' },
+    failover: { tolerationSeconds: 1, purgeMode: 'Immediately' },
+  });
+
+  await t.test('decisions land in status, labels and PlacementDecisions', async (t) => {
+    await eventually(async () => (await getPlacement(team, 'web')).status?.phase === 'Scheduled', 15_000, 'Scheduled');
+    const p = await getPlacement(team, 'web');
+    t.same(p.status?.decisions?.map((d) => [d.clusterName, d.replicas]), [['c1', 2], ['c2', 2]]);
+    t.equal(p.status?.currentRevision, 1);
+    t.equal(p.status?.observedGeneration, 1);
+    t.equal(p.status?.conditions?.find((c) => c.type === 'Scheduled')?.status, 'True');
+    t.same(await placedOn(team, 'web', ALL), ['c1', 'c2']);
+    const d = await team.get(DEPLOYMENTS, NS, 'web');
+    t.equal(d.metadata.annotations?.['tmc.kcp.io/placement'], `${NS}/web`);
+    t.same(JSON.parse(d.metadata.annotations?.[`spec-diff.tmc.kcp.io/${clusterKey(WS, 'c1')}`] ?? '[]'), [{ op: 'replace', path: '/spec/replicas', value: 2 }]);
+    const [rec] = await decisions(team);
+    t.equal(rec.metadata.name, 'web-1');
+    t.equal(rec.spec.trigger, 'PlacementCreated');
+    t.equal(rec.spec.candidates?.length, 3);
+  });
+
+  await t.test('NoSchedule keeps, NoExecute moves', async (t) => {
+    await patchCluster(team, 'c3', { spec: { taints: [{ key: 'maint', effect: 'NoSchedule' }] } });
+    await patchCluster(team, 'c1', { spec: { taints: [{ key: 'maint', effect: 'NoSchedule' }] } });
+    await new Promise((r) => setTimeout(r, 300));
+    t.same(await placedOn(team, 'web', ALL), ['c1', 'c2'], 'NoSchedule on a placed cluster keeps it');
+    await patchCluster(team, 'c3', { spec: { taints: null } });
+    await new Promise((r) => setTimeout(r, 300));
+    await patchCluster(team, 'c1', { spec: { taints: [{ key: 'maint', effect: 'NoExecute' }] } });
+    await eventually(async () => (await placedOn(team, 'web', ALL)).join() === 'c2,c3', 15_000, 'moved off c1');
+    const last = (await decisions(team)).at(-1);
+    t.equal(last?.spec.trigger, 'Failover');
+    t.same(last?.spec.previous?.map((p) => p.clusterName), ['c1', 'c2']);
+    const c1 = last?.spec.candidates?.find((c) => c.clusterName === 'c1');
+    t.ok(c1?.filters?.some((f) => f.plugin === 'TaintToleration' && !f.passed && f.reason === 'UntoleratedTaint'), 'the record says why');
+    await patchCluster(team, 'c1', { spec: { taints: null } });
+  });
+
+  await t.test('cordon keeps, drain moves', async (t) => {
+    await patchCluster(team, 'c2', { spec: { unschedulable: true } });
+    await new Promise((r) => setTimeout(r, 300));
+    t.same(await placedOn(team, 'web', ALL), ['c2', 'c3'], 'cordoned c2 keeps its share');
+    await eventually(async () => (await getPlacement(team, 'web')).status?.decisions?.find((d) => d.clusterName === 'c2')?.reason === 'Retained', 10_000, 'c2 Retained');
+    await patchCluster(team, 'c2', { spec: { unschedulable: false, evictAfter: new Date(Date.now() - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') } });
+    await eventually(async () => (await placedOn(team, 'web', ALL)).join() === 'c1,c3', 15_000, 'drained off c2');
+    await patchCluster(team, 'c2', { spec: { evictAfter: null } });
+  });
+
+  await t.test('NotReady past tolerationSeconds moves the share', async (t) => {
+    await patchCluster(team, 'c3', { status: readyConditions(false) }, true);
+    // within the 1 s toleration the share stays; the controller requeues itself for the deadline
+    t.same(await placedOn(team, 'web', ALL), ['c1', 'c3']);
+    await eventually(async () => !(await placedOn(team, 'web', ALL)).includes('c3'), 15_000, 'moved off NotReady c3');
+    t.equal((await placedOn(team, 'web', ALL)).length, 2);
+  });
+
+  await t.test('rollback pins and unpins', async (t) => {
+    await patchCluster(team, 'c3', { status: readyConditions(true) }, true);
+    await team.patch(WORKLOAD_PLACEMENTS, NS, 'web', { spec: { pinnedRevision: 1 } }, { type: 'merge' });
+    await eventually(async () => (await getPlacement(team, 'web')).status?.conditions?.find((c) => c.type === 'Scheduled')?.reason === 'Pinned', 15_000, 'pinned');
+    t.same(await placedOn(team, 'web', ALL), ['c1', 'c2'], 'on the clusters of revision 1');
+    const p = await getPlacement(team, 'web');
+    const scheduled = p.status?.conditions?.find((c) => c.type === 'Scheduled');
+    t.equal(scheduled?.reason, 'Pinned');
+    t.match(scheduled?.message, /pinned to revision 1/);
+    t.equal((await decisions(team)).at(-1)?.spec.trigger, 'Rollback');
+
+    await team.patch(WORKLOAD_PLACEMENTS, NS, 'web', { spec: { pinnedRevision: null } }, { type: 'merge' });
+    await eventually(async () => (await getPlacement(team, 'web')).status?.conditions?.find((c) => c.type === 'Scheduled')?.reason === 'Scheduled', 15_000, 'unpinned');
+    t.equal((await placedOn(team, 'web', ALL)).length, 2, 'scheduling resumed');
+  });
+
+  await t.test('deleting the placement releases the workload', async (t) => {
+    await team.delete(WORKLOAD_PLACEMENTS, NS, 'web');
+    await eventually(async () => (await placedOn(team, 'web', ALL)).length === 0, 15_000, 'labels removed');
+    const d = await team.get(DEPLOYMENTS, NS, 'web');
+    t.equal(d.metadata.annotations?.['tmc.kcp.io/placement'], undefined);
+    await eventually(async () => (await decisions(team)).length === 0, 10_000, 'decisions deleted');
+  });
+});
