@@ -104,3 +104,14 @@ t.test('--refuse-writes makes writes to the named resources fail with 503', asyn
   t.equal(secret.status, 201, 'other resources are writable');
   t.equal((await c.send('DELETE', '/api/v1/namespaces/default/secrets/s')).status, 200);
 });
+
+t.test('cordoning a node takes its capacity out of the model', async (t) => {
+  const c = await startSimCluster(t, { nodes: 2, nodeCpu: '2' });
+  await c.send('POST', DEPLOYMENTS, deployment('fill', 4, { cpu: '1' }));
+  await c.until(`${DEPLOYMENTS}/fill`, (d) => d.status?.readyReplicas === 4, 'fill 4/4');
+  const cordon = await c.send('PATCH', '/api/v1/nodes/node-2', { spec: { unschedulable: true } }, { 'Content-Type': 'application/merge-patch+json' });
+  t.equal(cordon.status, 200);
+  const after = await c.until(`${DEPLOYMENTS}/fill`, (d) => d.status?.readyReplicas === 2, 'fill down to what node-1 holds');
+  t.match(after.status, { replicas: 4, unavailableReplicas: 2 });
+  t.match(cond(after, 'Available'), { status: 'False', reason: 'MinimumReplicasUnavailable' });
+});
