@@ -48,18 +48,15 @@ export class ExportView implements DefSource {
   /** Rebuilds the snapshot when anything it derives from may have changed. */
   generation(): number {
     const exp = this.export();
-    const sig = `${this.catalog.generation()}|${this.bindings.generation()}|${exp?.metadata.resourceVersion ?? '-'}|${this.bindingsSignature()}`;
+    // cheap (it runs per filtered object): bindings bump their generation whenever what a
+    // workspace binds or the claims it accepted change
+    const sig = `${this.catalog.generation()}|${this.bindings.generation()}|${exp?.metadata.resourceVersion ?? '-'}`;
     if (sig !== this.signature) {
       this.signature = sig;
       this.snap = this.build(exp);
       this.gen++;
     }
     return this.gen;
-  }
-
-  /** Bindings can change their accepted claims without the served defs changing; include them. */
-  private bindingsSignature(): string {
-    return JSON.stringify(this.bindings.bindingsOf(this.exportCluster, this.exportName));
   }
 
   private build(exp: KubeObject | undefined): Snapshot {
