@@ -5,9 +5,11 @@
  * 2. a namespace with none of our objects left is deleted once it has been empty for
  *    `cleanDelayMs` (kcp's --downstream-namespace-clean-delay), so a workload moving in right after
  *    its neighbour left does not race the deletion.
- * Only namespaces labelled with this cluster key and carrying a locator are ever touched.
+ * Only namespaces labelled with this cluster key and carrying a locator are ever touched, and
+ * never one that holds objects TMC does not own (deleting it would delete them).
  */
 import { isNotFound } from '../../errors/status.js';
+import type { KubeObject } from '../../client/types.js';
 import type { ReconcileResult } from '../../controllers/reconcile.js';
 import { DEPENDENCY_LABEL } from '../annotations.js';
 import type { SyncContext } from '../context.js';
@@ -47,10 +49,25 @@ export async function sweepNamespace(ctx: SyncContext, state: SweepState, name: 
   }
   if (now - since < state.cleanDelayMs) return { requeueAfter: state.cleanDelayMs - (now - since) };
   state.emptySince.delete(name);
+  // Our cache sees only our objects: ask the cluster whether anyone else put something here.
+  if (await holdsForeignObjects(ctx, name)) return;
   try {
     await ctx.downstreamClient.delete(NAMESPACES, undefined, name, { preconditions: { uid: ns.metadata?.uid } });
     ctx.logger?.debug({ clusterKey: ctx.clusterKey, namespace: name }, 'deleted empty downstream namespace');
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
+}
+
+/** Objects the cluster itself creates in every namespace do not count. */
+function isClusterManaged(obj: KubeObject): boolean {
+  return obj.metadata?.name === 'kube-root-ca.crt' || (obj as { type?: string }).type === 'kubernetes.io/service-account-token';
+}
+
+async function holdsForeignObjects(ctx: SyncContext, namespace: string): Promise<boolean> {
+  for (const resource of ctx.resources) {
+    const items = (await ctx.downstreamClient.list(resource.gvr, { namespace, limit: 5 })).items;
+    if (items.some((o) => !isClusterManaged(o))) return true;
+  }
+  return false;
 }
