@@ -103,7 +103,8 @@ export class World {
   deps(overrides: Partial<ReconcileDeps> = {}): ReconcileDeps {
     return {
       listClusters: () => [...this.clusters.values()],
-      listWorkloads: () => [...this.workloads.values()].map((w) => structuredClone(w)),
+      // The reconciler never mutates what it lists (it patches through patchWorkload), so no copies.
+      listWorkloads: () => [...this.workloads.values()],
       patchWorkload: async (_ws, w, patch) => {
         const stored = this.workloads.get(w.metadata.name);
         if (!stored) throw new Error(`no workload ${w.metadata.name}`);
@@ -112,10 +113,10 @@ export class World {
         stored.metadata.resourceVersion = String(++this.rv);
         this.patches++;
       },
-      listDecisions: async (ref) => [...this.decisions.values()].filter((d) => d.spec.placementName === ref.name).map((d) => structuredClone(d)),
+      listDecisions: async (ref) => [...this.decisions.values()].filter((d) => d.spec.placementName === ref.name),
       createDecision: async (_ref, d) => {
         if (this.decisions.has(d.metadata.name as string)) throw new Error('409 AlreadyExists');
-        this.decisions.set(d.metadata.name as string, structuredClone(d));
+        this.decisions.set(d.metadata.name as string, d);
         this.created++;
       },
       deleteDecision: async (_ref, name) => {

@@ -1,0 +1,88 @@
+/**
+ * Placement controller cost, three ways:
+ * 1. engine only: schedule() for one Deployment over C clusters (the floor);
+ * 2. reconcile logic: P placements (one Deployment each) over C clusters through
+ *    reconcilePlacement with in-memory fakes — engine + labels + PlacementDecision + status;
+ * 3. end to end: N placements over K clusters against a running tmc-server through the real
+ *    controller (informers, queue, HTTPS writes), until every placement is Scheduled.
+ * 10 000 placements × 1 000 clusters end to end is beyond this 2-core machine in CI; the
+ * figures below give per-placement cost to extrapolate from.
+ *
+ * Run: npx tsc -p . && node dist/test/bench/placement-controller.bench.js
+ */
+import { schedule } from '../../src/placement/index.js';
+import { engineCluster } from '../../src/reconcilers/workloadplacement/cluster-input.js';
+import { WorkloadPlacementController } from '../../src/reconcilers/workloadplacement/index.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { World, WS, deployment, placement, readyCluster } from '../reconcilers/workloadplacement/fakes.js';
+import { createCluster, createDeployment, createPlacement, startEnv } from '../reconcilers/workloadplacement/env.js';
+import { WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/index.js';
+import { eventually } from '../helpers/http.js';
+
+const REGIONS = ['eu', 'us', 'ap'];
+
+function fleet(n: number) {
+  return Array.from({ length: n }, (_, i) => readyCluster(`cluster-${String(i).padStart(4, '0')}`, { 'topology.kubernetes.io/region': REGIONS[i % 3] }));
+}
+
+const spec = () => ({
+  numberOfClusters: 3,
+  replicaScheduling: { type: 'Divided' as const },
+  spreadConstraints: [{ topologyKey: 'topology.kubernetes.io/region', maxSkew: 1 }],
+});
+
+function engineOnly(clusters: number, runs: number) {
+  const input = fleet(clusters).map((c) => engineCluster(c, WS));
+  const p = placement(spec());
+  const w = deployment('web', 6);
+  const started = performance.now();
+  for (let i = 0; i < runs; i++) schedule({ placement: { spec: p.spec as never }, workload: w as never, clusters: input, now: Date.now() });
+  return (performance.now() - started) / runs;
+}
+
+async function reconcileLogic(placements: number, clusters: number) {
+  const world = new World(fleet(clusters));
+  const ps = Array.from({ length: placements }, (_, i) => {
+    world.workloads.set(`w${i}`, deployment(`w${i}`, 6));
+    return placement({ ...spec(), workloadSelector: { names: [`w${i}`] } }, `p${i}`);
+  });
+  const started = performance.now();
+  for (const p of ps) await world.reconcile(p);
+  const ms = performance.now() - started;
+  const scheduled = ps.filter((p) => p.status?.phase === 'Scheduled').length;
+  return { placements, clusters, totalMs: Math.round(ms), perPlacementMs: +(ms / placements).toFixed(2), placementsPerSecond: Math.round(placements / (ms / 1000)), scheduled, decisions: world.decisions.size };
+}
+
+async function endToEnd(placements: number, clusters: number) {
+  const teardowns: Array<() => unknown> = [];
+  const t = { teardown: (fn: () => unknown) => teardowns.push(fn) };
+  try {
+    const { rootClient, team } = await startEnv(t);
+    for (let i = 0; i < clusters; i++) await createCluster(team, `c${i}`, { 'topology.kubernetes.io/region': REGIONS[i % 3] });
+    for (let i = 0; i < placements; i++) await createDeployment(team, `w${i}`, 6);
+    const controller = new WorkloadPlacementController({ kubeClient: rootClient, workspaces: [WS], logger: silentLogger(), workloadResources: [{ gvr: { group: 'apps', version: 'v1', resource: 'deployments' }, kind: 'Deployment' }] });
+    await controller.start();
+    teardowns.push(() => controller.stop());
+    const started = performance.now();
+    for (let i = 0; i < placements; i++) await createPlacement(team, `p${i}`, { ...spec(), workloadSelector: { names: [`w${i}`] } });
+    await eventually(async () => (await team.list(WORKLOAD_PLACEMENTS, { namespace: 'app' })).items
+      .filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Scheduled').length === placements, 300_000, 'all Scheduled');
+    const ms = performance.now() - started;
+    return { placements, clusters, totalMs: Math.round(ms), perPlacementMs: +(ms / placements).toFixed(1), placementsPerSecond: +(placements / (ms / 1000)).toFixed(1) };
+  } finally {
+    for (const fn of teardowns.reverse()) await fn();
+  }
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {
+    engineOnlyMs: { clusters_100: +engineOnly(100, 200).toFixed(2), clusters_1000: +engineOnly(1000, 30).toFixed(2) },
+    reconcile_100x100: await reconcileLogic(100, 100),
+    reconcile_1000x1000: await reconcileLogic(1000, 1000),
+    endToEnd_100x20: await endToEnd(100, 20),
+  };
+  console.log(JSON.stringify({ bench: 'placement-controller', ...results }, null, 2));
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
