@@ -238,6 +238,8 @@ export class WorkloadPlacementController {
     const { cluster: ws, namespace, name } = splitKey(key);
     const cached = this.findPlacement(ws, namespace, name);
     if (!cached) {
+      // An unsynced cache would make every placement look deleted and release its workloads.
+      if (!this.placementInformers().every((i) => i.hasSynced())) throw new Error('placement cache not synced yet');
       await releasePlacement({ workspace: ws, namespace, name }, this.deps);
       return;
     }
