@@ -29,7 +29,7 @@ export function createSchemaRuleValidator(opts: SchemaRuleOptions = {}): SchemaR
   const perCall = opts.perCallLimit ?? KUBE_COST_LIMITS.perCallLimit;
   return (def: ResourceDef, obj: KubeObject, old: KubeObject | undefined): FieldError[] => {
     const schema = def.schema;
-    if (!schema) return [];
+    if (!schema || !hasRules(schema)) return [];
     const errs: FieldError[] = [];
     let remaining = perObject;
     let stopped = false;
@@ -103,6 +103,19 @@ function optionalActivation(node: JSONSchemaProps, act: Record<string, unknown>,
   out.self = act.self;
   out.oldSelf = oldValue === undefined ? Optional.none() : Optional.of(toCelValue(isRoot ? rootView(oldValue) : oldValue, node as CelSchema));
   return out;
+}
+
+const withRules = new WeakMap<JSONSchemaProps, boolean>();
+
+/** Whether any node of a schema has rules (cached), so built-in types skip the object walk. */
+function hasRules(s: JSONSchemaProps): boolean {
+  let v = withRules.get(s);
+  if (v === undefined) {
+    const kids = [...Object.values(s.properties ?? {}), ...(typeof s.additionalProperties === 'object' ? [s.additionalProperties] : []), ...(s.items ? [s.items] : [])];
+    v = !!s['x-kubernetes-validations']?.length || kids.some((k) => k && typeof k === 'object' && hasRules(k));
+    withRules.set(s, v);
+  }
+  return v;
 }
 
 /** From the root only apiVersion, kind, metadata.name and metadata.generateName are visible. */
