@@ -87,6 +87,10 @@ export interface StartHooks {
   schemaRules?: (deps: Omit<ServerDeps, 'generic'>) => SchemaRuleValidator;
   /** Extra express routes on the auxiliary app (e.g. /admission/validate), authenticated. */
   auxRoutes?: (app: Express, deps: ServerDeps) => void;
+  /** Resources the plug-ins serve beside the built-ins (e.g. ValidatingAdmissionPolicy). */
+  extraDefs?: () => ResourceDef[];
+  /** Lets a plug-in extend a built-in's behaviour (e.g. compile CRD CEL rules at create). */
+  wrapDef?: (def: ResourceDef) => ResourceDef;
   /** Started after the listener is up and the admin kubeconfig is written; stopped first at shutdown. */
   components?: Array<(deps: ServerDeps) => Promise<Component> | Component>;
 }
@@ -100,7 +104,8 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
 
   const serverMode = opts.mode === 'server';
   let externalURL = '';
-  const builtins: ResourceDef[] = (serverMode ? serverModeDefs() : clusterModeDefs()).map((d) => {
+  const builtins: ResourceDef[] = [...(serverMode ? serverModeDefs() : clusterModeDefs()), ...(hooks.extraDefs?.() ?? [])].map((d) => {
+    d = hooks.wrapDef ? hooks.wrapDef(d) : d;
     if (d.group === 'tenancy.kcp.io' && d.resource === 'workspaces') return { ...d, strategy: workspaceStrategy(() => externalURL) };
     if (d.group === '' && d.resource === 'namespaces') return { ...d, strategy: namespaceStrategy(d.strategy) };
     return d;

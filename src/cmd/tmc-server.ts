@@ -5,6 +5,7 @@
  */
 import { parseServerArgs } from './server-options.js';
 import { startTmcServer } from './start-server.js';
+import { withDefaultHooks } from './default-hooks.js';
 import { createLogger } from '../observability/logger.js';
 
 async function main(): Promise<void> {
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger({ level: opts.logLevel });
-  const running = await startTmcServer(opts, { logger: log });
+  const running = await startTmcServer(opts, withDefaultHooks(opts, { logger: log }));
   log.info({ url: running.url, mode: opts.mode, storage: opts.storage, kubeconfig: running.kubeconfigPath }, `tmc-server ready at ${running.url}`);
   process.stdout.write(`tmc-server ready at ${running.url} (kubeconfig: ${running.kubeconfigPath})\n`);
   const shutdown = (signal: string) => {

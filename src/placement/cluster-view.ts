@@ -76,7 +76,11 @@ export function clusterView(
       if (fit < availableReplicas) availableReplicas = fit;
     }
   }
-  const synced = c.status?.syncedResources;
+  const synced = c.status?.syncedResources?.flatMap((e) => {
+    if (typeof e === 'string') return [e];
+    if (e.state && e.state !== 'Accepted') return [];
+    return [e.group ? `${e.resource}.${e.group}` : e.resource];
+  });
   return {
     name,
     obj: c,

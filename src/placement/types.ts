@@ -27,6 +27,9 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
 }
 
+/** One entry of ClusterRegistration status.syncedResources. */
+export interface SyncedResourceEntry { group?: string; resource: string; versions?: string[]; state?: string }
+
 // ---------------------------------------------------------------------------------------------
 // ClusterRegistration
 // ---------------------------------------------------------------------------------------------
@@ -66,8 +69,11 @@ export interface ClusterRegistration {
     capacity?: ResourceList;
     allocatable?: ResourceList;
     allocated?: ResourceList;
-    /** `<resource>.<group>` (core resources without a group), e.g. `deployments.apps`, `services`. */
-    syncedResources?: string[];
+    /**
+     * What the cluster syncs: the API's entries `{group, resource, state}` (only `Accepted` ones
+     * count), or plain `<resource>.<group>` strings (core resources without a group).
+     */
+    syncedResources?: Array<string | SyncedResourceEntry>;
     clusterKey?: string;
   };
 }

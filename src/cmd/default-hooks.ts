@@ -1,0 +1,85 @@
+/**
+ * The product's default wiring of the pluggable parts: what runs inside tmc-server in each mode.
+ * Server mode: the TMC virtual workspaces and the in-process controllers (cluster health; the
+ * sync engine and placement once wired). Cluster mode: the physical-cluster simulator.
+ * Tests pass their own hooks to override single entries.
+ */
+import { Informer } from '../client/informer.js';
+import { CLUSTER_REGISTRATIONS } from '../apis/tmc/gvr.js';
+import { clusterRegistrationComponent } from '../reconcilers/clusterregistration/index.js';
+import { simulatorAdmission, simulatorComponent } from '../simulator/index.js';
+import {
+  admissionHook, registerAdmissionRoutes, schemaRulesHook, validatingAdmissionPolicyDefs, withRuleCompilation,
+} from '../admission/index.js';
+import { HttpTransport } from '../client/http-transport.js';
+import { KubeClient } from '../client/kube-client.js';
+import { WorkloadPlacementController } from '../reconcilers/workloadplacement/index.js';
+import type { ResourceDef } from '../registry/types.js';
+import type { AdmissionAttributes, AdmissionHook } from '../registry/hooks.js';
+import type { ServerDeps } from './start-server.js';
+import { tmcVirtualWorkspaces } from '../virtual/index.js';
+import type { ServerOptions } from './server-options.js';
+import type { StartHooks } from './start-server.js';
+
+/** Where the TMC controllers see every workspace that bound the TMC API. */
+export const TMC_EXPORT_VIEW = '/services/apiexport/root:tmc/tmc.kcp.io';
+
+const isCRD = (d: ResourceDef) => d.group === 'apiextensions.k8s.io' && d.resource === 'customresourcedefinitions';
+
+/** Both plug-in families of cluster mode in one chain: the simulator's, then the policy chain. */
+function both(a: AdmissionHook, b: AdmissionHook): AdmissionHook {
+  return {
+    async mutate(attrs: AdmissionAttributes) { await a.mutate(attrs); await b.mutate(attrs); },
+    async validate(attrs: AdmissionAttributes) { await a.validate(attrs); await b.validate(attrs); },
+  };
+}
+
+/** An in-process controller's client: HTTPS to this server with the admin identity. */
+function adminClient(deps: ServerDeps): { kubeClient: KubeClient; close(): void } {
+  const transport = new HttpTransport({ server: deps.url(), ca: deps.pki.ca.certPem, cert: deps.pki.admin.certPem, key: deps.pki.admin.keyPem });
+  return { kubeClient: new KubeClient(transport), close: () => transport.close() };
+}
+
+export function defaultHooks(opts: Pick<ServerOptions, 'mode'>): StartHooks {
+  const common: StartHooks = {
+    schemaRules: () => schemaRulesHook(),
+    extraDefs: () => validatingAdmissionPolicyDefs(),
+    wrapDef: (d) => (isCRD(d) ? withRuleCompilation(d) : d),
+    auxRoutes: (app, deps) => registerAdmissionRoutes(app, deps),
+  };
+  if (opts.mode === 'cluster') {
+    return {
+      ...common,
+      components: [simulatorComponent],
+      admission: (deps) => both(simulatorAdmission(deps), admissionHook(deps)),
+    };
+  }
+  return {
+    ...common,
+    admission: (deps) => admissionHook(deps),
+    virtualWorkspaces: (deps) => tmcVirtualWorkspaces(deps),
+    components: [
+      (deps) => clusterRegistrationComponent(deps, {
+        registrationInformers: (upstream) => [
+          new Informer({ source: upstream.withPrefix(TMC_EXPORT_VIEW).forCluster('*'), gvr: CLUSTER_REGISTRATIONS }),
+        ],
+      }),
+      async (deps) => {
+        const { kubeClient, close } = adminClient(deps);
+        const controller = new WorkloadPlacementController({
+          kubeClient, workspaces: [], logger: deps.log.child({ controller: 'workloadplacement' }),
+          discoverWorkspaces: () => deps.bindings?.bindingsOf('root:tmc', 'tmc.kcp.io').map((b) => b.cluster) ?? [],
+        });
+        await controller.start();
+        return { stop: async () => { await controller.stop(); close(); } };
+      },
+    ],
+  };
+}
+
+/** Defaults with per-hook overrides (a hook given by the caller replaces the default one). */
+export function withDefaultHooks(opts: Pick<ServerOptions, 'mode'>, overrides: StartHooks = {}): StartHooks {
+  const merged: StartHooks = { ...defaultHooks(opts) };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+  return merged;
+}
