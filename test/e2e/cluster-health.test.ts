@@ -24,8 +24,8 @@ t.test('clusters register, report capacity, go NotReady + tainted when frozen, r
   const server = await startServer(t, { heartbeatSeconds: 1, heartbeatThresholdSeconds: 3 }, {
     components: [(deps) => clusterRegistrationComponent(deps, { workspaces: [WORKSPACE] })],
   });
-  const [east, west] = await Promise.all([spawnServer(t, ['--mode', 'cluster']), spawnServer(t, ['--mode', 'cluster'])]);
-  await Promise.all([addNodes(east, 2), addNodes(west, 3)]);
+  // the cluster-mode simulator registers --nodes Nodes of 4 cpu / 16Gi / 110 pods each
+  const [east, west] = await Promise.all([spawnServer(t, ['--mode', 'cluster', '--nodes', '2']), spawnServer(t, ['--mode', 'cluster', '--nodes', '3'])]);
 
   const dir = tempDir(t);
   const wsServer = `${server.url}/clusters/${WORKSPACE}`;
@@ -128,19 +128,3 @@ spec:
 `;
 }
 
-/** Registers Nodes with capacity, as kubelets (or the cluster-mode simulator, once wired) would. */
-async function addNodes(cluster: SpawnedServer, count: number): Promise<void> {
-  const transport = httpTransportFromKubeConfig({ file: cluster.kubeconfigPath });
-  const clusterClient = new KubeClient(transport);
-  try {
-    const existing = await clusterClient.list(NODES);
-    if (existing.items.length) throw new Error('cluster mode now creates nodes itself: adjust the expected capacity');
-    for (let i = 1; i <= count; i++) {
-      const node: KubeObject = await clusterClient.create(NODES, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: `node-${i}` } });
-      node.status = { capacity: { cpu: '4', memory: '16Gi', pods: '110' }, allocatable: { cpu: '4', memory: '16Gi', pods: '110' } };
-      await clusterClient.updateStatus(NODES, undefined, node);
-    }
-  } finally {
-    transport.close();
-  }
-}
