@@ -35,8 +35,11 @@ export function compiledRulesFor(node: JSONSchemaProps, isRoot = false): Compile
 
 function compileOne(node: JSONSchemaProps, rule: ValidationRule, isRoot: boolean): CompiledValidation {
   const selfType = isRoot ? 'map<string, dyn>' : celTypeOf(node);
-  // optionalOldSelf makes oldSelf an optional; cel-js has no optional type name, so it is dyn.
-  const vars = { self: selfType, oldSelf: rule.optionalOldSelf ? 'dyn' : selfType };
+  // optionalOldSelf makes oldSelf an optional of self's type. It must be declared precisely as
+  // `optional<T>`: declared `dyn`, cel-js types `oldSelf.value()` as a dyn that makes ordering
+  // operators against a typed operand ambiguous at compile time ("Operator overload 'int >= int'
+  // overlaps with 'double >= int'"), so `oldSelf.value() >= self` did not compile.
+  const vars = { self: selfType, oldSelf: rule.optionalOldSelf ? `optional<${selfType}>` : selfType };
   const envId = `crd-rule:${vars.self}:${vars.oldSelf}`;
   const out: CompiledValidation = { rule, transition: OLD_SELF.test(rule.rule ?? '') };
   const c = tryCompileRule(String(rule.rule ?? ''), { vars, expect: 'bool', envId });
