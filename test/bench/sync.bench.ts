@@ -25,7 +25,8 @@ function watchAll(client: KubeClient, namespace: string | undefined, onObj: (o: 
 
 async function runOne(n: number, m: number): Promise<Record<string, number>> {
   const teardowns: Array<() => unknown> = [];
-  const topo = await startTopology({ teardown: (f) => { teardowns.push(f); } }, m, 'root:bench');
+  // Enough simulated nodes that every replica fits (the simulator schedules against capacity).
+  const topo = await startTopology({ teardown: (f) => { teardowns.push(f); } }, m, 'root:bench', 'Push', { nodes: Math.max(3, Math.ceil(n / 20)) });
   const manager = new SyncerManager(topo.rootClient, { registrationWorkspaces: [topo.workspace], workloadWorkspaces: [topo.workspace], namespaceCleanDelayMs: 30_000 });
   await manager.start();
   await waitFor('syncers running', async () => manager.syncers().size === m, 30_000);

@@ -6,6 +6,7 @@
  * tmc-syncer binary.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import {
@@ -15,7 +16,10 @@ import { CLUSTER_REGISTRATIONS } from '../../src/apis/tmc/gvr.js';
 import type { KubeObject } from '../../src/client/types.js';
 import { isNotFound } from '../../src/errors/status.js';
 import { SyncerManager } from '../../src/syncer/manager/syncer-manager.js';
-import { DIST_ROOT } from '../helpers/tmc.js';
+import { StatusAggregator } from '../../src/syncer/status/aggregator.js';
+import { staticWorkspaces } from '../../src/syncer/upstream/workspaces.js';
+import { syncerVWPrefix } from '../../src/syncer/upstream/syncer-vw-source.js';
+import { DIST_ROOT, tempDir } from '../helpers/tmc.js';
 import {
   CONFIGMAPS, DEPLOYMENTS, NAMESPACES, deployment, downstreamObjects, startTopology, waitFor, type PhysicalCluster, type Topology,
 } from '../syncer/harness.js';
@@ -204,4 +208,43 @@ t.test('pull mode: tmc-syncer as a child process', async (t) => {
   await waitFor('gone downstream', async () => (await downstreamObjects(c1, DEPLOYMENTS)).length === 0);
   await waitFor('gone upstream', async () => (await getUp(topo, 'pulled')) === undefined);
   t.pass('pull mode round trip');
+});
+
+t.test('pull mode through the syncer virtual workspace', async (t) => {
+  const topo = await startTopology(t, 1, 'root:pullvw', 'Pull');
+  const [c1] = topo.clusters;
+  const reg = await topo.ws.get(CLUSTER_REGISTRATIONS, undefined, c1.name);
+  // The agent's kubeconfig points at the VW; the server-side aggregator sums the statuses it writes.
+  const vwURL = `${topo.server.url}${syncerVWPrefix(topo.workspace, c1.name, reg.metadata!.uid!)}`;
+  const kubeconfig = join(tempDir(t), 'vw.kubeconfig');
+  writeFileSync(kubeconfig, readFileSync(topo.server.kubeconfigPath, 'utf8').replace(/server: \S+/, `server: ${vwURL}`));
+  const aggregator = new StatusAggregator({ rootClient: topo.rootClient, workspaces: staticWorkspaces([topo.workspace]) });
+  await aggregator.start();
+  t.teardown(() => aggregator.stop());
+  const child = spawn(process.execPath, [join(DIST_ROOT, 'src', 'cmd', 'tmc-syncer.js'),
+    '--from-kubeconfig', kubeconfig, '--to-kubeconfig', c1.running.kubeconfigPath,
+    '--registration-workspace', topo.workspace, '--registration', c1.name, '--registration-uid', reg.metadata!.uid!,
+    '--heartbeat-interval', '0.5', '--namespace-clean-delay', '0.2', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const exited = new Promise((r) => child.once('exit', r));
+  t.teardown(async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await exited; } });
+  await waitFor('tmc-syncer ready', async () => out.includes('tmc-syncer ready'), 20_000).catch((e) => { throw new Error(`${e.message}\n${out}`); });
+  t.match(out, /upstream syncer-vw/, 'the VW source was chosen from the kubeconfig');
+
+  await topo.ws.create(DEPLOYMENTS, 'default', deployment('viavw', { [stateLabel(c1.key)]: 'Sync' }, { replicas: 2 }));
+  const down = await waitFor(`viavw on the cluster (agent output: ${out})`, () => getDown(topo, c1, 'viavw'));
+  t.equal(down.spec.replicas, 2);
+  const up = await waitFor('finalizer and per-cluster status through the VW', async () => {
+    const u = await getUp(topo, 'viavw');
+    return u?.metadata?.finalizers?.includes(syncerFinalizer(c1.key)) && u.metadata.annotations?.[statusAnnotation(c1.key)] ? u : undefined;
+  });
+  t.ok(up, 'finalizer added and status annotation written through the VW');
+  await waitFor('aggregate Synced condition', async () => (await getUp(topo, 'viavw'))?.status?.conditions?.some((c) => c.type === 'Synced' && c.status === 'True'));
+
+  await topo.ws.delete(DEPLOYMENTS, 'default', 'viavw');
+  await waitFor('gone downstream', async () => (await downstreamObjects(c1, DEPLOYMENTS)).length === 0);
+  await waitFor('gone upstream (finalizer released through the VW)', async () => (await getUp(topo, 'viavw')) === undefined);
+  t.pass('VW round trip');
 });

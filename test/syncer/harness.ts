@@ -81,7 +81,7 @@ export async function setReady(ws: KubeClient, name: string, status: 'True' | 'F
   }, { type: 'merge', subresource: 'status' });
 }
 
-export async function startTopology(t: Teardown, clusters: number, workspace = 'root:team', syncMode: 'Push' | 'Pull' = 'Push'): Promise<Topology> {
+export async function startTopology(t: Teardown, clusters: number, workspace = 'root:team', syncMode: 'Push' | 'Pull' = 'Push', clusterOptions: { nodes?: number } = {}): Promise<Topology> {
   const server = await startServer(t);
   const rootClient = new KubeClient(httpTransportFromKubeConfig({ file: server.kubeconfigPath, basePath: '' }));
   const ws = await createWorkspace(rootClient, workspace);
@@ -91,7 +91,7 @@ export async function startTopology(t: Teardown, clusters: number, workspace = '
   await waitFor('tmc binding', () => ws.list(CLUSTER_REGISTRATIONS).then(() => true));
   const physical: PhysicalCluster[] = [];
   for (let i = 0; i < clusters; i++) {
-    const running = await startServer(t, { mode: 'cluster' });
+    const running = await startServer(t, { mode: 'cluster', ...clusterOptions });
     const name = `cluster-${i + 1}`;
     const key = await registerCluster(ws, workspace, name, running, syncMode);
     physical.push({ name, key, running, client: new KubeClient(httpTransportFromKubeConfig({ file: running.kubeconfigPath, basePath: '' })) });

@@ -62,7 +62,8 @@ export function releasePatch(upstreamObj: KubeObject, clusterKey: string, kind: 
 }
 
 export async function releaseUpstream(ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeObject, kind: ReleaseKind): Promise<void> {
-  const patch = releasePatch(upstreamObj, ctx.clusterKey, kind);
+  // Through the syncer VW only the finalizer may change; placement drops the label and annotations.
+  const patch = releasePatch(upstreamObj, ctx.clusterKey, ctx.source.mode === 'syncer-vw' ? 'upstream-deleted' : kind);
   if (!patch) return;
   try {
     await ctx.source.patch(ref, patch);

@@ -106,7 +106,7 @@ async function writeStatus(
   const previous = parseReportedStatus(upstreamObj, ctx.clusterKey);
   const next = reportedStatus(downstreamObj, syncedCondition(failure, ctx.now), previous);
   if (sameReportedStatus(previous, next)) return;
-  await ctx.source.writeClusterStatus(ref, next);
+  await ctx.source.writeClusterStatus(ref, next, previous);
 }
 
 /** Best effort: the failure itself is what the queue retries; a failed report is logged. */

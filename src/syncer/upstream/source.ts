@@ -14,6 +14,13 @@ import type { SyncedResource } from '../resources.js';
 
 export type ConflictResolution = 'Abort' | 'Overwrite';
 
+/*
+ * What the syncer VW allows (src/virtual/syncer): reads of Sync-labelled objects only, adding or
+ * removing this cluster's finalizer, and status writes. So in that mode the syncer releases only
+ * its finalizer (placement drops labels and annotations), and dependencies must be labelled Sync
+ * to be visible.
+ */
+
 export interface UpstreamSource {
   readonly mode: 'direct' | 'syncer-vw';
   /** Starts watching; resolves once the first lists are in the cache. */
@@ -29,8 +36,8 @@ export interface UpstreamSource {
   fetch(ref: UpstreamRef): Promise<KubeObject | undefined>;
   /** JSON merge patch on the object (finalizers, labels, annotations). Returns the patched object. */
   patch(ref: UpstreamRef, mergePatch: Record<string, unknown>): Promise<KubeObject>;
-  /** Records this cluster's status for the object (undefined = remove it). */
-  writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined): Promise<void>;
+  /** Records this cluster's status for the object (undefined = remove it); `previous` is what it replaces. */
+  writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined, previous?: ReportedStatus): Promise<void>;
   /** The owning placement's spec.conflictResolution (annotation `tmc.kcp.io/placement`); Abort by default. */
   conflictResolution(ref: UpstreamRef, upstreamObj: KubeObject): Promise<ConflictResolution>;
 }

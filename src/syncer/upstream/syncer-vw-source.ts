@@ -80,10 +80,11 @@ export class SyncerVWSource implements UpstreamSource {
     return this.client(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, mergePatch, { type: 'merge' });
   }
 
-  async writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined): Promise<void> {
-    // The VW keeps one status per cluster; an empty status clears this cluster's annotation.
-    await this.client(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name,
-      { status: status ?? null }, { type: 'merge', subresource: 'status' });
+  async writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined, previous?: ReportedStatus): Promise<void> {
+    // The VW shows and stores this cluster's status only; a merge patch must null what went away.
+    const body: Record<string, unknown> = { ...(status ?? {}) };
+    for (const k of Object.keys(previous ?? {})) if (!(k in body)) body[k] = null;
+    await this.client(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, { status: body }, { type: 'merge', subresource: 'status' });
   }
 
   async conflictResolution(ref: UpstreamRef, upstreamObj: KubeObject): Promise<ConflictResolution> {
