@@ -1,0 +1,112 @@
+/**
+ * `tmcctl placement explain <name> [-n ns] [--revision N] [-o table|json|yaml]`: why a placement
+ * chose what it chose. Reads the PlacementDecision in effect (or revision N) and prints, per
+ * candidate cluster, each filter's verdict and each scorer's score × weight, the total, the chosen
+ * clusters and replicas, and why every other cluster was left out.
+ */
+import type { Command } from 'commander';
+import type { CandidateCluster, PlacementDecision, WorkloadPlacement } from '../../apis/tmc/index.js';
+import type { CliContext } from '../context.js';
+import { CliError } from '../errors.js';
+import { serialize, table } from '../output.js';
+import { clusterList, decisionsOf, getPlacement, parseRevision } from '../placement-decisions.js';
+import type { Runner } from '../runner.js';
+
+export interface ExplainOptions {
+  name: string;
+  namespace?: string;
+  revision?: number;
+}
+
+/** Plugin names in first-seen order across candidates (filters run in the same order for all). */
+function pluginOrder(candidates: CandidateCluster[], pick: (c: CandidateCluster) => Array<{ plugin: string }> | undefined): string[] {
+  const seen: string[] = [];
+  for (const c of candidates) for (const p of pick(c) ?? []) if (!seen.includes(p.plugin)) seen.push(p.plugin);
+  return seen;
+}
+
+/** Why a candidate is not among the chosen: its first failed filter, or that it scored lower. */
+export function rejection(c: CandidateCluster, lowestChosen: number | undefined): string {
+  const failed = c.filters?.find((f) => !f.passed);
+  if (failed) return `${failed.plugin}: ${failed.reason ?? 'rejected'}${failed.message ? ` — ${failed.message}` : ''}`;
+  if (c.total !== undefined && lowestChosen !== undefined && c.total < lowestChosen) return `passed every filter but scored ${c.total}, below the lowest chosen (${lowestChosen})`;
+  return 'passed every filter but was not needed (numberOfClusters, spread constraints or replica division)';
+}
+
+/** The human-readable explanation of one decision. Pure. */
+export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision): string {
+  const ns = wp.metadata.namespace ?? '';
+  const candidates = d.spec.candidates ?? [];
+  const selected = d.spec.selected ?? [];
+  const chosen = new Map(selected.map((s) => [s.clusterName, s]));
+  const filters = pluginOrder(candidates, (c) => c.filters);
+  const scorers = pluginOrder(candidates, (c) => c.scores);
+  const out: string[] = [];
+  const pin = wp.spec?.pinnedRevision ? `, pinned to revision ${wp.spec.pinnedRevision}` : '';
+  out.push(`Placement:   ${ns}/${wp.metadata.name} (phase ${wp.status?.phase ?? 'Pending'}, current revision ${wp.status?.currentRevision ?? '-'}${pin})`);
+  out.push(`Decision:    ${d.metadata.name} — revision ${d.spec.revision}, trigger ${d.spec.trigger ?? '-'}, at ${d.spec.time ?? d.metadata.creationTimestamp ?? '-'}`);
+  if (d.spec.unschedulable?.reason || d.spec.unschedulable?.message) {
+    out.push(`Unschedulable: ${d.spec.unschedulable.reason ?? ''}${d.spec.unschedulable.message ? ` — ${d.spec.unschedulable.message}` : ''}`);
+  }
+  out.push('');
+  if (candidates.length === 0) {
+    out.push('No candidate clusters: none is registered in the location workspace, or the placement selects no workload yet.');
+  } else {
+    const rows = [...candidates]
+      .sort((a, b) => Number(chosen.has(b.clusterName)) - Number(chosen.has(a.clusterName)) || (b.total ?? -Infinity) - (a.total ?? -Infinity) || a.clusterName.localeCompare(b.clusterName))
+      .map((c) => {
+        const failedAt = c.filters?.findIndex((f) => !f.passed) ?? -1;
+        const verdicts = filters.map((p) => {
+          const f = c.filters?.find((x) => x.plugin === p);
+          if (!f) return '-';
+          return f.passed ? 'pass' : `FAIL${f.reason ? ` (${f.reason})` : ''}`;
+        });
+        const scores = scorers.map((p) => {
+          const s = c.scores?.find((x) => x.plugin === p);
+          return s ? `${s.score}×${s.weight ?? 1}` : '-';
+        });
+        const sel = chosen.get(c.clusterName);
+        const result = sel ? 'selected' : failedAt >= 0 ? 'rejected' : 'not chosen';
+        return [c.clusterName, result, ...verdicts, ...scores, c.total !== undefined ? String(c.total) : '-', sel?.replicas !== undefined ? String(sel.replicas) : sel ? 'all' : '-'];
+      });
+    out.push(table(['CLUSTER', 'RESULT', ...filters, ...scorers, 'TOTAL', 'REPLICAS'], rows).trimEnd());
+    out.push('');
+    out.push(`Filters run in this order: ${filters.join(' → ') || '<none>'}. Scores are score×weight; TOTAL is their sum.`);
+  }
+  out.push(`Selected:    ${selected.length ? selected.map((s) => `${s.clusterName}${s.replicas !== undefined ? ` (${s.replicas} replicas)` : ''}${s.clusterKey ? ` key ${s.clusterKey}` : ''}`).join(', ') : '<none>'}`);
+  out.push(`Previous:    ${clusterList(d.spec.previous)}`);
+  const chosenTotals = candidates.filter((c) => chosen.has(c.clusterName) && c.total !== undefined).map((c) => c.total!);
+  const lowest = chosenTotals.length ? Math.min(...chosenTotals) : undefined;
+  const others = candidates.filter((c) => !chosen.has(c.clusterName));
+  if (others.length) {
+    out.push('Not chosen:');
+    for (const c of others.sort((a, b) => a.clusterName.localeCompare(b.clusterName))) out.push(`  ${c.clusterName}: ${rejection(c, lowest)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export async function runExplain(ctx: CliContext, o: ExplainOptions): Promise<void> {
+  const format = ctx.outputFormat();
+  const workspace = ctx.currentWorkspace();
+  const namespace = ctx.namespace(o.namespace);
+  const client = ctx.client(workspace);
+  const wp = await getPlacement(client, namespace, o.name, workspace);
+  const decisions = await decisionsOf(client, namespace, o.name);
+  if (decisions.length === 0) {
+    throw new CliError(`workloadplacement ${namespace}/${o.name} has no PlacementDecision yet (phase ${wp.status?.phase ?? 'Pending'}): it has not selected a workload, or the placement controller has not run; check "kubectl get wp ${o.name} -n ${namespace} -o yaml"`);
+  }
+  const revision = o.revision ?? wp.status?.currentRevision ?? decisions[decisions.length - 1].spec.revision;
+  const d = decisions.find((x) => x.spec.revision === revision);
+  if (!d) throw new CliError(`workloadplacement ${namespace}/${o.name} has no revision ${revision}; revisions: ${decisions.map((x) => x.spec.revision).join(', ')}`);
+  ctx.io.stdout(format === 'table' ? renderExplanation(wp, d) : serialize(d, format));
+}
+
+export function registerPlacementExplain(placement: Command, run: Runner): void {
+  placement.command('explain')
+    .description('show why a placement chose its clusters: each filter\'s verdict and each scorer\'s score per candidate')
+    .argument('<name>', 'the WorkloadPlacement')
+    .option('-n, --namespace <ns>', 'its namespace (default: the context\'s, else default)')
+    .option('--revision <n>', 'explain this revision instead of the one in effect')
+    .action(async (name: string, flags: { namespace?: string; revision?: string }, cmd: Command) =>
+      run(cmd, (ctx) => runExplain(ctx, { name, namespace: flags.namespace, revision: flags.revision === undefined ? undefined : parseRevision('--revision', flags.revision) })));
+}

@@ -1,0 +1,37 @@
+/**
+ * Reading a WorkloadPlacement and its PlacementDecisions (the audit trail), shared by the
+ * `placement` commands. Decisions are matched by `spec.placementName`, sorted by revision.
+ */
+import { PLACEMENT_DECISIONS, WORKLOAD_PLACEMENTS, type PlacementDecision, type WorkloadPlacement } from '../apis/tmc/index.js';
+import type { KubeClient } from '../client/kube-client.js';
+import { isNotFound } from '../errors/status.js';
+import { CliError, UsageError } from './errors.js';
+
+export async function getPlacement(client: KubeClient, namespace: string, name: string, workspace: string): Promise<WorkloadPlacement> {
+  try {
+    return await client.get(WORKLOAD_PLACEMENTS, namespace, name) as unknown as WorkloadPlacement;
+  } catch (e) {
+    if (isNotFound(e)) throw new CliError(`workloadplacement "${name}" not found in namespace ${namespace} of ${workspace}; list them with "kubectl get workloadplacements -n ${namespace}"`);
+    throw e;
+  }
+}
+
+export async function decisionsOf(client: KubeClient, namespace: string, name: string): Promise<PlacementDecision[]> {
+  const list = await client.listAll(PLACEMENT_DECISIONS, { namespace });
+  return (list.items as unknown as PlacementDecision[])
+    .filter((d) => d.spec?.placementName === name)
+    .sort((a, b) => a.spec.revision - b.spec.revision);
+}
+
+/** `--revision`/`--to-revision` as a positive integer. */
+export function parseRevision(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} "${value}" must be a revision number (1, 2, …); see "tmcctl placement history"`);
+  return n;
+}
+
+/** `c1(3), c2(3)`; replicas omitted when the decision has none (Duplicated without a count). */
+export function clusterList(clusters: ReadonlyArray<{ clusterName: string; replicas?: number }> | undefined): string {
+  if (!clusters?.length) return '<none>';
+  return clusters.map((c) => (c.replicas !== undefined ? `${c.clusterName}(${c.replicas})` : c.clusterName)).join(', ');
+}
