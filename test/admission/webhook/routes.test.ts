@@ -1,8 +1,7 @@
-/** AdmissionReview round trips posted to /admission/{validate,mutate} of a server started with the admission hooks. */
+/** AdmissionReview round trips posted to /admission/{validate,mutate} of a server with the default wiring (admission on). */
 import t from 'tap';
 import { startServer } from '../../helpers/tmc.js';
 import { request } from '../../helpers/http.js';
-import { admissionTestHooks } from '../hooks.js';
 
 const review = (request: Record<string, unknown>) => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request });
 const configMap = (name: string, labels: Record<string, string>, cluster = 'root') => ({
@@ -15,7 +14,7 @@ const cmRequest = (uid: string, object: unknown) => ({
 });
 
 t.test('AdmissionReview endpoints', async (t) => {
-  const srv = await startServer(t, {}, admissionTestHooks());
+  const srv = await startServer(t);
   const creds = { caPem: srv.pki.ca.certPem, certPem: srv.pki.admin.certPem, keyPem: srv.pki.admin.keyPem };
   const post = (path: string, body: unknown) => request(srv.url, creds, 'POST', path, body);
   const put = (resource: string, name: string, obj: unknown) => srv.store.create({ cluster: 'root', resource, namespace: '', name }, obj as never);
