@@ -6,10 +6,11 @@ import { PLACEMENT_DECISIONS, WORKLOAD_PLACEMENTS, type PlacementDecision, type 
 import type { KubeClient } from '../client/kube-client.js';
 import { isNotFound } from '../errors/status.js';
 import { CliError, UsageError } from './errors.js';
+import { requireServed } from './served.js';
 
 export async function getPlacement(client: KubeClient, namespace: string, name: string, workspace: string): Promise<WorkloadPlacement> {
   try {
-    return await client.get(WORKLOAD_PLACEMENTS, namespace, name) as unknown as WorkloadPlacement;
+    return await requireServed(workspace, 'workloadplacements', () => client.get(WORKLOAD_PLACEMENTS, namespace, name)) as unknown as WorkloadPlacement;
   } catch (e) {
     if (isNotFound(e)) throw new CliError(`workloadplacement "${name}" not found in namespace ${namespace} of ${workspace}; list them with "kubectl get workloadplacements -n ${namespace}"`);
     throw e;

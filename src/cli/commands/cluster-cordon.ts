@@ -9,6 +9,7 @@ import { isNotFound } from '../../errors/status.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import type { Runner } from '../runner.js';
+import { requireServed } from '../served.js';
 
 export type CordonAction = 'cordon' | 'uncordon' | 'drain';
 
@@ -26,7 +27,7 @@ const PAST: Record<CordonAction, string> = { cordon: 'cordoned', uncordon: 'unco
 export async function runCordon(ctx: CliContext, action: CordonAction, name: string): Promise<void> {
   const workspace = ctx.currentWorkspace();
   try {
-    await ctx.client(workspace).patch(CLUSTER_REGISTRATIONS, undefined, name, cordonPatch(action), { type: 'merge' });
+    await requireServed(workspace, 'clusterregistrations', () => ctx.client(workspace).patch(CLUSTER_REGISTRATIONS, undefined, name, cordonPatch(action), { type: 'merge' }));
   } catch (e) {
     if (isNotFound(e)) throw new CliError(`clusterregistration "${name}" not found in ${workspace}; see "tmcctl cluster list"`);
     throw e;

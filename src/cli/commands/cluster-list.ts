@@ -7,6 +7,7 @@ import { CLUSTER_REGISTRATIONS, type ClusterRegistration, type Condition } from 
 import type { CliContext } from '../context.js';
 import { age, serialize, table } from '../output.js';
 import type { Runner } from '../runner.js';
+import { requireServed } from '../served.js';
 
 export function condition(obj: ClusterRegistration | undefined, type: string): Condition | undefined {
   return obj?.status?.conditions?.find((c) => c.type === type);
@@ -25,7 +26,8 @@ export function clusterRows(items: ClusterRegistration[], now = Date.now()): str
 
 export async function runClusterList(ctx: CliContext): Promise<void> {
   const format = ctx.outputFormat();
-  const list = await ctx.client().listAll(CLUSTER_REGISTRATIONS);
+  const workspace = ctx.currentWorkspace();
+  const list = await requireServed(workspace, 'clusterregistrations', () => ctx.client(workspace).listAll(CLUSTER_REGISTRATIONS));
   const items = list.items as unknown as ClusterRegistration[];
   if (format !== 'table') {
     ctx.io.stdout(serialize({ apiVersion: 'v1', kind: 'List', items }, format));

@@ -24,6 +24,7 @@ import { CliError, UsageError } from '../errors.js';
 import { SECRETS } from '../gvr.js';
 import { splitServerURL } from '../kubeconfig-file.js';
 import type { Runner } from '../runner.js';
+import { requireServed } from '../served.js';
 import { syncerManifest } from '../syncer-manifest.js';
 import { parseDuration, waitFor } from '../wait.js';
 import { condition } from './cluster-list.js';
@@ -132,6 +133,8 @@ export async function runRegister(ctx: CliContext, o: RegisterOptions): Promise<
   const client = ctx.client(workspace);
   // in pull mode stdout carries the manifest
   const say = o.mode === 'Pull' ? (s: string) => ctx.io.stderr(s + '\n') : (s: string) => ctx.out(s);
+  // fail before writing anything when the workspace has not bound the TMC API
+  await requireServed(workspace, 'clusterregistrations', () => client.list(CLUSTER_REGISTRATIONS, { limit: 1 }));
   const spec: Record<string, unknown> = { syncMode: o.mode };
   if (o.location) spec.location = o.location;
   if (o.push) {
@@ -146,7 +149,7 @@ export async function runRegister(ctx: CliContext, o: RegisterOptions): Promise<
     apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'ClusterRegistration',
     metadata: { name: o.name, ...(Object.keys(o.labels).length ? { labels: o.labels } : {}) }, spec,
   };
-  const { obj, created } = await createOrUpdate(client, CLUSTER_REGISTRATIONS, undefined, reg, { metadata: { labels: o.labels }, spec });
+  const { obj, created } = await requireServed(workspace, 'clusterregistrations', () => createOrUpdate(client, CLUSTER_REGISTRATIONS, undefined, reg, { metadata: { labels: o.labels }, spec }));
   say(`clusterregistration/${o.name} ${created ? 'created' : 'updated'} in ${workspace} (${o.mode} mode).`);
 
   if (o.mode === 'Pull') {
