@@ -7,7 +7,7 @@
 import {
   CLUSTER_KEY_LABEL, deletionAnnotation, specDiffAnnotation, stateLabel, statusAnnotation, syncerFinalizer,
 } from '../../apis/contract.js';
-import { isNotFound } from '../../errors/status.js';
+import { isConflict, isNotFound } from '../../errors/status.js';
 import type { KubeObject } from '../../client/types.js';
 import { SyncFailure } from '../conditions.js';
 import type { SyncContext } from '../context.js';
@@ -63,12 +63,18 @@ export function releasePatch(upstreamObj: KubeObject, clusterKey: string, kind: 
 
 export async function releaseUpstream(ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeObject, kind: ReleaseKind): Promise<void> {
   // Through the syncer VW only the finalizer may change; placement drops the label and annotations.
-  const patch = releasePatch(upstreamObj, ctx.clusterKey, ctx.source.mode === 'syncer-vw' ? 'upstream-deleted' : kind);
-  if (!patch) return;
-  try {
-    await ctx.source.patch(ref, patch);
-  } catch (err) {
-    if (isNotFound(err)) return; // its last finalizer went: the object is gone, nothing to release
-    throw err;
+  let obj: KubeObject | undefined = upstreamObj;
+  for (let attempt = 0; obj; attempt++) {
+    const patch = releasePatch(obj, ctx.clusterKey, ctx.source.mode === 'syncer-vw' ? 'upstream-deleted' : kind);
+    if (!patch) return;
+    try {
+      await ctx.source.patch(ref, patch);
+      return;
+    } catch (err) {
+      if (isNotFound(err)) return; // its last finalizer went: the object is gone, nothing to release
+      // A concurrent write moved the resourceVersion: re-read and retry now, not after a backoff.
+      if (!isConflict(err) || attempt >= 4) throw err;
+      obj = await ctx.source.fetch(ref);
+    }
   }
 }

@@ -10,6 +10,7 @@
  */
 import { deletionAnnotation, downstreamNamespaceName, stateLabel, syncerFinalizer } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
+import { isConflict } from '../../errors/status.js';
 import type { ReconcileResult } from '../../controllers/reconcile.js';
 import { SyncFailure, syncedCondition } from '../conditions.js';
 import type { SyncContext } from '../context.js';
@@ -56,13 +57,7 @@ export async function reconcileObject(ctx: SyncContext, state: ObjectSyncState, 
 
 async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamRef, upstreamObj: KubeObject): Promise<void> {
   // 1. The finalizer goes on before anything exists downstream, so a deletion always waits for us.
-  const finalizer = syncerFinalizer(ctx.clusterKey);
-  const finalizers = upstreamObj.metadata?.finalizers ?? [];
-  if (!finalizers.includes(finalizer)) {
-    upstreamObj = await ctx.source.patch(ref, {
-      metadata: { resourceVersion: upstreamObj.metadata?.resourceVersion, finalizers: [...finalizers, finalizer] },
-    });
-  }
+  upstreamObj = await ensureFinalizer(ctx, ref, upstreamObj);
   // 2. The namespace, 3. the desired object (spec-diff applied).
   const namespace = await ensureNamespace(ctx, { workspace: ref.workspace, namespace: ref.namespace, cluster: ctx.clusterKey });
   const desired = toDownstream({ upstreamObj, resource: ref.resource, clusterKey: ctx.clusterKey, workspace: ref.workspace, downstreamNamespace: namespace });
@@ -77,6 +72,27 @@ async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamR
   const downstreamObj = await applyDownstream(ctx, { resource: ref.resource, desired, upstreamRef: ref, upstreamObj });
   await writeStatus(ctx, ref, upstreamObj, downstreamObj, dependencyFailure);
   if (dependencyFailure) throw dependencyFailure;
+}
+
+/**
+ * Adds our finalizer with the object's resourceVersion as precondition (the list is replaced
+ * wholesale). Other syncers and status writes bump the version all the time, so a 409 re-reads
+ * the live object and tries again at once instead of waiting out the queue's backoff.
+ */
+async function ensureFinalizer(ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeObject): Promise<KubeObject> {
+  const finalizer = syncerFinalizer(ctx.clusterKey);
+  let obj: KubeObject | undefined = upstreamObj;
+  for (let attempt = 0; ; attempt++) {
+    const finalizers = obj.metadata?.finalizers ?? [];
+    if (finalizers.includes(finalizer)) return obj;
+    try {
+      return await ctx.source.patch(ref, { metadata: { resourceVersion: obj.metadata?.resourceVersion, finalizers: [...finalizers, finalizer] } });
+    } catch (err) {
+      if (!isConflict(err) || attempt >= 4) throw err;
+      obj = await ctx.source.fetch(ref);
+      if (!obj) throw err;
+    }
+  }
 }
 
 async function removeFromCluster(
