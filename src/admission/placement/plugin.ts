@@ -46,11 +46,33 @@ export function applyDecisions(obj: NonNullable<AdmissionAttributes['object']>, 
   meta.annotations ??= {};
   const divided = p.spec?.replicaScheduling?.type === 'Divided';
   const hasReplicas = typeof obj.spec?.replicas === 'number' || ['Deployment', 'StatefulSet', 'ReplicaSet'].includes(obj.kind ?? '');
-  for (const d of decisions) {
+  // status.decisions[].replicas sum the replicas of every workload the placement holds, so they
+  // are weights here: this workload's own replicas are divided in their proportion.
+  const shares = divided && hasReplicas && decisions.some((d) => typeof d.replicas === 'number')
+    ? divideReplicas(typeof obj.spec?.replicas === 'number' ? obj.spec.replicas : 1, decisions.map((d) => d.replicas ?? 0))
+    : undefined;
+  decisions.forEach((d, i) => {
     const key = d.clusterKey ?? clusterKey(p.spec?.locationWorkspace || cluster, d.clusterName);
-    meta.labels[stateLabel(key)] = 'Sync';
-    if (divided && hasReplicas && typeof d.replicas === 'number')
-      meta.annotations[specDiffAnnotation(key)] = JSON.stringify([{ op: 'replace', path: '/spec/replicas', value: d.replicas }]);
-  }
+    meta.labels![stateLabel(key)] = 'Sync';
+    if (shares) meta.annotations![specDiffAnnotation(key)] = JSON.stringify([{ op: 'replace', path: '/spec/replicas', value: shares[i] }]);
+  });
   meta.annotations[PLACEMENT_ANNOTATION] = `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`;
+}
+
+/**
+ * Splits `total` in proportion to `weights` (largest remainder, ties to the earlier entry); equal
+ * shares when every weight is 0. The parts always sum to `total`.
+ */
+export function divideReplicas(total: number, weights: number[]): number[] {
+  const n = weights.length;
+  if (!n) return [];
+  const t = Math.max(0, Math.floor(total));
+  const ws = weights.map((w) => (Number.isFinite(w) && w > 0 ? w : 0));
+  const sum = ws.reduce((a, b) => a + b, 0);
+  const exact = sum > 0 ? ws.map((w) => (t * w) / sum) : ws.map(() => t / n);
+  const out = exact.map(Math.floor);
+  let left = t - out.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of order) { if (left <= 0) break; out[i]++; left--; }
+  return out;
 }

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { PlacementPlugin, type PlacementSource } from '../../../src/admission/placement/index.js';
+import { divideReplicas } from '../../../src/admission/placement/plugin.js';
 import { clusterKey } from '../../../src/apis/contract.js';
 import type { WorkloadPlacement } from '../../../src/apis/tmc/v1alpha1.js';
 import type { AdmissionAttributes } from '../../../src/registry/hooks.js';
@@ -60,4 +61,26 @@ t.test('leaves objects alone when not selected, unscheduled, or already placed',
   const e = attrs(deploy(), { cluster: 'root:elsewhere' });
   await duplicated.mutate(e);
   t.same(e.object!.metadata.labels, { app: 'web' }, 'placements are per workspace');
+});
+
+t.test('Divided: decisions sum every workload, so this workload is divided in their proportion', async (t) => {
+  // the placement already holds workloads totalling 8 on east and 4 on west; a new 3-replica one
+  const p = placement('spread', { workloadSelector: {}, replicaScheduling: { type: 'Divided' } } as never,
+    [{ clusterName: 'east', replicas: 8 }, { clusterName: 'west', replicas: 4 }] as never);
+  const a = attrs({ ...deploy(), spec: { replicas: 3 } });
+  await new PlacementPlugin(fake([p])).mutate(a);
+  const diff = (c: string) => JSON.parse(a.object!.metadata.annotations![`spec-diff.tmc.kcp.io/${clusterKey('root:org', c)}`])[0].value;
+  t.same([diff('east'), diff('west')], [2, 1], 'not 8 and 4');
+});
+
+t.test('divideReplicas', async (t) => {
+  const rows: Array<[number, number[], number[]]> = [
+    [5, [3, 2], [3, 2]], [3, [8, 4], [2, 1]], [10, [1, 1, 1], [4, 3, 3]], [2, [0, 0], [1, 1]],
+    [0, [1, 2], [0, 0]], [7, [0, 5], [0, 7]], [1, [1, 1], [1, 0]], [4, [], []], [9, [2, 3, 5], [2, 3, 4]],
+  ];
+  for (const [total, w, want] of rows) {
+    const got = divideReplicas(total, w);
+    t.same(got, want, `${total} by ${JSON.stringify(w)}`);
+    t.equal(got.reduce((a, b) => a + b, 0), w.length ? total : 0, 'parts sum to the total');
+  }
 });
