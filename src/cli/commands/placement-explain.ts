@@ -69,7 +69,9 @@ export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision): 
         const result = sel ? 'selected' : failedAt >= 0 ? 'rejected' : 'not chosen';
         return [c.clusterName, result, ...verdicts, ...scores, c.total !== undefined ? String(c.total) : '-', sel?.replicas !== undefined ? String(sel.replicas) : sel ? 'all' : '-'];
       });
-    out.push(table(['CLUSTER', 'RESULT', ...filters, ...scorers, 'TOTAL', 'REPLICAS'], rows).trimEnd());
+    // a plugin that both filters and scores (TaintToleration) gets two columns: name its score one
+    const scoreHeaders = scorers.map((p) => (filters.includes(p) ? `${p}(score)` : p));
+    out.push(table(['CLUSTER', 'RESULT', ...filters, ...scoreHeaders, 'TOTAL', 'REPLICAS'], rows).trimEnd());
     out.push('');
     out.push(`Filters run in this order: ${filters.join(' → ') || '<none>'}. Scores are score×weight; TOTAL is their sum.`);
   }

@@ -1,0 +1,140 @@
+/**
+ * tmcctl placement against real servers: two cluster-mode tmc-servers registered (with tmcctl) in
+ * a bound workspace, a WorkloadPlacement for one cluster and a Deployment; the placement controller
+ * (on by default) records PlacementDecisions. explain shows every candidate's filters and scores
+ * and why the other was left out; a drain makes revision 2; history lists them; rollback pins
+ * revision 1; unpin removes the pin.
+ */
+import t from 'tap';
+import { parse } from 'yaml';
+import { PLACEMENT_DECISIONS, WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/gvr.js';
+import { renderExplanation } from '../../src/cli/commands/placement-explain.js';
+import { startServer } from '../helpers/tmc.js';
+import { eventually, kubeconfigCopy, rootClient, tmcctl, tmcctlOK } from './cli-harness.js';
+
+const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
+
+t.test('renderExplanation (pure)', async (t) => {
+  const wp: any = { metadata: { name: 'web', namespace: 'app' }, spec: {}, status: { phase: 'Scheduled', currentRevision: 3 } };
+  const d: any = {
+    metadata: { name: 'web-3' },
+    spec: {
+      placementName: 'web', revision: 3, time: '2025-01-10T12:00:00Z', trigger: 'ClusterNotReady',
+      candidates: [
+        { clusterName: 'prod-eu', filters: [{ plugin: 'Ready', passed: true }], scores: [{ plugin: 'LeastAllocated', score: 40, weight: 2 }], total: 80 },
+        { clusterName: 'prod-us', filters: [{ plugin: 'Ready', passed: false, reason: 'NotReady', message: 'Ready is Unknown since 11:58' }] },
+        { clusterName: 'prod-ap', filters: [{ plugin: 'Ready', passed: true }], scores: [{ plugin: 'LeastAllocated', score: 10, weight: 2 }], total: 20 },
+      ],
+      selected: [{ clusterName: 'prod-eu', clusterKey: 'Ab3dE9xZ', replicas: 6 }],
+      previous: [{ clusterName: 'prod-eu', replicas: 4 }, { clusterName: 'prod-us', replicas: 2 }],
+    },
+  };
+  const text = renderExplanation(wp, d);
+  t.match(text, /Decision:\s+web-3 — revision 3, trigger ClusterNotReady/);
+  t.match(text, /CLUSTER\s+RESULT\s+Ready\s+LeastAllocated\s+TOTAL\s+REPLICAS/);
+  t.match(text, /prod-eu\s+selected\s+pass\s+40×2\s+80\s+6/);
+  t.match(text, /prod-ap\s+not chosen\s+pass\s+10×2\s+20\s+-/);
+  t.match(text, /prod-us\s+rejected\s+FAIL \(NotReady\)\s+-\s+-\s+-/);
+  t.match(text, /Selected:\s+prod-eu \(6 replicas\) key Ab3dE9xZ/);
+  t.match(text, /Previous:\s+prod-eu\(4\), prod-us\(2\)/);
+  t.match(text, /prod-us: Ready: NotReady — Ready is Unknown since 11:58/);
+  t.match(text, /prod-ap: passed every filter but scored 20, below the lowest chosen \(80\)/);
+  const rows = text.split('\n').filter((l) => /^prod-/.test(l)).map((l) => l.split(/\s+/)[0]);
+  t.same(rows, ['prod-eu', 'prod-ap', 'prod-us'], 'selected first, then by score');
+});
+
+t.test('explain, history, rollback, unpin on live decisions', async (t) => {
+  const [srv, east, west] = await Promise.all([
+    startServer(t, { heartbeatSeconds: 1 }), startServer(t, { mode: 'cluster' }), startServer(t, { mode: 'cluster' }),
+  ]);
+  const kc = kubeconfigCopy(t, srv.kubeconfigPath);
+  await tmcctlOK(kc, ['ws', 'create', 'app', '--enter']);
+  await tmcctlOK(kc, ['bind', 'all']);
+  await tmcctlOK(kc, ['cluster', 'register', 'east', '--kubeconfig-file', east.kubeconfigPath, '--location', 'us']);
+  await tmcctlOK(kc, ['cluster', 'register', 'west', '--kubeconfig-file', west.kubeconfigPath, '--location', 'us']);
+  const ws = rootClient(t, kc).forCluster('root:app');
+
+  const none = await tmcctl(kc, ['placement', 'explain', 'web']);
+  t.equal(none.code, 1);
+  t.match(none.stderr, /workloadplacement "web" not found in namespace default of root:app/);
+
+  await ws.create(WORKLOAD_PLACEMENTS, 'default', {
+    apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'WorkloadPlacement', metadata: { name: 'web', namespace: 'default' },
+    spec: { workloadSelector: { workloadTypes: [{ group: 'apps', kind: 'Deployment' }] }, numberOfClusters: 1, failover: { purgeMode: 'Immediately' } },
+  });
+  await ws.create(DEPLOYMENTS, 'default', {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+  });
+  const decisions = async () => (await ws.list(PLACEMENT_DECISIONS, { namespace: 'default' })).items as any[];
+  const first = await eventually('the first PlacementDecision', async () => (await decisions()).find((d) => d.spec.revision === 1 && d.spec.selected?.length));
+  const chosen = first.spec.selected[0].clusterName as string;
+  const other = chosen === 'east' ? 'west' : 'east';
+
+  const explained = await tmcctlOK(kc, ['placement', 'explain', 'web']);
+  t.comment(explained);
+  t.match(explained, /Placement:\s+default\/web \(phase \w+, current revision 1\)/);
+  t.match(explained, /Decision:\s+web-1 — revision 1, trigger \w+/);
+  t.match(explained, /^CLUSTER\s+RESULT\s+.*TOTAL\s+REPLICAS$/m);
+  t.match(explained, new RegExp(`^${chosen}\\s+selected\\s`, 'm'));
+  t.match(explained, new RegExp(`^${other}\\s+(not chosen|rejected)\\s`, 'm'));
+  for (const f of first.spec.candidates[0].filters) t.match(explained, new RegExp(`RESULT.*\\b${f.plugin}\\b`), `filter column ${f.plugin}`);
+  for (const s of first.spec.candidates.find((c: any) => c.scores?.length)?.scores ?? []) {
+    t.match(explained, new RegExp(`RESULT.*\\b${s.plugin}\\b`), `score column ${s.plugin}`);
+  }
+  t.match(explained, new RegExp(`Selected:\\s+${chosen}`));
+  t.match(explained, new RegExp(`Not chosen:\\n  ${other}: `));
+  const asJson = JSON.parse(await tmcctlOK(kc, ['placement', 'explain', 'web', '-o', 'json']));
+  t.equal(asJson.metadata.name, 'web-1');
+  t.equal(asJson.spec.revision, 1);
+
+  // drain the chosen cluster: revision 2 moves the workload to the other one
+  await tmcctlOK(kc, ['cluster', 'drain', chosen]);
+  const second = await eventually('revision 2', async () => (await decisions()).find((d) => d.spec.revision === 2));
+  t.same(second.spec.selected.map((s: any) => s.clusterName), [other], 'moved to the other cluster');
+  const explained2 = await tmcctlOK(kc, ['placement', 'explain', 'web', '--revision', '2']);
+  t.match(explained2, new RegExp(`^${chosen}\\s+rejected\\s.*FAIL`, 'm'), 'the drained cluster is rejected by a filter');
+  t.match(explained2, new RegExp(`Not chosen:\\n  ${chosen}: \\w+: `), 'with the failing filter named');
+  t.match(explained2, new RegExp(`Previous:\\s+${chosen}`));
+
+  const history = await tmcctlOK(kc, ['placement', 'history', 'web']);
+  t.comment(history);
+  const hl = history.trimEnd().split('\n');
+  t.match(hl[0], /^REVISION\s+TIME\s+TRIGGER\s+SELECTED$/);
+  t.match(hl[1], new RegExp(`^1\\s+\\d{4}-\\d\\d-\\d\\dT\\S+\\s+\\w+\\s+${chosen}`));
+  t.match(hl[2], new RegExp(`^2\\*\\s+\\S+\\s+\\w+\\s+${other}`), 'the current revision is starred');
+  const histYaml = parse(await tmcctlOK(kc, ['placement', 'history', 'web', '-o', 'yaml']));
+  t.same(histYaml.items.map((d: any) => d.spec.revision), [1, 2]);
+
+  // rollback to 1: spec.pinnedRevision; the controller records a Rollback decision
+  await tmcctlOK(kc, ['cluster', 'uncordon', chosen]);
+  const rb = await tmcctlOK(kc, ['placement', 'rollback', 'web', '--to-revision', '1']);
+  t.match(rb, new RegExp(`workloadplacement default/web pinned to revision 1: ${chosen}\\(\\d+\\)|${chosen}\\. Run`));
+  t.equal((await ws.get(WORKLOAD_PLACEMENTS, 'default', 'web') as any).spec.pinnedRevision, 1);
+  const rolled = await eventually('a Rollback decision', async () => (await decisions()).find((d) => d.spec.trigger === 'Rollback'));
+  t.same(rolled.spec.selected.map((s: any) => s.clusterName), [chosen], 'back on the first cluster');
+  t.match(await tmcctlOK(kc, ['placement', 'history', 'web']), /^1 \(pinned\)/m);
+  t.match(await tmcctlOK(kc, ['placement', 'explain', 'web', '--revision', '1']), /pinned to revision 1/);
+
+  const badRev = await tmcctl(kc, ['placement', 'rollback', 'web', '--to-revision', '99']);
+  t.equal(badRev.code, 1);
+  t.match(badRev.stderr, /has no revision 99; revisions: 1, 2/);
+  t.equal((await tmcctl(kc, ['placement', 'rollback', 'web'])).code, 2, '--to-revision is required');
+  t.equal((await tmcctl(kc, ['placement', 'rollback', 'web', '--to-revision', 'x'])).code, 2);
+  t.equal((await tmcctl(kc, ['placement', 'explain', 'web', '--revision', '0'])).code, 2);
+
+  t.match(await tmcctlOK(kc, ['placement', 'unpin', 'web']), /unpinned \(was revision 1\)/);
+  t.equal((await ws.get(WORKLOAD_PLACEMENTS, 'default', 'web') as any).spec.pinnedRevision, undefined);
+  t.match(await tmcctlOK(kc, ['placement', 'unpin', 'web']), /is not pinned/);
+  t.match(await tmcctlOK(kc, ['wp', 'history', 'web', '-n', 'default']), /REVISION/, 'wp alias and -n');
+});
+
+t.test('a plugin that filters and scores gets a distinct score column', async (t) => {
+  const wp: any = { metadata: { name: 'w', namespace: 'n' }, spec: {}, status: {} };
+  const d: any = { metadata: { name: 'w-1' }, spec: { placementName: 'w', revision: 1, candidates: [
+    { clusterName: 'a', filters: [{ plugin: 'TaintToleration', passed: true }], scores: [{ plugin: 'TaintToleration', score: 100, weight: 1 }], total: 100 },
+  ], selected: [{ clusterName: 'a' }] } };
+  const text = renderExplanation(wp, d);
+  t.match(text, /CLUSTER\s+RESULT\s+TaintToleration\s+TaintToleration\(score\)\s+TOTAL\s+REPLICAS/);
+  t.match(text, /^a\s+selected\s+pass\s+100×1\s+100\s+all$/m);
+});
