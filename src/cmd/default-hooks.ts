@@ -14,6 +14,7 @@ import {
 import { HttpTransport } from '../client/http-transport.js';
 import { KubeClient } from '../client/kube-client.js';
 import { WorkloadPlacementController } from '../reconcilers/workloadplacement/index.js';
+import { syncerManagerComponent } from '../syncer/index.js';
 import type { ResourceDef } from '../registry/types.js';
 import type { AdmissionAttributes, AdmissionHook } from '../registry/hooks.js';
 import type { ServerDeps } from './start-server.js';
@@ -73,6 +74,8 @@ export function defaultHooks(opts: Pick<ServerOptions, 'mode'>): StartHooks {
         await controller.start();
         return { stop: async () => { await controller.stop(); close(); } };
       },
+      // push mode: one syncer per Ready ClusterRegistration, in-process
+      (deps) => syncerManagerComponent(deps, {}),
     ],
   };
 }
