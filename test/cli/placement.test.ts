@@ -93,6 +93,7 @@ t.test('explain, history, rollback, unpin on live decisions', async (t) => {
   const second = await eventually('revision 2', async () => (await decisions()).find((d) => d.spec.revision === 2));
   t.same(second.spec.selected.map((s: any) => s.clusterName), [other], 'moved to the other cluster');
   const explained2 = await tmcctlOK(kc, ['placement', 'explain', 'web', '--revision', '2']);
+  t.comment(explained2);
   t.match(explained2, new RegExp(`^${chosen}\\s+rejected\\s.*FAIL`, 'm'), 'the drained cluster is rejected by a filter');
   t.match(explained2, new RegExp(`Not chosen:\\n  ${chosen}: \\w+: `), 'with the failing filter named');
   t.match(explained2, new RegExp(`Previous:\\s+${chosen}`));
