@@ -27,6 +27,11 @@ t.test('bind compute, tmc and all', async (t) => {
   await root.forCluster('root:a').list({ group: 'apps', version: 'v1', resource: 'deployments' }, { namespace: 'default' });
   t.pass('deployments are served in root:a');
 
+  // --server overrides the kubeconfig's URL (and so the workspace) for one call
+  const viaServer = await tmcctl(kc, ['cluster', 'list', '--server', `${srv.url}/clusters/root:a`]);
+  t.equal(viaServer.code, 1);
+  t.match(viaServer.stderr, /clusterregistrations are not served in root:a: bind the TMC API there first \("tmcctl bind all --workspace root:a"\)/);
+
   // all, in the current workspace (root:b)
   const all = await tmcctlOK(kc, ['bind', 'all']);
   t.match(all, /APIBinding kubernetes → root:compute:kubernetes is Bound in root:b\./);
