@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultServerOptions, type ServerOptions } from '../../src/cmd/server-options.js';
 import { startTmcServer, type RunningServer, type StartHooks } from '../../src/cmd/start-server.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { withDefaultHooks } from '../../src/cmd/default-hooks.js';
 
 /** The minimal part of a tap Test the helpers use. */
 export interface Teardown { teardown(fn: () => unknown): void }
@@ -27,8 +28,8 @@ export function tempDir(t: Teardown, prefix = 'tmc-test-'): string {
 
 export async function startServer(t: Teardown, overrides: Partial<ServerOptions> = {}, hooks: StartHooks = {}): Promise<RunningServer> {
   const dir = overrides.dataDir ?? tempDir(t);
-  const running = await startTmcServer(defaultServerOptions({ port: 0, storage: 'memory', logLevel: 'silent', ...overrides, dataDir: dir }),
-    { logger: silentLogger(), ...hooks });
+  const opts = defaultServerOptions({ port: 0, storage: 'memory', logLevel: 'silent', ...overrides, dataDir: dir });
+  const running = await startTmcServer(opts, withDefaultHooks(opts, { logger: silentLogger(), ...hooks }));
   t.teardown(() => running.stop());
   return running;
 }
