@@ -11,18 +11,26 @@ export function writeJSON(res: ServerResponse, code: number, body: unknown, warn
   writeRaw(res, code, text, 'application/json', warnings);
 }
 
+/**
+ * Above this size a body is encoded once into a Buffer: measuring a string's byte length and then
+ * letting the socket encode it walks a large list twice. Smaller bodies stay strings, which node
+ * sends in one write together with the headers.
+ */
+const ENCODE_ONCE_BYTES = 16 * 1024;
+
 export function writeRaw(res: ServerResponse, code: number, text: string, contentType: string, warnings?: string[]): void {
   if (res.headersSent) return;
+  const body: string | Buffer = text.length > ENCODE_ONCE_BYTES ? Buffer.from(text) : text;
   const headers: Record<string, string | string[]> = {
     'Content-Type': contentType,
-    'Content-Length': String(Buffer.byteLength(text)),
+    'Content-Length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.length),
     'Cache-Control': 'no-cache, private',
   };
   if (warnings && warnings.length) headers['Warning'] = warnings.map(warningHeader);
   // an unread oversized body leaves the connection in an unknown state: tell the client not to reuse it
   if (code === 413) headers['Connection'] = 'close';
   res.writeHead(code, headers);
-  res.end(text);
+  res.end(body);
 }
 
 /** `Warning: 299 - "text"`, as apimachinery's NewWarningHeader writes it. */

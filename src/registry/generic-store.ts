@@ -15,7 +15,7 @@ import { FieldSelector } from '../machinery/fields.js';
 import { LabelSelector } from '../machinery/labels.js';
 import { deepCopy, deepEqual } from '../machinery/objects.js';
 import type {
-  KeyPrefix, KubeObject, ListResult, ObjectKey, Store, WatchHandlers, Watcher,
+  KeyPrefix, KubeObject, ListOptions, ListResult, ObjectKey, RawListResult, Store, WatchHandlers, Watcher,
 } from '../storage/types.js';
 import type { AdmissionHook, ManagedFieldsUpdater, SchemaRuleValidator, UserInfo } from './hooks.js';
 import { checkUnknownFields, defaultObject, validateAgainstSchema } from './schema-pipeline.js';
@@ -102,6 +102,28 @@ export class GenericStore {
     return obj;
   }
 
+  /**
+   * GET as JSON text. A store that keeps objects as text hands it over untouched (no parse and
+   * re-serialize on the hot path). A view that overrides `get` (virtual workspaces filter and
+   * reshape reads, see virtual/view-store.ts) inherits this method, so it is asked through its
+   * own `get`: the fast path must never bypass a view's rules.
+   */
+  async getRaw(scope: RequestScope, def: ResourceDef, name: string): Promise<string> {
+    if (this.get !== GenericStore.prototype.get || !this.store.getRaw) return JSON.stringify(await this.get(scope, def, name));
+    const text = await this.store.getRaw(this.key(scope, def, name));
+    if (text === undefined) throw notFound(def, name);
+    return text;
+  }
+
+  /** LIST with items as JSON text; the same fall-back rules as getRaw. */
+  async listRaw(scope: RequestScope, def: ResourceDef, q: ListQuery): Promise<RawListResult> {
+    if (this.list !== GenericStore.prototype.list || !this.store.listRaw) {
+      const r = await this.list(scope, def, q);
+      return { ...r, items: r.items.map((o) => JSON.stringify(o)) };
+    }
+    return this.store.listRaw(this.prefix(scope, def, q), this.listOptions(def, q));
+  }
+
   /** Compiles label and field selectors into one filter, refusing fields the resource cannot select on. */
   compileFilter(def: ResourceDef, q: Pick<ListQuery, 'labelSelector' | 'fieldSelector'>): ((o: KubeObject) => boolean) | undefined {
     const getters = fieldGetters(def);
@@ -123,11 +145,14 @@ export class GenericStore {
   }
 
   async list(scope: RequestScope, def: ResourceDef, q: ListQuery): Promise<ListResult> {
-    const filter = this.compileFilter(def, q);
-    return this.store.list(this.prefix(scope, def, q), {
-      filter, limit: q.limit, continue: q.continue,
+    return this.store.list(this.prefix(scope, def, q), this.listOptions(def, q));
+  }
+
+  private listOptions(def: ResourceDef, q: ListQuery): ListOptions {
+    return {
+      filter: this.compileFilter(def, q), limit: q.limit, continue: q.continue,
       resourceVersion: q.resourceVersion, resourceVersionMatch: q.resourceVersionMatch,
-    });
+    };
   }
 
   watch(scope: RequestScope, def: ResourceDef, q: ListQuery, resourceVersion: string | undefined, handlers: WatchHandlers): Watcher {
@@ -278,7 +303,9 @@ export class GenericStore {
       if (desired.metadata?.managedFields) next.metadata.managedFields = desired.metadata.managedFields;
       return next;
     }
-    if (subresource) throw badRequest(`the server does not support the subresource "${subresource}" for updates`);
+    // /scale writes arrive as the whole parent with its replicas changed (registry/scale.ts), so
+    // they follow the main resource's carry-over rules
+    if (subresource && subresource !== 'scale') throw badRequest(`the server does not support the subresource "${subresource}" for updates`);
     next = desired;
     const m = next.metadata;
     const lm = live.metadata;
@@ -385,11 +412,28 @@ export class GenericStore {
     if (!scope.namespace) {
       throw invalid(def.kind, def.group, name, [{ type: 'FieldValueRequired', field: 'metadata.namespace', detail: '' }]);
     }
-    const ns = await this.store.get({ cluster: scope.cluster, resource: 'namespaces', namespace: '', name: scope.namespace });
-    if (!ns) throw notFound({ group: '', resource: 'namespaces' }, scope.namespace);
-    if (ns.metadata.deletionTimestamp) {
+    const state = await this.namespaceState(scope.cluster, scope.namespace);
+    if (state === 'absent') throw notFound({ group: '', resource: 'namespaces' }, scope.namespace);
+    if (state === 'terminating') {
       throw forbidden(def, name, `unable to create new content in namespace ${scope.namespace} because it is being terminated`);
     }
+  }
+
+  /**
+   * Every namespaced create asks this. From stored text the namespace is only parsed when the text
+   * mentions deletionTimestamp at all (an annotation might, so the parsed object decides).
+   */
+  private async namespaceState(cluster: string, name: string): Promise<'absent' | 'live' | 'terminating'> {
+    const key: ObjectKey = { cluster, resource: 'namespaces', namespace: '', name };
+    if (this.store.getRaw) {
+      const text = await this.store.getRaw(key);
+      if (text === undefined) return 'absent';
+      if (!text.includes('"deletionTimestamp"')) return 'live';
+      return (JSON.parse(text) as KubeObject).metadata.deletionTimestamp ? 'terminating' : 'live';
+    }
+    const ns = await this.store.get(key);
+    if (!ns) return 'absent';
+    return ns.metadata.deletionTimestamp ? 'terminating' : 'live';
   }
 
   private async admitAndValidate(scope: RequestScope, def: ResourceDef, op: Operation, obj: KubeObject,

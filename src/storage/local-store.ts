@@ -22,13 +22,33 @@ import { parseRevision } from './revision.js';
 import type { RowStore, SortPoint } from './rows.js';
 import { equalIgnoringResourceVersion } from './semantic-equal.js';
 import type {
-  KeyPrefix, KubeObject, ListOptions, ListResult, ObjectKey, Preconditions, Store, UpdateFn,
-  WatchEventType, WatchHandlers, WatchOptions, Watcher,
+  KeyPrefix, KubeObject, ListOptions, ListResult, ObjectKey, Preconditions, RawListResult, Store,
+  UpdateFn, WatchEventType, WatchHandlers, WatchOptions, Watcher,
 } from './types.js';
 import { WatchCache } from './watch-cache.js';
 
+function pickAll<T>(texts: string[], pick: (text: string) => T | undefined): T[] {
+  const out: T[] = [];
+  for (const text of texts) {
+    const item = pick(text);
+    if (item !== undefined) out.push(item);
+  }
+  return out;
+}
+
 /** How often an async UpdateFn is retried when the object keeps changing under it. */
 const MAX_UPDATE_ATTEMPTS = 16;
+
+/**
+ * A row store may also read all texts under a prefix at once (sqlite: one statement returning
+ * only the value column). Unpaged lists use it; paged ones need each row's key and use scan.
+ */
+export interface BulkTextRows {
+  texts(prefix: KeyPrefix): string[];
+}
+
+/** A list page of any item representation (parsed objects or stored text). */
+type Paged<T> = Omit<ListResult, 'items'> & { items: T[] };
 
 export interface LocalStoreOptions {
   /** Events kept for resuming watches (default 10 000). */
@@ -43,7 +63,7 @@ export class LocalStore implements Store {
 
   constructor(
     readonly backend: 'memory' | 'sqlite',
-    private readonly rows: RowStore,
+    private readonly rows: RowStore & Partial<BulkTextRows>,
     opts: LocalStoreOptions = {},
   ) {
     this.log = opts.logger;
@@ -56,7 +76,33 @@ export class LocalStore implements Store {
     return row ? (JSON.parse(row.text) as KubeObject) : undefined;
   }
 
+  /** The stored text already carries metadata.resourceVersion, so it is the object as `get` returns it. */
+  async getRaw(key: ObjectKey): Promise<string | undefined> {
+    this.assertOpen();
+    return this.rows.read(key)?.text;
+  }
+
   async list(prefix: KeyPrefix, opts: ListOptions = {}): Promise<ListResult> {
+    const filter = opts.filter;
+    return this.collect(prefix, opts, (text) => {
+      const obj = JSON.parse(text) as KubeObject;
+      return !filter || filter(obj) ? obj : undefined;
+    });
+  }
+
+  /** As list, but items stay stored text: only a filter makes us parse, and nothing is re-serialized. */
+  async listRaw(prefix: KeyPrefix, opts: ListOptions = {}): Promise<RawListResult> {
+    const filter = opts.filter;
+    return this.collect(prefix, opts, filter
+      ? (text) => (filter(JSON.parse(text) as KubeObject) ? text : undefined)
+      : (text) => text);
+  }
+
+  /**
+   * The one list algorithm (consistency check, pagination, remaining count) over rows in key
+   * order; `pick` turns a row's text into an item, or undefined when the filter drops it.
+   */
+  private collect<T>(prefix: KeyPrefix, opts: ListOptions, pick: (text: string) => T | undefined): Paged<T> {
     this.assertOpen();
     let servedAt = this.rows.revision();
     let after: SortPoint | undefined;
@@ -71,7 +117,10 @@ export class LocalStore implements Store {
       checkListRevision(opts, servedAt);
     }
     const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : undefined;
-    const items: KubeObject[] = [];
+    if (limit === undefined && !after && this.rows.texts) {
+      return { items: pickAll(this.rows.texts(prefix), pick), resourceVersion: String(servedAt) };
+    }
+    const items: T[] = [];
     let last: SortPoint | undefined;
     let more = false;
     for (const row of this.rows.scan(prefix, after)) {
@@ -79,12 +128,12 @@ export class LocalStore implements Store {
         more = true;
         break;
       }
-      const obj = JSON.parse(row.text) as KubeObject;
-      if (opts.filter && !opts.filter(obj)) continue;
-      items.push(obj);
+      const item = pick(row.text);
+      if (item === undefined) continue;
+      items.push(item);
       last = row.key;
     }
-    const result: ListResult = { items, resourceVersion: String(servedAt) };
+    const result: Paged<T> = { items, resourceVersion: String(servedAt) };
     if (more && last) {
       result.continue = encodeContinue({ revision: servedAt, after: last });
       // kube only counts the rest when no selector hides part of it.

@@ -5,12 +5,14 @@
  * survives power loss) before the call that made it resolves.
  *
  * Schema: `objects` holds one row per key with the object's JSON text and revision; `meta` holds
- * the global revision counter, written in the same transaction as the row, so deletes (which
- * leave no row behind) still advance it durably.
+ * the revision of the last delete, written in the same transaction as the delete (which leaves no
+ * row behind). The revision at open is the larger of the two: the last write was either a put,
+ * whose row still carries it, or a delete, which recorded it. Puts therefore skip the meta row, one
+ * page fewer in every commit (about a fifth of a create's commit time on this machine).
  */
 import Database from 'better-sqlite3';
 import { serviceUnavailable } from '../errors/status.js';
-import { LocalStore, type LocalStoreOptions } from './local-store.js';
+import { LocalStore, type BulkTextRows, type LocalStoreOptions } from './local-store.js';
 import type { RowStore, ScannedRow, SortPoint, StoredRow } from './rows.js';
 import type { KeyPrefix, ObjectKey } from './types.js';
 
@@ -47,14 +49,13 @@ interface ScanRowShape { cluster: string; namespace: string; name: string; value
 
 type Params = Record<string, string | number>;
 
-export class SqliteRows implements RowStore {
+export class SqliteRows implements RowStore, BulkTextRows {
   private readonly db: Database.Database;
   private rev: number;
   private readonly selectOne: Database.Statement;
   private readonly upsert: Database.Statement;
   private readonly deleteOne: Database.Statement;
   private readonly setRevision: Database.Statement;
-  private readonly putTx: (key: ObjectKey, text: string, rv: number) => void;
   private readonly removeTx: (key: ObjectKey, rv: number) => void;
   /** Scan/count statements by query shape (which of cluster/namespace/name/cursor are bound). */
   private readonly shaped = new Map<string, Database.Statement>();
@@ -79,36 +80,34 @@ export class SqliteRows implements RowStore {
     }
     const stored = this.db.prepare(`SELECT value FROM meta WHERE key = 'revision'`).pluck().get() as number;
     const maxRow = (this.db.prepare('SELECT MAX(rv) FROM objects').pluck().get() as number | null) ?? 0;
-    // The counter is written with every row, so they agree; taking the max is belt and braces.
+    // Puts leave their revision in their row, deletes in meta (see the file comment).
     this.rev = Math.max(stored, maxRow);
 
-    const where = 'resource = @resource AND cluster = @cluster AND namespace = @namespace AND name = @name';
+    // Point statements bind positionally (resource, cluster, namespace, name): better-sqlite3
+    // binds them about a third faster than named parameters, and every GET pays for one.
+    const where = 'resource = ? AND cluster = ? AND namespace = ? AND name = ?';
     this.selectOne = this.db.prepare(`SELECT value, rv FROM objects WHERE ${where}`);
     this.upsert = this.db.prepare(`
-      INSERT INTO objects (resource, cluster, namespace, name, rv, value)
-      VALUES (@resource, @cluster, @namespace, @name, @rv, @value)
+      INSERT INTO objects (resource, cluster, namespace, name, rv, value) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (resource, cluster, namespace, name) DO UPDATE SET rv = excluded.rv, value = excluded.value`);
     this.deleteOne = this.db.prepare(`DELETE FROM objects WHERE ${where}`);
-    this.setRevision = this.db.prepare(`UPDATE meta SET value = @rv WHERE key = 'revision'`);
-    this.putTx = this.db.transaction((key: ObjectKey, text: string, rv: number) => {
-      this.upsert.run({ ...keyParams(key), rv, value: text });
-      this.setRevision.run({ rv });
-    });
+    this.setRevision = this.db.prepare(`UPDATE meta SET value = ? WHERE key = 'revision'`);
     this.removeTx = this.db.transaction((key: ObjectKey, rv: number) => {
-      this.deleteOne.run(keyParams(key));
-      this.setRevision.run({ rv });
+      this.deleteOne.run(key.resource, key.cluster, key.namespace, key.name);
+      this.setRevision.run(rv);
     });
   }
 
   revision(): number { return this.rev; }
 
   read(key: ObjectKey): StoredRow | undefined {
-    const row = this.selectOne.get(keyParams(key)) as { value: string; rv: number } | undefined;
+    const row = this.selectOne.get(key.resource, key.cluster, key.namespace, key.name) as { value: string; rv: number } | undefined;
     return row ? { text: row.value, rv: row.rv } : undefined;
   }
 
   put(key: ObjectKey, text: string, rv: number): void {
-    this.putTx(key, text, rv);
+    // one statement, so sqlite commits it atomically without an explicit transaction
+    this.upsert.run(key.resource, key.cluster, key.namespace, key.name, rv, text);
     this.rev = rv; // only once committed
   }
 
@@ -123,6 +122,15 @@ export class SqliteRows implements RowStore {
     for (const row of stmt.iterate(params) as Iterable<ScanRowShape>) {
       yield { key: { cluster: row.cluster, resource: prefix.resource, namespace: row.namespace, name: row.name }, text: row.value };
     }
+  }
+
+  /**
+   * Every text under the prefix, in key order, from one statement that returns only the value
+   * column: about 6x faster than scan() for 1k rows, which pays for three key strings per row.
+   */
+  texts(prefix: KeyPrefix): string[] {
+    const { sql, params } = this.shape(prefix, undefined, 'value');
+    return this.statement(`${sql} ORDER BY cluster, namespace, name`).pluck().all(params) as string[];
   }
 
   count(prefix: KeyPrefix, after?: SortPoint): number {
@@ -155,10 +163,6 @@ export class SqliteRows implements RowStore {
     if (!stmt) this.shaped.set(sql, (stmt = this.db.prepare(sql)));
     return stmt;
   }
-}
-
-function keyParams(key: ObjectKey): Params {
-  return { resource: key.resource, cluster: key.cluster, namespace: key.namespace, name: key.name };
 }
 
 export class SqliteStore extends LocalStore {

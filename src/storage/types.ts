@@ -83,6 +83,14 @@ export interface ListResult {
   remainingItemCount?: number;
 }
 
+/**
+ * A list whose items are the stored JSON texts (each exactly what `get` would return, serialized),
+ * so a wire layer can answer a LIST without parsing and re-serializing every object.
+ */
+export interface RawListResult extends Omit<ListResult, 'items'> {
+  items: string[];
+}
+
 export interface Preconditions {
   uid?: string;
   resourceVersion?: string;
@@ -136,6 +144,15 @@ export interface Store {
   get(key: ObjectKey): Promise<KubeObject | undefined>;
 
   list(prefix: KeyPrefix, opts?: ListOptions): Promise<ListResult>;
+
+  /**
+   * Optional fast reads for backends that keep each object as JSON text with its resourceVersion
+   * inside (sqlite, memory): the text as stored, the same JSON `get`/`list` would give. Backends
+   * that must build the object on read (etcd adds the mod revision) leave them out and callers
+   * fall back to `get`/`list`.
+   */
+  getRaw?(key: ObjectKey): Promise<string | undefined>;
+  listRaw?(prefix: KeyPrefix, opts?: ListOptions): Promise<RawListResult>;
 
   /** Stores a new object; AlreadyExists (409) if the key is taken. Returns it with its resourceVersion. */
   create(key: ObjectKey, obj: KubeObject): Promise<KubeObject>;
