@@ -11,6 +11,7 @@ import type { ApiContext } from './context.js';
 import { AGGREGATED_CONTENT_TYPE } from './discovery.js';
 import { handleDelete, handleDeleteCollection } from './handlers/delete.js';
 import { handleGet, handleList } from './handlers/read.js';
+import { handleScale } from './handlers/scale.js';
 import { handleWatch } from './handlers/watch.js';
 import { handleCreate, handlePatch, handleUpdate } from './handlers/write.js';
 import { wantsAggregatedDiscovery } from './negotiation.js';
@@ -55,6 +56,7 @@ export async function serveClusterPath(ctx: ApiContext, req: IncomingMessage, re
     fieldValidation: fieldValidationParam(query),
     warnings: [],
   };
+  if (info.subresource === 'scale') return handleScale(ctx, req, res, info, def, scope);
   switch (info.verb) {
     case 'get': return handleGet(ctx, req, res, info, def, scope, query);
     case 'list': return handleList(ctx, req, res, info, def, scope, query);
