@@ -28,7 +28,8 @@ export interface Env {
 }
 
 export async function startEnv(t: Teardown): Promise<Env> {
-  const server = await startServer(t);
+  // the test runs its own placement controller: no default in-process controllers beside it
+  const server = await startServer(t, {}, { components: [] });
   const rootClient = new KubeClient(httpTransportFromKubeConfig({ file: server.kubeconfigPath, basePath: '' }));
   await rootClient.forCluster('root').create(WORKSPACES, undefined, { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: 'team' } });
   const team = rootClient.forCluster(WS);
@@ -50,7 +51,7 @@ export function readyConditions(ready: boolean, at = new Date()): ClusterRegistr
 
 /** Creates a ClusterRegistration and writes its status through /status, as the registration controller would. */
 export async function createCluster(team: KubeClient, name: string, labels: Record<string, string> = {}): Promise<void> {
-  await team.create(CLUSTER_REGISTRATIONS, undefined, { apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'ClusterRegistration', metadata: { name, labels }, spec: { location: 'eu' } } as unknown as KubeObject);
+  await team.create(CLUSTER_REGISTRATIONS, undefined, { apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'ClusterRegistration', metadata: { name, labels }, spec: { location: 'eu', syncMode: 'Pull' } } as unknown as KubeObject);
   await team.patch(CLUSTER_REGISTRATIONS, undefined, name, {
     status: {
       ...readyConditions(true, new Date(Date.now() - 3600_000)),
