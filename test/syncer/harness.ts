@@ -82,7 +82,8 @@ export async function setReady(ws: KubeClient, name: string, status: 'True' | 'F
 }
 
 export async function startTopology(t: Teardown, clusters: number, workspace = 'root:team', syncMode: 'Push' | 'Pull' = 'Push', clusterOptions: { nodes?: number } = {}): Promise<Topology> {
-  const server = await startServer(t);
+  // the tests run their own SyncerManager and set Ready themselves: no default controllers beside them
+  const server = await startServer(t, {}, { components: [] });
   const rootClient = new KubeClient(httpTransportFromKubeConfig({ file: server.kubeconfigPath, basePath: '' }));
   const ws = await createWorkspace(rootClient, workspace);
   await bind(ws, 'kubernetes', 'root:compute', 'kubernetes');
