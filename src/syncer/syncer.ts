@@ -19,6 +19,7 @@ import { namespaceKey, objectKey, parseSyncKey, type UpstreamRef } from './keys.
 import { sweepNamespace, type SweepState } from './lifecycle/namespace-sweep.js';
 import { DEFAULT_RESOURCES, type SyncedResource } from './resources.js';
 import { reconcileObject, type ObjectSyncState } from './spec/sync-object.js';
+import { relevantChange } from './upstream/relevance.js';
 import type { UpstreamSource } from './upstream/source.js';
 
 export interface SyncerOptions {
@@ -73,7 +74,11 @@ export class Syncer {
     if (this.started) return;
     this.started = true;
     const { source } = this.opts;
-    source.onChange((resource, obj) => this.queue.add(objectKey(refOf(resource, obj))));
+    source.onChange((resource, obj, old) => {
+      // Another cluster's status write or the aggregate reaches every syncer of the object: skip those.
+      if (old && !relevantChange(old, obj, this.clusterKey)) return;
+      this.queue.add(objectKey(refOf(resource, obj)));
+    });
     await Promise.all([
       source.start(),
       this.cache.start({

@@ -13,7 +13,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { ReportedStatus } from '../aggregate/types.js';
 import type { UpstreamRef } from '../keys.js';
 import { resourceId, type SyncedResource } from '../resources.js';
-import type { ConflictResolution, UpstreamSource } from './source.js';
+import type { ChangeHandler, ConflictResolution, UpstreamSource } from './source.js';
 import type { WorkspaceProvider } from './workspaces.js';
 
 export interface DirectSourceOptions {
@@ -29,7 +29,7 @@ export class DirectSource implements UpstreamSource {
   readonly mode = 'direct' as const;
   /** `<workspace>#<resource id>` → informer */
   private readonly informers = new Map<string, Informer>();
-  private readonly handlers: Array<(resource: SyncedResource, obj: KubeObject) => void> = [];
+  private readonly handlers: ChangeHandler[] = [];
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
@@ -47,7 +47,7 @@ export class DirectSource implements UpstreamSource {
     this.informers.clear();
   }
 
-  onChange(handler: (resource: SyncedResource, obj: KubeObject) => void): void {
+  onChange(handler: ChangeHandler): void {
     this.handlers.push(handler);
   }
 
@@ -107,8 +107,8 @@ export class DirectSource implements UpstreamSource {
           labelSelector: `${stateLabel(this.opts.clusterKey)}=Sync`, logger: this.opts.logger,
           backoff: { initialMs: 200, maxMs: 10_000 },
         });
-        const emit = (obj: KubeObject): void => { for (const h of this.handlers) h(resource, obj); };
-        inf.addEventHandler({ onAdd: emit, onUpdate: (_old, obj) => emit(obj), onDelete: emit });
+        const emit = (obj: KubeObject, old?: KubeObject): void => { for (const h of this.handlers) h(resource, obj, old); };
+        inf.addEventHandler({ onAdd: (obj) => emit(obj), onUpdate: (old, obj) => emit(obj, old), onDelete: (obj) => emit(obj) });
         this.informers.set(k, inf);
         inf.start();
         started.push(inf);

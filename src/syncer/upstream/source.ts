@@ -13,6 +13,7 @@ import type { UpstreamRef } from '../keys.js';
 import type { SyncedResource } from '../resources.js';
 
 export type ConflictResolution = 'Abort' | 'Overwrite';
+export type ChangeHandler = (resource: SyncedResource, obj: KubeObject, old?: KubeObject) => void;
 
 /*
  * What the syncer VW allows (src/virtual/syncer): reads of Sync-labelled objects only, adding or
@@ -26,8 +27,11 @@ export interface UpstreamSource {
   /** Starts watching; resolves once the first lists are in the cache. */
   start(): Promise<void>;
   stop(): void;
-  /** Called for every add/update/delete of a Sync-labelled object (and when it leaves the view). */
-  onChange(handler: (resource: SyncedResource, obj: KubeObject) => void): void;
+  /**
+   * Called for every add/update/delete of a Sync-labelled object (and when it leaves the view);
+   * `old` is the previous cached version on an update (for upstream/relevance.ts).
+   */
+  onChange(handler: ChangeHandler): void;
   /** The cached Sync-labelled object, or undefined when it is not (or no longer) in the view. */
   get(ref: UpstreamRef): KubeObject | undefined;
   /** Every cached object of a resource (resync, releaseCluster). */

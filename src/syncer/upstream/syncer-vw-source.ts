@@ -18,7 +18,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { ReportedStatus } from '../aggregate/types.js';
 import type { UpstreamRef } from '../keys.js';
 import { resourceId, type SyncedResource } from '../resources.js';
-import type { ConflictResolution, UpstreamSource } from './source.js';
+import type { ChangeHandler, ConflictResolution, UpstreamSource } from './source.js';
 
 export interface SyncerVWSourceOptions {
   /** A client whose prefix is the VW root: `/services/syncer/<ws>/<registration>/<uid>`. */
@@ -34,7 +34,7 @@ export function syncerVWPrefix(registrationWorkspace: string, registration: stri
 export class SyncerVWSource implements UpstreamSource {
   readonly mode = 'syncer-vw' as const;
   private readonly informers = new Map<string, Informer>();
-  private readonly handlers: Array<(resource: SyncedResource, obj: KubeObject) => void> = [];
+  private readonly handlers: ChangeHandler[] = [];
 
   constructor(private readonly opts: SyncerVWSourceOptions) {}
 
@@ -42,8 +42,8 @@ export class SyncerVWSource implements UpstreamSource {
     const wildcard = this.opts.vwClient.withPrefix('/clusters/*');
     for (const resource of this.opts.resources) {
       const inf = new Informer({ source: wildcard, gvr: resource.gvr, logger: this.opts.logger, backoff: { initialMs: 200, maxMs: 10_000 } });
-      const emit = (obj: KubeObject): void => { for (const h of this.handlers) h(resource, obj); };
-      inf.addEventHandler({ onAdd: emit, onUpdate: (_o, obj) => emit(obj), onDelete: emit });
+      const emit = (obj: KubeObject, old?: KubeObject): void => { for (const h of this.handlers) h(resource, obj, old); };
+      inf.addEventHandler({ onAdd: (obj) => emit(obj), onUpdate: (old, obj) => emit(obj, old), onDelete: (obj) => emit(obj) });
       this.informers.set(resourceId(resource), inf);
       inf.start();
     }
@@ -55,7 +55,7 @@ export class SyncerVWSource implements UpstreamSource {
     this.informers.clear();
   }
 
-  onChange(handler: (resource: SyncedResource, obj: KubeObject) => void): void {
+  onChange(handler: ChangeHandler): void {
     this.handlers.push(handler);
   }
 
