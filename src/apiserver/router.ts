@@ -49,11 +49,13 @@ export async function serveClusterPath(ctx: ApiContext, req: IncomingMessage, re
   if (!def) throw notFoundPath();
   if (def.namespaced === false && info.namespace && info.resource !== 'namespaces') throw notFoundPath();
   if (ctx.authorize) await ctx.authorize(user, info);
+  // write options mean nothing to reads (kube ignores them there), so reads skip parsing them
+  const read = method === 'GET' || method === 'HEAD';
   const scope: RequestScope = {
     cluster, namespace: info.namespace, user,
-    dryRun: method === 'GET' ? false : dryRunParam(query),
-    fieldManager: query.get('fieldManager') ?? defaultFieldManager(req),
-    fieldValidation: fieldValidationParam(query),
+    dryRun: read ? false : dryRunParam(query),
+    fieldManager: read ? undefined : query.get('fieldManager') ?? defaultFieldManager(req),
+    fieldValidation: read ? 'Warn' : fieldValidationParam(query),
     warnings: [],
   };
   if (info.subresource === 'scale') return handleScale(ctx, req, res, info, def, scope);

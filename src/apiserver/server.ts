@@ -53,12 +53,8 @@ export function createApiServer(o: ApiServerOptions): https.Server {
     // kubectl and informers keep connections open; don't let node close idle keep-alives early
     keepAliveTimeout: 120_000,
   }, (req, res) => {
-    const started = performance.now();
-    res.once('finish', () => {
-      const info = (req as RequestWithInfo).requestInfo;
-      if (info?.verb === 'watch') return; // long-lived; counted by the watch metrics instead
-      observeRequest(info?.verb ?? (req.method ?? '').toLowerCase(), info?.resource ?? 'nonresource', res.statusCode, (performance.now() - started) / 1000);
-    });
+    (res as TimedResponse)[STARTED] = performance.now();
+    res.once('finish', observeFinished);
     void handle(req, res).catch((err) => writeError(res, err, o.log, req));
   });
   server.headersTimeout = 60_000;
@@ -69,7 +65,7 @@ export function createApiServer(o: ApiServerOptions): https.Server {
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
     const bare = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
-    if (anonymous.has(bare) || anonymous.has(bare.split('/').slice(0, 2).join('/'))) {
+    if (anonymous.has(bare) || anonymous.has(firstSegment(bare))) {
       // health checks answer without credentials, as kube's do for anonymous users
       o.aux(req as never, res as never);
       return;
@@ -109,6 +105,24 @@ export function createApiServer(o: ApiServerOptions): https.Server {
   }
 
   return server;
+}
+
+const STARTED = Symbol('started');
+type TimedResponse = ServerResponse & { [STARTED]: number; req: RequestWithInfo };
+
+/** One shared 'finish' listener (no closure per request): records the request's metrics. */
+function observeFinished(this: ServerResponse): void {
+  const res = this as TimedResponse;
+  const req = res.req;
+  const info = req.requestInfo;
+  if (info?.verb === 'watch') return; // long-lived; counted by the watch metrics instead
+  observeRequest(info?.verb ?? (req.method ?? '').toLowerCase(), info?.resource ?? 'nonresource', res.statusCode, (performance.now() - res[STARTED]) / 1000);
+}
+
+/** `/healthz/ping` → `/healthz` (health checks name one check below their path). */
+function firstSegment(path: string): string {
+  const slash = path.indexOf('/', 1);
+  return slash < 0 ? path : path.slice(0, slash);
 }
 
 export function listen(server: https.Server, port: number, host: string): Promise<number> {
