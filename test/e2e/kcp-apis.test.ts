@@ -108,7 +108,8 @@ const deployment = (name: string, labels: Record<string, string> = {}) => JSON.s
 
 t.test('the kcp model and the TMC API', async (t) => {
   const schemaRules = await schemaRulesHook();
-  const srv = await startServer(t, {}, { virtualWorkspaces: (d) => tmcVirtualWorkspaces(d), ...(schemaRules ? { schemaRules } : {}) });
+  // the views are tested alone: no in-process syncers aggregating status beside the test
+  const srv = await startServer(t, {}, { components: [], virtualWorkspaces: (d) => tmcVirtualWorkspaces(d), ...(schemaRules ? { schemaRules } : {}) });
   const kc = srv.kubeconfigPath;
   const at = (p: string) => `${srv.url}/clusters/${p}`;
   const computeIdentity = (await kubectlOK(kc, ['get', 'apiexport', 'kubernetes', '-o', 'jsonpath={.status.identityHash}'], { server: at('root:compute') })).trim();
