@@ -40,6 +40,21 @@ export interface ApiServerOptions {
   log: Logger;
   /** Requests on these paths need no credentials. */
   anonymousPaths?: string[];
+  /**
+   * Proxy mode (`--kcp-kubeconfig`): when set, authenticated requests for `/clusters/…`, `/api…`,
+   * `/apis…`, `/openapi/…` and `/version` go here instead of the local storage; virtual workspaces
+   * (`/services/…`), health, metrics and admission stay local.
+   */
+  proxy?: (req: IncomingMessage, res: ServerResponse, user: UserInfo) => void;
+}
+
+/** The paths proxy mode forwards upstream. */
+function isProxiedPath(pathname: string): boolean {
+  return pathname.startsWith('/clusters/')
+    || pathname === '/api' || pathname.startsWith('/api/')
+    || pathname === '/apis' || pathname.startsWith('/apis/')
+    || pathname.startsWith('/openapi/')
+    || pathname === '/version' || pathname === '/version/';
 }
 
 const ANONYMOUS = ['/healthz', '/readyz', '/livez'];
@@ -72,6 +87,10 @@ export function createApiServer(o: ApiServerOptions): https.Server {
     }
     const user = o.authenticate(req);
     if (!user) throw unauthorized();
+    if (o.proxy && isProxiedPath(pathname)) {
+      o.proxy(req, res, user);
+      return;
+    }
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
 
     if (o.workspaces) {

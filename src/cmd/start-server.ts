@@ -34,6 +34,7 @@ import { workloadDefs } from '../registry/builtin/index.js';
 import { workspaceStrategy } from '../tenancy/workspace-strategy.js';
 import { NamespaceLifecycle, namespaceStrategy } from '../registry/namespace-lifecycle.js';
 import type { ServerOptions } from './server-options.js';
+import { createKcpProxy } from '../proxy/kcp-proxy.js';
 
 export const VERSION = {
   major: '1', minor: '32', gitVersion: 'v1.32.0+tmc-0.1.0', gitCommit: 'unknown', gitTreeState: 'clean',
@@ -187,12 +188,19 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     res.status(404).json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' });
   });
 
+  // proxy mode: workspaces, APIs and discovery live in the kcp the kubeconfig names (src/proxy/README.md)
+  const kcpProxy = opts.kcpKubeconfig ? createKcpProxy({ kubeconfig: opts.kcpKubeconfig, defaultCluster: ROOT_CLUSTER, log }) : undefined;
+  if (kcpProxy) {
+    log.info({ upstream: kcpProxy.upstream, upstreamIdentity: kcpProxy.identity, impersonation: kcpProxy.impersonates },
+      `proxy mode: forwarding /clusters, /api, /apis, /openapi and /version to kcp at ${kcpProxy.upstream}`);
+  }
   const server = createApiServer({
     tls: { keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem },
     authenticate: (req) => authenticator.authenticate(req),
     ctx, defaultCluster, workspaces: serverMode,
     virtualWorkspaces: hooks.virtualWorkspaces?.(deps) ?? [],
     aux, version: VERSION, log,
+    proxy: kcpProxy ? (req, res, user) => kcpProxy.handle(req, res, user) : undefined,
   });
   const port = await listen(server, opts.port, opts.bindAddress);
   const host = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
@@ -234,6 +242,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
         server.close(() => res());
         server.closeAllConnections();
       });
+      kcpProxy?.close();
       await store.close();
     })();
     return stopping;
