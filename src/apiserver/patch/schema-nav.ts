@@ -43,9 +43,17 @@ export function childSchema(s: JSONSchemaProps | undefined, key: string, atRoot 
   return undefined;
 }
 
+/** Merged metadata schemas, per declared schema node: field-set walks ask for it on every write. */
+const mergedMeta = new WeakMap<JSONSchemaProps, JSONSchemaProps>();
+
 function mergeMeta(declared: JSONSchemaProps | undefined): JSONSchemaProps {
   if (!declared?.properties) return OBJECT_META_SCHEMA;
-  return { ...declared, properties: { ...OBJECT_META_SCHEMA.properties, ...declared.properties } };
+  let merged = mergedMeta.get(declared);
+  if (!merged) {
+    merged = { ...declared, properties: { ...OBJECT_META_SCHEMA.properties, ...declared.properties } };
+    mergedMeta.set(declared, merged);
+  }
+  return merged;
 }
 
 /** A struct field (declared in `properties`) rather than a key of a map; unknown objects count as structs. */
