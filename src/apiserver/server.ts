@@ -62,6 +62,10 @@ const ANONYMOUS = ['/healthz', '/readyz', '/livez'];
 export function createApiServer(o: ApiServerOptions): https.Server {
   const anonymous = new Set(o.anonymousPaths ?? ANONYMOUS);
   const versionText = JSON.stringify(o.version);
+  const writeVersion = (res: ServerResponse) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(versionText) });
+    res.end(versionText);
+  };
   const server = https.createServer({
     key: o.tls.keyPem, cert: o.tls.certPem, ca: o.tls.caPem,
     requestCert: true, rejectUnauthorized: false,
@@ -98,6 +102,8 @@ export function createApiServer(o: ApiServerOptions): https.Server {
       if (split) {
         const [cluster, rest] = split;
         if (!isValidClusterPath(cluster)) throw badRequest(`invalid logical cluster path "${cluster}": segments must be lowercase RFC 1123 labels joined by ':'`);
+        // `kubectl version` asks for <server>/version, and the kubeconfig's server is a workspace URL
+        if (rest === '/version' || rest === '/version/') { writeVersion(res); return; }
         await serveClusterPath(o.ctx, req, res, cluster, rest, query, user);
         return;
       }
@@ -114,8 +120,7 @@ export function createApiServer(o: ApiServerOptions): https.Server {
       return;
     }
     if (bare === '/version') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(versionText) });
-      res.end(versionText);
+      writeVersion(res);
       return;
     }
     if (bare === '/openapi/v2') throw notFoundPath();
