@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger({ level: opts.logLevel });
   const running = await startTmcServer(opts, withDefaultHooks(opts, { logger: log }));
-  log.info({ url: running.url, mode: opts.mode, storage: opts.storage, kubeconfig: running.kubeconfigPath }, `tmc-server ready at ${running.url}`);
+  log.info({ url: running.url, mode: opts.mode, storage: opts.storage, kubeconfigPath: running.kubeconfigPath }, `tmc-server ready at ${running.url}`);
   process.stdout.write(`tmc-server ready at ${running.url} (kubeconfig: ${running.kubeconfigPath})\n`);
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
