@@ -33,6 +33,7 @@ import { bootstrapTMC } from '../tenancy/bootstrap.js';
 import { workloadDefs } from '../registry/builtin/index.js';
 import { workspaceStrategy } from '../tenancy/workspace-strategy.js';
 import { NamespaceLifecycle, namespaceStrategy } from '../registry/namespace-lifecycle.js';
+import { ServiceAccountTokens } from '../registry/service-account-tokens.js';
 import type { ServerOptions } from './server-options.js';
 import { createKcpProxy } from '../proxy/kcp-proxy.js';
 
@@ -160,7 +161,10 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     },
   };
 
-  const tokens = [...(opts.tokenAuthFile ? [StaticTokenFile.fromFile(opts.tokenAuthFile)] : []), tokenRegistry];
+  // legacy service-account token Secrets (kubernetes.io/service-account-token), per workspace
+  const saTokens = new ServiceAccountTokens({ store, log, caPem: pki.ca.certPem, defaultCluster });
+  await saTokens.start();
+  const tokens = [...(opts.tokenAuthFile ? [StaticTokenFile.fromFile(opts.tokenAuthFile)] : []), tokenRegistry, saTokens.authenticator];
   const authenticator = new Authenticator({ clientCA: pki.ca.certPem, tokens });
 
   let ready = false;
@@ -234,6 +238,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
       ready = false;
       for (const c of components.reverse()) await c.stop();
       lifecycle.stop();
+      saTokens.stop();
       rbac.stop();
       bindings?.stop();
       crds.stop();

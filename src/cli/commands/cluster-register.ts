@@ -9,7 +9,12 @@
  *
  * Pull: an agent next to the cluster connects to TMC. The registration gets `syncMode: Pull` and
  * the agent's manifest (syncer-manifest.ts) is printed on stdout, for `| kubectl apply -f -`
- * against the physical cluster; messages go to stderr so the pipe stays clean.
+ * against the physical cluster; messages go to stderr so the pipe stays clean. With
+ * `--create-token` the agent's credential is minted in the workspace: ServiceAccount
+ * `tmc-syncer-<name>` and a `kubernetes.io/service-account-token` Secret `tmc-syncer-<name>-token`
+ * labelled `tmc.kcp.io/syncer-for: <name>` (namespace default); the server fills in the token
+ * (src/registry/service-account-tokens.ts), which authenticates as
+ * `system:tmc:syncer:<workspace>:<name>`, and the manifest embeds it. Deleting that Secret revokes it.
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -22,6 +27,7 @@ import { isAlreadyExists } from '../../errors/status.js';
 import type { CliContext } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { SECRETS } from '../gvr.js';
+import type { GroupVersionResource } from '../../client/resource-path.js';
 import { splitServerURL } from '../kubeconfig-file.js';
 import type { Runner } from '../runner.js';
 import { requireServed } from '../served.js';
@@ -31,6 +37,10 @@ import { condition } from './cluster-list.js';
 
 export const SECRET_NAMESPACE = 'default';
 export const TOKEN_PLACEHOLDER = 'REPLACE-WITH-AGENT-TOKEN';
+const SERVICE_ACCOUNTS: GroupVersionResource = { group: '', version: 'v1', resource: 'serviceaccounts' };
+const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
+const SYNCER_FOR_LABEL = 'tmc.kcp.io/syncer-for';
 
 export interface RegisterFlags {
   kubeconfigFile?: string;
@@ -43,6 +53,7 @@ export interface RegisterFlags {
   timeout: string;
   syncerToken?: string;
   syncerImage?: string;
+  createToken?: boolean;
 }
 
 export interface RegisterOptions {
@@ -56,6 +67,8 @@ export interface RegisterOptions {
   timeoutMs: number;
   syncerToken?: string;
   syncerImage?: string;
+  /** Pull: mint the agent's token (ServiceAccount + token Secret) and embed it. */
+  createToken?: boolean;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -74,7 +87,8 @@ export function completeRegister(name: string, f: RegisterFlags): RegisterOption
     if (i < 0 || !LABEL_KEY.test(k)) throw new UsageError(`--label "${l}": want key=value, e.g. topology.kubernetes.io/region=eu-west`);
     labels[k] = v;
   }
-  const o: RegisterOptions = { name, mode, location: f.location, labels, wait: f.wait, timeoutMs, syncerToken: f.syncerToken, syncerImage: f.syncerImage };
+  const o: RegisterOptions = { name, mode, location: f.location, labels, wait: f.wait, timeoutMs, syncerToken: f.syncerToken, syncerImage: f.syncerImage, createToken: !!f.createToken };
+  if (o.createToken && o.syncerToken) throw new UsageError('--create-token and --syncer-token exclude each other');
   if (mode === 'Push') {
     if (!f.kubeconfigFile) throw new UsageError('push mode needs --kubeconfig-file <the physical cluster\'s kubeconfig> (or use --mode pull)');
     let kc: ResolvedKubeConfig;
@@ -93,6 +107,7 @@ export function completeRegister(name: string, f: RegisterFlags): RegisterOption
       throw new UsageError(`server URL "${serverURL}" is not a URL`);
     }
     o.push = { kubeconfig: flattenKubeconfig(kc, serverURL), serverURL };
+    if (o.createToken) throw new UsageError('--create-token is for pull mode');
   } else if (f.kubeconfigFile || f.serverUrl) {
     throw new UsageError('--kubeconfig-file and --server-url are for push mode; a pull-mode cluster connects to TMC itself');
   }
@@ -155,13 +170,18 @@ export async function runRegister(ctx: CliContext, o: RegisterOptions): Promise<
   if (o.mode === 'Pull') {
     const kc = resolveKubeConfig({ file: ctx.kubeconfigPath, context: ctx.globals.context });
     const serverURL = splitServerURL(ctx.serverURL()).base;
-    if (!o.syncerToken) {
-      ctx.warn(`no --syncer-token given: the manifest holds the placeholder ${TOKEN_PLACEHOLDER}; replace it with a bearer token of user system:tmc:syncer:${workspace}:${o.name} (or any identity allowed verb "sync" on clusterregistrations/${o.name})`);
+    let token = o.syncerToken;
+    if (o.createToken) {
+      token = await mintAgentToken(client, o);
+      say(`serviceaccount/${agentSAName(o.name)} and secret/${agentSAName(o.name)}-token hold the agent's token (namespace ${SECRET_NAMESPACE}); delete the Secret to revoke it.`);
+    }
+    if (!token) {
+      ctx.warn(`no --syncer-token given: the manifest holds the placeholder ${TOKEN_PLACEHOLDER}; replace it with a bearer token of user system:tmc:syncer:${workspace}:${o.name} (or any identity allowed verb "sync" on clusterregistrations/${o.name}), or re-run with --create-token`);
     }
     if (!kc.ca) ctx.warn('the kubeconfig has no certificate-authority data; the agent\'s kubeconfig will trust no CA');
     ctx.io.stdout(syncerManifest({
       registrationName: o.name, workspace, uid: obj.metadata.uid!, serverURL,
-      token: o.syncerToken ?? TOKEN_PLACEHOLDER, caPem: kc.ca?.toString('utf8') ?? '', image: o.syncerImage,
+      token: token ?? TOKEN_PLACEHOLDER, caPem: kc.ca?.toString('utf8') ?? '', image: o.syncerImage,
     }));
     say(`Apply the manifest above to the physical cluster (e.g. "| kubectl --context <cluster> apply -f -").`);
     return;
@@ -184,6 +204,47 @@ export async function runRegister(ctx: CliContext, o: RegisterOptions): Promise<
   say(`clusterregistration/${o.name} is Ready${facts ? ` (${facts})` : ''}.`);
 }
 
+export function agentSAName(registration: string): string {
+  return `tmc-syncer-${registration}`;
+}
+
+/**
+ * Creates (or reuses) the agent's ServiceAccount and token Secret and waits for the server to fill
+ * in the token. An existing Secret of that name must be a token Secret for this registration.
+ */
+async function mintAgentToken(client: KubeClient, o: RegisterOptions): Promise<string> {
+  const sa = agentSAName(o.name);
+  const secretName = `${sa}-token`;
+  const labels = { 'tmc.kcp.io/registration': o.name, [SYNCER_FOR_LABEL]: o.name };
+  try {
+    await client.create(SERVICE_ACCOUNTS, SECRET_NAMESPACE, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: SECRET_NAMESPACE, labels } });
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+  }
+  try {
+    await client.create(SECRETS, SECRET_NAMESPACE, {
+      apiVersion: 'v1', kind: 'Secret', type: SA_TOKEN_TYPE,
+      metadata: { name: secretName, namespace: SECRET_NAMESPACE, labels, annotations: { [SA_NAME_ANNOTATION]: sa } },
+    });
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+    const cur = await client.get<KubeObject>(SECRETS, SECRET_NAMESPACE, secretName);
+    if (cur.type !== SA_TOKEN_TYPE || cur.metadata.annotations?.[SA_NAME_ANNOTATION] !== sa || cur.metadata.labels?.[SYNCER_FOR_LABEL] !== o.name) {
+      throw new CliError(`secret/${secretName} in namespace ${SECRET_NAMESPACE} exists but is not the agent token of ${o.name}; delete it and re-run`);
+    }
+  }
+  let last: KubeObject | undefined;
+  const tok = await waitFor(async () => {
+    last = await client.get<KubeObject>(SECRETS, SECRET_NAMESPACE, secretName);
+    const b64 = last.data?.token as string | undefined;
+    return b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined;
+  }, {
+    timeoutMs: o.timeoutMs, what: `secret/${secretName} to receive its token`,
+    explain: () => last ? 'the Secret has no data.token yet; does the server run the service-account token controller?' : 'the Secret is not readable',
+  });
+  return tok;
+}
+
 export function registerClusterRegister(cluster: Command, run: Runner): void {
   cluster.command('register')
     .description('register a physical cluster (push: store its kubeconfig and wait for Ready; pull: print the agent manifest)')
@@ -198,6 +259,7 @@ export function registerClusterRegister(cluster: Command, run: Runner): void {
     .option('--timeout <duration>', 'how long to wait for Ready', '60s')
     .option('--syncer-token <token>', 'pull mode: the agent\'s bearer token to put in the manifest')
     .option('--syncer-image <image>', 'pull mode: the tmc-syncer image')
-    .addHelpText('after', '\nExamples:\n  tmcctl cluster register east --kubeconfig-file east.kubeconfig --location us-east --label topology.kubernetes.io/region=us-east\n  tmcctl cluster register edge-1 --mode pull --syncer-token "$TOKEN" | kubectl --context edge-1 apply -f -')
+    .option('--create-token', 'pull mode: create the agent\'s ServiceAccount and token Secret and embed the token')
+    .addHelpText('after', '\nExamples:\n  tmcctl cluster register east --kubeconfig-file east.kubeconfig --location us-east --label topology.kubernetes.io/region=us-east\n  tmcctl cluster register edge-1 --mode pull --syncer-token "$TOKEN" | kubectl --context edge-1 apply -f -\n  tmcctl cluster register edge-2 --mode pull --create-token | kubectl --context edge-2 apply -f -')
     .action(async (name: string, flags: RegisterFlags, cmd: Command) => run(cmd, (ctx) => runRegister(ctx, completeRegister(name, flags))));
 }

@@ -1,0 +1,158 @@
+/**
+ * Kube's legacy service-account token controller, per logical cluster: a Secret of type
+ * `kubernetes.io/service-account-token` annotated `kubernetes.io/service-account.name: <sa>` gets
+ * `data.token` (a random 32-byte base64url token), `data.ca.crt` and `data.namespace`, and the
+ * annotation `kubernetes.io/service-account.uid`, once the ServiceAccount exists in the Secret's
+ * namespace. The tokens of every such Secret are kept, hashed, in the
+ * ServiceAccountTokenAuthenticator (src/security/service-account-tokens.ts); deleting the Secret or
+ * the ServiceAccount revokes the token.
+ *
+ * Fed by store watches over all clusters (`{cluster:'*', resource:'secrets'}` and
+ * `serviceaccounts`), as namespace-lifecycle.ts and tenancy/logical-clusters.ts do.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../observability/logger.js';
+import {
+  SA_NAME_ANNOTATION, SA_TOKEN_SECRET_TYPE, SA_UID_ANNOTATION, SYNCER_FOR_LABEL,
+  ServiceAccountTokenAuthenticator,
+} from '../security/service-account-tokens.js';
+import type { KubeObject, ObjectKey, Store, Watcher } from '../storage/types.js';
+
+const SECRETS = 'secrets';
+const SERVICE_ACCOUNTS = 'serviceaccounts';
+const RETRY_MS = 1000;
+
+export interface ServiceAccountTokensDeps {
+  store: Store;
+  log: Logger;
+  /** PEM of the CA serving certificates chain to: `data.ca.crt`. */
+  caPem: string;
+  /** The cluster of objects without a `kcp.io/cluster` annotation (cluster mode). */
+  defaultCluster: string;
+}
+
+const k = (c: string, ns: string, n: string) => `${c}|${ns}|${n}`;
+
+export class ServiceAccountTokens {
+  readonly authenticator = new ServiceAccountTokenAuthenticator();
+  private readonly watchers: Watcher[] = [];
+  /** Token Secrets still waiting for their ServiceAccount (or a failed write), by secret key. */
+  private readonly waiting = new Map<string, ObjectKey>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly d: ServiceAccountTokensDeps) {}
+
+  async start(): Promise<void> {
+    const sas = await this.d.store.list({ cluster: '*', resource: SERVICE_ACCOUNTS });
+    for (const sa of sas.items) this.onServiceAccount(clusterOf(sa, this.d.defaultCluster), sa, false);
+    this.watchers.push(this.d.store.watch({ cluster: '*', resource: SERVICE_ACCOUNTS }, { resourceVersion: sas.resourceVersion }, {
+      onEvent: (ev) => this.onServiceAccount(ev.key.cluster, ev.object, ev.type === 'DELETED'),
+      onClose: (err) => this.restartOn(err, 'serviceaccount'),
+    }));
+    const secrets = await this.d.store.list({ cluster: '*', resource: SECRETS });
+    for (const s of secrets.items) {
+      const key = { cluster: clusterOf(s, this.d.defaultCluster), resource: SECRETS, namespace: s.metadata.namespace ?? '', name: s.metadata.name! };
+      this.onSecret(key, s, false);
+    }
+    this.watchers.push(this.d.store.watch({ cluster: '*', resource: SECRETS }, { resourceVersion: secrets.resourceVersion }, {
+      onEvent: (ev) => this.onSecret(ev.key, ev.object, ev.type === 'DELETED'),
+      onClose: (err) => this.restartOn(err, 'secret'),
+    }));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const w of this.watchers.splice(0)) w.stop();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private restartOn(err: Error | undefined, what: string): void {
+    if (!err || this.stopped) return;
+    this.d.log.error({ err }, `service-account token ${what} watch closed; restarting`);
+    for (const w of this.watchers.splice(0)) w.stop();
+    void this.start().catch((e) => this.d.log.error({ err: e }, 'service-account tokens: restart failed'));
+  }
+
+  private onServiceAccount(cluster: string, sa: KubeObject, deleted: boolean): void {
+    const ns = sa.metadata.namespace ?? '';
+    const name = sa.metadata.name!;
+    if (deleted) {
+      this.authenticator.deleteServiceAccount(cluster, ns, name);
+      return;
+    }
+    this.authenticator.setServiceAccount(cluster, ns, name, sa.metadata.uid ?? '');
+    for (const [sk, key] of this.waiting) {
+      if (key.cluster === cluster && key.namespace === ns) { this.waiting.delete(sk); this.later(key, 0); }
+    }
+  }
+
+  private onSecret(key: ObjectKey, s: KubeObject, deleted: boolean): void {
+    if (deleted || s.type !== SA_TOKEN_SECRET_TYPE || s.metadata.deletionTimestamp) {
+      this.authenticator.deleteSecret(key.cluster, key.namespace, key.name);
+      this.waiting.delete(k(key.cluster, key.namespace, key.name));
+      return;
+    }
+    const sa = s.metadata.annotations?.[SA_NAME_ANNOTATION];
+    if (!sa) { this.authenticator.deleteSecret(key.cluster, key.namespace, key.name); return; }
+    const token = decode(s.data?.token);
+    if (token) {
+      this.authenticator.setSecretToken({
+        cluster: key.cluster, namespace: key.namespace, secretName: key.name, serviceAccount: sa,
+        serviceAccountUID: s.metadata.annotations?.[SA_UID_ANNOTATION] || undefined,
+        syncerFor: s.metadata.labels?.[SYNCER_FOR_LABEL] || undefined,
+      }, token);
+      return;
+    }
+    this.authenticator.deleteSecret(key.cluster, key.namespace, key.name);
+    this.later(key, 0);
+  }
+
+  private later(key: ObjectKey, delay: number): void {
+    if (this.stopped) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.populate(key).catch((err) => {
+        this.d.log.error({ err, cluster: key.cluster, namespace: key.namespace, secret: key.name }, 'cannot fill service-account token; retrying');
+        this.later(key, RETRY_MS);
+      });
+    }, delay);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  /** Writes token, ca.crt and namespace into the Secret once its ServiceAccount exists. */
+  private async populate(key: ObjectKey): Promise<void> {
+    const sk = k(key.cluster, key.namespace, key.name);
+    const cur = await this.d.store.get(key);
+    if (!cur || cur.type !== SA_TOKEN_SECRET_TYPE || cur.metadata.deletionTimestamp || decode(cur.data?.token)) return;
+    const sa = cur.metadata.annotations?.[SA_NAME_ANNOTATION];
+    if (!sa) return;
+    const uid = this.authenticator.serviceAccountUID(key.cluster, key.namespace, sa);
+    if (uid === undefined) { this.waiting.set(sk, key); return; } // filled when the SA appears
+    const token = randomBytes(32).toString('base64url');
+    await this.d.store.update(key, (obj) => {
+      if (decode(obj.data?.token)) return obj;
+      return {
+        ...obj,
+        metadata: { ...obj.metadata, annotations: { ...(obj.metadata.annotations ?? {}), [SA_UID_ANNOTATION]: uid } },
+        data: {
+          ...(obj.data ?? {}),
+          token: Buffer.from(token).toString('base64'),
+          'ca.crt': Buffer.from(this.d.caPem).toString('base64'),
+          namespace: Buffer.from(key.namespace).toString('base64'),
+        },
+      };
+    });
+  }
+}
+
+function clusterOf(obj: KubeObject, fallback: string): string {
+  return obj.metadata.annotations?.['kcp.io/cluster'] ?? fallback;
+}
+
+function decode(b64: unknown): string {
+  if (typeof b64 !== 'string' || !b64) return '';
+  return Buffer.from(b64, 'base64').toString('utf8');
+}
