@@ -21,4 +21,12 @@ export interface SyncContext {
    * hash): a cluster that normalises a field differently must not cause an apply loop.
    */
   lastApplied: Map<string, { resourceVersion: string; hash: string }>;
+  /**
+   * When this process created a downstream copy (ms, per `<ns>/<name>` of the copy): its first
+   * status report waits briefly for the cluster's controller (spec/sync-object.ts). Optional so
+   * hand-built contexts in tests need not carry it.
+   */
+  createdCopies?: Map<string, number>;
+  /** Downstream namespaces this process created (spec/namespace.ts, spec/apply.ts). */
+  createdNamespaces?: Set<string>;
 }

@@ -53,6 +53,7 @@ export async function applyDownstream(ctx: SyncContext, t: ApplyTarget): Promise
     throw new SyncFailure('ApplyFailed', `applying ${t.resource.kind} ${ns}/${name}: ${(err as Error).message}`, { cause: err });
   }
   ctx.lastApplied.set(id, { resourceVersion: applied.metadata?.resourceVersion ?? '', hash });
+  if (!current) ctx.createdCopies?.set(`${ns}/${name}`, Date.now());
   return applied;
 }
 

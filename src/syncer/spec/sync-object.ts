@@ -48,14 +48,14 @@ export async function reconcileObject(ctx: SyncContext, state: ObjectSyncState, 
     return removeFromCluster(ctx, state, ref, downstreamNamespace, upstreamObj);
   }
   try {
-    await syncDown(ctx, state, ref, upstreamObj);
+    return await syncDown(ctx, state, ref, upstreamObj);
   } catch (err) {
     if (err instanceof SyncFailure) await reportFailure(ctx, ref, upstreamObj, downstreamNamespace, err);
     throw err;
   }
 }
 
-async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamRef, upstreamObj: KubeObject): Promise<void> {
+async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamRef, upstreamObj: KubeObject): Promise<ReconcileResult> {
   // 1. The finalizer goes on before anything exists downstream, so a deletion always waits for us.
   upstreamObj = await ensureFinalizer(ctx, ref, upstreamObj);
   // 2. The namespace, 3. the desired object (spec-diff applied).
@@ -70,8 +70,37 @@ async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamR
   }
   // 5. The object itself, 6. its status up.
   const downstreamObj = await applyDownstream(ctx, { resource: ref.resource, desired, upstreamRef: ref, upstreamObj });
+  if (!dependencyFailure) {
+    const wait = firstReportWait(ctx, ref, upstreamObj, downstreamObj);
+    if (wait > 0) return { requeueAfter: wait };
+  }
   await writeStatus(ctx, ref, upstreamObj, downstreamObj, dependencyFailure);
   if (dependencyFailure) throw dependencyFailure;
+}
+
+/** How long the first report of a copy may wait for the cluster's controller to write its status. */
+export const FIRST_REPORT_WAIT_MS = 1000;
+
+/**
+ * One status write per object × cluster in the common case: while a workload copy this process
+ * just created has no status yet and nothing was reported for this cluster, the Synced-only report
+ * is not written — the controller's first status update (a downstream event, so a reconcile) is
+ * folded into it. After FIRST_REPORT_WAIT_MS (no controller, or a slow one) the requeue writes the
+ * Synced-only report as before. Objects without a pod template (ConfigMaps, Services) have no
+ * status controller to wait for. Returns the ms left to wait, 0 to write now.
+ */
+function firstReportWait(ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeObject, downstreamObj: KubeObject | undefined): number {
+  const key = `${downstreamObj?.metadata?.namespace}/${downstreamObj?.metadata?.name}`;
+  const created = ctx.createdCopies?.get(key);
+  if (created === undefined) return 0;
+  const status = (downstreamObj as { status?: Record<string, unknown> } | undefined)?.status;
+  const left = created + FIRST_REPORT_WAIT_MS - Date.now();
+  if (!ref.resource.podTemplatePath || left <= 0 || (status && Object.keys(status).length > 0)
+    || parseReportedStatus(upstreamObj, ctx.clusterKey) !== undefined) {
+    ctx.createdCopies!.delete(key);
+    return 0;
+  }
+  return left;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { ReportedStatus } from '../aggregate/types.js';
 import type { UpstreamRef } from '../keys.js';
 import { resourceId, type SyncedResource } from '../resources.js';
-import type { ChangeHandler, ConflictResolution, UpstreamSource } from './source.js';
+import type { ChangeHandler, ConflictResolution, JsonPatchOp, UpstreamSource } from './source.js';
 import type { WorkspaceProvider } from './workspaces.js';
 
 export interface DirectSourceOptions {
@@ -70,8 +70,8 @@ export class DirectSource implements UpstreamSource {
     }
   }
 
-  patch(ref: UpstreamRef, mergePatch: Record<string, unknown>): Promise<KubeObject> {
-    return this.opts.rootClient.forCluster(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, mergePatch, { type: 'merge' });
+  patch(ref: UpstreamRef, body: Record<string, unknown> | readonly JsonPatchOp[], type: 'merge' | 'json' = 'merge'): Promise<KubeObject> {
+    return this.opts.rootClient.forCluster(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, body, { type });
   }
 
   async writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined): Promise<void> {

@@ -12,6 +12,9 @@ import type { ReportedStatus } from '../aggregate/types.js';
 import type { UpstreamRef } from '../keys.js';
 import type { SyncedResource } from '../resources.js';
 
+/** One RFC 6902 operation (what the syncer uses: test and add). */
+export interface JsonPatchOp { op: 'test' | 'add' | 'remove' | 'replace'; path: string; value?: unknown }
+
 export type ConflictResolution = 'Abort' | 'Overwrite';
 export type ChangeHandler = (resource: SyncedResource, obj: KubeObject, old?: KubeObject) => void;
 
@@ -38,8 +41,11 @@ export interface UpstreamSource {
   list(resource: SyncedResource): KubeObject[];
   /** A live GET, not filtered by the state label (dependencies, objects that left the view); undefined on 404. */
   fetch(ref: UpstreamRef): Promise<KubeObject | undefined>;
-  /** JSON merge patch on the object (finalizers, labels, annotations). Returns the patched object. */
-  patch(ref: UpstreamRef, mergePatch: Record<string, unknown>): Promise<KubeObject>;
+  /**
+   * JSON merge patch on the object (finalizers, labels, annotations), or with `type: 'json'` an
+   * RFC 6902 patch (a list of operations). Returns the patched object.
+   */
+  patch(ref: UpstreamRef, body: Record<string, unknown> | readonly JsonPatchOp[], type?: 'merge' | 'json'): Promise<KubeObject>;
   /** Records this cluster's status for the object (undefined = remove it); `previous` is what it replaces. */
   writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined, previous?: ReportedStatus): Promise<void>;
   /** The owning placement's spec.conflictResolution (annotation `tmc.kcp.io/placement`); Abort by default. */

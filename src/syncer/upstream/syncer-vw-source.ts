@@ -18,7 +18,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { ReportedStatus } from '../aggregate/types.js';
 import type { UpstreamRef } from '../keys.js';
 import { resourceId, type SyncedResource } from '../resources.js';
-import type { ChangeHandler, ConflictResolution, UpstreamSource } from './source.js';
+import type { ChangeHandler, ConflictResolution, JsonPatchOp, UpstreamSource } from './source.js';
 
 export interface SyncerVWSourceOptions {
   /** A client whose prefix is the VW root: `/services/syncer/<ws>/<registration>/<uid>`. */
@@ -76,8 +76,8 @@ export class SyncerVWSource implements UpstreamSource {
     }
   }
 
-  patch(ref: UpstreamRef, mergePatch: Record<string, unknown>): Promise<KubeObject> {
-    return this.client(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, mergePatch, { type: 'merge' });
+  patch(ref: UpstreamRef, body: Record<string, unknown> | readonly JsonPatchOp[], type: 'merge' | 'json' = 'merge'): Promise<KubeObject> {
+    return this.client(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, body, { type });
   }
 
   async writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined, previous?: ReportedStatus): Promise<void> {
