@@ -12,6 +12,8 @@ export interface ServerOptions {
   mode: 'server' | 'cluster';
   kcpKubeconfig?: string;
   tokenAuthFile?: string;
+  /** Key file for encrypting Secret data at rest (docs/security.md); unset = stored as is. */
+  encryptionKeyFile?: string;
   logLevel: string;
   /** cluster mode: simulated nodes */
   nodes: number;
@@ -37,6 +39,7 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     .addOption(new Option('--mode <mode>', 'server: kcp workspaces + TMC; cluster: one simulated physical cluster').choices(['server', 'cluster']).default('server'))
     .option('--kcp-kubeconfig <file>', 'use an external kcp for workspaces and APIs (proxy mode)')
     .option('--token-auth-file <file>', 'CSV file of bearer tokens: token,user,uid,"group1,group2"')
+    .option('--encryption-key-file <file>', 'keys for encrypting Secret data at rest, one "<keyid>:<base64 32 bytes>" a line (first one encrypts)')
     .option('--log-level <level>', 'pino log level', process.env.TMC_LOG_LEVEL ?? 'info')
     .option('--nodes <n>', 'cluster mode: number of simulated nodes', '3')
     .option('--node-cpu <q>', 'cluster mode: CPU per node', '4')
@@ -64,6 +67,7 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     mode: o.mode,
     kcpKubeconfig: o.kcpKubeconfig,
     tokenAuthFile: o.tokenAuthFile,
+    encryptionKeyFile: o.encryptionKeyFile,
     logLevel: o.logLevel,
     nodes: int('nodes', o.nodes),
     nodeCpu: o.nodeCpu,

@@ -27,6 +27,8 @@ import { writeKubeconfig } from '../security/kubeconfig.js';
 import { StaticTokenFile, TokenRegistry } from '../security/tokens.js';
 import { createStore } from '../storage/index.js';
 import type { Store } from '../storage/types.js';
+import { SecretEncryption } from '../security/encryption.js';
+import { withSecretEncryption } from '../security/encrypting-store.js';
 import { LogicalClusters, ROOT_CLUSTER } from '../tenancy/logical-clusters.js';
 import { APIBindings } from '../tenancy/apis/api-bindings.js';
 import { bootstrapTMC } from '../tenancy/bootstrap.js';
@@ -102,7 +104,13 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const dataDir = resolve(opts.dataDir);
   await mkdir(dataDir, { recursive: true });
   const pki = await ensurePKI({ dir: join(dataDir, 'pki'), hosts: [opts.bindAddress], logger: log });
-  const store = await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, historySize: opts.watchCacheSize, logger: log });
+  // Read the key file before opening storage, so a bad one fails the start with nothing opened.
+  const secretEncryption = SecretEncryption.fromKeyFile(opts.encryptionKeyFile);
+  // Always wrapped: without a key nothing is sealed, but sealed values left by an earlier run read
+  // as a clear error instead of ciphertext.
+  const store = withSecretEncryption(
+    await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, historySize: opts.watchCacheSize, logger: log }),
+    secretEncryption);
 
   const serverMode = opts.mode === 'server';
   let externalURL = '';
