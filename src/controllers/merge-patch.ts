@@ -3,24 +3,13 @@
  * anything else (arrays included — merge patch cannot address elements) is replaced whole.
  */
 
+import { deepEqual, isPlainObject } from '../machinery/objects.js';
+
+// The same semantics as the local copies these replaced (own keys; undefined-valued keys count as
+// absent; arrays element-wise), so re-exported for the syncer's existing imports.
+export { deepEqual, isPlainObject };
+
 type Json = unknown;
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function deepEqual(a: Json, b: Json): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
-  }
-  return false;
-}
 
 /** The merge patch turning `from` into `to`; `undefined` when they are equal. */
 export function createMergePatch(from: Json, to: Json): Json | undefined {

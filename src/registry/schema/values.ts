@@ -2,6 +2,10 @@
  * Small helpers over decoded JSON values: the JSON type name kube-openapi reports, deep equality and
  * a canonical key (for enum, listType=set and listType=map comparisons).
  */
+import { isPlainObject } from '../../machinery/objects.js';
+
+/** machinery's (identical predicate); re-exported for the schema code's imports. */
+export { isPlainObject };
 
 export type JSONType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
 
@@ -18,10 +22,6 @@ export function jsonType(v: unknown): JSONType {
   }
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** A canonical JSON rendering: object keys sorted, so equal values have equal keys. */
 export function canonicalKey(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalKey).join(',')}]`;
@@ -32,10 +32,17 @@ export function canonicalKey(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
+/**
+ * Equality by canonical rendering. Deliberately not machinery's deepEqual: here `undefined` (and
+ * NaN) render as `null`, so `{a: undefined}` equals `{a: null}` but not `{}`; machinery's treats
+ * undefined-valued keys as absent and never equates undefined with null. Callers here (enum,
+ * uniqueness, immutability checks) were written against this behaviour, so it stays.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
   return canonicalKey(a) === canonicalKey(b);
 }
 
+/** structuredClone, not machinery's JSON round trip: keeps `undefined` values and non-JSON types. */
 export function deepCopy<T>(v: T): T {
   return v === undefined ? v : structuredClone(v);
 }
