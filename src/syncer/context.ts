@@ -27,6 +27,4 @@ export interface SyncContext {
    * hand-built contexts in tests need not carry it.
    */
   createdCopies?: Map<string, number>;
-  /** Downstream namespaces this process created (spec/namespace.ts, spec/apply.ts). */
-  createdNamespaces?: Set<string>;
 }

@@ -61,7 +61,7 @@ export class Syncer {
     this.cache = new DownstreamCache(opts.downstreamClient, opts.clusterKey, resources, opts.logger);
     this.ctx = {
       clusterKey: opts.clusterKey, resources, source: opts.source, downstreamClient: opts.downstreamClient, cache: this.cache,
-      logger: opts.logger, now: () => new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lastApplied: new Map(), createdCopies: new Map(), createdNamespaces: new Set(),
+      logger: opts.logger, now: () => new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lastApplied: new Map(), createdCopies: new Map(),
     };
     this.sweep = { emptySince: new Map(), cleanDelayMs: opts.namespaceCleanDelayMs ?? 30_000, nowMs: () => Date.now() };
     this.controller = new Controller({

@@ -20,6 +20,8 @@ export interface ApplyTarget {
   /** The upstream object whose placement decides conflicts. */
   upstreamRef: UpstreamRef;
   upstreamObj: KubeObject;
+  /** The namespace was created by this very reconcile, so it holds nothing foreign: no conflict-check GET. */
+  namespaceIsNew?: boolean;
 }
 
 /** The downstream object after this call (applied, or already as desired). */
@@ -28,7 +30,7 @@ export async function applyDownstream(ctx: SyncContext, t: ApplyTarget): Promise
   const name = t.desired.metadata!.name!;
   const id = `${t.resource.gvr.resource}.${t.resource.gvr.group}/${ns}/${name}`;
   let current = ctx.cache.get(t.resource, ns, name);
-  if (!current) {
+  if (!current && !t.namespaceIsNew) {
     // The cache holds only labelled objects: look once before an apply could silently adopt.
     const live = await getLive(ctx, t.resource, ns, name);
     if (live && live.metadata?.labels?.[CLUSTER_KEY_LABEL] !== ctx.clusterKey) {

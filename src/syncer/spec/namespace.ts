@@ -27,11 +27,19 @@ const sameLocator = (a: NamespaceLocator | undefined, b: NamespaceLocator): bool
 
 /** Returns the downstream namespace name once it exists and is ours. */
 export async function ensureNamespace(ctx: SyncContext, locator: NamespaceLocator): Promise<string> {
+  return (await ensureNamespaceCreated(ctx, locator)).name;
+}
+
+/**
+ * ensureNamespace, also saying whether this call created the namespace: then it is empty — no
+ * object in it can be someone else's yet, and spec/apply.ts skips its conflict-check GET.
+ */
+export async function ensureNamespaceCreated(ctx: SyncContext, locator: NamespaceLocator): Promise<{ name: string; created: boolean }> {
   const name = downstreamNamespaceName(locator);
   const cached = ctx.cache.namespace(name);
   if (cached) {
     check(cached, name, locator);
-    return name;
+    return { name, created: false };
   }
   const body: KubeObject = {
     apiVersion: 'v1', kind: 'Namespace',
@@ -39,7 +47,7 @@ export async function ensureNamespace(ctx: SyncContext, locator: NamespaceLocato
   };
   try {
     await ctx.downstreamClient.create(NAMESPACES, undefined, body);
-    return name;
+    return { name, created: true };
   } catch (err) {
     if (!isAlreadyExists(err)) throw new SyncFailure('ApplyFailed', `creating namespace ${name}: ${(err as Error).message}`, { cause: err });
   }
@@ -56,7 +64,7 @@ export async function ensureNamespace(ctx: SyncContext, locator: NamespaceLocato
     // Same locator, label lost: it is ours, so relabel it (otherwise our cache never sees it).
     await ctx.downstreamClient.patch(NAMESPACES, undefined, name, { metadata: { labels: { [CLUSTER_KEY_LABEL]: ctx.clusterKey } } }, { type: 'merge' });
   }
-  return name;
+  return { name, created: false };
 }
 
 function check(ns: KubeObject, name: string, locator: NamespaceLocator): void {

@@ -10,7 +10,7 @@
  */
 import { deletionAnnotation, downstreamNamespaceName, stateLabel, syncerFinalizer } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
-import { isConflict } from '../../errors/status.js';
+import { isConflict, isStatusError } from '../../errors/status.js';
 import type { ReconcileResult } from '../../controllers/reconcile.js';
 import { SyncFailure, syncedCondition } from '../conditions.js';
 import type { SyncContext } from '../context.js';
@@ -19,9 +19,10 @@ import { deleteDownstream, releaseUpstream } from '../lifecycle/deletion.js';
 import { parseReportedStatus, reportedStatus, sameReportedStatus } from '../status/cluster-status.js';
 import { needsApply } from '../transform/drift.js';
 import { toDownstream } from '../transform/transform.js';
+import type { JsonPatchOp } from '../upstream/source.js';
 import { applyDownstream } from './apply.js';
 import { syncDependencies } from './dependencies.js';
-import { ensureNamespace } from './namespace.js';
+import { ensureNamespaceCreated } from './namespace.js';
 
 export interface ObjectSyncState {
   /** Enqueue the sweep of a downstream namespace (after a removal). */
@@ -59,7 +60,7 @@ async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamR
   // 1. The finalizer goes on before anything exists downstream, so a deletion always waits for us.
   upstreamObj = await ensureFinalizer(ctx, ref, upstreamObj);
   // 2. The namespace, 3. the desired object (spec-diff applied).
-  const namespace = await ensureNamespace(ctx, { workspace: ref.workspace, namespace: ref.namespace, cluster: ctx.clusterKey });
+  const { name: namespace, created: namespaceIsNew } = await ensureNamespaceCreated(ctx, { workspace: ref.workspace, namespace: ref.namespace, cluster: ctx.clusterKey });
   const desired = toDownstream({ upstreamObj, resource: ref.resource, clusterKey: ctx.clusterKey, workspace: ref.workspace, downstreamNamespace: namespace });
   // 4. Dependencies first, so pods find their ConfigMaps and Secrets.
   const current = ctx.cache.get(ref.resource, namespace, ref.name);
@@ -69,7 +70,7 @@ async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamR
     state.dependenciesChecked(ref);
   }
   // 5. The object itself, 6. its status up.
-  const downstreamObj = await applyDownstream(ctx, { resource: ref.resource, desired, upstreamRef: ref, upstreamObj });
+  const downstreamObj = await applyDownstream(ctx, { resource: ref.resource, desired, upstreamRef: ref, upstreamObj, namespaceIsNew });
   if (!dependencyFailure) {
     const wait = firstReportWait(ctx, ref, upstreamObj, downstreamObj);
     if (wait > 0) return { requeueAfter: wait };
@@ -79,6 +80,9 @@ async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamR
 }
 
 /** How long the first report of a copy may wait for the cluster's controller to write its status. */
+/** A JSON patch whose test failed (kube answers 422). */
+const isInvalid = (err: unknown): boolean => isStatusError(err) && err.code === 422;
+
 export const FIRST_REPORT_WAIT_MS = 1000;
 
 /**
@@ -104,20 +108,26 @@ function firstReportWait(ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeOb
 }
 
 /**
- * Adds our finalizer with the object's resourceVersion as precondition (the list is replaced
- * wholesale). Other syncers and status writes bump the version all the time, so a 409 re-reads
- * the live object and tries again at once instead of waiting out the queue's backoff.
+ * Adds our finalizer with a JSON patch whose precondition is the finalizer list alone (`test` of
+ * the list as we know it, then `add` at its end, or of the whole list when there is none), not the
+ * resourceVersion: status writes, labels and the aggregate no longer make it a 409. It fails (422)
+ * only when the list itself changed — another syncer added its finalizer at the same moment, or our
+ * cache lags — and then the live object is re-read and the patch retried at once. Another cluster's
+ * finalizer is never dropped and ours never duplicated, since the list is tested as a whole.
  */
 async function ensureFinalizer(ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeObject): Promise<KubeObject> {
   const finalizer = syncerFinalizer(ctx.clusterKey);
   let obj: KubeObject | undefined = upstreamObj;
   for (let attempt = 0; ; attempt++) {
-    const finalizers = obj.metadata?.finalizers ?? [];
-    if (finalizers.includes(finalizer)) return obj;
+    const finalizers = obj.metadata?.finalizers;
+    if (finalizers?.includes(finalizer)) return obj;
+    const ops: JsonPatchOp[] = finalizers?.length
+      ? [{ op: 'test', path: '/metadata/finalizers', value: finalizers }, { op: 'add', path: '/metadata/finalizers/-', value: finalizer }]
+      : [{ op: 'test', path: '/metadata/finalizers', value: finalizers ?? null }, { op: 'add', path: '/metadata/finalizers', value: [finalizer] }];
     try {
-      return await ctx.source.patch(ref, { metadata: { resourceVersion: obj.metadata?.resourceVersion, finalizers: [...finalizers, finalizer] } });
+      return await ctx.source.patch(ref, ops, 'json');
     } catch (err) {
-      if (!isConflict(err) || attempt >= 4) throw err;
+      if (!(isConflict(err) || isInvalid(err)) || attempt >= 8) throw err;
       obj = await ctx.source.fetch(ref);
       if (!obj) throw err;
     }
