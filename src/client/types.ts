@@ -1,8 +1,8 @@
 /**
  * Wire shapes the client returns: lists, watch events, and option bags for each verb.
- * KubeObject is the storage layer's plain-JSON object type (imported as a type only).
+ * KubeObject is the plain-JSON object type shared by every layer (src/apis/object.ts).
  */
-import type { KubeObject } from '../storage/types.js';
+import type { KubeObject } from '../apis/object.js';
 
 export type { KubeObject };
 

@@ -10,29 +10,9 @@
  * May import: errors/ (leaves).
  */
 
-export type KubeObject = Record<string, any> & {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-};
+import type { KubeObject, ObjectMeta } from '../apis/object.js';
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: Array<Record<string, unknown>>;
-  managedFields?: Array<Record<string, unknown>>;
-  [k: string]: unknown;
-}
+export type { KubeObject, ObjectMeta };
 
 /**
  * Where an object lives. `resource` is the group-qualified resource, `configmaps` or
