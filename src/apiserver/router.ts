@@ -45,7 +45,7 @@ export async function serveClusterPath(ctx: ApiContext, req: IncomingMessage, re
   }
   (req as RequestWithInfo).requestInfo = info;
   if (cluster !== '*') await ctx.checkCluster(cluster);
-  const def = ctx.catalog.resolve(cluster === '*' ? 'root' : cluster, info.group, info.version, info.resource);
+  const def = ctx.catalog.resolve(cluster, info.group, info.version, info.resource);
   if (!def) throw notFoundPath();
   if (def.namespaced === false && info.namespace && info.resource !== 'namespaces') throw notFoundPath();
   if (ctx.authorize) await ctx.authorize(user, info);

@@ -20,13 +20,11 @@ export function checkUnknownFields(def: ResourceDef, obj: KubeObject, mode: Fiel
   if (!def.schema) return;
   const unknown = prune(def.schema, obj, { resourceRoot: true });
   if (unknown.length === 0) return;
-  const gv = def.group ? `${def.group}/${def.version}` : def.version;
   if (mode === 'Strict') {
     const list = unknown.map((p) => `unknown field "${p}"`).join(', ');
     throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${list}`);
   }
   if (mode === 'Warn') for (const p of unknown) warnings.push(`unknown field "${p}"`);
-  void gv;
 }
 
 export function defaultObject(def: ResourceDef, obj: KubeObject): void {

@@ -93,14 +93,9 @@ export class ExportView implements DefSource {
     return this.snap;
   }
 
-  /**
-   * '*' shows everything anyone bound; a concrete workspace only what it bound and accepted.
-   * The router resolves wildcard resource requests under the name 'root', so 'root' answers as
-   * '*' does (writes are still checked per workspace by `clustersFor`).
-   */
+  /** '*' shows everything anyone bound; a concrete workspace only what it bound and accepted. */
   defsFor(cluster: string): ResourceDef[] {
     const s = this.current();
-    if (cluster === 'root') cluster = '*';
     if (cluster !== '*' && !s.bound.has(cluster)) return [];
     const out = [...s.exported];
     for (const { defs, clusters } of s.claimed.values()) {
