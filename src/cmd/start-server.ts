@@ -11,6 +11,7 @@ import { OpenAPIService } from '../apiserver/openapi-service.js';
 import { createPatcher, managedFieldsUpdater } from '../apiserver/patcher.js';
 import { rbacAuthorizer } from '../apiserver/authorizer.js';
 import { createApiServer, listen, type VirtualWorkspace } from '../apiserver/server.js';
+import { notFoundPath } from '../apiserver/router.js';
 import type { ApiContext } from '../apiserver/context.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { HealthRegistry } from '../observability/health.js';
@@ -197,7 +198,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   });
   hooks.auxRoutes?.(aux, deps);
   aux.use((_req, res) => {
-    res.status(404).json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' });
+    res.status(404).json(notFoundPath().toStatus());
   });
 
   // proxy mode: workspaces, APIs and discovery live in the kcp the kubeconfig names (src/proxy/README.md)
