@@ -15,6 +15,7 @@ import type { ResourceDef } from '../../registry/types.js';
 import type { KubeObject, Store, Watcher } from '../../storage/types.js';
 import { setCondition, nowRFC3339, type Condition } from './conditions.js';
 import { IDENTITY_KEY, IDENTITY_NAMESPACE, identityHash, newIdentityKey } from './identity.js';
+import { namingConflict } from './naming-conflict.js';
 
 export const APIS_GROUP = 'apis.kcp.io';
 const RES = {
@@ -242,17 +243,12 @@ export class APIBindings implements DefSource {
 
   /** A binding may not serve what a CRD or another binding already serves in the same workspace. */
   private findClash(cluster: string, bindingName: string, defs: ResourceDef[]): string | undefined {
-    const crd = this.d.crdDefs(cluster);
-    const others = [...(this.served.get(cluster) ?? new Map()).entries()].filter(([n]) => n !== bindingName).flatMap(([, d]) => d);
-    for (const d of defs) {
-      const c = crd.find((x) => x.group === d.group && x.resource === d.resource);
-      if (c) return `resource ${d.resource}.${d.group} is already served by a CustomResourceDefinition in this workspace`;
-      const o = others.find((x) => x.group === d.group && x.resource === d.resource);
-      if (o) return `resource ${d.resource}.${d.group} is already bound by ${o.source}`;
-      const builtin = this.d.resolveDef(cluster, d.group, d.version, d.resource);
-      if (builtin && builtin.source === 'builtin') return `resource ${d.resource}.${d.group} is a built-in resource`;
-    }
-    return undefined;
+    const others = [...(this.served.get(cluster) ?? new Map<string, ResourceDef[]>()).entries()].filter(([n]) => n !== bindingName).flatMap(([, d]) => d);
+    return namingConflict(defs, {
+      crdDefs: this.d.crdDefs(cluster),
+      otherBindingDefs: others,
+      resolve: (group, version, resource) => this.d.resolveDef(cluster, group, version, resource),
+    });
   }
 
   private serve(cluster: string, binding: string, defs: ResourceDef[], bound: BoundExport): void {
