@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { LineSplitter } from './line-splitter.js';
 import {
   encodeQuery, type StreamOptions, type StreamResponse, type Transport, type TransportRequest,
@@ -43,7 +44,9 @@ export class HttpTransport implements Transport {
     this.isHttps = this.base.protocol === 'https:';
     this.agent = this.isHttps
       ? new https.Agent({
-        keepAlive: true, ca: options.ca, cert: options.cert, key: options.key,
+        // One TLS context for every socket: building it per connection (parsing the CA, cert and
+        // key) was ~2 % of a busy syncer's CPU when bursts open new sockets.
+        keepAlive: true, secureContext: tls.createSecureContext({ ca: options.ca, cert: options.cert, key: options.key }),
         rejectUnauthorized: options.rejectUnauthorized ?? true, servername: options.servername,
       })
       : new http.Agent({ keepAlive: true });

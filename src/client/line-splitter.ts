@@ -16,13 +16,16 @@ export class LineSplitter {
   ) {}
 
   push(chunk: Buffer | string): void {
-    this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    const text = this.pending + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    // Walk the lines by index and keep only the unfinished tail: slicing the rest off after every
+    // line copied a chunk of n lines n times.
+    let start = 0;
     let nl: number;
-    while ((nl = this.pending.indexOf('\n')) >= 0) {
-      const line = this.pending.slice(0, nl);
-      this.pending = this.pending.slice(nl + 1);
-      this.emit(line);
+    while ((nl = text.indexOf('\n', start)) >= 0) {
+      this.emit(text.slice(start, nl));
+      start = nl + 1;
     }
+    this.pending = start === 0 ? text : text.slice(start);
   }
 
   /** Flush a final line that had no trailing newline. */

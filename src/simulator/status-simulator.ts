@@ -1,6 +1,6 @@
 /**
  * The status simulator: plays kube-controller-manager, the scheduler and the kubelets for the
- * workload types. It watches them (and the nodes) in storage and, on any change, recomputes the
+ * workload types. It keeps a watched copy of them (and the nodes) and, on any change, recomputes the
  * whole picture: which pods fit (capacity.ts), whose ready delay has passed (progress.ts), and what
  * each status should say (workload-status.ts). Only differing statuses are written, through the
  * `status` subresource of the generic store, as any controller would.
@@ -59,8 +59,12 @@ export class StatusSimulator {
   private readonly progress: ProgressTracker;
   private readonly now: () => number;
   private readonly watchers: Watcher[] = [];
+  /** storage resource → namespace/name → the object as last watched (shared with the store: never mutated). */
+  private readonly cache = new Map<string, Map<string, KubeObject>>();
   /** What we last wrote per workload, so a status the store normalises differently is not rewritten forever. */
   private readonly lastWritten = new Map<string, { rv: string; status: string }>();
+  /** What each workload's status was last computed from (see reconcile). */
+  private readonly lastInput = new Map<string, { obj: KubeObject; placed: number; eligible: number; settled: boolean; rollout: boolean; failed: boolean }>();
   /** Order in which workloads were first seen: earlier ones keep their capacity. */
   private readonly firstSeen = new Map<string, number>();
   private nextSeq = 0;
@@ -77,14 +81,44 @@ export class StatusSimulator {
   }
 
   start(): void {
-    const resources = ['nodes', ...KINDS.map((k) => storageResource(k))];
-    for (const resource of resources) {
-      this.watchers.push(this.o.store.watch({ cluster: CLUSTER, resource }, {}, {
-        onEvent: () => this.kick(),
-        onClose: (err) => { if (err && !this.stopped) this.o.log.warn({ err, resource }, 'simulator watch closed'); },
-      }));
-    }
-    this.kick();
+    for (const resource of ['nodes', ...KINDS.map((k) => storageResource(k))]) this.follow(resource);
+  }
+
+  /**
+   * Lists a resource once, then keeps an in-memory copy current from its watch: a pass reads the
+   * copy instead of listing (and parsing) every workload again, which made a burst of N creates cost
+   * O(N²). A watch that closes relists after RETRY_MS.
+   */
+  private follow(resource: string): void {
+    if (this.stopped) return;
+    const retry = (err: unknown): void => {
+      if (this.stopped) return;
+      this.o.log.warn({ err, resource }, 'simulator watch closed; relisting');
+      setTimeout(() => this.follow(resource), RETRY_MS).unref();
+    };
+    this.o.store.list({ cluster: CLUSTER, resource }).then(({ items, resourceVersion }) => {
+      if (this.stopped) return;
+      const objects = new Map(items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+      this.cache.set(resource, objects);
+      const watcher = this.o.store.watch({ cluster: CLUSTER, resource }, { resourceVersion }, {
+        onEvent: (ev) => {
+          const k = `${ev.key.namespace ?? ''}/${ev.key.name}`;
+          if (ev.type === 'DELETED') objects.delete(k); else objects.set(k, ev.object);
+          this.kick();
+        },
+        onClose: (err) => {
+          const i = this.watchers.indexOf(watcher);
+          if (i >= 0) this.watchers.splice(i, 1);
+          retry(err);
+        },
+      });
+      this.watchers.push(watcher);
+      this.kick();
+    }, retry);
+  }
+
+  private cached(resource: string): KubeObject[] {
+    return [...(this.cache.get(resource)?.values() ?? [])];
   }
 
   async stop(): Promise<void> {
@@ -121,11 +155,11 @@ export class StatusSimulator {
 
   private async reconcile(): Promise<void> {
     const nodes: NodeView[] = [];
-    for (const n of (await this.o.store.list({ cluster: CLUSTER, resource: 'nodes' })).items) {
+    for (const n of this.cached('nodes')) {
       const v = nodeView(n);
       if (v) nodes.push(v);
     }
-    const items = await this.listWorkloads();
+    const items = this.listWorkloads();
     const placement = pack(nodes, items.flatMap((it) => this.demand(it)));
 
     const now = this.now();
@@ -133,11 +167,19 @@ export class StatusSimulator {
     let failed = false;
     for (const it of items) {
       const placed = placement.placed.get(it.key) ?? 0;
+      const eligible = placement.eligible.get(it.key) ?? 0;
       const p = this.progress.observe(it.key, it.obj, placed, now);
       if (p.settlesAt !== undefined) nextWake = Math.min(nextWake ?? Infinity, p.settlesAt);
+      // Same object (watched objects are immutable), same fit, same progress: the status computed
+      // last pass still holds. Passes run on every change, so this keeps a pass over N mostly
+      // unchanged workloads O(N) cheap checks instead of N status computations.
+      const seen = this.lastInput.get(it.key);
+      if (seen && seen.obj === it.obj && seen.placed === placed && seen.eligible === eligible
+        && seen.settled === p.settled && seen.rollout === p.rollout && !seen.failed) continue;
+      const input = { obj: it.obj, placed, eligible, settled: p.settled, rollout: p.rollout, failed: false };
+      this.lastInput.set(it.key, input);
       const status = it.kind.status({
-        obj: it.obj, placed, eligible: placement.eligible.get(it.key) ?? 0,
-        settled: p.settled, rollout: p.rollout, since: p.since, now: new Date(now),
+        obj: it.obj, placed, eligible, settled: p.settled, rollout: p.rollout, since: p.since, now: new Date(now),
       });
       if (status === undefined || deepEqual(status, it.obj.status)) continue;
       const last = this.lastWritten.get(it.key);
@@ -148,11 +190,13 @@ export class StatusSimulator {
       } catch (err) {
         if (isNotFound(err)) continue;
         failed = true;
+        input.failed = true;
         this.o.log.warn({ err, resource: it.kind.resource, namespace: it.obj.metadata.namespace, name: it.obj.metadata.name }, 'simulator status write failed');
       }
     }
     const live = new Set(items.map((it) => it.key));
     for (const k of this.lastWritten.keys()) if (!live.has(k)) this.lastWritten.delete(k);
+    for (const k of this.lastInput.keys()) if (!live.has(k)) this.lastInput.delete(k);
     for (const k of this.firstSeen.keys()) if (!live.has(k)) this.firstSeen.delete(k);
     this.progress.retain(live);
     if (failed) this.kick(RETRY_MS);
@@ -163,13 +207,12 @@ export class StatusSimulator {
     }
   }
 
-  private async listWorkloads(): Promise<Item[]> {
+  private listWorkloads(): Item[] {
     const items: Item[] = [];
     for (const kind of KINDS) {
       const def = this.o.catalog.resolve(CLUSTER, kind.group, kind.version, kind.resource);
       if (!def) continue;
-      const { items: objs } = await this.o.store.list({ cluster: CLUSTER, resource: storageResource(kind) });
-      for (const obj of objs) {
+      for (const obj of this.cached(storageResource(kind))) {
         const m = obj.metadata;
         items.push({ kind, def, obj, key: `${storageResource(kind)}/${m.namespace ?? ''}/${m.name}/${m.uid}` });
       }

@@ -50,11 +50,20 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+/**
+ * Watched objects are immutable and every simulator pass looks at all of them, so a template's
+ * hash is computed once per template object, not once per pass.
+ */
+const hashes = new WeakMap<object, string>();
+
 /** A pod-template-hash-like 10-character suffix (kube's safe alphabet). */
 export function templateHash(template: unknown): string {
+  const memo = template && typeof template === 'object' ? hashes.get(template) : undefined;
+  if (memo) return memo;
   const h = createHash('sha256').update(canonical(template ?? null)).digest();
   let s = '';
   for (let i = 0; i < 10; i++) s += ALPHABET[h[i] % ALPHABET.length];
+  if (template && typeof template === 'object') hashes.set(template, s);
   return s;
 }
 

@@ -45,9 +45,9 @@ export interface SpawnedServer {
 }
 
 /** Runs `node dist/src/cmd/tmc-server.js` and waits for its `ready` line. */
-export function spawnServer(t: Teardown, args: string[], opts: { dataDir?: string } = {}): Promise<SpawnedServer> {
+export function spawnServer(t: Teardown, args: string[], opts: { dataDir?: string; nodeArgs?: string[] } = {}): Promise<SpawnedServer> {
   const dataDir = opts.dataDir ?? tempDir(t);
-  const child = spawn(process.execPath, [SERVER_BIN, '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', ...args], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), SERVER_BIN, '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));

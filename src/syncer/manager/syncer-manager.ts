@@ -26,6 +26,7 @@ import { DEFAULT_RESOURCES, selectResources } from '../resources.js';
 import { StatusAggregator } from '../status/aggregator.js';
 import { Syncer } from '../syncer.js';
 import { DirectSource } from '../upstream/direct-source.js';
+import { SharedUpstreamInformers } from '../upstream/shared-informers.js';
 import {
   COMPUTE_EXPORT, DiscoveredWorkspaces, TMC_EXPORT, discoverBoundWorkspaces, staticWorkspaces, type WorkspaceProvider,
 } from '../upstream/workspaces.js';
@@ -66,6 +67,8 @@ export class SyncerManager {
   private readonly queue = new WorkQueue({ name: 'syncer-manager', rateLimiter: { baseDelayMs: 200, maxDelayMs: 30_000 } });
   private readonly controller: Controller;
   private aggregator: StatusAggregator | undefined;
+  /** One informer per workspace and resource for all our syncers and the aggregator. */
+  private readonly shared: SharedUpstreamInformers;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly rootClient: KubeClient, private readonly opts: SyncerManagerOptions = {}) {
@@ -76,6 +79,7 @@ export class SyncerManager {
       this.discovered.push(d);
       return d;
     };
+    this.shared = new SharedUpstreamInformers(rootClient, opts.logger);
     this.registrationWorkspaces = provider(opts.registrationWorkspaces, TMC_EXPORT);
     this.workloadWorkspaces = provider(opts.workloadWorkspaces, COMPUTE_EXPORT);
     this.controller = new Controller({ name: 'syncer-manager', queue: this.queue, logger: opts.logger, reconcile: (k) => this.reconcile(k) });
@@ -84,7 +88,7 @@ export class SyncerManager {
   async start(): Promise<void> {
     await Promise.all(this.discovered.map((d) => d.start()));
     if (this.opts.aggregate ?? true) {
-      this.aggregator = new StatusAggregator({ rootClient: this.rootClient, workspaces: this.workloadWorkspaces, logger: this.opts.logger });
+      this.aggregator = new StatusAggregator({ rootClient: this.rootClient, workspaces: this.workloadWorkspaces, logger: this.opts.logger, shared: this.shared });
       await this.aggregator.start();
     }
     this.unsubscribe = this.registrationWorkspaces.onChange((ws) => this.watchRegistrations(ws));
@@ -100,6 +104,7 @@ export class SyncerManager {
     await Promise.all([...this.running.values()].map((r) => r.syncer.stop()));
     this.running.clear();
     await this.aggregator?.stop();
+    this.shared.stop();
   }
 
   /** The running syncers by cluster key (for tests and debugging). */
@@ -153,7 +158,7 @@ export class SyncerManager {
     const downstreamClient = await downstreamClientFor(this.rootClient.forCluster(ws), reg);
     const resources = selectResources(DEFAULT_RESOURCES, reg.spec?.supportedResources);
     const logger = this.opts.logger?.child({ clusterKey: ckey, registration: key });
-    const source = new DirectSource({ rootClient: this.rootClient, clusterKey: ckey, resources, workspaces: this.workloadWorkspaces, logger });
+    const source = new DirectSource({ rootClient: this.rootClient, clusterKey: ckey, resources, workspaces: this.workloadWorkspaces, logger, shared: this.shared });
     const syncer = new Syncer({
       clusterKey: ckey, source, downstreamClient, resources, logger,
       namespaceCleanDelayMs: this.opts.namespaceCleanDelayMs, resyncMs: this.opts.resyncMs, workers: this.opts.workers,

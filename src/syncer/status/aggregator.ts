@@ -18,6 +18,7 @@ import { aggregateStatus } from '../aggregate/aggregate.js';
 import { SYNCED } from '../conditions.js';
 import { objectKey, parseSyncKey } from '../keys.js';
 import { CONFIGMAPS, DEFAULT_RESOURCES, SECRETS, resourceId, type SyncedResource } from '../resources.js';
+import { ownInformer, type InformerLease, type SharedUpstreamInformers } from '../upstream/shared-informers.js';
 import type { WorkspaceProvider } from '../upstream/workspaces.js';
 import { clusterStatusesOf } from './cluster-status.js';
 
@@ -34,13 +35,15 @@ export interface StatusAggregatorOptions {
    */
   debounceMs?: number;
   logger?: Logger;
+  /** The process's shared upstream informers (the SyncerManager's), instead of our own. */
+  shared?: SharedUpstreamInformers;
 }
 
 /** Resources without a status subresource keep their per-cluster annotations only. */
 const NO_STATUS = new Set([CONFIGMAPS, SECRETS]);
 
 export class StatusAggregator {
-  private readonly informers = new Map<string, Informer>();
+  private readonly informers = new Map<string, { lease: InformerLease; detach: () => void }>();
   private readonly queue = new WorkQueue({ name: 'status-aggregator', rateLimiter: { baseDelayMs: 20, maxDelayMs: 10_000 } });
   private readonly controller: Controller;
   private readonly resources: SyncedResource[];
@@ -62,7 +65,8 @@ export class StatusAggregator {
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
-    for (const inf of this.informers.values()) inf.stop();
+    for (const { lease, detach } of this.informers.values()) { detach(); lease.release(); }
+    this.informers.clear();
     await this.controller.stop();
   }
 
@@ -74,20 +78,21 @@ export class StatusAggregator {
         const k = `${ws}#${resourceId(resource)}`;
         wanted.add(k);
         if (this.informers.has(k)) continue;
-        const inf = new Informer({ source: this.opts.rootClient.forCluster(ws), gvr: resource.gvr, logger: this.opts.logger, backoff: { initialMs: 200, maxMs: 10_000 } });
+        const lease = this.opts.shared
+          ? this.opts.shared.acquire(ws, resource)
+          : ownInformer(new Informer({ source: this.opts.rootClient.forCluster(ws), gvr: resource.gvr, logger: this.opts.logger, backoff: { initialMs: 200, maxMs: 10_000 } }));
         const debounce = this.opts.debounceMs ?? 100;
         const enqueue = (obj: KubeObject): void => {
           if (!isPlaced(obj)) return;
           this.queue.addAfter(objectKey({ resource, workspace: clusterOf(obj), namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' }), debounce);
         };
         // Finalizer patches and the like change nothing the aggregate is made of.
-        inf.addEventHandler({ onAdd: enqueue, onUpdate: (o, n) => { if (aggregateInputsChanged(o, n)) enqueue(n); } });
-        this.informers.set(k, inf);
-        inf.start();
-        started.push(inf);
+        const detach = lease.informer.addEventHandler({ onAdd: enqueue, onUpdate: (o, n) => { if (aggregateInputsChanged(o, n)) enqueue(n); } });
+        this.informers.set(k, { lease, detach });
+        started.push(lease.informer);
       }
     }
-    for (const [k, inf] of this.informers) if (!wanted.has(k)) { inf.stop(); this.informers.delete(k); }
+    for (const [k, { lease, detach }] of this.informers) if (!wanted.has(k)) { detach(); lease.release(); this.informers.delete(k); }
     await Promise.all(started.map((i) => i.waitForSync()));
   }
 
@@ -95,7 +100,7 @@ export class StatusAggregator {
     const parsed = parseSyncKey(key, this.resources);
     if (parsed.kind !== 'object') return;
     const { ref } = parsed;
-    const obj = this.informers.get(`${ref.workspace}#${resourceId(ref.resource)}`)?.get(ref.workspace, ref.namespace, ref.name);
+    const obj = this.informers.get(`${ref.workspace}#${resourceId(ref.resource)}`)?.lease.informer.get(ref.workspace, ref.namespace, ref.name);
     if (!obj || obj.metadata?.deletionTimestamp) return;
     const clusters = clusterStatusesOf(obj);
     const current = ((obj as { status?: Record<string, unknown> }).status ?? {}) as Record<string, unknown>;

@@ -2,11 +2,16 @@
  * The direct upstream source: for every workspace and resource, an informer on the TMC server
  * filtered by `state.tmc.kcp.io/<key>=Sync`; writes are JSON merge patches on the objects
  * themselves (the per-cluster status is the `status.tmc.kcp.io/<key>` annotation).
+ *
+ * With `shared` (the in-process SyncerManager), the informers are the process's shared unfiltered
+ * ones and the label filter is applied here, with the same meaning as the server's: an object
+ * that gains the label is an add, one that loses it a delete, and reads see only labelled objects.
  */
 import { PLACEMENT_ANNOTATION, stateLabel, statusAnnotation } from '../../apis/contract.js';
 import { WORKLOAD_PLACEMENTS } from '../../apis/tmc/gvr.js';
 import { isNotFound } from '../../errors/status.js';
 import { Informer } from '../../client/informer.js';
+import { ownInformer, type InformerLease, type SharedUpstreamInformers } from './shared-informers.js';
 import type { KubeClient } from '../../client/kube-client.js';
 import type { KubeObject } from '../../client/types.js';
 import type { Logger } from '../../observability/logger.js';
@@ -23,12 +28,14 @@ export interface DirectSourceOptions {
   resources: readonly SyncedResource[];
   workspaces: WorkspaceProvider;
   logger?: Logger;
+  /** Share informers with the other syncers of this process (see the header). */
+  shared?: SharedUpstreamInformers;
 }
 
 export class DirectSource implements UpstreamSource {
   readonly mode = 'direct' as const;
-  /** `<workspace>#<resource id>` → informer */
-  private readonly informers = new Map<string, Informer>();
+  /** `<workspace>#<resource id>` → informer lease and our handler's removal */
+  private readonly informers = new Map<string, { lease: InformerLease; detach: () => void }>();
   private readonly handlers: ChangeHandler[] = [];
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
@@ -43,7 +50,7 @@ export class DirectSource implements UpstreamSource {
   stop(): void {
     this.stopped = true;
     this.unsubscribe?.();
-    for (const inf of this.informers.values()) inf.stop();
+    for (const { lease, detach } of this.informers.values()) { detach(); lease.release(); }
     this.informers.clear();
   }
 
@@ -52,13 +59,25 @@ export class DirectSource implements UpstreamSource {
   }
 
   get(ref: UpstreamRef): KubeObject | undefined {
-    return this.informers.get(informerKey(ref.workspace, ref.resource))?.get(ref.workspace, ref.namespace, ref.name);
+    const obj = this.informers.get(informerKey(ref.workspace, ref.resource))?.lease.informer.get(ref.workspace, ref.namespace, ref.name);
+    return obj && this.ours(obj) ? obj : undefined;
   }
 
   list(resource: SyncedResource): KubeObject[] {
     const out: KubeObject[] = [];
-    for (const ws of this.opts.workspaces.current()) out.push(...(this.informers.get(informerKey(ws, resource))?.list() ?? []));
+    for (const ws of this.opts.workspaces.current()) {
+      for (const obj of this.informers.get(informerKey(ws, resource))?.lease.informer.list() ?? []) if (this.ours(obj)) out.push(obj);
+    }
     return out;
+  }
+
+  /** Filtered informers hold only our objects; shared ones hold all of them. */
+  private ours(obj: KubeObject): boolean {
+    return !this.opts.shared || obj.metadata?.labels?.[this.label] === 'Sync';
+  }
+
+  private get label(): string {
+    return stateLabel(this.opts.clusterKey);
   }
 
   async fetch(ref: UpstreamRef): Promise<KubeObject | undefined> {
@@ -102,20 +121,27 @@ export class DirectSource implements UpstreamSource {
         const k = informerKey(ws, resource);
         wanted.add(k);
         if (this.informers.has(k)) continue;
-        const inf = new Informer({
-          source: this.opts.rootClient.forCluster(ws), gvr: resource.gvr,
-          labelSelector: `${stateLabel(this.opts.clusterKey)}=Sync`, logger: this.opts.logger,
-          backoff: { initialMs: 200, maxMs: 10_000 },
-        });
+        const lease = this.opts.shared
+          ? this.opts.shared.acquire(ws, resource)
+          : ownInformer(new Informer({
+            source: this.opts.rootClient.forCluster(ws), gvr: resource.gvr,
+            labelSelector: `${this.label}=Sync`, logger: this.opts.logger,
+            backoff: { initialMs: 200, maxMs: 10_000 },
+          }));
         const emit = (obj: KubeObject, old?: KubeObject): void => { for (const h of this.handlers) h(resource, obj, old); };
-        inf.addEventHandler({ onAdd: (obj) => emit(obj), onUpdate: (old, obj) => emit(obj, old), onDelete: (obj) => emit(obj) });
-        this.informers.set(k, inf);
-        inf.start();
-        started.push(inf);
+        const ours = (obj: KubeObject): boolean => this.ours(obj);
+        const detach = lease.informer.addEventHandler({
+          onAdd: (obj) => { if (ours(obj)) emit(obj); },
+          // gained the label: an add (no old, so no relevance filtering); lost it: a delete
+          onUpdate: (old, obj) => { if (ours(obj)) emit(obj, ours(old) ? old : undefined); else if (ours(old)) emit(obj); },
+          onDelete: (obj) => { if (ours(obj)) emit(obj); },
+        });
+        this.informers.set(k, { lease, detach });
+        started.push(lease.informer);
       }
     }
-    for (const [k, inf] of this.informers) {
-      if (!wanted.has(k)) { inf.stop(); this.informers.delete(k); }
+    for (const [k, { lease, detach }] of this.informers) {
+      if (!wanted.has(k)) { detach(); lease.release(); this.informers.delete(k); }
     }
     await Promise.all(started.map((i) => i.waitForSync()));
   }

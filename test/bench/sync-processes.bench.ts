@@ -1,0 +1,202 @@
+/**
+ * Sync at scale as deployed: N Deployments over M clusters with every server in its own process —
+ * one `tmc-server` (default mode: sqlite, its in-process placement controller, cluster health
+ * controller and push syncers, exactly what `npm start` runs) and M `tmc-server --mode cluster`
+ * processes; this process only drives the API over HTTPS and watches, as a user would.
+ *
+ * The workloads are placed the product's way: one WorkloadPlacement (Duplicated over all M
+ * clusters) exists first, so admission labels each Deployment for every cluster in its create.
+ * - propagation: upstream create sent → the copy exists on a cluster (per copy, from a watch);
+ * - status: the last cluster's copy ready (its status simulator) → the upstream aggregate shows all ready;
+ * - converge: first create → the last copy present everywhere.
+ * Anchor: Karmada distribution p99 1.3 s (push) at 100 clusters.
+ *
+ * Run: npx tsc -p . && node dist/test/bench/sync-processes.bench.js [N M ...pairs] [--rate R]   (default 100 4, burst)
+ * Progress goes to stderr; BENCH_DEBUG=1 logs every create and landing.
+ */
+import { readFileSync } from 'node:fs';
+import { CLUSTER_REGISTRATIONS, WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/gvr.js';
+import { KubeClient } from '../../src/client/kube-client.js';
+import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transport.js';
+import type { KubeObject, WatchHandle } from '../../src/client/types.js';
+import { spawnServer, type SpawnedServer } from '../helpers/tmc.js';
+import { DEPLOYMENTS, SECRETS, bind, createWorkspace, deployment, waitFor } from '../syncer/harness.js';
+
+const REPLICAS = 2;
+const progress = (msg: string): void => { process.stderr.write(`[sync-processes ${new Date().toISOString().slice(11, 19)}] ${msg}\n`); };
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
+}
+
+/** user+system CPU a child process used so far (Linux /proc; NaN elsewhere). */
+function cpuSeconds(s: SpawnedServer): number {
+  try {
+    const fields = readFileSync(`/proc/${s.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+const clientOf = (s: SpawnedServer): KubeClient => new KubeClient(httpTransportFromKubeConfig({ file: s.kubeconfigPath, basePath: '' }));
+const ready = (o: KubeObject): number | undefined => (o as { status?: { readyReplicas?: number } }).status?.readyReplicas;
+
+function watchDeployments(kube: KubeClient, namespace: string | undefined, onObj: (o: KubeObject) => void): WatchHandle {
+  return kube.watch(DEPLOYMENTS, { namespace }, (e) => { if (e.type === 'ADDED' || e.type === 'MODIFIED') onObj(e.object); },
+    (err) => progress(`a watch ended${err ? `: ${err.message}` : ''}; figures from here on may be incomplete`));
+}
+
+async function runOne(n: number, m: number, rate: number): Promise<Record<string, number>> {
+  const teardowns: Array<() => unknown> = [];
+  const t = { teardown: (f: () => unknown) => { teardowns.push(f); } };
+  try {
+    // Enough simulated nodes that every replica fits: a pod without requests counts 100m CPU and a
+    // node has 4 CPUs (40 pods), so 30 a node leaves headroom.
+    const nodes = String(Math.max(3, Math.ceil(((n + 1) * REPLICAS) / 30)));
+    const [server, ...clusters] = await Promise.all([
+      // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile tmc-server (BENCH_CLUSTER_NODE_ARGS: the clusters)
+      spawnServer(t, [], { nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) }),
+      ...Array.from({ length: m }, () => spawnServer(t, ['--mode', 'cluster', '--nodes', nodes, '--ready-delay', '500'],
+        { nodeArgs: process.env.BENCH_CLUSTER_NODE_ARGS?.split(' ').filter(Boolean) })),
+    ]);
+    progress('servers up');
+    const root = clientOf(server);
+    const workspace = 'root:bench';
+    const ws = await createWorkspace(root, workspace);
+    await bind(ws, 'kubernetes', 'root:compute', 'kubernetes');
+    await bind(ws, 'tmc', 'root:tmc', 'tmc.kcp.io');
+    await waitFor('bindings', () => Promise.all([ws.list(DEPLOYMENTS, { namespace: 'default' }), ws.list(CLUSTER_REGISTRATIONS)]).then(() => true), 30_000);
+    for (const [i, c] of clusters.entries()) {
+      const name = `cluster-${i + 1}`;
+      await ws.create(SECRETS, 'default', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}-kubeconfig` }, data: { kubeconfig: readFileSync(c.kubeconfigPath).toString('base64') } });
+      await ws.create(CLUSTER_REGISTRATIONS, undefined, {
+        apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'ClusterRegistration', metadata: { name },
+        spec: { syncMode: 'Push', clusterEndpoint: { serverURL: c.url, secretRef: { namespace: 'default', name: `${name}-kubeconfig` } } },
+      });
+    }
+    await waitFor('clusters Ready', async () => (await ws.list(CLUSTER_REGISTRATIONS)).items
+      .filter((r) => (r.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === m, 60_000, 200);
+    progress('clusters Ready');
+    await ws.create(WORKLOAD_PLACEMENTS, 'default', {
+      apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'WorkloadPlacement', metadata: { name: 'bench' },
+      spec: { workloadSelector: { workloadTypes: [{ group: 'apps', kind: 'Deployment' }], labelSelector: { matchLabels: { bench: 'yes' } } }, numberOfClusters: m, replicaScheduling: { type: 'Duplicated' } },
+    });
+    // A placement decides once it selects a workload; one warm-up Deployment gets it there, so the
+    // measured ones are labelled at admission (as every workload after the first is in practice).
+    await ws.create(DEPLOYMENTS, 'default', deployment('warmup', { bench: 'yes' }, { replicas: REPLICAS }));
+    let placement: { status?: { phase?: string; decisions?: unknown[] } } = {};
+    await waitFor('placement scheduled', async () => {
+      placement = await ws.get(WORKLOAD_PLACEMENTS, 'default', 'bench') as typeof placement;
+      return placement.status?.phase === 'Scheduled' && placement.status.decisions?.length === m;
+    }, 60_000, 200).catch((e) => { throw new Error(`${(e as Error).message}: ${JSON.stringify(placement.status)}`); });
+
+    // Syncers start once the manager has discovered the new workspace (a periodic walk, up to
+    // 10 s): the warm-up landing everywhere means every cluster's syncer runs, so what follows is
+    // steady-state sync, as Karmada's figure (clusters joined long before) is.
+    await waitFor('warm-up synced everywhere', async () => {
+      const copies = await Promise.all(clusters.map((c) => clientOf(c).list(DEPLOYMENTS, { fieldSelector: 'metadata.name=warmup' })));
+      return copies.every((l) => l.items.length === 1);
+    }, 60_000, 200);
+    progress('placement scheduled, syncers running');
+    const created = new Map<string, number>();
+    const landed: number[] = [];
+    const seen = new Set<string>();
+    const readyOn = new Map<string, number>();
+    const allReadyAt = new Map<string, number>();
+    let lastLanded = 0;
+    const handles = clusters.map((c, i) => watchDeployments(clientOf(c), undefined, (o) => {
+      const name = o.metadata?.name ?? '';
+      const id = `${i}/${name}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+        const t0 = created.get(name);
+        if (t0 !== undefined) { landed.push(Date.now() - t0); lastLanded = Date.now(); }
+        if (process.env.BENCH_DEBUG) progress(`${name} landed on ${i} +${t0 === undefined ? '?' : Date.now() - t0} ms`);
+      }
+      if (ready(o) === REPLICAS && created.has(name) && !seen.has(`ready:${id}`)) {
+        seen.add(`ready:${id}`);
+        const count = (readyOn.get(name) ?? 0) + 1;
+        readyOn.set(name, count);
+        if (count === m) allReadyAt.set(name, Date.now());
+      }
+    }));
+    const statusLatency: number[] = [];
+    const done = new Set<string>();
+    const upstreamReady = (o: KubeObject) => {
+      const name = o.metadata?.name ?? '';
+      const t0 = allReadyAt.get(name);
+      if (t0 === undefined || done.has(name) || ready(o) !== REPLICAS * m) return;
+      done.add(name);
+      statusLatency.push(Date.now() - t0);
+    };
+    handles.push(watchDeployments(ws, 'default', upstreamReady));
+
+    const start = Date.now();
+    const names = Array.from({ length: n }, (_, i) => `app-${i}`);
+    // Paced at `rate` creates/s (latency under a load the system keeps up with), or as fast as 20
+    // requests in flight allow (a burst, as `kubectl apply -f dir/`: latency is then time in the backlog).
+    for (let i = 0; i < n; i += 20) {
+      await Promise.all(names.slice(i, i + 20).map(async (name, j) => {
+        if (rate > 0) await new Promise((r) => setTimeout(r, Math.max(0, start + ((i + j) * 1000) / rate - Date.now())));
+        // from the request, not its answer: under load the copy can land before the answer does
+        created.set(name, Date.now());
+        const upstreamObj = await ws.create(DEPLOYMENTS, 'default', deployment(name, { bench: 'yes' }, { replicas: REPLICAS }));
+        if (process.env.BENCH_DEBUG) progress(`${name} created +${Date.now() - created.get(name)!} ms labels ${JSON.stringify(upstreamObj.metadata?.labels)}`);
+      }));
+    }
+    progress('all created');
+    const createdMs = Date.now() - start;
+    let lastReport = Date.now();
+    await waitFor('all propagated', async () => {
+      if (Date.now() - lastReport > 10_000) { lastReport = Date.now(); progress(`${landed.length} of ${n * m} copies landed (${seen.size} seen)`); }
+      return landed.length >= n * m;
+    }, 600_000, 200).catch((e) => {
+      throw new Error(`${(e as Error).message}: ${landed.length} of ${n * m} copies`);
+    });
+    const convergeMs = lastLanded - start;
+    // An aggregate that landed before this process saw the last cluster ready is checked once by GET.
+    await waitFor('all statuses aggregated', async () => {
+      if (Date.now() - lastReport > 10_000) { lastReport = Date.now(); progress(`${allReadyAt.size} of ${n} ready on every cluster, ${done.size} aggregated upstream`); }
+      if (allReadyAt.size < n) return false;
+      for (const name of names.filter((x) => !done.has(x))) upstreamReady(await ws.get(DEPLOYMENTS, 'default', name));
+      return done.size === n;
+    }, 600_000, 500).catch((e) => { throw new Error(`${(e as Error).message}: ${allReadyAt.size} ready everywhere, ${done.size} aggregated`); });
+    const statusConvergeMs = Date.now() - start;
+    for (const h of handles) h.stop();
+    const cpu = { tmcServerCpuS: cpuSeconds(server), clustersCpuS: clusters.reduce((a, c) => a + cpuSeconds(c), 0), benchCpuS: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
+    // a graceful stop, so NODE_OPTIONS=--cpu-prof leaves each server's profile behind
+    await Promise.all([server, ...clusters].map((x) => x.kill('SIGTERM')));
+    return {
+      deployments: n, clusters: m, ratePerS: rate, createMs: createdMs,
+      copiesPerS: Math.round((n * m * 1000) / Math.max(1, convergeMs)),
+      propagationP50Ms: pct(landed, 50), propagationP99Ms: pct(landed, 99), propagationMaxMs: pct(landed, 100), convergeMs,
+      statusP50Ms: pct(statusLatency, 50), statusP99Ms: pct(statusLatency, 99), allReadyUpstreamMs: statusConvergeMs,
+      ...Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+    };
+  } finally {
+    for (const f of teardowns.reverse()) await f();
+  }
+}
+
+export async function run(sizes: Array<[number, number]> = [[100, 4]], rate = 0): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  for (const [n, m] of sizes) {
+    const r = await runOne(n, m, rate);
+    results[`${n}x${m}${rate ? `@${rate}/s` : ''}`] = r;
+    process.stdout.write(`${n} deployments × ${m} clusters (separate processes, ${rate ? `${rate} creates/s` : 'burst'}): created in ${r.createMs} ms; propagation p50 ${r.propagationP50Ms} ms p99 ${r.propagationP99Ms} ms, all converged in ${r.convergeMs} ms (${r.copiesPerS} copies/s); status p50 ${r.statusP50Ms} ms p99 ${r.statusP99Ms} ms; all ready upstream at ${r.allReadyUpstreamMs} ms; CPU s: tmc-server ${r.tmcServerCpuS}, clusters ${r.clustersCpuS}, bench ${r.benchCpuS}\n`);
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const argv = process.argv.slice(2);
+  const rateAt = argv.indexOf('--rate');
+  const rate = rateAt >= 0 ? Number(argv.splice(rateAt, 2)[1]) : 0;
+  const args = argv.map(Number);
+  const sizes: Array<[number, number]> = [];
+  for (let i = 0; i + 1 < args.length; i += 2) sizes.push([args[i], args[i + 1]]);
+  run(sizes.length ? sizes : undefined, rate).then((r) => { process.stdout.write(`${JSON.stringify(r, null, 2)}\n`); process.exit(0); },
+    (e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });
+}
