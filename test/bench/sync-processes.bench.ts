@@ -12,7 +12,8 @@
  * Anchor: Karmada distribution p99 1.3 s (push) at 100 clusters.
  *
  * Run: npx tsc -p . && node dist/test/bench/sync-processes.bench.js [N M ...pairs] [--rate R]   (default 100 4, burst)
- * Progress goes to stderr; BENCH_DEBUG=1 logs every create and landing.
+ * Progress goes to stderr; BENCH_DEBUG=1 logs every create and landing, BENCH_REQUESTS=1 tmc-server's
+ * request counts by verb and resource at the end.
  */
 import { readFileSync } from 'node:fs';
 import { CLUSTER_REGISTRATIONS, WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/gvr.js';
@@ -38,6 +39,17 @@ function cpuSeconds(s: SpawnedServer): number {
   } catch {
     return NaN;
   }
+}
+
+/** tmc-server's apiserver_request_total, summed by verb and resource, largest first. */
+async function requestCounts(root: KubeClient): Promise<string> {
+  const res = await root.transport.request({ method: 'GET', path: '/metrics', headers: {} });
+  const counts = new Map<string, number>();
+  for (const line of res.body.toString().split('\n')) {
+    const m = /^apiserver_request_total\{verb="([^"]*)",resource="([^"]*)",code="([^"]*)"\} (\d+)/.exec(line);
+    if (m) counts.set(`${m[1]} ${m[2]} ${m[3]}`, (counts.get(`${m[1]} ${m[2]} ${m[3]}`) ?? 0) + Number(m[4]));
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${k}=${v}`).join(', ');
 }
 
 const clientOf = (s: SpawnedServer): KubeClient => new KubeClient(httpTransportFromKubeConfig({ file: s.kubeconfigPath, basePath: '' }));
@@ -165,6 +177,7 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
     }, 600_000, 500).catch((e) => { throw new Error(`${(e as Error).message}: ${allReadyAt.size} ready everywhere, ${done.size} aggregated`); });
     const statusConvergeMs = Date.now() - start;
     for (const h of handles) h.stop();
+    if (process.env.BENCH_REQUESTS) progress(`tmc-server requests: ${await requestCounts(root)}`);
     const cpu = { tmcServerCpuS: cpuSeconds(server), clustersCpuS: clusters.reduce((a, c) => a + cpuSeconds(c), 0), benchCpuS: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
     // a graceful stop, so NODE_OPTIONS=--cpu-prof leaves each server's profile behind
     await Promise.all([server, ...clusters].map((x) => x.kill('SIGTERM')));

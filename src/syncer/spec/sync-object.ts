@@ -108,15 +108,25 @@ function firstReportWait(ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeOb
 }
 
 /**
- * Adds our finalizer with a JSON patch whose precondition is the finalizer list alone (`test` of
- * the list as we know it, then `add` at its end, or of the whole list when there is none), not the
- * resourceVersion: status writes, labels and the aggregate no longer make it a 409. It fails (422)
- * only when the list itself changed — another syncer added its finalizer at the same moment, or our
- * cache lags — and then the live object is re-read and the patch retried at once. Another cluster's
- * finalizer is never dropped and ours never duplicated, since the list is tested as a whole.
+ * Adds our finalizer with a strategic-merge patch: `metadata.finalizers` merges as a set, so the
+ * server appends ours to whatever the list holds at that instant — no precondition, nothing to
+ * conflict with. The M syncers of an object all add theirs at once; a JSON patch testing the list
+ * failed for all but one of them each round (O(M²) 422s and re-reads per object: 2 700 of them
+ * for 60 Deployments over 10 clusters).
+ *
+ * A resource served without strategic merge (415) falls back to a JSON patch whose precondition
+ * is the finalizer list alone (`test` of the list as we know it, then `add`), retried on a fresh
+ * read when the list changed under it. Either way another cluster's finalizer is never dropped and
+ * ours never duplicated.
  */
 async function ensureFinalizer(ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeObject): Promise<KubeObject> {
   const finalizer = syncerFinalizer(ctx.clusterKey);
+  if (upstreamObj.metadata?.finalizers?.includes(finalizer)) return upstreamObj;
+  try {
+    return await ctx.source.patch(ref, { metadata: { finalizers: [finalizer] } }, 'strategic');
+  } catch (err) {
+    if (!(isStatusError(err) && err.code === 415)) throw err;
+  }
   let obj: KubeObject | undefined = upstreamObj;
   for (let attempt = 0; ; attempt++) {
     const finalizers = obj.metadata?.finalizers;

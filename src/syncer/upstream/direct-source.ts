@@ -89,7 +89,7 @@ export class DirectSource implements UpstreamSource {
     }
   }
 
-  patch(ref: UpstreamRef, body: Record<string, unknown> | readonly JsonPatchOp[], type: 'merge' | 'json' = 'merge'): Promise<KubeObject> {
+  patch(ref: UpstreamRef, body: Record<string, unknown> | readonly JsonPatchOp[], type: 'merge' | 'json' | 'strategic' = 'merge'): Promise<KubeObject> {
     return this.opts.rootClient.forCluster(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, body, { type });
   }
 

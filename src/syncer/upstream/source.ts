@@ -45,7 +45,7 @@ export interface UpstreamSource {
    * JSON merge patch on the object (finalizers, labels, annotations), or with `type: 'json'` an
    * RFC 6902 patch (a list of operations). Returns the patched object.
    */
-  patch(ref: UpstreamRef, body: Record<string, unknown> | readonly JsonPatchOp[], type?: 'merge' | 'json'): Promise<KubeObject>;
+  patch(ref: UpstreamRef, body: Record<string, unknown> | readonly JsonPatchOp[], type?: 'merge' | 'json' | 'strategic'): Promise<KubeObject>;
   /** Records this cluster's status for the object (undefined = remove it); `previous` is what it replaces. */
   writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined, previous?: ReportedStatus): Promise<void>;
   /** The owning placement's spec.conflictResolution (annotation `tmc.kcp.io/placement`); Abort by default. */

@@ -76,7 +76,7 @@ export class SyncerVWSource implements UpstreamSource {
     }
   }
 
-  patch(ref: UpstreamRef, body: Record<string, unknown> | readonly JsonPatchOp[], type: 'merge' | 'json' = 'merge'): Promise<KubeObject> {
+  patch(ref: UpstreamRef, body: Record<string, unknown> | readonly JsonPatchOp[], type: 'merge' | 'json' | 'strategic' = 'merge'): Promise<KubeObject> {
     return this.client(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, body, { type });
   }
 
