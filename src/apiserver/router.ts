@@ -39,7 +39,7 @@ export async function serveClusterPath(ctx: ApiContext, req: IncomingMessage, re
   if (!info.isResource) {
     if (info.apiPrefix === '') throw notFoundPath();
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(`${method} is not supported on discovery endpoints`);
-    await ctx.checkCluster(cluster);
+    if (cluster !== '*') await ctx.checkCluster(cluster);
     serveDiscovery(ctx, req, res, info);
     return;
   }

@@ -16,6 +16,7 @@ import type { Logger } from '../observability/logger.js';
 import type { UserInfo } from '../registry/hooks.js';
 import type { ApiContext } from './context.js';
 import { isValidClusterPath, splitClusterPrefix } from './request-info.js';
+import { WILDCARD_CLUSTER, checkWildcardRequest } from './wildcard.js';
 import { notFoundPath, serveClusterPath, type RequestWithInfo } from './router.js';
 import { observeRequest } from '../observability/metrics.js';
 import { writeError, writeJSON } from './responses.js';
@@ -101,7 +102,8 @@ export function createApiServer(o: ApiServerOptions): https.Server {
       const split = splitClusterPrefix(pathname);
       if (split) {
         const [cluster, rest] = split;
-        if (!isValidClusterPath(cluster)) throw badRequest(`invalid logical cluster path "${cluster}": segments must be lowercase RFC 1123 labels joined by ':'`);
+        if (cluster === WILDCARD_CLUSTER) checkWildcardRequest(user, req.method ?? 'GET', rest, query);
+        else if (!isValidClusterPath(cluster)) throw badRequest(`invalid logical cluster path "${cluster}": segments must be lowercase RFC 1123 labels joined by ':' (or '*' for system:masters' reads across workspaces)`);
         // `kubectl version` asks for <server>/version, and the kubeconfig's server is a workspace URL
         if (rest === '/version' || rest === '/version/') { writeVersion(res); return; }
         await serveClusterPath(o.ctx, req, res, cluster, rest, query, user);

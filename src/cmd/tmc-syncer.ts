@@ -19,7 +19,7 @@ import { DirectSource } from '../syncer/upstream/direct-source.js';
 import type { UpstreamSource } from '../syncer/upstream/source.js';
 import { SyncerVWSource } from '../syncer/upstream/syncer-vw-source.js';
 import {
-  COMPUTE_EXPORT, DiscoveredWorkspaces, discoverBoundWorkspaces, staticWorkspaces, type WorkspaceProvider,
+  BoundWorkspaces, COMPUTE_EXPORT, staticWorkspaces, type WorkspaceProvider,
 } from '../syncer/upstream/workspaces.js';
 
 interface SyncerFlags {
@@ -84,15 +84,14 @@ async function main(): Promise<void> {
   const downstreamClient = new KubeClient(httpTransportFromKubeConfig({ file: flags.toKubeconfig, basePath: '', userAgent: 'tmc-syncer' }));
 
   let workspaces: WorkspaceProvider | undefined;
-  let discovered: DiscoveredWorkspaces | undefined;
+  let discovered: BoundWorkspaces | undefined;
   let source: UpstreamSource;
   if (mode === 'syncer-vw') {
     source = new SyncerVWSource({ vwClient: new KubeClient(httpTransportFromKubeConfig({ file: flags.fromKubeconfig, userAgent: 'tmc-syncer' })), resources: DEFAULT_RESOURCES, logger: log });
   } else {
     if (flags.workloadWorkspaces) workspaces = staticWorkspaces(flags.workloadWorkspaces.split(',').map((s) => s.trim()).filter(Boolean));
     else {
-      discovered = new DiscoveredWorkspaces(() => discoverBoundWorkspaces(rootClient, COMPUTE_EXPORT), 10_000,
-        (err) => log.warn({ err }, 'workspace discovery failed'));
+      discovered = new BoundWorkspaces(rootClient, COMPUTE_EXPORT, { logger: log, onError: (err) => log.warn({ err }, 'workspace discovery failed') });
       await discovered.start();
       workspaces = discovered;
     }

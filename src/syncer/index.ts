@@ -9,7 +9,7 @@ export { releaseCluster, type ReleaseClusterOptions } from './lifecycle/release-
 export { DirectSource, type DirectSourceOptions } from './upstream/direct-source.js';
 export { SyncerVWSource, syncerVWPrefix, type SyncerVWSourceOptions } from './upstream/syncer-vw-source.js';
 export type { UpstreamSource, ConflictResolution } from './upstream/source.js';
-export { staticWorkspaces, discoverBoundWorkspaces, DiscoveredWorkspaces, type WorkspaceProvider } from './upstream/workspaces.js';
+export { staticWorkspaces, discoverBoundWorkspaces, BoundWorkspaces, DiscoveredWorkspaces, type WorkspaceProvider } from './upstream/workspaces.js';
 export { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 export { aggregateStatus } from './aggregate/aggregate.js';
 export { toDownstream } from './transform/transform.js';

@@ -2,7 +2,7 @@
  * Push mode in-process: one Syncer per ClusterRegistration that is Push (the default), Ready and
  * not being deleted, in the registration workspaces; plus the StatusAggregator over the workload
  * workspaces. Workspaces are given, or discovered (bound to root:tmc `tmc.kcp.io` for
- * registrations, to root:compute `kubernetes` for workloads) and refreshed.
+ * registrations, to root:compute `kubernetes` for workloads) by a wildcard APIBinding informer.
  *
  * NotReady blips: a running syncer keeps running for `notReadyGraceMs` (default 30 s) after its
  * registration turns NotReady; a heartbeat missed by a few seconds does not tear down and rebuild
@@ -28,7 +28,7 @@ import { Syncer } from '../syncer.js';
 import { DirectSource } from '../upstream/direct-source.js';
 import { SharedUpstreamInformers } from '../upstream/shared-informers.js';
 import {
-  COMPUTE_EXPORT, DiscoveredWorkspaces, TMC_EXPORT, discoverBoundWorkspaces, staticWorkspaces, type WorkspaceProvider,
+  BoundWorkspaces, COMPUTE_EXPORT, TMC_EXPORT, staticWorkspaces, type WorkspaceProvider,
 } from '../upstream/workspaces.js';
 import { downstreamClientFor } from './credentials.js';
 
@@ -37,7 +37,7 @@ export interface SyncerManagerOptions {
   registrationWorkspaces?: string[];
   /** Where workloads live. @default discovered: workspaces bound to root:compute kubernetes */
   workloadWorkspaces?: string[];
-  /** @default 10000 */
+  /** Only where wildcard reads are refused (see BoundWorkspaces): the tree-walk interval. @default 10000 */
   discoveryIntervalMs?: number;
   /** @default 30000 */
   notReadyGraceMs?: number;
@@ -60,7 +60,7 @@ interface Running {
 export class SyncerManager {
   private readonly registrationWorkspaces: WorkspaceProvider;
   private readonly workloadWorkspaces: WorkspaceProvider;
-  private readonly discovered: DiscoveredWorkspaces[] = [];
+  private readonly discovered: BoundWorkspaces[] = [];
   private readonly informers = new Map<string, Informer>();
   private readonly running = new Map<string, Running>();
   private readonly deleted = new Set<string>();
@@ -74,8 +74,10 @@ export class SyncerManager {
   constructor(private readonly rootClient: KubeClient, private readonly opts: SyncerManagerOptions = {}) {
     const provider = (given: string[] | undefined, exp: typeof TMC_EXPORT): WorkspaceProvider => {
       if (given) return staticWorkspaces(given);
-      const d = new DiscoveredWorkspaces(() => discoverBoundWorkspaces(rootClient, exp), opts.discoveryIntervalMs ?? 10_000,
-        (err) => opts.logger?.warn({ err }, 'workspace discovery failed; keeping the previous set'));
+      const d = new BoundWorkspaces(rootClient, exp, {
+        intervalMs: opts.discoveryIntervalMs, logger: opts.logger,
+        onError: (err) => opts.logger?.warn({ err }, 'workspace discovery failed; keeping the previous set'),
+      });
       this.discovered.push(d);
       return d;
     };

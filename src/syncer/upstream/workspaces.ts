@@ -1,10 +1,15 @@
 /**
  * Which workspaces a direct source watches. Static for tests and tmc-syncer flags; discovered for
- * the in-process manager (every workspace with a Bound APIBinding to root:compute's `kubernetes`
- * export), refreshed periodically so new tenants are picked up without a restart.
+ * the in-process manager (every workspace with an APIBinding to root:compute's `kubernetes`
+ * export): by one wildcard APIBinding informer (`/clusters/*`, served to system:masters) so a
+ * newly bound workspace is picked up at once, or, where the server refuses wildcard reads (an
+ * ordinary user, another kcp), by walking the workspace tree every `intervalMs`.
  */
+import { Informer } from '../../client/informer.js';
 import type { KubeClient } from '../../client/kube-client.js';
+import { clusterOf } from '../../client/object-cache.js';
 import type { KubeObject } from '../../client/types.js';
+import type { Logger } from '../../observability/logger.js';
 
 export interface WorkspaceProvider {
   current(): string[];
@@ -91,5 +96,65 @@ export class DiscoveredWorkspaces implements WorkspaceProvider {
     if (this.stopped) return;
     this.timer = setTimeout(() => { void this.refresh().finally(() => this.schedule()); }, this.intervalMs);
     this.timer.unref();
+  }
+}
+
+/**
+ * The workspaces bound to an export, kept current by a wildcard APIBinding informer; falls back
+ * to DiscoveredWorkspaces (the periodic tree walk) when the first wildcard list is refused.
+ */
+export class BoundWorkspaces implements WorkspaceProvider {
+  private list: string[] = [];
+  private readonly subscribers = new Set<(ws: string[]) => void>();
+  private informer: Informer | undefined;
+  private fallback: DiscoveredWorkspaces | undefined;
+
+  constructor(private readonly rootClient: KubeClient, private readonly exportRef: ExportRef,
+    private readonly opts: { intervalMs?: number; logger?: Logger; onError?: (err: unknown) => void } = {}) {}
+
+  /** 'watch' or 'poll', once started (for tests and logs). */
+  mode(): 'watch' | 'poll' | undefined {
+    return this.informer ? 'watch' : this.fallback ? 'poll' : undefined;
+  }
+
+  async start(): Promise<void> {
+    const everywhere = this.rootClient.forCluster('*');
+    try {
+      await everywhere.list(API_BINDINGS, { limit: 1 });
+    } catch (err) {
+      this.opts.logger?.info({ err }, 'wildcard APIBinding reads refused; discovering workspaces by walking the tree');
+      this.fallback = new DiscoveredWorkspaces(() => discoverBoundWorkspaces(this.rootClient, this.exportRef), this.opts.intervalMs ?? 10_000, this.opts.onError);
+      this.fallback.onChange((ws) => this.publish(ws));
+      await this.fallback.start();
+      this.publish(this.fallback.current());
+      return;
+    }
+    const informer = new Informer({ source: everywhere, gvr: API_BINDINGS, logger: this.opts.logger, backoff: { initialMs: 200, maxMs: 10_000 } });
+    const recompute = (): void => this.publish([...new Set(informer.list().filter((b) => bindsTo(b, this.exportRef)).map((b) => clusterOf(b)).filter(Boolean))].sort());
+    informer.addEventHandler({ onAdd: recompute, onUpdate: recompute, onDelete: recompute });
+    this.informer = informer;
+    informer.start();
+    await informer.waitForSync();
+    recompute();
+  }
+
+  stop(): void {
+    this.informer?.stop();
+    this.fallback?.stop();
+  }
+
+  current(): string[] {
+    return this.list;
+  }
+
+  onChange(cb: (workspaces: string[]) => void): () => void {
+    this.subscribers.add(cb);
+    return () => this.subscribers.delete(cb);
+  }
+
+  private publish(next: string[]): void {
+    if (next.join('\n') === this.list.join('\n')) return;
+    this.list = next;
+    for (const cb of this.subscribers) cb(next);
   }
 }
