@@ -66,7 +66,16 @@ export interface WorkloadPlacementControllerOptions {
 interface WatchedWorkspace {
   placements: Informer;
   workloads: Informer[];
+  /** The PlacementDecision history, indexed by placement (BY_PLACEMENT). */
+  decisions: Informer;
 }
+
+const BY_PLACEMENT = 'byPlacement';
+const placementKey = (workspace: string, namespace: string, name: string): string => `${namespaceKey(workspace, namespace)}|${name}`;
+const byPlacement = (obj: KubeObject): string[] => {
+  const name = obj.metadata?.labels?.[PLACEMENT_NAME_LABEL];
+  return name ? [placementKey(workspaceOf(obj), obj.metadata?.namespace ?? '', name)] : [];
+};
 
 export class WorkloadPlacementController {
   readonly queue: WorkQueue;
@@ -97,7 +106,7 @@ export class WorkloadPlacementController {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const informers = [...this.watched.values()].flatMap((w) => [w.placements, ...w.workloads]);
+    const informers = [...this.watched.values()].flatMap((w) => [w.placements, w.decisions, ...w.workloads]);
     for (const i of informers) i.start();
     for (const ws of this.opts.workspaces) this.clusterInformer(ws);
     await this.discover();
@@ -113,7 +122,7 @@ export class WorkloadPlacementController {
   async stop(): Promise<void> {
     clearInterval(this.discoveryTimer);
     await this.controller.stop();
-    for (const w of this.watched.values()) for (const i of [w.placements, ...w.workloads]) i.stop();
+    for (const w of this.watched.values()) for (const i of [w.placements, w.decisions, ...w.workloads]) i.stop();
     for (const i of this.clusterInformers.values()) i.stop();
   }
 
@@ -122,7 +131,7 @@ export class WorkloadPlacementController {
     if (this.watched.has(workspace)) return;
     const w = this.watchWorkspace(workspace);
     if (this.started) {
-      for (const i of [w.placements, ...w.workloads]) i.start();
+      for (const i of [w.placements, w.decisions, ...w.workloads]) i.start();
       this.clusterInformer(workspace);
     }
   }
@@ -170,7 +179,9 @@ export class WorkloadPlacementController {
       });
       return inf;
     });
-    const watched = { placements, workloads };
+    const decisions = this.informer(ws, PLACEMENT_DECISIONS);
+    decisions.addIndex(BY_PLACEMENT, byPlacement);
+    const watched = { placements, workloads, decisions };
     this.watched.set(ws, watched);
     return watched;
   }
@@ -265,10 +276,24 @@ export class WorkloadPlacementController {
         const withPrecondition = { metadata: { ...patch.metadata, resourceVersion: w.metadata.resourceVersion } };
         await this.writer(ws).patch(gvr, w.metadata.namespace, w.metadata.name, withPrecondition, { type: 'merge', fieldManager: CONTROLLER_NAME });
       },
-      // Read from the server, not a cache: the next revision number must never be reused.
-      listDecisions: async (ref) => (await this.writer(ref.workspace).list<KubeObject>(PLACEMENT_DECISIONS, {
-        namespace: ref.namespace, labelSelector: `${PLACEMENT_NAME_LABEL}=${ref.name}`,
-      })).items as unknown as PlacementDecision[],
+      // From the informer, indexed by placement: a server LIST with a label selector parsed every
+      // record in the namespace on every reconcile (records carry per-cluster verdicts), which made
+      // the controller quadratic in history. A lagging cache cannot reuse a revision: records are
+      // named <placement>-<revision>, so the create fails AlreadyExists and the key is retried.
+      listDecisions: async (ref) => {
+        const records = [...this.watched.values()]
+          .flatMap((w) => w.decisions.byIndex(BY_PLACEMENT, placementKey(ref.workspace, ref.namespace, ref.name))) as unknown as PlacementDecision[];
+        // A record written moments ago may not be cached yet: deciding without it would record
+        // the same selection again. Wait for it (bounded: a history someone deleted by hand
+        // must not stall the placement forever).
+        const status = this.findPlacement(ref.workspace, ref.namespace, ref.name)?.status;
+        const newest = Math.max(0, ...records.map((r) => r.spec.revision));
+        const recent = Date.now() - Date.parse(status?.lastPlacementTime ?? '') < 10_000;
+        if ((status?.currentRevision ?? 0) > newest && recent) {
+          throw new Error(`PlacementDecision revision ${status?.currentRevision} of ${ref.name} is not in the cache yet; retrying`);
+        }
+        return records;
+      },
       createDecision: async (ref, d) => {
         try {
           await this.writer(ref.workspace).create(PLACEMENT_DECISIONS, ref.namespace, d as unknown as KubeObject, { fieldManager: CONTROLLER_NAME });

@@ -55,6 +55,8 @@ interface Running {
   generation: number | undefined;
   notReadySince?: number;
   started: Promise<void>;
+  /** Drops the pooled sockets of this syncer's own downstream client. */
+  closeDownstream: () => void;
 }
 
 export class SyncerManager {
@@ -103,7 +105,7 @@ export class SyncerManager {
     for (const d of this.discovered) d.stop();
     for (const inf of this.informers.values()) inf.stop();
     await this.controller.stop();
-    await Promise.all([...this.running.values()].map((r) => r.syncer.stop()));
+    await Promise.all([...this.running.values()].map((r) => { const stopped = r.syncer.stop(); r.closeDownstream(); return stopped; }));
     this.running.clear();
     await this.aggregator?.stop();
     this.shared.stop();
@@ -167,14 +169,19 @@ export class SyncerManager {
     });
     // Not awaited: an unreachable cluster must not hold up the manager's queue; informers retry.
     const started = syncer.start().catch((err) => logger?.error({ err }, 'syncer failed to start'));
-    this.running.set(ckey, { syncer, generation: reg.metadata?.generation, started });
+    const transport = downstreamClient.transport as { close?: () => void };
+    this.running.set(ckey, { syncer, generation: reg.metadata?.generation, started, closeDownstream: () => transport.close?.() });
   }
 
   private async stopSyncer(ckey: string, why: string): Promise<void> {
     const r = this.running.get(ckey);
     if (!r) return;
     this.running.delete(ckey);
-    await r.syncer.stop();
+    // Requests in flight to the cluster must not hold the stop for their timeout (an unreachable or
+    // already-gone cluster): dropping the syncer's own sockets fails them at once.
+    const stopped = r.syncer.stop();
+    r.closeDownstream();
+    await stopped;
     this.opts.logger?.info({ clusterKey: ckey, why }, 'syncer stopped');
   }
 }
