@@ -48,6 +48,8 @@ export interface StreamResponse extends TransportResponse {
 export interface Transport {
   request(req: TransportRequest): Promise<TransportResponse>;
   stream(req: TransportRequest, opts: StreamOptions): Promise<StreamResponse>;
+  /** Drop pooled sockets, failing requests in flight (a transport without a pool has nothing to drop). */
+  close?(): void;
 }
 
 /** `?a=1&b=x` (or '') from a query record, skipping undefined values; shared by transports. */

@@ -21,15 +21,11 @@ import { KubeClient } from '../../src/client/kube-client.js';
 import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transport.js';
 import type { KubeObject, WatchHandle } from '../../src/client/types.js';
 import { spawnServer, type SpawnedServer } from '../helpers/tmc.js';
+import { pct } from './fixtures/stats.js';
 import { DEPLOYMENTS, SECRETS, bind, createWorkspace, deployment, waitFor } from '../syncer/harness.js';
 
 const REPLICAS = 2;
 const progress = (msg: string): void => { process.stderr.write(`[sync-processes ${new Date().toISOString().slice(11, 19)}] ${msg}\n`); };
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
-}
 
 /** user+system CPU a child process used so far (Linux /proc; NaN elsewhere). */
 function cpuSeconds(s: SpawnedServer): number {

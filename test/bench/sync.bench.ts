@@ -12,12 +12,8 @@ import { stateLabel } from '../../src/apis/contract.js';
 import type { KubeClient } from '../../src/client/kube-client.js';
 import type { KubeObject, WatchHandle } from '../../src/client/types.js';
 import { SyncerManager } from '../../src/syncer/manager/syncer-manager.js';
+import { pct } from './fixtures/stats.js';
 import { DEPLOYMENTS, deployment, startTopology, waitFor } from '../syncer/harness.js';
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
-}
 
 function watchAll(client: KubeClient, namespace: string | undefined, onObj: (o: KubeObject) => void): WatchHandle {
   return client.watch(DEPLOYMENTS, { namespace, labelSelector: undefined }, (e) => { if (e.type === 'ADDED' || e.type === 'MODIFIED') onObj(e.object); }, () => {});

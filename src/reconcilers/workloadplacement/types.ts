@@ -6,6 +6,7 @@
 import type {
   ClusterRegistration, PlacementDecision, WorkloadPlacement,
 } from '../../apis/tmc/index.js';
+import type { ObjectMeta } from '../../apis/object.js';
 import type { Logger } from '../../observability/logger.js';
 import type { CelCompiler } from '../../placement/index.js';
 
@@ -15,17 +16,8 @@ export type { ClusterRegistration, PlacementDecision, WorkloadPlacement };
 export interface WorkloadObject {
   apiVersion?: string;
   kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    finalizers?: string[];
-    deletionTimestamp?: string;
-    [k: string]: unknown;
-  };
+  /** ObjectMeta, with the name a stored object always has. */
+  metadata: ObjectMeta & { name: string };
   spec?: Record<string, unknown> & { replicas?: number };
   [k: string]: unknown;
 }

@@ -169,8 +169,7 @@ export class SyncerManager {
     });
     // Not awaited: an unreachable cluster must not hold up the manager's queue; informers retry.
     const started = syncer.start().catch((err) => logger?.error({ err }, 'syncer failed to start'));
-    const transport = downstreamClient.transport as { close?: () => void };
-    this.running.set(ckey, { syncer, generation: reg.metadata?.generation, started, closeDownstream: () => transport.close?.() });
+    this.running.set(ckey, { syncer, generation: reg.metadata?.generation, started, closeDownstream: () => downstreamClient.transport.close?.() });
   }
 
   private async stopSyncer(ckey: string, why: string): Promise<void> {

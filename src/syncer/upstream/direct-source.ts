@@ -39,8 +39,12 @@ export class DirectSource implements UpstreamSource {
   private readonly handlers: ChangeHandler[] = [];
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
+  /** Our state label, read on every upstream event when informers are shared. */
+  private readonly label: string;
 
-  constructor(private readonly opts: DirectSourceOptions) {}
+  constructor(private readonly opts: DirectSourceOptions) {
+    this.label = stateLabel(opts.clusterKey);
+  }
 
   async start(): Promise<void> {
     this.unsubscribe = this.opts.workspaces.onChange((ws) => { void this.sync(ws); });
@@ -76,9 +80,7 @@ export class DirectSource implements UpstreamSource {
     return !this.opts.shared || obj.metadata?.labels?.[this.label] === 'Sync';
   }
 
-  private get label(): string {
-    return stateLabel(this.opts.clusterKey);
-  }
+
 
   async fetch(ref: UpstreamRef): Promise<KubeObject | undefined> {
     try {
