@@ -8,7 +8,8 @@ import { StringDecoder } from 'node:string_decoder';
 
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
+  /** The unfinished line, as the pieces it arrived in (none holds a newline). */
+  private pending: string[] = [];
 
   constructor(
     private readonly onObject: (obj: unknown) => void,
@@ -16,23 +17,31 @@ export class LineSplitter {
   ) {}
 
   push(chunk: Buffer | string): void {
-    const text = this.pending + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
-    // Walk the lines by index and keep only the unfinished tail: slicing the rest off after every
-    // line copied a chunk of n lines n times.
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    // Only the new text is searched, and an unfinished line is kept as pieces joined once when
+    // its newline arrives: concatenating and rescanning on every chunk made one large object
+    // (a 500 KB watch event arrives in ~30 chunks) cost O(size²/chunk).
     let start = 0;
     let nl: number;
     while ((nl = text.indexOf('\n', start)) >= 0) {
-      this.emit(text.slice(start, nl));
+      const piece = text.slice(start, nl);
+      if (this.pending.length > 0) {
+        this.pending.push(piece);
+        this.emit(this.pending.join(''));
+        this.pending = [];
+      } else {
+        this.emit(piece);
+      }
       start = nl + 1;
     }
-    this.pending = start === 0 ? text : text.slice(start);
+    if (start < text.length) this.pending.push(start === 0 ? text : text.slice(start));
   }
 
   /** Flush a final line that had no trailing newline. */
   end(): void {
-    this.pending += this.decoder.end();
-    const rest = this.pending;
-    this.pending = '';
+    this.pending.push(this.decoder.end());
+    const rest = this.pending.join('');
+    this.pending = [];
     this.emit(rest);
   }
 

@@ -24,3 +24,13 @@ t.test('a final line without newline is flushed at end; blank and bad lines do n
   t.same(got, [{ a: 1 }, { b: 2 }, { c: 3 }]);
   t.same(bad, ['{not json}']);
 });
+
+t.test('a large object cut into many chunks, multi-byte characters across the cuts, arrives whole', async (t) => {
+  const big = { items: Array.from({ length: 5000 }, (_, i) => ({ name: `clüster-${i}`, note: 'ü€😀' })) };
+  const wire = Buffer.from(`${JSON.stringify(big)}\n${JSON.stringify({ after: true })}\n`);
+  const got: unknown[] = [];
+  const s = new LineSplitter((o) => got.push(o));
+  for (let i = 0; i < wire.length; i += 997) s.push(wire.subarray(i, i + 997));
+  s.end();
+  t.same(got, [big, { after: true }]);
+});
