@@ -47,6 +47,12 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
   /** List page size (0 = unpaged). @default 500 */
   pageSize?: number;
+  /**
+   * Applied to every object before it is cached or handed to handlers (client-go's
+   * SetTransform): drop the fields a controller never reads so the cache does not hold them.
+   * Must not change the object's identity (namespace, name, resourceVersion).
+   */
+  transform?(obj: KubeObject): KubeObject;
   /** Observability hook: every failure the informer recovers from. */
   onError?(err: Error, phase: 'list' | 'watch'): void;
 }
@@ -206,17 +212,18 @@ export class Informer {
     const rv = event.object?.metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
     if (event.type === 'BOOKMARK') return;
-    const key = cacheKeyOf(event.object);
+    const obj = this.opts.transform ? this.opts.transform(event.object) : event.object;
+    const key = cacheKeyOf(obj);
     const old = this.cache.get(key);
     if (event.type === 'DELETED') {
       if (!old) return;
       this.cache.delete(key);
-      this.emit((h) => h.onDelete?.(event.object));
+      this.emit((h) => h.onDelete?.(obj));
       return;
     }
-    this.cache.set(key, event.object);
-    if (!old) this.emit((h) => h.onAdd?.(event.object));
-    else this.emit((h) => h.onUpdate?.(old, event.object));
+    this.cache.set(key, obj);
+    if (!old) this.emit((h) => h.onAdd?.(obj));
+    else this.emit((h) => h.onUpdate?.(old, obj));
   }
 
   private onWatchDone(err: Error | null): void {
@@ -247,7 +254,9 @@ export class Informer {
   /** Swap in a fresh list, emitting what differs from the cache (rule 1). */
   private replace(items: KubeObject[]): void {
     const seen = new Set<string>();
-    for (const obj of items) {
+    const transform = this.opts.transform;
+    for (const item of items) {
+      const obj = transform ? transform(item) : item;
       const key = cacheKeyOf(obj);
       seen.add(key);
       const old = this.cache.get(key);

@@ -8,6 +8,7 @@
 import t from 'tap';
 import { parse } from 'yaml';
 import { PLACEMENT_DECISIONS, WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/gvr.js';
+import { candidateRows, encodeEvaluation } from '../../src/apis/tmc/evaluation.js';
 import { renderExplanation } from '../../src/cli/commands/placement-explain.js';
 import { startServer } from '../helpers/tmc.js';
 import { eventually, kubeconfigCopy, rootClient, tmcctl, tmcctlOK } from './cli-harness.js';
@@ -19,18 +20,18 @@ t.test('renderExplanation (pure)', async (t) => {
   const d: any = {
     metadata: { name: 'web-3' },
     spec: {
-      placementName: 'web', revision: 3, time: '2025-01-10T12:00:00Z', trigger: 'ClusterNotReady',
-      candidates: [
+      placementName: 'web', revision: 3, time: '2025-01-10T12:00:00Z', trigger: 'Failover',
+      evaluation: encodeEvaluation([
         { clusterName: 'prod-eu', filters: [{ plugin: 'Ready', passed: true }], scores: [{ plugin: 'LeastAllocated', score: 40, weight: 2 }], total: 80 },
-        { clusterName: 'prod-us', filters: [{ plugin: 'Ready', passed: false, reason: 'NotReady', message: 'Ready is Unknown since 11:58' }] },
+        { clusterName: 'prod-us', filters: [{ plugin: 'Ready', passed: false, reason: 'NotReady', message: 'Ready is Unknown since 11:58' }], scores: [], total: 0 },
         { clusterName: 'prod-ap', filters: [{ plugin: 'Ready', passed: true }], scores: [{ plugin: 'LeastAllocated', score: 10, weight: 2 }], total: 20 },
-      ],
+      ]),
       selected: [{ clusterName: 'prod-eu', clusterKey: 'Ab3dE9xZ', replicas: 6 }],
       previous: [{ clusterName: 'prod-eu', replicas: 4 }, { clusterName: 'prod-us', replicas: 2 }],
     },
   };
   const text = renderExplanation(wp, d);
-  t.match(text, /Decision:\s+web-3 — revision 3, trigger ClusterNotReady/);
+  t.match(text, /Decision:\s+web-3 — revision 3, trigger Failover/);
   t.match(text, /CLUSTER\s+RESULT\s+Ready\s+LeastAllocated\s+TOTAL\s+REPLICAS/);
   t.match(text, /prod-eu\s+selected\s+pass\s+40×2\s+80\s+6/);
   t.match(text, /prod-ap\s+not chosen\s+pass\s+10×2\s+20\s+-/);
@@ -78,8 +79,10 @@ t.test('explain, history, rollback, unpin on live decisions', async (t) => {
   t.match(explained, /^CLUSTER\s+RESULT\s+.*TOTAL\s+REPLICAS$/m);
   t.match(explained, new RegExp(`^${chosen}\\s+selected\\s`, 'm'));
   t.match(explained, new RegExp(`^${other}\\s+(not chosen|rejected)\\s`, 'm'));
-  for (const f of first.spec.candidates[0].filters) t.match(explained, new RegExp(`RESULT.*\\b${f.plugin}\\b`), `filter column ${f.plugin}`);
-  for (const s of first.spec.candidates.find((c: any) => c.scores?.length)?.scores ?? []) {
+  const rows = candidateRows(first.spec.evaluation);
+  t.same(rows.map((r) => r.clusterName), ['east', 'west'], 'both clusters were considered');
+  for (const f of rows[0].filters) t.match(explained, new RegExp(`RESULT.*\\b${f.plugin}\\b`), `filter column ${f.plugin}`);
+  for (const s of rows.find((c) => c.scores.length)?.scores ?? []) {
     t.match(explained, new RegExp(`RESULT.*\\b${s.plugin}\\b`), `score column ${s.plugin}`);
   }
   t.match(explained, new RegExp(`Selected:\\s+${chosen}`));
@@ -132,9 +135,9 @@ t.test('explain, history, rollback, unpin on live decisions', async (t) => {
 
 t.test('a plugin that filters and scores gets a distinct score column', async (t) => {
   const wp: any = { metadata: { name: 'w', namespace: 'n' }, spec: {}, status: {} };
-  const d: any = { metadata: { name: 'w-1' }, spec: { placementName: 'w', revision: 1, candidates: [
+  const d: any = { metadata: { name: 'w-1' }, spec: { placementName: 'w', revision: 1, evaluation: encodeEvaluation([
     { clusterName: 'a', filters: [{ plugin: 'TaintToleration', passed: true }], scores: [{ plugin: 'TaintToleration', score: 100, weight: 1 }], total: 100 },
-  ], selected: [{ clusterName: 'a' }] } };
+  ]), selected: [{ clusterName: 'a' }] } };
   const text = renderExplanation(wp, d);
   t.match(text, /CLUSTER\s+RESULT\s+TaintToleration\s+TaintToleration\(score\)\s+TOTAL\s+REPLICAS/);
   t.match(text, /^a\s+selected\s+pass\s+100×1\s+100\s+all$/m);

@@ -227,3 +227,23 @@ t.test('a throwing handler does not stop other handlers or the informer', async 
   informer.stop();
   t.ok(source.watches[0].stopped);
 });
+
+t.test('transform: listed and watched objects are cached and handed out transformed', async (t) => {
+  const source = new ScriptedSource();
+  const bulky = (name: string, rv: string) => ({ ...widget(name, rv), spec: { keep: name, bulk: 'x'.repeat(1000) } }) as unknown as KubeObject;
+  source.listResults = [async () => ({ metadata: { resourceVersion: '1' }, items: [bulky('a', '1')] })];
+  const informer = new Informer({
+    source, gvr: widgets, clock: new FakeClock(),
+    transform: (o) => ({ ...o, spec: { keep: (o as unknown as { spec: { keep: string } }).spec.keep } }) as KubeObject,
+  });
+  const handed: unknown[] = [];
+  informer.addEventHandler({ onAdd: (o) => handed.push((o as { spec?: unknown }).spec), onUpdate: (_, n) => handed.push((n as { spec?: unknown }).spec) });
+  informer.start();
+  await informer.waitForSync();
+  source.watches[0].onEvent({ type: 'ADDED', object: bulky('b', '2') });
+  source.watches[0].onEvent({ type: 'MODIFIED', object: bulky('a', '3') });
+  t.same(handed, [{ keep: 'a' }, { keep: 'b' }, { keep: 'a' }]);
+  t.same(informer.list().map((o) => (o as { spec?: unknown }).spec), [{ keep: 'a' }, { keep: 'b' }]);
+  t.equal(informer.get('root:a', 'ns', 'a')?.metadata.resourceVersion, '3');
+  informer.stop();
+});

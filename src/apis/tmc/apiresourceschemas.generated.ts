@@ -1621,7 +1621,7 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
           "schema": {
             "openAPIV3Schema": {
               "type": "object",
-              "description": "PlacementDecision is the audit trail of a WorkloadPlacement: one immutable record per scheduling decision, with every candidate cluster, each filter's verdict and each scorer's score. Owned by its WorkloadPlacement; `tmcctl placement explain` reads it.",
+              "description": "PlacementDecision is the audit trail of a WorkloadPlacement: one immutable record per scheduling decision, with every cluster considered, each filter's verdict and each scorer's score. Owned by its WorkloadPlacement; `tmcctl placement explain` reads it.",
               "required": [
                 "spec"
               ],
@@ -1669,96 +1669,131 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
                     },
                     "trigger": {
                       "type": "string",
-                      "description": "What caused the decision: PlacementCreated, SpecChanged, ClusterAdded, ClusterChanged, ClusterRemoved, ClusterNotReady (failover), Rollback or Resync."
+                      "description": "What caused the decision, first match wins: PlacementCreated, Rollback (a pin took effect), PlacementChanged (the spec changed), Failover (a cluster was vacated because it failed, was drained or tainted NoExecute), ClusterRemoved, ClusterAdded (a cluster registered since the previous decision is chosen), WorkloadChanged (same clusters, other replicas) or ClusterChanged."
                     },
-                    "candidates": {
-                      "type": "array",
-                      "description": "Every cluster considered, with each filter's verdict and each scorer's score.",
-                      "x-kubernetes-list-type": "map",
-                      "x-kubernetes-list-map-keys": [
-                        "clusterName"
+                    "evaluation": {
+                      "type": "object",
+                      "description": "Every cluster considered, with each filter's verdict and each scorer's score, stored by column so that a decision over thousands of clusters stays small (tens of bytes per cluster): a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists every cluster that passed them all. `tmcctl placement explain` expands it into one row per cluster.",
+                      "required": [
+                        "considered"
                       ],
-                      "items": {
-                        "type": "object",
-                        "description": "A cluster that was considered.",
-                        "required": [
-                          "clusterName"
-                        ],
-                        "properties": {
-                          "clusterName": {
-                            "type": "string",
-                            "description": "The ClusterRegistration's name."
-                          },
-                          "filters": {
-                            "type": "array",
-                            "description": "Each filter's verdict, in the order they ran.",
-                            "x-kubernetes-list-type": "map",
-                            "x-kubernetes-list-map-keys": [
+                      "properties": {
+                        "considered": {
+                          "type": "integer",
+                          "format": "int32",
+                          "minimum": 0,
+                          "description": "How many clusters were considered."
+                        },
+                        "filters": {
+                          "type": "array",
+                          "description": "Each filter, in the order they ran, with its verdicts other than a plain pass.",
+                          "x-kubernetes-list-type": "atomic",
+                          "items": {
+                            "type": "object",
+                            "description": "One filter and the clusters it did not simply pass, grouped by verdict.",
+                            "required": [
                               "plugin"
                             ],
-                            "items": {
-                              "type": "object",
-                              "description": "One filter's verdict on a cluster.",
-                              "required": [
-                                "plugin",
-                                "passed"
-                              ],
-                              "properties": {
-                                "plugin": {
-                                  "type": "string",
-                                  "description": "The filter, e.g. ClusterSelector, TaintToleration, Ready, Unschedulable, Rules, APICompatibility, Capacity."
-                                },
-                                "passed": {
-                                  "type": "boolean",
-                                  "description": "Whether the cluster passed."
-                                },
-                                "reason": {
-                                  "type": "string",
-                                  "description": "A CamelCase reason, when it did not pass."
-                                },
-                                "message": {
-                                  "type": "string",
-                                  "description": "Details."
+                            "properties": {
+                              "plugin": {
+                                "type": "string",
+                                "description": "The filter, e.g. ClusterSelector, TaintToleration, Ready, Unschedulable, Rules, APICompatibility, Capacity."
+                              },
+                              "verdicts": {
+                                "type": "array",
+                                "description": "The verdicts other than a plain pass: failures, and passes with a reason (a cluster kept only because the workload already runs there).",
+                                "x-kubernetes-list-type": "atomic",
+                                "items": {
+                                  "type": "object",
+                                  "description": "One verdict of a filter, and the clusters that got it.",
+                                  "required": [
+                                    "passed",
+                                    "clusters"
+                                  ],
+                                  "properties": {
+                                    "passed": {
+                                      "type": "boolean",
+                                      "description": "Whether these clusters passed."
+                                    },
+                                    "reason": {
+                                      "type": "string",
+                                      "description": "A CamelCase reason, e.g. NotReady, InsufficientCPU, UntoleratedTaint."
+                                    },
+                                    "message": {
+                                      "type": "string",
+                                      "description": "Details."
+                                    },
+                                    "clusters": {
+                                      "type": "array",
+                                      "description": "The ClusterRegistrations' names.",
+                                      "x-kubernetes-list-type": "atomic",
+                                      "items": {
+                                        "type": "string"
+                                      }
+                                    }
+                                  }
                                 }
                               }
                             }
-                          },
-                          "scores": {
-                            "type": "array",
-                            "description": "Each prioritizer's score (only for clusters that passed every filter).",
-                            "x-kubernetes-list-type": "map",
-                            "x-kubernetes-list-map-keys": [
-                              "plugin"
-                            ],
-                            "items": {
-                              "type": "object",
-                              "description": "One prioritizer's score for a cluster.",
-                              "required": [
-                                "plugin",
-                                "score"
-                              ],
-                              "properties": {
-                                "plugin": {
-                                  "type": "string",
-                                  "description": "The prioritizer."
-                                },
-                                "score": {
-                                  "type": "integer",
-                                  "format": "int64",
-                                  "description": "The score, -100..100."
-                                },
-                                "weight": {
-                                  "type": "integer",
-                                  "format": "int32",
-                                  "description": "The weight it was multiplied by."
+                          }
+                        },
+                        "scores": {
+                          "type": "object",
+                          "description": "The scores of the clusters that passed every filter, by column: `totals[i]` and each plugin's `scores[i]` belong to `clusters[i]`.",
+                          "required": [
+                            "clusters"
+                          ],
+                          "properties": {
+                            "clusters": {
+                              "type": "array",
+                              "description": "The clusters that passed every filter, highest total first (ties by name).",
+                              "x-kubernetes-list-type": "atomic",
+                              "items": {
+                                "type": "string"
+                              }
+                            },
+                            "totals": {
+                              "type": "array",
+                              "description": "Each cluster's total score, the sum of score × weight.",
+                              "x-kubernetes-list-type": "atomic",
+                              "items": {
+                                "type": "integer",
+                                "format": "int64"
+                              }
+                            },
+                            "plugins": {
+                              "type": "array",
+                              "description": "Each prioritizer, its weight and its score (-100..100) for every cluster.",
+                              "x-kubernetes-list-type": "atomic",
+                              "items": {
+                                "type": "object",
+                                "description": "One prioritizer's scores.",
+                                "required": [
+                                  "plugin",
+                                  "scores"
+                                ],
+                                "properties": {
+                                  "plugin": {
+                                    "type": "string",
+                                    "description": "The prioritizer, e.g. LeastAllocated, Balance, Steady, Locality, TaintToleration."
+                                  },
+                                  "weight": {
+                                    "type": "integer",
+                                    "format": "int32",
+                                    "description": "The weight its scores were multiplied by."
+                                  },
+                                  "scores": {
+                                    "type": "array",
+                                    "description": "The score of each cluster, aligned with the table's clusters.",
+                                    "x-kubernetes-list-type": "atomic",
+                                    "items": {
+                                      "type": "integer",
+                                      "format": "int64"
+                                    }
+                                  }
                                 }
                               }
                             }
-                          },
-                          "total": {
-                            "type": "integer",
-                            "format": "int64",
-                            "description": "The total score, the sum of score × weight."
                           }
                         }
                       }

@@ -484,7 +484,7 @@ export interface components {
             /** @description Details, e.g. the sync error. */
             message?: string;
         };
-        /** @description PlacementDecision is the audit trail of a WorkloadPlacement: one immutable record per scheduling decision, with every candidate cluster, each filter's verdict and each scorer's score. Owned by its WorkloadPlacement; `tmcctl placement explain` reads it. */
+        /** @description PlacementDecision is the audit trail of a WorkloadPlacement: one immutable record per scheduling decision, with every cluster considered, each filter's verdict and each scorer's score. Owned by its WorkloadPlacement; `tmcctl placement explain` reads it. */
         PlacementDecision: {
             apiVersion: components["schemas"]["APIVersion"];
             kind: components["schemas"]["Kind"];
@@ -505,55 +505,64 @@ export interface components {
              * @description When the decision was made.
              */
             time?: string;
-            /** @description What caused the decision: PlacementCreated, SpecChanged, ClusterAdded, ClusterChanged, ClusterRemoved, ClusterNotReady (failover), Rollback or Resync. */
+            /** @description What caused the decision, first match wins: PlacementCreated, Rollback (a pin took effect), PlacementChanged (the spec changed), Failover (a cluster was vacated because it failed, was drained or tainted NoExecute), ClusterRemoved, ClusterAdded (a cluster registered since the previous decision is chosen), WorkloadChanged (same clusters, other replicas) or ClusterChanged. */
             trigger?: string;
-            /** @description Every cluster considered, with each filter's verdict and each scorer's score. */
-            candidates?: components["schemas"]["CandidateCluster"][];
+            evaluation?: components["schemas"]["CandidateEvaluation"];
             /** @description The clusters chosen and their replicas. */
             selected?: components["schemas"]["SelectedCluster"][];
             /** @description The clusters and replicas of the decision before this one. */
             previous?: components["schemas"]["PreviousCluster"][];
             unschedulable?: components["schemas"]["UnschedulableReason"];
         };
-        /** @description A cluster that was considered. */
-        CandidateCluster: {
-            /** @description The ClusterRegistration's name. */
-            clusterName: string;
-            /** @description Each filter's verdict, in the order they ran. */
-            filters?: components["schemas"]["FilterResult"][];
-            /** @description Each prioritizer's score (only for clusters that passed every filter). */
-            scores?: components["schemas"]["ScoreResult"][];
+        /** @description Every cluster considered, with each filter's verdict and each scorer's score, stored by column so that a decision over thousands of clusters stays small (tens of bytes per cluster): a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists every cluster that passed them all. `tmcctl placement explain` expands it into one row per cluster. */
+        CandidateEvaluation: {
             /**
-             * Format: int64
-             * @description The total score, the sum of score × weight.
+             * Format: int32
+             * @description How many clusters were considered.
              */
-            total?: number;
+            considered: number;
+            /** @description Each filter, in the order they ran, with its verdicts other than a plain pass. */
+            filters?: components["schemas"]["FilterVerdicts"][];
+            scores?: components["schemas"]["ScoreTable"];
         };
-        /** @description One filter's verdict on a cluster. */
-        FilterResult: {
+        /** @description One filter and the clusters it did not simply pass, grouped by verdict. */
+        FilterVerdicts: {
             /** @description The filter, e.g. ClusterSelector, TaintToleration, Ready, Unschedulable, Rules, APICompatibility, Capacity. */
             plugin: string;
-            /** @description Whether the cluster passed. */
+            /** @description The verdicts other than a plain pass: failures, and passes with a reason (a cluster kept only because the workload already runs there). */
+            verdicts?: components["schemas"]["FilterVerdict"][];
+        };
+        /** @description One verdict of a filter, and the clusters that got it. */
+        FilterVerdict: {
+            /** @description Whether these clusters passed. */
             passed: boolean;
-            /** @description A CamelCase reason, when it did not pass. */
+            /** @description A CamelCase reason, e.g. NotReady, InsufficientCPU, UntoleratedTaint. */
             reason?: string;
             /** @description Details. */
             message?: string;
+            /** @description The ClusterRegistrations' names. */
+            clusters: string[];
         };
-        /** @description One prioritizer's score for a cluster. */
-        ScoreResult: {
-            /** @description The prioritizer. */
+        /** @description The scores of the clusters that passed every filter, by column: `totals[i]` and each plugin's `scores[i]` belong to `clusters[i]`. */
+        ScoreTable: {
+            /** @description The clusters that passed every filter, highest total first (ties by name). */
+            clusters: string[];
+            /** @description Each cluster's total score, the sum of score × weight. */
+            totals?: number[];
+            /** @description Each prioritizer, its weight and its score (-100..100) for every cluster. */
+            plugins?: components["schemas"]["PluginScores"][];
+        };
+        /** @description One prioritizer's scores. */
+        PluginScores: {
+            /** @description The prioritizer, e.g. LeastAllocated, Balance, Steady, Locality, TaintToleration. */
             plugin: string;
             /**
-             * Format: int64
-             * @description The score, -100..100.
-             */
-            score: number;
-            /**
              * Format: int32
-             * @description The weight it was multiplied by.
+             * @description The weight its scores were multiplied by.
              */
             weight?: number;
+            /** @description The score of each cluster, aligned with the table's clusters. */
+            scores: number[];
         };
         /** @description A chosen cluster. */
         SelectedCluster: {
@@ -752,16 +761,20 @@ export type PlacedWorkload = components['schemas']['PlacedWorkload'];
 export type WorkloadReference = components['schemas']['WorkloadReference'];
 /** A workload on one cluster. */
 export type WorkloadClusterStatus = components['schemas']['WorkloadClusterStatus'];
-/** PlacementDecision is the audit trail of a WorkloadPlacement: one immutable record per scheduling decision, with every candidate cluster, each filter's verdict and each scorer's score. */
+/** PlacementDecision is the audit trail of a WorkloadPlacement: one immutable record per scheduling decision, with every cluster considered, each filter's verdict and each scorer's score. */
 export type PlacementDecision = components['schemas']['PlacementDecision'];
 /** The decision record. */
 export type PlacementDecisionSpec = components['schemas']['PlacementDecisionSpec'];
-/** A cluster that was considered. */
-export type CandidateCluster = components['schemas']['CandidateCluster'];
-/** One filter's verdict on a cluster. */
-export type FilterResult = components['schemas']['FilterResult'];
-/** One prioritizer's score for a cluster. */
-export type ScoreResult = components['schemas']['ScoreResult'];
+/** Every cluster considered, with each filter's verdict and each scorer's score, stored by column so that a decision over thousands of clusters stays small (tens of bytes per cluster): a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists every cluster that passed them all. */
+export type CandidateEvaluation = components['schemas']['CandidateEvaluation'];
+/** One filter and the clusters it did not simply pass, grouped by verdict. */
+export type FilterVerdicts = components['schemas']['FilterVerdicts'];
+/** One verdict of a filter, and the clusters that got it. */
+export type FilterVerdict = components['schemas']['FilterVerdict'];
+/** The scores of the clusters that passed every filter, by column: `totals[i]` and each plugin's `scores[i]` belong to `clusters[i]`. */
+export type ScoreTable = components['schemas']['ScoreTable'];
+/** One prioritizer's scores. */
+export type PluginScores = components['schemas']['PluginScores'];
 /** A chosen cluster. */
 export type SelectedCluster = components['schemas']['SelectedCluster'];
 /** A cluster of the previous decision. */

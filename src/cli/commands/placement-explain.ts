@@ -5,7 +5,7 @@
  * clusters and replicas, and why every other cluster was left out.
  */
 import type { Command } from 'commander';
-import type { CandidateCluster, PlacementDecision, WorkloadPlacement } from '../../apis/tmc/index.js';
+import { type CandidateRow, type PlacementDecision, type WorkloadPlacement, candidateRows } from '../../apis/tmc/index.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { serialize, table } from '../output.js';
@@ -19,14 +19,14 @@ export interface ExplainOptions {
 }
 
 /** Plugin names in first-seen order across candidates (filters run in the same order for all). */
-function pluginOrder(candidates: CandidateCluster[], pick: (c: CandidateCluster) => Array<{ plugin: string }> | undefined): string[] {
+function pluginOrder(candidates: CandidateRow[], pick: (c: CandidateRow) => ReadonlyArray<{ plugin: string }> | undefined): string[] {
   const seen: string[] = [];
   for (const c of candidates) for (const p of pick(c) ?? []) if (!seen.includes(p.plugin)) seen.push(p.plugin);
   return seen;
 }
 
 /** Why a candidate is not among the chosen: its first failed filter, or that it scored lower. */
-export function rejection(c: CandidateCluster, lowestChosen: number | undefined): string {
+export function rejection(c: CandidateRow, lowestChosen: number | undefined): string {
   const failed = c.filters?.find((f) => !f.passed);
   if (failed) return `${failed.plugin}: ${failed.reason ?? 'rejected'}${failed.message ? ` — ${failed.message}` : ''}`;
   if (c.total !== undefined && lowestChosen !== undefined && c.total < lowestChosen) return `passed every filter but scored ${c.total}, below the lowest chosen (${lowestChosen})`;
@@ -36,7 +36,7 @@ export function rejection(c: CandidateCluster, lowestChosen: number | undefined)
 /** The human-readable explanation of one decision. Pure. */
 export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision): string {
   const ns = wp.metadata.namespace ?? '';
-  const candidates = d.spec.candidates ?? [];
+  const candidates = candidateRows(d.spec.evaluation);
   const selected = d.spec.selected ?? [];
   const chosen = new Map(selected.map((s) => [s.clusterName, s]));
   const filters = pluginOrder(candidates, (c) => c.filters);
@@ -67,7 +67,7 @@ export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision): 
         });
         const sel = chosen.get(c.clusterName);
         const result = sel ? 'selected' : failedAt >= 0 ? 'rejected' : 'not chosen';
-        return [c.clusterName, result, ...verdicts, ...scores, c.total !== undefined ? String(c.total) : '-', sel?.replicas !== undefined ? String(sel.replicas) : sel ? 'all' : '-'];
+        return [c.clusterName, result, ...verdicts, ...scores, failedAt < 0 ? String(c.total) : '-', sel?.replicas !== undefined ? String(sel.replicas) : sel ? 'all' : '-'];
       });
     // a plugin that both filters and scores (TaintToleration) gets two columns: name its score one
     const scoreHeaders = scorers.map((p) => (filters.includes(p) ? `${p}(score)` : p));

@@ -1,11 +1,12 @@
 /**
  * From per-workload decisions to the placement's: the clusters chosen for any workload, with the
  * replicas of all workloads summed per cluster (a placement of two Deployments of 3 replicas,
- * Duplicated on two clusters, shows 6 replicas on each). Candidates and the unschedulable reason
- * come from the first workload that has them: identical workloads share one engine call, so for
- * the common case they are exact, and otherwise representative.
+ * Duplicated on two clusters, shows 6 replicas on each). The evaluation (every cluster's verdicts
+ * and scores) and the unschedulable reason come from the first workload that has them: identical
+ * workloads share one engine call, so for the common case they are exact, and otherwise
+ * representative.
  */
-import type { CandidateCluster, ClusterDecision, SelectedCluster } from '../../apis/tmc/index.js';
+import { type CandidateEvaluation, type ClusterDecision, type SelectedCluster, encodeEvaluation } from '../../apis/tmc/index.js';
 import type { Decision } from '../../placement/index.js';
 import type { WorkloadDecision } from './decide.js';
 
@@ -15,7 +16,8 @@ export interface PlacementResult {
   phase: Phase;
   selected: SelectedCluster[];
   decisions: ClusterDecision[];
-  candidates: CandidateCluster[];
+  /** Every cluster's verdicts and scores, as the PlacementDecision stores them. */
+  evaluation: CandidateEvaluation;
   unschedulable?: { reason: string; message: string };
   /** Evictions of every workload (cluster name → first reason), for the trigger. */
   evictionReasons: Map<string, string>;
@@ -25,14 +27,14 @@ export function aggregate(decisions: readonly WorkloadDecision[]): PlacementResu
   const byCluster = new Map<string, ClusterDecision>();
   const evictionReasons = new Map<string, string>();
   let unschedulable: PlacementResult['unschedulable'];
-  let candidates: CandidateCluster[] | undefined;
+  let evaluation: CandidateEvaluation | undefined;
   let scheduled = 0;
   let failed = 0;
   for (const { decision } of decisions) {
     if (decision.status === 'Scheduled') scheduled++;
     if (decision.status === 'Unschedulable') failed++;
     if (!unschedulable && decision.unschedulable) unschedulable = { ...decision.unschedulable };
-    if (!candidates && decision.candidates.length > 0) candidates = candidateRecords(decision);
+    if (!evaluation && decision.candidates.length > 0) evaluation = encodeEvaluation(decision.candidates);
     for (const e of decision.evictions) if (!evictionReasons.has(e.clusterName)) evictionReasons.set(e.clusterName, e.reason);
     for (const c of decision.clusters) {
       const prev = byCluster.get(c.clusterName);
@@ -62,25 +64,10 @@ export function aggregate(decisions: readonly WorkloadDecision[]): PlacementResu
       if (d.replicas !== undefined) s.replicas = d.replicas;
       return s;
     }),
-    candidates: candidates ?? [],
+    evaluation: evaluation ?? { considered: 0 },
     unschedulable,
     evictionReasons,
   };
-}
-
-/** The engine's candidates as the API stores them (integers; `retained` folded into the message). */
-function candidateRecords(d: Decision): CandidateCluster[] {
-  return d.candidates.map((c) => ({
-    clusterName: c.clusterName,
-    filters: c.filters.map((f) => {
-      const r: NonNullable<CandidateCluster['filters']>[number] = { plugin: f.plugin, passed: f.passed };
-      if (f.reason) r.reason = f.reason;
-      if (f.message) r.message = f.message;
-      return r;
-    }),
-    scores: c.scores.map((s) => ({ plugin: s.plugin, score: Math.round(s.score), weight: Math.round(s.weight) })),
-    total: Math.round(c.total),
-  }));
 }
 
 function cmp(a: string, b: string): number {

@@ -8,7 +8,7 @@
  * Triggers, first match wins: PlacementCreated (no record yet), Rollback (a pin takes effect),
  * PlacementChanged (spec.generation moved), Failover (a cluster was vacated because it failed, was
  * drained or tainted NoExecute), ClusterRemoved (a placed cluster is gone), ClusterAdded (a cluster
- * that was not a candidate before is now chosen), WorkloadChanged (same clusters, other replicas),
+ * registered after the previous decision is now chosen), WorkloadChanged (same clusters, other replicas),
  * ClusterChanged (anything else about the clusters).
  */
 import { API_VERSION, type PlacementDecision, type SelectedCluster, type WorkloadPlacement } from '../../apis/tmc/index.js';
@@ -50,9 +50,11 @@ export interface TriggerInput {
   latest: PlacementDecision | undefined;
   result: PlacementResult;
   pinned: boolean;
+  /** A cluster's metadata.creationTimestamp, for ClusterAdded. */
+  registeredAt?: (clusterName: string) => string | undefined;
 }
 
-export function triggerOf({ placement, latest, result, pinned }: TriggerInput): string {
+export function triggerOf({ placement, latest, result, pinned, registeredAt }: TriggerInput): string {
   if (!latest) return Trigger.PlacementCreated;
   if (pinned) return Trigger.Rollback;
   const generation = placement.metadata.generation;
@@ -60,8 +62,14 @@ export function triggerOf({ placement, latest, result, pinned }: TriggerInput): 
   const reasons = [...result.evictionReasons.values()];
   if (reasons.some((r) => FAILOVER_REASONS.has(r))) return Trigger.Failover;
   if (reasons.includes(Reason.ClusterNotFound)) return Trigger.ClusterRemoved;
-  const known = new Set((latest.spec.candidates ?? []).map((c) => c.clusterName));
-  if (known.size > 0 && result.selected.some((s) => !known.has(s.clusterName))) return Trigger.ClusterAdded;
+  // Timestamps, not the previous decision's candidate list: the controller's history cache drops
+  // evaluations (they are the bulk of a record), and "registered since" is what the name means.
+  const decidedAt = latest.spec.time ?? latest.metadata.creationTimestamp;
+  const before = new Set((latest.spec.selected ?? []).map((s) => s.clusterName));
+  if (decidedAt && registeredAt && result.selected.some((s) => {
+    const at = registeredAt(s.clusterName);
+    return !before.has(s.clusterName) && at !== undefined && Date.parse(at) > Date.parse(decidedAt);
+  })) return Trigger.ClusterAdded;
   const names = (s: readonly SelectedCluster[] | undefined) => JSON.stringify((s ?? []).map((c) => c.clusterName).sort());
   if (names(latest.spec.selected) === names(result.selected)) return Trigger.WorkloadChanged;
   return Trigger.ClusterChanged;
@@ -96,7 +104,7 @@ export function decisionRecord(input: RecordInput): PlacementDecision {
     revision,
     time: input.time,
     trigger: input.trigger,
-    candidates: result.candidates,
+    evaluation: result.evaluation,
     selected: result.selected,
     previous: (input.latest?.spec.selected ?? []).map((s) => (s.replicas === undefined ? { clusterName: s.clusterName } : { clusterName: s.clusterName, replicas: s.replicas })),
   };

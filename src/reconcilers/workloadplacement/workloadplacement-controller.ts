@@ -153,9 +153,9 @@ export class WorkloadPlacementController {
     return this.opts.writerFor?.(ws) ?? this.opts.kubeClient.forCluster(ws);
   }
 
-  private informer(ws: string, gvr: GroupVersionResource): Informer {
+  private informer(ws: string, gvr: GroupVersionResource, transform?: (obj: KubeObject) => KubeObject): Informer {
     return new Informer({
-      source: this.source(ws), gvr, logger: this.log,
+      source: this.source(ws), gvr, logger: this.log, transform,
       onError: (err, phase) => this.log?.debug({ workspace: ws, resource: gvr.resource, phase, err: err.message }, 'informer error'),
     });
   }
@@ -179,7 +179,9 @@ export class WorkloadPlacementController {
       });
       return inf;
     });
-    const decisions = this.informer(ws, PLACEMENT_DECISIONS);
+    // A record's evaluation (every cluster's verdicts and scores) is for people and `tmcctl
+    // placement explain`; reconciling needs only revisions and selections, so the cache drops it.
+    const decisions = this.informer(ws, PLACEMENT_DECISIONS, withoutEvaluation);
     decisions.addIndex(BY_PLACEMENT, byPlacement);
     const watched = { placements, workloads, decisions };
     this.watched.set(ws, watched);
@@ -316,4 +318,11 @@ export class WorkloadPlacementController {
       logger: this.log,
     };
   }
+}
+
+function withoutEvaluation(obj: KubeObject): KubeObject {
+  const spec = (obj as unknown as PlacementDecision).spec;
+  if (!spec?.evaluation) return obj;
+  const { evaluation: _dropped, ...rest } = spec;
+  return { ...obj, spec: rest } as unknown as KubeObject;
 }

@@ -93,7 +93,10 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
     const revision = Math.max(latest?.spec.revision ?? 0, currentRevision ?? 0) + 1;
     const record = decisionRecord({
       placement, revision, time: nowStr, result, latest,
-      trigger: triggerOf({ placement, latest, result, pinned: pinnedRecord !== undefined }),
+      trigger: triggerOf({
+        placement, latest, result, pinned: pinnedRecord !== undefined,
+        registeredAt: (name) => clustersByName.get(name)?.metadata.creationTimestamp,
+      }),
       rollbackOf: pinnedRecord?.spec.revision,
     });
     await deps.createDecision(ref, record);

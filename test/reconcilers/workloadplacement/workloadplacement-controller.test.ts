@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { clusterKey } from '../../../src/apis/contract.js';
-import { WORKLOAD_PLACEMENTS } from '../../../src/apis/tmc/index.js';
+import { WORKLOAD_PLACEMENTS, candidateRows } from '../../../src/apis/tmc/index.js';
 import { WorkloadPlacementController } from '../../../src/reconcilers/workloadplacement/index.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { eventually } from '../../helpers/http.js';
@@ -43,7 +43,8 @@ t.test('workloadplacement controller end to end', async (t) => {
     const [rec] = await decisions(team);
     t.equal(rec.metadata.name, 'web-1');
     t.equal(rec.spec.trigger, 'PlacementCreated');
-    t.equal(rec.spec.candidates?.length, 3);
+    t.equal(rec.spec.evaluation?.considered, 3);
+    t.equal(candidateRows(rec.spec.evaluation).length, 3);
   });
 
   await t.test('NoSchedule keeps, NoExecute moves', async (t) => {
@@ -58,7 +59,7 @@ t.test('workloadplacement controller end to end', async (t) => {
     const last = (await decisions(team)).at(-1);
     t.equal(last?.spec.trigger, 'Failover');
     t.same(last?.spec.previous?.map((p) => p.clusterName), ['c1', 'c2']);
-    const c1 = last?.spec.candidates?.find((c) => c.clusterName === 'c1');
+    const c1 = candidateRows(last?.spec.evaluation).find((c) => c.clusterName === 'c1');
     t.ok(c1?.filters?.some((f) => f.plugin === 'TaintToleration' && !f.passed && f.reason === 'UntoleratedTaint'), 'the record says why');
     await patchCluster(team, 'c1', { spec: { taints: null } });
   });

@@ -4,6 +4,7 @@
  * taints, purge modes, rollback, history, release and ownership.
  */
 import t from 'tap';
+import { candidateRows } from '../../../src/apis/tmc/index.js';
 import { World, deployment, key, placement, readyCluster } from './fakes.js';
 
 const cond = (p: { status?: { conditions?: Array<{ type: string; status: string; reason: string; message: string }> } }, type: string) =>
@@ -29,9 +30,11 @@ t.test('places a Deployment, records the decision, writes status, and is idempot
   t.equal(d.metadata.name, 'web-1');
   t.equal(d.spec.trigger, 'PlacementCreated');
   t.same(d.spec.selected?.map((s) => s.clusterName), ['c1', 'c2']);
-  t.equal(d.spec.candidates?.length, 3);
-  t.ok(d.spec.candidates?.[0].filters?.some((f) => f.plugin === 'Ready' && f.passed));
-  t.ok(d.spec.candidates?.[0].scores?.length);
+  t.equal(d.spec.evaluation?.considered, 3);
+  const rows = candidateRows(d.spec.evaluation);
+  t.same(rows.map((r) => r.clusterName), ['c1', 'c2', 'c3'], 'every cluster considered has a row');
+  t.ok(rows[0].filters.some((f) => f.plugin === 'Ready' && f.passed));
+  t.ok(rows[0].scores.length);
   t.equal(d.metadata.ownerReferences?.[0].kind, 'WorkloadPlacement');
 
   // the syncers report: Synced and Available turn True
