@@ -121,6 +121,10 @@ export class Informer {
     this.cache.addIndex(name, fn);
   }
 
+  countByIndex(name: string, value: string): number {
+    return this.cache.countByIndex(name, value);
+  }
+
   byIndex(name: string, value: string): KubeObject[] {
     return this.cache.byIndex(name, value);
   }

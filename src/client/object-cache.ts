@@ -67,6 +67,13 @@ export class ObjectCache {
     for (const [key, obj] of this.objects) this.reindex(index, key, obj);
   }
 
+  /** How many objects an index value has, without building the list. */
+  countByIndex(name: string, value: string): number {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`index "${name}" does not exist`);
+    return index.byValue.get(value)?.size ?? 0;
+  }
+
   byIndex(name: string, value: string): KubeObject[] {
     const index = this.indexes.get(name);
     if (!index) throw new Error(`index "${name}" does not exist`);

@@ -70,6 +70,7 @@ async function endToEnd(placements: number, clusters: number) {
     // Completion from a watch, not by polling: a LIST of every placement (each status carries
     // per-cluster verdicts) every few ms cost the server more than the controller's own work.
     const phases = new Map<string, string | undefined>();
+    const placedOn = new Map<string, string[]>();
     let doneAt = 0;
     let scheduled = 0;
     const watch = team.watch(WORKLOAD_PLACEMENTS, { namespace: 'app' }, (e) => {
@@ -77,6 +78,7 @@ async function endToEnd(placements: number, clusters: number) {
       const phase = e.type === 'DELETED' ? undefined : (e.object.status as { phase?: string } | undefined)?.phase;
       scheduled += (phase === 'Scheduled' ? 1 : 0) - (phases.get(name) === 'Scheduled' ? 1 : 0);
       phases.set(name, phase);
+      placedOn.set(name, e.type === 'DELETED' ? [] : ((e.object.status as { decisions?: Array<{ clusterName: string }> } | undefined)?.decisions ?? []).map((d) => d.clusterName));
       if (!doneAt && scheduled === placements) doneAt = performance.now();
     }, () => {});
     teardowns.push(() => watch.stop());
@@ -86,7 +88,12 @@ async function endToEnd(placements: number, clusters: number) {
     }, 3_600_000, 'all Scheduled');
     const ms = doneAt - started;
     if (placements > 1000) process.stderr.write(`[placement e2e] ${placements} × ${clusters}: created in ${Math.round(createdMs)} ms, all Scheduled at ${Math.round(ms)} ms\n`);
-    return { placements, clusters, createMs: Math.round(createdMs), totalMs: Math.round(ms), perPlacementMs: +(ms / placements).toFixed(1), placementsPerSecond: +(placements / (ms / 1000)).toFixed(1) };
+    // How evenly the placements spread (the Balance scorer): placements per cluster.
+    const perCluster = new Map<string, number>();
+    for (const names of placedOn.values()) for (const n of names) perCluster.set(n, (perCluster.get(n) ?? 0) + 1);
+    const counts = Array.from({ length: clusters }, (_, i) => perCluster.get(`c${i}`) ?? 0);
+    const spread = { clustersUsed: counts.filter((n) => n > 0).length, minPerCluster: Math.min(...counts), maxPerCluster: Math.max(...counts) };
+    return { placements, clusters, createMs: Math.round(createdMs), totalMs: Math.round(ms), perPlacementMs: +(ms / placements).toFixed(1), placementsPerSecond: +(placements / (ms / 1000)).toFixed(1), spread };
   } finally {
     for (const fn of teardowns.reverse()) await fn();
   }

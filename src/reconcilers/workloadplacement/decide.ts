@@ -68,6 +68,8 @@ export interface DecideInput {
   keys: ClusterKeys;
   now: Date;
   celCompiler?: CelCompiler;
+  /** Other placements per cluster, for the Balance scorer. */
+  placementCounts?: Record<string, number>;
 }
 
 export function decideAll(input: DecideInput): WorkloadDecision[] {
@@ -86,6 +88,7 @@ export function decideAll(input: DecideInput): WorkloadDecision[] {
         clusters: input.clusters,
         previous,
         now: input.now,
+        placementCounts: input.placementCounts,
         options: { celCompiler: input.celCompiler, randomSeed },
       });
       if (memoKey !== undefined) memo.set(memoKey, decision);

@@ -37,12 +37,29 @@ export interface PlacementRef {
   name: string;
 }
 
+/** What a reconcile needs of a namespace's workloads: those named (when names are given) and its own. */
+export interface WorkloadScope {
+  /** The placement's workloadSelector.names; undefined when it selects by type or labels. */
+  names?: readonly string[];
+  /** `namespace/name` of the placement: workloads annotated as placed by it. */
+  owner: string;
+}
+
 /** The I/O a reconcile needs; the controller backs them with informer caches and a KubeClient. */
 export interface ReconcileDeps {
   /** Every ClusterRegistration of a workspace (the placement's locationWorkspace). */
   listClusters(workspace: string): ClusterRegistration[] | Promise<ClusterRegistration[]>;
-  /** Every workload of the watched types in one namespace; selection happens in the reconciler. */
-  listWorkloads(workspace: string, namespace: string): WorkloadObject[] | Promise<WorkloadObject[]>;
+  /**
+   * Workloads of the watched types in one namespace; selection happens in the reconciler. With a
+   * scope, the answer may be narrowed to (but must include) the workloads named in `scope.names`
+   * and those whose `tmc.kcp.io/placement` annotation is `scope.owner`.
+   */
+  listWorkloads(workspace: string, namespace: string, scope?: WorkloadScope): WorkloadObject[] | Promise<WorkloadObject[]>;
+  /**
+   * For the Balance scorer: per cluster of a location workspace, how many other placements are on
+   * it. Without it Balance scores every cluster alike.
+   */
+  placementCounts?(locationWorkspace: string, placement: PlacementRef): Record<string, number>;
   /** Merge-patch a workload's metadata; the patch carries the object's resourceVersion. */
   patchWorkload(workspace: string, workload: WorkloadObject, patch: WorkloadMetadataPatch): Promise<void>;
   /** The PlacementDecisions of one placement (any order). */

@@ -26,12 +26,14 @@ import type { CelCompiler } from '../../placement/index.js';
 import { defaultCelCompiler } from './cel-compiler.js';
 import { PLACEMENT_NAME_LABEL } from './history.js';
 import {
-  BY_LOCATION, BY_NAMESPACE, BY_WORKSPACE, byLocation, byNamespace, byWorkspace, clusterChanged, namespaceKey, ownerOf,
-  placementChanged, workloadChanged, workspaceOf,
+  BY_LOCATION, BY_NAMESPACE, BY_OWNER, BY_PLACED_ON, BY_WORKLOAD_NAME, BY_WORKSPACE, byLocation, byNamespace, byOwner,
+  byPlacedOn, byWorkloadName, byWorkspace, clusterChanged, namespaceKey, ownerKey, ownerOf, placedOnKey,
+  placementChanged, workloadChanged, workloadNameKey, workspaceOf,
 } from './workloadplacement-indexes.js';
+import { selects } from './selection.js';
 import { reconcilePlacement, releasePlacement } from './workloadplacement-reconcile.js';
 import { DEFAULT_WORKLOAD_RESOURCES, resourceFor, type WorkloadResource } from './workload-resources.js';
-import type { ClusterRegistration, PlacementDecision, ReconcileDeps, WorkloadObject } from './types.js';
+import type { ClusterRegistration, PlacementDecision, PlacementRef, ReconcileDeps, WorkloadObject } from './types.js';
 
 export const CONTROLLER_NAME = 'workloadplacement';
 
@@ -164,6 +166,8 @@ export class WorkloadPlacementController {
     const placements = this.informer(ws, WORKLOAD_PLACEMENTS);
     placements.addIndex(BY_NAMESPACE, byNamespace);
     placements.addIndex(BY_LOCATION, byLocation);
+    placements.addIndex(BY_WORKLOAD_NAME, byWorkloadName);
+    placements.addIndex(BY_PLACED_ON, byPlacedOn);
     placements.addEventHandler({
       onAdd: (p) => this.enqueuePlacement(p),
       onUpdate: (o, n) => { if (placementChanged(o, n)) this.enqueuePlacement(n); },
@@ -172,9 +176,10 @@ export class WorkloadPlacementController {
     const workloads = this.resources.map((r) => {
       const inf = this.informer(ws, r.gvr);
       inf.addIndex(BY_NAMESPACE, byNamespace);
+      inf.addIndex(BY_OWNER, byOwner);
       inf.addEventHandler({
         onAdd: (w) => this.enqueueForWorkload(w),
-        onUpdate: (o, n) => { if (workloadChanged(o, n)) this.enqueueForWorkload(n); },
+        onUpdate: (o, n) => { if (workloadChanged(o, n)) this.enqueueForWorkload(n, o); },
         onDelete: (w) => this.enqueueForWorkload(w),
       });
       return inf;
@@ -224,15 +229,45 @@ export class WorkloadPlacementController {
     for (const inf of this.placementInformers()) for (const p of inf.byIndex(BY_LOCATION, ws)) this.enqueuePlacement(p);
   }
 
-  private enqueueForWorkload(w: KubeObject): void {
+  /**
+   * The placements a workload event concerns: those naming it, those selecting by type or labels
+   * that match it now or matched it before the update, and the one its annotation names (which
+   * must release it when the selector no longer matches, or when it is gone).
+   */
+  private enqueueForWorkload(w: KubeObject, old?: KubeObject): void {
     const ws = workspaceOf(w);
     const ns = w.metadata?.namespace ?? '';
-    for (const inf of this.placementInformers()) for (const p of inf.byIndex(BY_NAMESPACE, namespaceKey(ws, ns))) this.enqueuePlacement(p);
-    const owner = ownerOf(w);
-    if (owner && owner.includes('/') && !this.findPlacement(ws, owner.split('/')[0], owner.split('/')[1])) {
-      // Its placement is gone: reconcile the key so the workload is released.
-      this.queue.add(keyOf({ cluster: ws, namespace: owner.split('/')[0], name: owner.split('/')[1] }));
+    const name = w.metadata?.name ?? '';
+    for (const inf of this.placementInformers()) {
+      for (const p of inf.byIndex(BY_WORKLOAD_NAME, workloadNameKey(ws, ns, name))) this.enqueuePlacement(p);
+      for (const p of inf.byIndex(BY_WORKLOAD_NAME, workloadNameKey(ws, ns, '*'))) {
+        const placement = p as unknown as WorkloadPlacement;
+        if (selects(placement, w as unknown as WorkloadObject) || (old && selects(placement, old as unknown as WorkloadObject))) this.enqueuePlacement(p);
+      }
     }
+    for (const owner of new Set([ownerOf(w), old && ownerOf(old)])) {
+      if (!owner || !owner.includes('/')) continue;
+      const [ownerNs, ownerName] = [owner.slice(0, owner.indexOf('/')), owner.slice(owner.indexOf('/') + 1)];
+      const found = this.findPlacement(ws, ownerNs, ownerName);
+      // A gone placement's key is still reconciled: that releases the workload.
+      if (found) this.enqueuePlacement(found as unknown as KubeObject);
+      else this.queue.add(keyOf({ cluster: ws, namespace: ownerNs, name: ownerName }));
+    }
+  }
+
+  /** Other placements on each cluster of a location workspace, from the placements' status. */
+  private placementCounts(location: string, ref: PlacementRef): Record<string, number> {
+    const self = this.findPlacement(ref.workspace, ref.namespace, ref.name);
+    const mine = new Set((self?.status?.decisions ?? []).map((d) => d.clusterName));
+    const counts: Record<string, number> = {};
+    const informers = this.placementInformers();
+    for (const c of this.clusterInformer(location).byIndex(BY_WORKSPACE, location)) {
+      const name = c.metadata?.name ?? '';
+      let n = mine.has(name) ? -1 : 0;
+      for (const inf of informers) n += inf.countByIndex(BY_PLACED_ON, placedOnKey(location, name));
+      if (n > 0) counts[name] = n;
+    }
+    return counts;
   }
 
   private async waitSynced(inf: Informer): Promise<void> {
@@ -270,8 +305,21 @@ export class WorkloadPlacementController {
         if (!inf.hasSynced()) await this.waitSynced(inf);
         return inf.byIndex(BY_WORKSPACE, ws) as unknown as ClusterRegistration[];
       },
-      listWorkloads: (ws, ns) => (this.watched.get(ws) ?? this.watched.get('*'))?.workloads
-        .flatMap((inf) => inf.byIndex(BY_NAMESPACE, namespaceKey(ws, ns))) as unknown as WorkloadObject[] ?? [],
+      listWorkloads: (ws, ns, scope) => {
+        const informers = (this.watched.get(ws) ?? this.watched.get('*'))?.workloads ?? [];
+        if (!scope?.names) return informers.flatMap((inf) => inf.byIndex(BY_NAMESPACE, namespaceKey(ws, ns))) as unknown as WorkloadObject[];
+        // Named workloads by key and our own by annotation: not a scan of the namespace.
+        const found = new Map<string, KubeObject>();
+        informers.forEach((inf, i) => {
+          for (const name of scope.names ?? []) {
+            const w = inf.get(ws, ns, name);
+            if (w) found.set(`${i}|${name}`, w);
+          }
+          for (const w of inf.byIndex(BY_OWNER, ownerKey(ws, scope.owner))) found.set(`${i}|${w.metadata?.name}`, w);
+        });
+        return [...found.values()] as unknown as WorkloadObject[];
+      },
+      placementCounts: (location, ref) => this.placementCounts(location, ref),
       patchWorkload: async (ws, w, patch) => {
         const gvr = resourceFor(this.resources, w.apiVersion, w.kind);
         if (!gvr) throw new Error(`no watched resource for ${w.apiVersion} ${w.kind}`);

@@ -1,7 +1,8 @@
 /**
  * Informer indexes, so an event on one object finds the placements it affects without a scan:
  * a ClusterRegistration → the placements whose location workspace it is in; a workload → the
- * placements of its namespace (and the one its annotation names). Index values carry the logical
+ * placements that name it or select by type/labels in its namespace (and the one its annotation
+ * names); a placement → the workloads it names or owns; a cluster → how many placements are on it. Index values carry the logical
  * cluster (`kcp.io/cluster`) so one wildcard informer over many workspaces works the same as one
  * informer per workspace.
  */
@@ -11,6 +12,9 @@ import type { KubeObject } from '../../client/types.js';
 export const BY_WORKSPACE = 'workspace';
 export const BY_NAMESPACE = 'namespace';
 export const BY_LOCATION = 'location';
+export const BY_WORKLOAD_NAME = 'workload-name';
+export const BY_PLACED_ON = 'placed-on';
+export const BY_OWNER = 'owner';
 
 export const workspaceOf = (obj: KubeObject): string => obj.metadata?.annotations?.[CLUSTER_ANNOTATION] ?? '';
 export const namespaceKey = (workspace: string, namespace: string): string => `${workspace}|${namespace}`;
@@ -26,6 +30,35 @@ export const byLocation = (obj: KubeObject): string[] => {
   const spec = obj.spec as { locationWorkspace?: string } | undefined;
   return [spec?.locationWorkspace || workspaceOf(obj)];
 };
+
+/**
+ * Placements by the workloads they can select: `ws|ns|name` per `workloadSelector.names` entry,
+ * or `ws|ns|*` for a selector without names (types or labels: any workload of the namespace).
+ * A workload event then reaches the placements that name it plus the label-selecting ones, not
+ * every placement of the namespace (10 000 placements each naming its one Deployment made every
+ * workload event enqueue all 10 000).
+ */
+export const byWorkloadName = (obj: KubeObject): string[] => {
+  const ns = namespaceKey(workspaceOf(obj), obj.metadata?.namespace ?? '');
+  const names = (obj.spec as { workloadSelector?: { names?: string[] } } | undefined)?.workloadSelector?.names;
+  return names?.length ? names.map((n) => `${ns}|${n}`) : [`${ns}|*`];
+};
+export const workloadNameKey = (workspace: string, namespace: string, name: string): string => `${namespaceKey(workspace, namespace)}|${name}`;
+
+/** Placements by the clusters their status says they are on (`locationWs|cluster`): Balance's counts. */
+export const byPlacedOn = (obj: KubeObject): string[] => {
+  const location = byLocation(obj)[0];
+  const decisions = (obj.status as { decisions?: Array<{ clusterName?: string }> } | undefined)?.decisions ?? [];
+  return decisions.map((d) => placedOnKey(location, d.clusterName ?? ''));
+};
+export const placedOnKey = (locationWorkspace: string, clusterName: string): string => `${locationWorkspace}|${clusterName}`;
+
+/** Workloads by the placement their annotation names (`ws|ns/name`). */
+export const byOwner = (obj: KubeObject): string[] => {
+  const owner = ownerOf(obj);
+  return owner ? [ownerKey(workspaceOf(obj), owner)] : [];
+};
+export const ownerKey = (workspace: string, owner: string): string => `${workspace}|${owner}`;
 
 /** The placement a workload's annotation names, as `namespace/name`, if any. */
 export const ownerOf = (obj: KubeObject): string | undefined => obj.metadata?.annotations?.[PLACEMENT_ANNOTATION];

@@ -52,7 +52,9 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
   const keys = new ClusterKeys(clusters, locationWorkspace);
   const clustersByName = new Map(clusters.map((c) => [c.metadata.name as string, c] as const));
   const exists = deps.placementExists ?? (() => true);
-  const selection = selectWorkloads(placement, workspace, await deps.listWorkloads(workspace, ref.namespace), exists);
+  const names = placement.spec.workloadSelector?.names;
+  const scope = { names: names?.length ? names : undefined, owner: `${ref.namespace}/${ref.name}` };
+  const selection = selectWorkloads(placement, workspace, await deps.listWorkloads(workspace, ref.namespace, scope), exists);
   const history = byRevision(await deps.listDecisions(ref));
   const latest = history[history.length - 1];
   const pin = placement.spec.pinnedRevision;
@@ -79,6 +81,7 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
     decided = decideAll({
       placement, workloads: selection.owned, keys, now, celCompiler: deps.celCompiler,
       clusters: clusters.map((c) => engineCluster(c, locationWorkspace)),
+      placementCounts: deps.placementCounts?.(locationWorkspace, ref),
     });
   }
   const result = aggregate(decided);
@@ -144,8 +147,8 @@ export async function releasePlacement(ref: PlacementRef, deps: ReconcileDeps): 
   };
   // Unknown cluster keys are vacated anyway, so no cluster list is needed.
   const keys = new ClusterKeys([], ref.workspace);
-  const workloads = await deps.listWorkloads(ref.workspace, ref.namespace);
   const mine = `${ref.namespace}/${ref.name}`;
+  const workloads = await deps.listWorkloads(ref.workspace, ref.namespace, { names: [], owner: mine });
   for (const workload of workloads) {
     if (workload.metadata.annotations?.['tmc.kcp.io/placement'] !== mine) continue;
     const out = applyDecision({ placement: ghost, workload, decision: undefined, keys, clustersByName: new Map(), now });

@@ -106,3 +106,45 @@ t.test('workloadplacement controller end to end', async (t) => {
     await eventually(async () => (await decisions(team)).length === 0, 10_000, 'decisions deleted');
   });
 });
+
+t.test('placements spread over clusters (Balance); name and label selectors follow their workloads', async (t) => {
+  const { rootClient, team } = await startEnv(t);
+  for (const c of ALL) await createCluster(team, c);
+  const controller = new WorkloadPlacementController({ kubeClient: rootClient, workspaces: [WS], logger: silentLogger(), syncTimeoutMs: 5000 });
+  await controller.start();
+  t.teardown(() => controller.stop());
+
+  await t.test('three identical placements of one cluster each land on three clusters', async (t) => {
+    const chosen: string[] = [];
+    for (const name of ['a', 'b', 'c']) {
+      await createDeployment(team, name, 1);
+      await createPlacement(team, name, { workloadSelector: { names: [name] }, numberOfClusters: 1 });
+      await eventually(async () => (await getPlacement(team, name)).status?.phase === 'Scheduled', 15_000, `${name} Scheduled`);
+      const on = await placedOn(team, name, ALL);
+      t.equal(on.length, 1, `${name} is on one cluster`);
+      chosen.push(on[0]);
+    }
+    // Without the other placements' counts every cluster scores alike and the name tie-break puts all three on c1.
+    t.same([...chosen].sort(), ALL, `one per cluster (${chosen.join(', ')})`);
+  });
+
+  await t.test('a label-selecting placement places a workload when its labels start matching and releases it when they stop', async (t) => {
+    await createDeployment(team, 'api', 1);
+    await createPlacement(team, 'tier', { workloadSelector: { labelSelector: { matchLabels: { tier: 'backend' } } }, numberOfClusters: 1 });
+    await eventually(async () => (await getPlacement(team, 'tier')).status?.conditions?.some((c) => c.type === 'Scheduled' && c.reason === 'NoWorkloadsSelected') === true, 15_000, 'tier sees no workload');
+    t.same(await placedOn(team, 'api', ALL), [], 'api is not placed yet');
+    await team.patch(DEPLOYMENTS, NS, 'api', { metadata: { labels: { tier: 'backend' } } }, { type: 'merge' });
+    await eventually(async () => (await placedOn(team, 'api', ALL)).length === 1, 15_000, 'api placed once labelled');
+    t.equal((await team.get(DEPLOYMENTS, NS, 'api')).metadata.annotations?.['tmc.kcp.io/placement'], `${NS}/tier`);
+    await team.patch(DEPLOYMENTS, NS, 'api', { metadata: { labels: { tier: null } } }, { type: 'merge' });
+    await eventually(async () => (await placedOn(team, 'api', ALL)).length === 0, 15_000, 'api released once unlabelled');
+    t.equal((await team.get(DEPLOYMENTS, NS, 'api')).metadata.annotations?.['tmc.kcp.io/placement'], undefined);
+  });
+
+  await t.test('a name-selecting placement picks up its workload when it is created after the placement', async (t) => {
+    await createPlacement(team, 'late', { workloadSelector: { names: ['late'] }, numberOfClusters: 1 });
+    await new Promise((r) => setTimeout(r, 200));
+    await createDeployment(team, 'late', 1);
+    await eventually(async () => (await placedOn(team, 'late', ALL)).length === 1, 15_000, 'late placed');
+  });
+});
