@@ -1038,7 +1038,7 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
                     },
                     "prioritizers": {
                       "type": "object",
-                      "description": "How candidate clusters are scored. Known prioritizers: LeastAllocated (most free capacity), Balanced (fewest placements already on the cluster), Steady (stay where the workload is), Locality (prefer the first listed location). Defaults: LeastAllocated 1, Balanced 1, Steady 1.",
+                      "description": "How candidate clusters are scored. Known prioritizers: LeastAllocated (alias LeastLoaded: most free capacity), BalancedAllocation (alias Balanced: cpu and memory use kept even), Balance (alias RoundRobin: fewest other placements already on the cluster), Steady (stay where the workload is), Locality (alias LocationAware: prefer the first listed location), Random, TaintToleration (the PreferNoSchedule penalty). Defaults: LeastAllocated 1, BalancedAllocation 1, Balance 1, Steady 1, TaintToleration 1.",
                       "properties": {
                         "mode": {
                           "type": "string",

@@ -317,7 +317,7 @@ export interface components {
              */
             tolerationSeconds?: number;
         };
-        /** @description How candidate clusters are scored. Known prioritizers: LeastAllocated (most free capacity), Balanced (fewest placements already on the cluster), Steady (stay where the workload is), Locality (prefer the first listed location). Defaults: LeastAllocated 1, Balanced 1, Steady 1. */
+        /** @description How candidate clusters are scored. Known prioritizers: LeastAllocated (alias LeastLoaded: most free capacity), BalancedAllocation (alias Balanced: cpu and memory use kept even), Balance (alias RoundRobin: fewest other placements already on the cluster), Steady (stay where the workload is), Locality (alias LocationAware: prefer the first listed location), Random, TaintToleration (the PreferNoSchedule penalty). Defaults: LeastAllocated 1, BalancedAllocation 1, Balance 1, Steady 1, TaintToleration 1. */
         Prioritizers: {
             /**
              * @description Additive: the configured weights replace the defaults of the same prioritizers, and the other defaults still apply. Exact: only the listed prioritizers run.
