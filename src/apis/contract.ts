@@ -13,6 +13,8 @@ export const TMC_GROUP = 'tmc.kcp.io';
 export const STATE_LABEL_PREFIX = 'state.tmc.kcp.io/';
 /** annotation `tmc.kcp.io/placement`: <namespace>/<name> of the owning WorkloadPlacement */
 export const PLACEMENT_ANNOTATION = 'tmc.kcp.io/placement';
+/** On a PlacementDecision: the WorkloadPlacement it belongs to (select a placement's history by it). */
+export const PLACEMENT_NAME_LABEL = 'tmc.kcp.io/placement-name';
 /** annotation `deletion.tmc.kcp.io/<key>`: RFC3339 time; remove from that cluster */
 export const DELETION_ANNOTATION_PREFIX = 'deletion.tmc.kcp.io/';
 /** finalizer `tmc.kcp.io/syncer-<key>` */

@@ -142,3 +142,28 @@ t.test('a plugin that filters and scores gets a distinct score column', async (t
   t.match(text, /CLUSTER\s+RESULT\s+TaintToleration\s+TaintToleration\(score\)\s+TOTAL\s+REPLICAS/);
   t.match(text, /^a\s+selected\s+pass\s+100×1\s+100\s+all$/m);
 });
+
+t.test('explain over many clusters: the chosen and the best others, rejections grouped; --all and --cluster', async (t) => {
+  const wp: any = { metadata: { name: 'big', namespace: 'n' }, spec: {}, status: { phase: 'Scheduled', currentRevision: 1 } };
+  const rows = Array.from({ length: 60 }, (_, i) => {
+    const clusterName = `c${String(i).padStart(2, '0')}`;
+    if (i % 3 === 0) return { clusterName, filters: [{ plugin: 'Ready', passed: false, reason: 'NotReady', message: 'no heartbeat' }], scores: [], total: 0 };
+    return { clusterName, filters: [{ plugin: 'Ready', passed: true }], scores: [{ plugin: 'Balance', score: i, weight: 1 }], total: i };
+  });
+  const d: any = { metadata: { name: 'big-1' }, spec: { placementName: 'big', revision: 1, evaluation: encodeEvaluation(rows), selected: [{ clusterName: 'c59' }, { clusterName: 'c58' }] } };
+  const text = renderExplanation(wp, d);
+  const tableRows = text.split('\n').filter((l) => /^c\d\d\s/.test(l)).map((l) => l.split(/\s+/)[0]);
+  t.same(tableRows, ['c59', 'c58', 'c56', 'c55', 'c53', 'c52', 'c50', 'c49', 'c47', 'c46', 'c44', 'c43'], 'the chosen, then the 10 best feasible others');
+  t.match(text, /Showing the 2 chosen and the 10 best other clusters of 60; --all shows every row/);
+  t.match(text, /^ {2}20 × Ready: NotReady — no heartbeat: c00, c03, c06, c09, c12, … \(\+15\)$/m);
+  t.match(text, /^ {2}38 × passed every filter, scored lower or not needed: c01, c02, c04, c05, c07, … \(\+33\)$/m);
+
+  const all = renderExplanation(wp, d, { all: true });
+  t.equal(all.split('\n').filter((l) => /^c\d\d\s/.test(l)).length, 60, '--all: every row');
+  t.match(all, /^ {2}c00: Ready: NotReady — no heartbeat$/m, '--all: one line per cluster');
+
+  const one = renderExplanation(wp, d, { clusters: ['c03', 'nope'] });
+  t.same(one.split('\n').filter((l) => /^c\d\d\s/.test(l)).map((l) => l.split(/\s+/)[0]), ['c03']);
+  t.match(one, /Not considered by this decision: nope/);
+  t.match(one, /^ {2}c03: Ready: NotReady — no heartbeat$/m);
+});

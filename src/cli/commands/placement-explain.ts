@@ -12,7 +12,7 @@ import { serialize, table } from '../output.js';
 import { clusterList, decisionsOf, getPlacement, parseRevision } from '../placement-decisions.js';
 import type { Runner } from '../runner.js';
 
-export interface ExplainOptions {
+export interface ExplainOptions extends RenderOptions {
   name: string;
   namespace?: string;
   revision?: number;
@@ -33,14 +33,27 @@ export function rejection(c: CandidateRow, lowestChosen: number | undefined): st
   return 'passed every filter but was not needed (numberOfClusters, spread constraints or replica division)';
 }
 
+/** Beyond this many clusters the table shows the chosen ones and the best others; `--all` shows every row. */
+export const DEFAULT_ROWS = 20;
+const RUNNERS_UP = 10;
+const NAMES_SHOWN = 5;
+
+export interface RenderOptions {
+  /** Every cluster's row, however many. */
+  all?: boolean;
+  /** Only these clusters' rows (and why each was or was not chosen). */
+  clusters?: readonly string[];
+}
+
 /** The human-readable explanation of one decision. Pure. */
-export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision): string {
+export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision, opts: RenderOptions = {}): string {
   const ns = wp.metadata.namespace ?? '';
   const candidates = candidateRows(d.spec.evaluation);
   const selected = d.spec.selected ?? [];
   const chosen = new Map(selected.map((s) => [s.clusterName, s]));
   const filters = pluginOrder(candidates, (c) => c.filters);
   const scorers = pluginOrder(candidates, (c) => c.scores);
+  const failed = (c: CandidateRow) => c.filters.some((f) => !f.passed);
   const out: string[] = [];
   const pin = wp.spec?.pinnedRevision ? `, pinned to revision ${wp.spec.pinnedRevision}` : '';
   out.push(`Placement:   ${ns}/${wp.metadata.name} (phase ${wp.status?.phase ?? 'Pending'}, current revision ${wp.status?.currentRevision ?? '-'}${pin})`);
@@ -49,40 +62,70 @@ export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision): 
     out.push(`Unschedulable: ${d.spec.unschedulable.reason ?? ''}${d.spec.unschedulable.message ? ` — ${d.spec.unschedulable.message}` : ''}`);
   }
   out.push('');
+  // selected first, then by score, then by name
+  const ordered = [...candidates].sort((a, b) => Number(chosen.has(b.clusterName)) - Number(chosen.has(a.clusterName))
+    || Number(failed(a)) - Number(failed(b)) || b.total - a.total || a.clusterName.localeCompare(b.clusterName));
+  let shown = ordered;
+  let focused = false;
+  if (opts.clusters?.length) {
+    focused = true;
+    const wanted = new Set(opts.clusters);
+    shown = ordered.filter((c) => wanted.has(c.clusterName));
+    const missing = opts.clusters.filter((n) => !candidates.some((c) => c.clusterName === n));
+    if (missing.length) out.push(`Not considered by this decision: ${missing.join(', ')} (not registered in the location workspace at ${d.spec.time ?? 'that time'}).`, '');
+  } else if (!opts.all && ordered.length > DEFAULT_ROWS) {
+    const runnersUp = ordered.filter((c) => !chosen.has(c.clusterName) && !failed(c)).slice(0, RUNNERS_UP);
+    shown = [...ordered.filter((c) => chosen.has(c.clusterName)), ...runnersUp];
+  }
   if (candidates.length === 0) {
     out.push('No candidate clusters: none is registered in the location workspace, or the placement selects no workload yet.');
-  } else {
-    const rows = [...candidates]
-      .sort((a, b) => Number(chosen.has(b.clusterName)) - Number(chosen.has(a.clusterName)) || (b.total ?? -Infinity) - (a.total ?? -Infinity) || a.clusterName.localeCompare(b.clusterName))
-      .map((c) => {
-        const failedAt = c.filters?.findIndex((f) => !f.passed) ?? -1;
-        const verdicts = filters.map((p) => {
-          const f = c.filters?.find((x) => x.plugin === p);
-          if (!f) return '-';
-          return f.passed ? 'pass' : `FAIL${f.reason ? ` (${f.reason})` : ''}`;
-        });
-        const scores = scorers.map((p) => {
-          const s = c.scores?.find((x) => x.plugin === p);
-          return s ? `${s.score}×${s.weight ?? 1}` : '-';
-        });
-        const sel = chosen.get(c.clusterName);
-        const result = sel ? 'selected' : failedAt >= 0 ? 'rejected' : 'not chosen';
-        return [c.clusterName, result, ...verdicts, ...scores, failedAt < 0 ? String(c.total) : '-', sel?.replicas !== undefined ? String(sel.replicas) : sel ? 'all' : '-'];
+  } else if (shown.length > 0) {
+    const rows = shown.map((c) => {
+      const failedAt = c.filters.findIndex((f) => !f.passed);
+      const verdicts = filters.map((p) => {
+        const f = c.filters.find((x) => x.plugin === p);
+        if (!f) return '-';
+        return f.passed ? 'pass' : `FAIL${f.reason ? ` (${f.reason})` : ''}`;
       });
+      const scores = scorers.map((p) => {
+        const s = c.scores.find((x) => x.plugin === p);
+        return s ? `${s.score}×${s.weight ?? 1}` : '-';
+      });
+      const sel = chosen.get(c.clusterName);
+      const result = sel ? 'selected' : failedAt >= 0 ? 'rejected' : 'not chosen';
+      return [c.clusterName, result, ...verdicts, ...scores, failedAt < 0 ? String(c.total) : '-', sel?.replicas !== undefined ? String(sel.replicas) : sel ? 'all' : '-'];
+    });
     // a plugin that both filters and scores (TaintToleration) gets two columns: name its score one
     const scoreHeaders = scorers.map((p) => (filters.includes(p) ? `${p}(score)` : p));
     out.push(table(['CLUSTER', 'RESULT', ...filters, ...scoreHeaders, 'TOTAL', 'REPLICAS'], rows).trimEnd());
     out.push('');
+    if (shown.length < candidates.length && !focused) {
+      out.push(`Showing the ${chosen.size} chosen and the ${shown.length - chosen.size} best other clusters of ${candidates.length}; --all shows every row, --cluster NAME one cluster's.`);
+    }
     out.push(`Filters run in this order: ${filters.join(' → ') || '<none>'}. Scores are score×weight; TOTAL is their sum.`);
   }
   out.push(`Selected:    ${selected.length ? selected.map((s) => `${s.clusterName}${s.replicas !== undefined ? ` (${s.replicas} replicas)` : ''}${s.clusterKey ? ` key ${s.clusterKey}` : ''}`).join(', ') : '<none>'}`);
   out.push(`Previous:    ${clusterList(d.spec.previous)}`);
-  const chosenTotals = candidates.filter((c) => chosen.has(c.clusterName) && c.total !== undefined).map((c) => c.total!);
+  const chosenTotals = candidates.filter((c) => chosen.has(c.clusterName)).map((c) => c.total);
   const lowest = chosenTotals.length ? Math.min(...chosenTotals) : undefined;
-  const others = candidates.filter((c) => !chosen.has(c.clusterName));
+  const others = (focused ? shown : candidates).filter((c) => !chosen.has(c.clusterName));
   if (others.length) {
     out.push('Not chosen:');
-    for (const c of others.sort((a, b) => a.clusterName.localeCompare(b.clusterName))) out.push(`  ${c.clusterName}: ${rejection(c, lowest)}`);
+    if (focused || opts.all || candidates.length <= DEFAULT_ROWS) {
+      for (const c of others.sort((a, b) => a.clusterName.localeCompare(b.clusterName))) out.push(`  ${c.clusterName}: ${rejection(c, lowest)}`);
+    } else {
+      // One line per reason, kube-scheduler style: "312 × Ready: NotReady — …: c1, c7, … (+307)".
+      const groups = new Map<string, string[]>();
+      for (const c of others.sort((a, b) => a.clusterName.localeCompare(b.clusterName))) {
+        const f = c.filters.find((x) => !x.passed);
+        const why = f ? `${f.plugin}: ${f.reason ?? 'rejected'}${f.message ? ` — ${f.message}` : ''}` : 'passed every filter, scored lower or not needed';
+        groups.set(why, [...(groups.get(why) ?? []), c.clusterName]);
+      }
+      for (const [why, names] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
+        const more = names.length > NAMES_SHOWN ? `, … (+${names.length - NAMES_SHOWN})` : '';
+        out.push(`  ${names.length} × ${why}: ${names.slice(0, NAMES_SHOWN).join(', ')}${more}`);
+      }
+    }
   }
   return out.join('\n') + '\n';
 }
@@ -100,7 +143,7 @@ export async function runExplain(ctx: CliContext, o: ExplainOptions): Promise<vo
   const revision = o.revision ?? wp.status?.currentRevision ?? decisions[decisions.length - 1].spec.revision;
   const d = decisions.find((x) => x.spec.revision === revision);
   if (!d) throw new CliError(`workloadplacement ${namespace}/${o.name} has no revision ${revision}; revisions: ${decisions.map((x) => x.spec.revision).join(', ')}`);
-  ctx.io.stdout(format === 'table' ? renderExplanation(wp, d) : serialize(d, format));
+  ctx.io.stdout(format === 'table' ? renderExplanation(wp, d, { all: o.all, clusters: o.clusters }) : serialize(d, format));
 }
 
 export function registerPlacementExplain(placement: Command, run: Runner): void {
@@ -109,6 +152,11 @@ export function registerPlacementExplain(placement: Command, run: Runner): void 
     .argument('<name>', 'the WorkloadPlacement')
     .option('-n, --namespace <ns>', 'its namespace (default: the context\'s, else default)')
     .option('--revision <n>', 'explain this revision instead of the one in effect')
-    .action(async (name: string, flags: { namespace?: string; revision?: string }, cmd: Command) =>
-      run(cmd, (ctx) => runExplain(ctx, { name, namespace: flags.namespace, revision: flags.revision === undefined ? undefined : parseRevision('--revision', flags.revision) })));
+    .option('--all', `a row for every cluster (default: the chosen and the ${RUNNERS_UP} best others when there are more than ${DEFAULT_ROWS})`)
+    .option('--cluster <name>', 'only this cluster (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .action(async (name: string, flags: { namespace?: string; revision?: string; all?: boolean; cluster?: string[] }, cmd: Command) =>
+      run(cmd, (ctx) => runExplain(ctx, {
+        name, namespace: flags.namespace, all: flags.all, clusters: flags.cluster,
+        revision: flags.revision === undefined ? undefined : parseRevision('--revision', flags.revision),
+      })));
 }

@@ -11,11 +11,12 @@
  * registered after the previous decision is now chosen), WorkloadChanged (same clusters, other replicas),
  * ClusterChanged (anything else about the clusters).
  */
+import { PLACEMENT_NAME_LABEL } from '../../apis/contract.js';
 import { API_VERSION, type PlacementDecision, type SelectedCluster, type WorkloadPlacement } from '../../apis/tmc/index.js';
 import { Reason } from '../../placement/index.js';
 import type { PlacementResult } from './aggregate.js';
 
-export const PLACEMENT_NAME_LABEL = 'tmc.kcp.io/placement-name';
+export { PLACEMENT_NAME_LABEL };
 /** On a Rollback record: the revision it re-applies. */
 export const ROLLBACK_OF_ANNOTATION = 'tmc.kcp.io/rollback-of';
 export const DEFAULT_HISTORY_LIMIT = 10;
