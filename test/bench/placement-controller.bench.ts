@@ -19,6 +19,7 @@ import { World, WS, deployment, placement, readyCluster } from '../reconcilers/w
 import { createCluster, createDeployment, createPlacement, startEnv } from '../reconcilers/workloadplacement/env.js';
 import { WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/index.js';
 import { eventually } from '../helpers/http.js';
+import { apiserverRequestTotal } from '../../src/observability/metrics.js';
 
 const REGIONS = ['eu', 'us', 'ap'];
 
@@ -64,6 +65,7 @@ async function endToEnd(placements: number, clusters: number) {
     const controller = new WorkloadPlacementController({ kubeClient: rootClient, workspaces: [WS], logger: silentLogger(), workloadResources: [{ gvr: { group: 'apps', version: 'v1', resource: 'deployments' }, kind: 'Deployment' }] });
     await controller.start();
     teardowns.push(() => controller.stop());
+    const before = await writeCounts();
     const started = performance.now();
     // created as a CD tool would, 20 in flight; the controller works while they arrive
     await inBatches(placements, (i) => createPlacement(team, `p${i}`, { ...spec(), workloadSelector: { names: [`w${i}`] } }));
@@ -94,10 +96,23 @@ async function endToEnd(placements: number, clusters: number) {
     for (const names of placedOn.values()) for (const n of names) perCluster.set(n, (perCluster.get(n) ?? 0) + 1);
     const counts = Array.from({ length: clusters }, (_, i) => perCluster.get(`c${i}`) ?? 0);
     const spread = { clustersUsed: counts.filter((n) => n > 0).length, minPerCluster: Math.min(...counts), maxPerCluster: Math.max(...counts) };
-    return { placements, clusters, createMs: Math.round(createdMs), totalMs: Math.round(ms), perPlacementMs: +(ms / placements).toFixed(1), placementsPerSecond: +(placements / (ms / 1000)).toFixed(1), spread };
+    // The server runs in this process: its request counter says what the controller wrote.
+    const after = await writeCounts();
+    const writes = Object.fromEntries([...after].map(([k, n]) => [k, n - (before.get(k) ?? 0)]).filter(([, n]) => (n as number) > 0));
+    return { placements, clusters, createMs: Math.round(createdMs), totalMs: Math.round(ms), perPlacementMs: +(ms / placements).toFixed(1), placementsPerSecond: +(placements / (ms / 1000)).toFixed(1), spread, writes };
   } finally {
     for (const fn of teardowns.reverse()) await fn();
   }
+}
+
+/** Writes by `verb resource code` since the process started. */
+async function writeCounts(): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const v of (await apiserverRequestTotal.get()).values) {
+    const { verb, resource, code } = v.labels as Record<string, string>;
+    if (['create', 'update', 'patch', 'delete'].includes(verb)) out.set(`${verb} ${resource} ${code}`, v.value);
+  }
+  return out;
 }
 
 async function inBatches(n: number, fn: (i: number) => Promise<unknown>, width = 20): Promise<void> {

@@ -95,6 +95,9 @@ t.test('explain, history, rollback, unpin on live decisions', async (t) => {
   await tmcctlOK(kc, ['cluster', 'drain', chosen]);
   const second = await eventually('revision 2', async () => (await decisions()).find((d) => d.spec.revision === 2));
   t.same(second.spec.selected.map((s: any) => s.clusterName), [other], 'moved to the other cluster');
+  // The record is written before the placement's status names it current: wait for both.
+  const currentRevision = async () => (await ws.get(WORKLOAD_PLACEMENTS, 'default', 'web') as any).status?.currentRevision;
+  await eventually('status names revision 2', async () => (await currentRevision()) === 2 || undefined);
   const explained2 = await tmcctlOK(kc, ['placement', 'explain', 'web', '--revision', '2']);
   t.comment(explained2);
   t.match(explained2, new RegExp(`^${chosen}\\s+rejected\\s.*FAIL`, 'm'), 'the drained cluster is rejected by a filter');
@@ -117,6 +120,7 @@ t.test('explain, history, rollback, unpin on live decisions', async (t) => {
   t.equal((await ws.get(WORKLOAD_PLACEMENTS, 'default', 'web') as any).spec.pinnedRevision, 1);
   const rolled = await eventually('a Rollback decision', async () => (await decisions()).find((d) => d.spec.trigger === 'Rollback'));
   t.same(rolled.spec.selected.map((s: any) => s.clusterName), [chosen], 'back on the first cluster');
+  await eventually('status names the Rollback revision', async () => (await currentRevision()) === rolled.spec.revision || undefined);
   t.match(await tmcctlOK(kc, ['placement', 'history', 'web']), /^1 \(pinned\)/m);
   t.match(await tmcctlOK(kc, ['placement', 'explain', 'web', '--revision', '1']), /pinned to revision 1/);
 
