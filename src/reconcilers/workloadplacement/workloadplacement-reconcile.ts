@@ -109,8 +109,12 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
     for (const old of toPrune([...history, record], deps.historyLimit ?? DEFAULT_HISTORY_LIMIT, pin)) {
       await deps.deleteDecision(ref, old.metadata.name as string);
     }
-  } else if (decided.length > 0 && currentRevision === undefined && latest) {
+  } else if (decided.length > 0 && latest && currentRevision !== latest.spec.revision) {
+    // Nothing new to record, so the newest record is the decision in effect. The status usually
+    // says so already; it does not when the pass that wrote the record failed to write the status
+    // (a conflict, a restart): without this, the retry saw "unchanged" and kept the old revision.
     currentRevision = latest.spec.revision;
+    placedAt = latest.spec.time;
   }
 
   // 4. apply

@@ -5,7 +5,8 @@
  */
 import t from 'tap';
 import { candidateRows } from '../../../src/apis/tmc/index.js';
-import { World, deployment, key, placement, readyCluster } from './fakes.js';
+import { reconcilePlacement } from '../../../src/reconcilers/workloadplacement/workloadplacement-reconcile.js';
+import { WS, World, deployment, key, placement, readyCluster } from './fakes.js';
 
 const cond = (p: { status?: { conditions?: Array<{ type: string; status: string; reason: string; message: string }> } }, type: string) =>
   p.status?.conditions?.find((c) => c.type === type);
@@ -297,4 +298,38 @@ t.test('identical workloads share one engine call; a rule schedules each', async
   await w2.reconcile(r);
   t.same(w2.placedOn('a'), ['c1']);
   t.same(w2.placedOn('b'), ['c2'], 'rule over workload honoured per workload');
+});
+
+t.test('a status write lost after the record was written: the retry still names the new revision', async (t) => {
+  const world = new World(['c1', 'c2'].map((n) => readyCluster(n)), [deployment('web')]);
+  const p = placement({ numberOfClusters: 1 });
+  await world.reconcile(p);
+  t.equal(p.status?.currentRevision, 1);
+
+  // a new decision (revision 2) whose status write fails: the placement keeps its old status
+  p.spec.clusterSelector = { clusterNames: ['c2'] };
+  p.metadata.generation = 2;
+  const oldStatus = structuredClone(p.status);
+  const lost = await reconcilePlacement(structuredClone(p), WS, world.deps());
+  t.equal(lost.placement.status?.currentRevision, 2, 'the pass that wrote the record');
+  t.equal(world.history().at(-1)?.spec.revision, 2);
+
+  // the retry starts from the old status and finds nothing to record
+  p.status = oldStatus;
+  const created = world.created;
+  await world.reconcile(p);
+  t.equal(world.created, created, 'no second record');
+  t.equal(p.status?.currentRevision, 2, 'the status catches up with the newest record');
+  t.equal(p.status?.lastPlacementTime, world.history().at(-1)?.spec.time);
+
+  // and with a pin: the Rollback record, then a lost status write
+  p.spec.pinnedRevision = 1;
+  p.metadata.generation = 3;
+  const before = structuredClone(p.status);
+  await reconcilePlacement(structuredClone(p), WS, world.deps());
+  t.equal(world.history().at(-1)?.spec.trigger, 'Rollback');
+  p.status = before;
+  await world.reconcile(p);
+  t.equal(p.status?.currentRevision, world.history().at(-1)?.spec.revision, 'the Rollback record is current');
+  t.equal(world.history().filter((d) => d.spec.trigger === 'Rollback').length, 1);
 });
