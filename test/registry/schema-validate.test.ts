@@ -99,3 +99,32 @@ t.test('additionalProperties false and combinators', async (t) => {
   t.same(msgs(any, { spec: { v: '1Gi' } }), []);
   t.same(msgs(any, { spec: { v: [] } }).length, 1);
 });
+
+t.test('lengths count runes (a surrogate pair is one), int64 bounds', async (t) => {
+  const s = spec({ p: { type: 'string', maxLength: 3, minLength: 2 } });
+  t.same(msgs(s, { spec: { p: '😀😀😀' } }), [], 'three runes in six UTF-16 units fit maxLength 3');
+  t.same(msgs(s, { spec: { p: '😀😀😀😀' } }), ['spec.p: Too long: may not be more than 3 bytes']);
+  t.same(msgs(s, { spec: { p: '😀' } }), ['spec.p: Invalid value: "😀": spec.p in body should be at least 2 chars long'], 'one rune in two units is below minLength 2');
+  t.same(msgs(s, { spec: { p: 'é€' } }), []);
+  t.same(msgs(s, { spec: { p: '\ud800x' } }), [], 'a lone surrogate counts as one');
+  const n = spec({ n: { type: 'integer', format: 'int64' } });
+  t.same(msgs(n, { spec: { n: Number.MAX_SAFE_INTEGER } }), []);
+  t.same(msgs(n, { spec: { n: -(2 ** 63) } }), [], 'the smallest int64');
+  t.equal(msgs(n, { spec: { n: 2 ** 63 } }).length, 1, '2^63 is out of range');
+  t.equal(msgs(n, { spec: { n: 1e300 } }).length, 1);
+});
+
+t.test('scalar list items: wrong ones are still reported at their index', async (t) => {
+  const s = spec({
+    names: { type: 'array', items: { type: 'string' } },
+    scores: { type: 'array', items: { type: 'integer', format: 'int64' } },
+    small: { type: 'array', items: { type: 'integer', format: 'int32' } },
+    tags: { type: 'array', items: { type: 'string', maxLength: 2 } },
+  });
+  t.same(msgs(s, { spec: { names: ['a', 'b'], scores: [1, -2, 3], small: [1], tags: ['ok'] } }), []);
+  t.same(msgs(s, { spec: { names: ['a', 7] } }), ['spec.names[1]: Invalid value: "integer": spec.names[1] in body must be of type string: "integer"']);
+  t.same(msgs(s, { spec: { scores: [1, 2.5] } }), ['spec.scores[1]: Invalid value: "number": spec.scores[1] in body must be of type integer: "number"']);
+  t.same(msgs(s, { spec: { small: [0, 2 ** 31] } }), ['spec.small[1]: Invalid value: 2147483648: spec.small[1] in body must be of type int32: "2147483648"']);
+  t.same(msgs(s, { spec: { tags: ['ok', 'long'] } }), ['spec.tags[1]: Too long: may not be more than 2 bytes']);
+  t.same(msgs(s, { spec: { names: [null] } }), ['spec.names[0]: Invalid value: "null": spec.names[0] in body must be of type string: "null"']);
+});

@@ -28,7 +28,8 @@ export function prune(schema: JSONSchemaProps, obj: unknown, opts: PruneOptions 
 
 function pruneNode(s: JSONSchemaProps, x: unknown, path: string, resource: boolean, removed: string[]): void {
   if (Array.isArray(x)) {
-    if (s.items) x.forEach((v, i) => pruneNode(s.items!, v, index(path, i), false, removed));
+    // only objects and arrays hold fields to prune: scalar items need no path string
+    if (s.items) x.forEach((v, i) => { if (typeof v === 'object' && v !== null) pruneNode(s.items!, v, index(path, i), false, removed); });
     return;
   }
   if (!isPlainObject(x)) return;

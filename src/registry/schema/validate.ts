@@ -57,12 +57,27 @@ function validateNode(s: JSONSchemaProps, v: unknown, path: string, errs: FieldE
 }
 
 function validateString(s: JSONSchemaProps, v: string, path: string, errs: FieldError[]): void {
-  const len = [...v].length; // kube counts runes, not UTF-16 units
-  if (s.maxLength !== undefined && len > s.maxLength) errs.push(tooLong(path, s.maxLength));
-  if (s.minLength !== undefined && len < s.minLength)
+  // kube counts runes, not UTF-16 units; a rune is one or two units, so the unit count settles
+  // most cases without walking the string.
+  if (s.maxLength !== undefined && v.length > s.maxLength && runeCount(v) > s.maxLength) errs.push(tooLong(path, s.maxLength));
+  if (s.minLength !== undefined && v.length < 2 * s.minLength && runeCount(v) < s.minLength)
     errs.push(invalid(path, v, `${path} in body should be at least ${s.minLength} chars long`));
   if (s.pattern !== undefined && !safeRegExp(s.pattern)?.test(v))
     errs.push(invalid(path, v, `${path} in body should match '${s.pattern}'`));
+}
+
+function runeCount(v: string): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    // a high surrogate followed by a low one is one rune
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < v.length) {
+      const d = v.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
 
 const regexCache = new Map<string, RegExp | undefined>();
@@ -98,8 +113,45 @@ function validateArray(s: JSONSchemaProps, v: unknown[], path: string, errs: Fie
     errs.push(invalid(path, v, `${path} in body should have at least ${s.minItems} items`));
   if (s.uniqueItems && new Set(v.map((x) => JSON.stringify(x))).size !== v.length)
     errs.push(invalid(path, v, `${path} in body shouldn't contain duplicates`));
-  if (s.items) v.forEach((item, i) => validateNode(s.items!, item, index(path, i), errs));
-  errs.push(...validateListType(s, v, path));
+  if (s.items) {
+    const items = s.items;
+    const plain = plainScalar(items);
+    for (let i = 0; i < v.length; i++) {
+      // Items that plainly satisfy a plain scalar schema skip the general walk (and the path string
+      // built for it): a PlacementDecision carries arrays of a thousand names and scores.
+      if (plain !== undefined && plain(v[i])) continue;
+      validateNode(items, v[i], index(path, i), errs);
+    }
+  }
+  if (s['x-kubernetes-list-type'] === 'set' || s['x-kubernetes-list-type'] === 'map') errs.push(...validateListType(s, v, path));
+}
+
+const INT32 = 2 ** 31;
+const INT64 = 2 ** 63;
+const plainCheck = new WeakMap<JSONSchemaProps, ((v: unknown) => boolean) | null>();
+
+/**
+ * For a scalar schema with nothing to check but its type (and an integer format), a test that
+ * says "valid" for sure; undefined when the schema needs the general walk. A false answer means
+ * only "walk it": the walk reports the error.
+ */
+function plainScalar(s: JSONSchemaProps): ((v: unknown) => boolean) | undefined {
+  let check = plainCheck.get(s);
+  if (check === undefined) {
+    check = null;
+    const constrained = s.enum || s.pattern !== undefined || s.maxLength !== undefined || s.minLength !== undefined
+      || s.minimum !== undefined || s.maximum !== undefined || s.multipleOf !== undefined
+      || s.allOf || s.anyOf || s.oneOf || s.not || s['x-kubernetes-int-or-string'];
+    if (!constrained) {
+      if (s.type === 'string' && s.format === undefined) check = (v) => typeof v === 'string';
+      else if (s.type === 'boolean') check = (v) => typeof v === 'boolean';
+      else if (s.type === 'number' && s.format === undefined) check = (v) => typeof v === 'number';
+      else if (s.type === 'integer' && (s.format === undefined || s.format === 'int64')) check = (v) => Number.isInteger(v) && (v as number) >= -INT64 && (v as number) < INT64;
+      else if (s.type === 'integer' && s.format === 'int32') check = (v) => Number.isInteger(v) && (v as number) >= -INT32 && (v as number) < INT32;
+    }
+    plainCheck.set(s, check);
+  }
+  return check ?? undefined;
 }
 
 function validateMap(s: JSONSchemaProps, v: Record<string, unknown>, path: string, errs: FieldError[]): void {
@@ -131,6 +183,7 @@ function validateEmbeddedResource(v: Record<string, unknown>, path: string, errs
 }
 
 function validateCombinators(s: JSONSchemaProps, v: unknown, path: string, errs: FieldError[]): void {
+  if (!s.allOf && !s.anyOf && !s.oneOf && !s.not) return;
   for (const sub of s.allOf ?? []) validateNode(sub, v, path, errs);
   const passes = (sub: JSONSchemaProps) => validateObject(sub, v, { path }).length === 0;
   if (s.anyOf && !s.anyOf.some(passes))
