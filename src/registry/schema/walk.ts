@@ -22,8 +22,24 @@ export function forEachValidationRule(
   walk(schema, obj, oldObj, '', cb);
 }
 
+const rulesBelow = new WeakMap<JSONSchemaProps, boolean>();
+
+/** Whether a schema node or any node under it carries rules: most subtrees carry none and are skipped. */
+function hasRules(s: JSONSchemaProps): boolean {
+  let has = rulesBelow.get(s);
+  if (has === undefined) {
+    rulesBelow.set(s, false); // a recursive schema is cut here rather than looping
+    has = Boolean(s['x-kubernetes-validations']?.length)
+      || Object.values(s.properties ?? {}).some(hasRules)
+      || (isPlainObject(s.additionalProperties) && hasRules(s.additionalProperties as JSONSchemaProps))
+      || (s.items !== undefined && hasRules(s.items));
+    rulesBelow.set(s, has);
+  }
+  return has;
+}
+
 function walk(s: JSONSchemaProps, v: unknown, old: unknown, path: string, cb: ValidationRuleVisitor): void {
-  if (v === undefined) return;
+  if (v === undefined || !hasRules(s)) return;
   if (s['x-kubernetes-validations']?.length) cb(s, v, old, path);
   if (isPlainObject(v)) {
     const oldMap = isPlainObject(old) ? old : undefined;
