@@ -60,6 +60,8 @@ export interface InformerOptions {
 export class Informer {
   private readonly cache = new ObjectCache();
   private readonly handlers = new Set<EventHandlers>();
+  /** Keys whose cached object came from observe() and whose own watch event has not arrived. */
+  private readonly observed = new Set<string>();
   private readonly clock: Clock;
   private readonly backoff: Backoff;
   private resourceVersion = '';
@@ -119,6 +121,28 @@ export class Informer {
 
   addIndex(name: string, fn: IndexFunc): void {
     this.cache.addIndex(name, fn);
+  }
+
+  /**
+   * Read-your-writes: put an object this process has just written (the server's answer) into the
+   * cache ahead of its watch event, so the next reconcile does not decide on what it has already
+   * changed (client-go's IntegerResourceVersionMutationCache, folded into the cache). No handler
+   * runs: the watch event follows and is delivered as usual. Ignored unless it is newer than the
+   * cached object by integer resourceVersion (kcp's and etcd's are integers; an opaque one is
+   * never compared).
+   */
+  observe(obj: KubeObject): void {
+    const seen = this.opts.transform ? this.opts.transform(obj) : obj;
+    const rv = integerRV(seen);
+    if (rv === undefined) return;
+    const key = cacheKeyOf(seen);
+    const cached = this.cache.get(key);
+    if (cached) {
+      const cachedRV = integerRV(cached);
+      if (cachedRV === undefined || cachedRV >= rv) return;
+    }
+    this.cache.set(key, seen);
+    this.observed.add(key);
   }
 
   countByIndex(name: string, value: string): number {
@@ -220,10 +244,19 @@ export class Informer {
     const key = cacheKeyOf(obj);
     const old = this.cache.get(key);
     if (event.type === 'DELETED') {
+      this.observed.delete(key);
       if (!old) return;
       this.cache.delete(key);
       this.emit((h) => h.onDelete?.(obj));
       return;
+    }
+    // An event older than what observe() put in the cache would roll it back until the newer
+    // event arrives; that one follows and is delivered then.
+    if (old && this.observed.has(key)) {
+      const newer = integerRV(old);
+      const incoming = integerRV(obj);
+      if (newer !== undefined && incoming !== undefined && incoming < newer) return;
+      if (incoming !== undefined && newer !== undefined && incoming >= newer) this.observed.delete(key);
     }
     this.cache.set(key, obj);
     if (!old) this.emit((h) => h.onAdd?.(obj));
@@ -257,6 +290,7 @@ export class Informer {
 
   /** Swap in a fresh list, emitting what differs from the cache (rule 1). */
   private replace(items: KubeObject[]): void {
+    this.observed.clear();
     const seen = new Set<string>();
     const transform = this.opts.transform;
     for (const item of items) {
@@ -292,4 +326,9 @@ function safely(logger: Logger | undefined, fn: () => void): void {
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
+}
+
+function integerRV(obj: KubeObject): bigint | undefined {
+  const rv = obj.metadata?.resourceVersion;
+  return rv && /^[0-9]{1,30}$/.test(rv) ? BigInt(rv) : undefined;
 }

@@ -23,7 +23,8 @@ export interface CommitterFuncs {
   patchStatus: PatchFunc;
 }
 
-export type CommitFunc = (oldObj: KubeObject, newObj: KubeObject) => Promise<void>;
+/** Resolves to the server's answer to the write (for a read-your-writes cache), undefined when nothing changed. */
+export type CommitFunc = (oldObj: KubeObject, newObj: KubeObject) => Promise<KubeObject | undefined>;
 
 export function newCommitter(funcs: CommitterFuncs): CommitFunc {
   return async (oldObj, newObj) => {
@@ -36,11 +37,9 @@ export function newCommitter(funcs: CommitterFuncs): CommitFunc {
         `programmer error: metadata/spec and status of ${describe(oldObj)} changed in the same reconcile; commit them separately`,
       );
     }
-    if (specPatch) {
-      await funcs.patch(oldObj, withPreconditions(specPatch, oldObj));
-    } else if (statusPatch !== undefined) {
-      await funcs.patchStatus(oldObj, withPreconditions({ status: statusPatch }, oldObj));
-    }
+    if (specPatch) return written(await funcs.patch(oldObj, withPreconditions(specPatch, oldObj)));
+    if (statusPatch !== undefined) return written(await funcs.patchStatus(oldObj, withPreconditions({ status: statusPatch }, oldObj)));
+    return undefined;
   };
 }
 
@@ -53,6 +52,11 @@ export function committerForClient(
     clientForCluster(clusterOf(obj)).patch(gvr, obj.metadata.namespace, obj.metadata.name as string, mergePatch,
       { type: 'merge', subresource });
   return newCommitter({ patch: patchWith(), patchStatus: patchWith('status') });
+}
+
+function written(answer: unknown): KubeObject | undefined {
+  const obj = answer as KubeObject | undefined;
+  return obj && typeof obj === 'object' && obj.metadata ? obj : undefined;
 }
 
 function withPreconditions(patch: Record<string, unknown>, oldObj: KubeObject): Record<string, unknown> {

@@ -247,3 +247,36 @@ t.test('transform: listed and watched objects are cached and handed out transfor
   t.equal(informer.get('root:a', 'ns', 'a')?.metadata.resourceVersion, '3');
   informer.stop();
 });
+
+t.test('observe: a write is read back before its watch event; older events do not roll it back', async (t) => {
+  const source = new ScriptedSource();
+  source.listResults = [async () => ({ metadata: { resourceVersion: '5' }, items: [widget('a', '5')] })];
+  const informer = new Informer({ source, gvr: widgets, clock: new FakeClock() });
+  const rec = new Recorder();
+  informer.addEventHandler(rec.handlers);
+  informer.start();
+  await informer.waitForSync();
+  const spec = (o: KubeObject | undefined) => (o as unknown as { spec?: { v?: number } } | undefined)?.spec?.v;
+  const withSpec = (name: string, rv: string, v: number) => ({ ...widget(name, rv), spec: { v } }) as unknown as KubeObject;
+
+  informer.observe(withSpec('a', '8', 2));
+  t.equal(spec(informer.get('root:a', 'ns', 'a')), 2, 'the write is visible at once');
+  t.same(rec.log, ['add a@5'], 'no handler runs for an observed write');
+  informer.observe(withSpec('a', '7', 1));
+  t.equal(spec(informer.get('root:a', 'ns', 'a')), 2, 'an older write does not replace a newer one');
+  informer.observe({ ...withSpec('a', 'opaque-rv', 9) });
+  t.equal(spec(informer.get('root:a', 'ns', 'a')), 2, 'a non-integer resourceVersion is never compared');
+
+  source.watches[0].onEvent({ type: 'MODIFIED', object: withSpec('a', '6', 1) });
+  t.equal(spec(informer.get('root:a', 'ns', 'a')), 2, 'an event older than the observed write does not roll it back');
+  source.watches[0].onEvent({ type: 'MODIFIED', object: withSpec('a', '8', 2) });
+  t.same(rec.log, ['add a@5', 'update a@8->8'], 'the write\'s own event is delivered');
+  source.watches[0].onEvent({ type: 'MODIFIED', object: withSpec('a', '9', 3) });
+  t.equal(spec(informer.get('root:a', 'ns', 'a')), 3, 'later events apply as usual');
+
+  informer.observe(withSpec('b', '10', 1));
+  t.equal(spec(informer.get('root:a', 'ns', 'b')), 1, 'a created object is visible at once');
+  source.watches[0].onEvent({ type: 'ADDED', object: withSpec('b', '10', 1) });
+  t.equal(informer.list().length, 2);
+  informer.stop();
+});

@@ -206,6 +206,11 @@ export class WorkloadPlacementController {
     return inf;
   }
 
+  /** The informers that hold a workspace's objects: its own, or the wildcard ones. */
+  private watchedFor(ws: string): WatchedWorkspace | undefined {
+    return this.watched.get(ws) ?? this.watched.get('*');
+  }
+
   private placementInformers(): Informer[] {
     return [...this.watched.values()].map((w) => w.placements);
   }
@@ -293,7 +298,10 @@ export class WorkloadPlacementController {
     }
     const placement = structuredClone(cached);
     const out = await reconcilePlacement(placement, ws, this.deps);
-    await this.commit(cached as unknown as KubeObject, out.placement as unknown as KubeObject);
+    const written = await this.commit(cached as unknown as KubeObject, out.placement as unknown as KubeObject);
+    // Read-your-writes: the next reconcile (and Balance's counts for the next placement) must not
+    // wait for this write's watch event.
+    if (written) this.watchedFor(ws)?.placements.observe(written);
     return out.requeueAfterMs !== undefined ? { requeueAfter: out.requeueAfterMs } : undefined;
   }
 
@@ -306,7 +314,7 @@ export class WorkloadPlacementController {
         return inf.byIndex(BY_WORKSPACE, ws) as unknown as ClusterRegistration[];
       },
       listWorkloads: (ws, ns, scope) => {
-        const informers = (this.watched.get(ws) ?? this.watched.get('*'))?.workloads ?? [];
+        const informers = this.watchedFor(ws)?.workloads ?? [];
         if (!scope?.names) return informers.flatMap((inf) => inf.byIndex(BY_NAMESPACE, namespaceKey(ws, ns))) as unknown as WorkloadObject[];
         // Named workloads by key and our own by annotation: not a scan of the namespace.
         const found = new Map<string, KubeObject>();
@@ -324,7 +332,9 @@ export class WorkloadPlacementController {
         const gvr = resourceFor(this.resources, w.apiVersion, w.kind);
         if (!gvr) throw new Error(`no watched resource for ${w.apiVersion} ${w.kind}`);
         const withPrecondition = { metadata: { ...patch.metadata, resourceVersion: w.metadata.resourceVersion } };
-        await this.writer(ws).patch(gvr, w.metadata.namespace, w.metadata.name, withPrecondition, { type: 'merge', fieldManager: CONTROLLER_NAME });
+        const written = await this.writer(ws).patch(gvr, w.metadata.namespace, w.metadata.name, withPrecondition, { type: 'merge', fieldManager: CONTROLLER_NAME });
+        // What is placed now is read from the workload's labels: the next pass must see these.
+        this.watchedFor(ws)?.workloads[this.resources.findIndex((r) => r.gvr === gvr)]?.observe(written);
       },
       // From the informer, indexed by placement: a server LIST with a label selector parsed every
       // record in the namespace on every reconcile (records carry per-cluster verdicts), which made
@@ -333,9 +343,10 @@ export class WorkloadPlacementController {
       listDecisions: async (ref) => {
         const records = [...this.watched.values()]
           .flatMap((w) => w.decisions.byIndex(BY_PLACEMENT, placementKey(ref.workspace, ref.namespace, ref.name))) as unknown as PlacementDecision[];
-        // A record written moments ago may not be cached yet: deciding without it would record
-        // the same selection again. Wait for it (bounded: a history someone deleted by hand
-        // must not stall the placement forever).
+        // Records this process writes are cached at once (observe); one written by another
+        // instance (a leader change) may not be yet: deciding without it would record the same
+        // selection again. Wait for it (bounded: a history someone deleted by hand must not stall
+        // the placement forever).
         const status = this.findPlacement(ref.workspace, ref.namespace, ref.name)?.status;
         const newest = Math.max(0, ...records.map((r) => r.spec.revision));
         const recent = Date.now() - Date.parse(status?.lastPlacementTime ?? '') < 10_000;
@@ -346,7 +357,8 @@ export class WorkloadPlacementController {
       },
       createDecision: async (ref, d) => {
         try {
-          await this.writer(ref.workspace).create(PLACEMENT_DECISIONS, ref.namespace, d as unknown as KubeObject, { fieldManager: CONTROLLER_NAME });
+          const created = await this.writer(ref.workspace).create(PLACEMENT_DECISIONS, ref.namespace, d as unknown as KubeObject, { fieldManager: CONTROLLER_NAME });
+          this.watchedFor(ref.workspace)?.decisions.observe(created);
         } catch (err) {
           if (isAlreadyExists(err)) throw new Error(`PlacementDecision ${d.metadata.name} already exists: stale history, retrying`, { cause: err });
           throw err;

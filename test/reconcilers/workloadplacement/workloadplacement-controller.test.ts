@@ -6,6 +6,7 @@
 import t from 'tap';
 import { clusterKey } from '../../../src/apis/contract.js';
 import { WORKLOAD_PLACEMENTS, candidateRows } from '../../../src/apis/tmc/index.js';
+import type { ListWatchSource } from '../../../src/client/informer.js';
 import { WorkloadPlacementController } from '../../../src/reconcilers/workloadplacement/index.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { eventually } from '../../helpers/http.js';
@@ -147,4 +148,30 @@ t.test('placements spread over clusters (Balance); name and label selectors foll
     await createDeployment(team, 'late', 1);
     await eventually(async () => (await placedOn(team, 'late', ALL)).length === 1, 15_000, 'late placed');
   });
+});
+
+t.test('a burst of placements spreads evenly: each reconcile sees the ones before it (read-your-writes)', async (t) => {
+  const { rootClient, team } = await startEnv(t);
+  for (const c of ALL) await createCluster(team, c);
+  const names = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+  for (const n of names) await createDeployment(team, n, 1);
+  // All created before the controller starts, and every watch event held back 400 ms (a loaded
+  // server): one worker takes the placements back to back, long before its own status writes come
+  // back through the watch. Without read-your-writes they all go to the same cluster.
+  for (const n of names) await createPlacement(team, n, { workloadSelector: { names: [n] }, numberOfClusters: 1 });
+  const lagging = (ws: string): ListWatchSource => {
+    const direct = rootClient.forCluster(ws);
+    return {
+      list: (gvr, opts) => direct.list(gvr, opts),
+      watch: (gvr, opts, onEvent, onDone) => direct.watch(gvr, opts, (e) => { setTimeout(() => onEvent(e), 400); }, (err) => { setTimeout(() => onDone(err), 400); }),
+    };
+  };
+  const controller = new WorkloadPlacementController({ kubeClient: rootClient, workspaces: [WS], sourceFor: lagging, logger: silentLogger(), syncTimeoutMs: 5000, workers: 1 });
+  await controller.start();
+  t.teardown(() => controller.stop());
+  await eventually(async () => (await Promise.all(names.map((n) => getPlacement(team, n)))).every((p) => p.status?.phase === 'Scheduled'), 15_000, 'all Scheduled');
+  const perCluster = new Map<string, number>();
+  for (const n of names) for (const c of await placedOn(team, n, ALL)) perCluster.set(c, (perCluster.get(c) ?? 0) + 1);
+  t.same(Object.fromEntries([...perCluster].sort()), { c1: 2, c2: 2, c3: 2 }, 'two placements per cluster');
+  t.same((await decisions(team)).map((d) => d.spec.revision), [1, 1, 1, 1, 1, 1], 'one record per placement, none written twice');
 });
