@@ -2,12 +2,16 @@
  * Request authorization: kube RBAC evaluated per logical cluster over the Role/ClusterRole and
  * binding objects stored in that workspace. `system:masters` is always allowed (as kube). The
  * RBAC objects are read from storage and cached per cluster; store watches invalidate the cache
- * the moment a role or binding changes, so a grant takes effect on the next request.
+ * the moment a role or binding changes, so a grant takes effect on the next request. A service
+ * account is evaluated as itself only in the workspace that issued its token
+ * (security/workspace-subject.ts).
  */
 import { RBACAuthorizer } from '../security/rbac.js';
 import { forbiddenError } from '../security/forbidden.js';
 import type { Attributes, RBACObjects } from '../security/rbac-rules.js';
 import { GROUP_MASTERS } from '../security/user.js';
+import { CLUSTER_NAME_EXTRA } from '../security/service-account-tokens.js';
+import { subjectInWorkspace } from '../security/workspace-subject.js';
 import type { UserInfo } from '../registry/hooks.js';
 import type { Store, Watcher } from '../storage/types.js';
 import type { Authorizer } from './context.js';
@@ -36,13 +40,20 @@ export function rbacAuthorizer(store: Store): RBACWiring {
 
   const authorize: Authorizer = async (user: UserInfo, info: RequestInfo) => {
     if (user.groups.includes(GROUP_MASTERS)) return;
+    // a service account counts only in its own workspace (kcp's rule); elsewhere it is anonymous
+    const subject = subjectInWorkspace(user, info.cluster);
     const attrs: Attributes = {
-      user: user.name, groups: user.groups, verb: info.verb, cluster: info.cluster,
+      user: subject.name, groups: subject.groups, verb: info.verb, cluster: info.cluster,
       apiGroup: info.group, resource: info.resource, subresource: info.subresource,
       name: info.name, namespace: info.namespace, path: info.path, resourceRequest: info.isResource,
     };
     const decision = await rbac.authorize(attrs);
-    if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
+    if (decision.allowed) return;
+    if (subject.name !== user.name) {
+      // say who asked and why they count as nobody here, not just "system:anonymous"
+      throw forbiddenError({ ...attrs, user: user.name }, `a service account of ${user.extra?.[CLUSTER_NAME_EXTRA]?.join(', ')} has no identity in ${info.cluster}; use a token issued in ${info.cluster}`);
+    }
+    throw forbiddenError(attrs, decision.reason);
   };
   return { authorize, stop: () => { for (const w of watchers) w.stop(); } };
 }

@@ -111,3 +111,37 @@ t.test('tmcctl cluster register --mode pull --create-token embeds a working agen
   await eventually(async () => (await request(vw, agent, 'GET', `${new URL(vw).pathname}/clusters/*/api`)).status === 401, 5_000, 'revocation');
   t.pass('deleting the token Secret revokes the agent');
 });
+
+t.test('a service-account token is someone only in its own workspace', async (t) => {
+  const srv = await startServer(t);
+  const admin: Creds = { caPem: srv.pki.ca.certPem, certPem: srv.pki.admin.certPem, keyPem: srv.pki.admin.keyPem };
+  // two teams, each with a ServiceAccount default/bot and a RoleBinding letting "default/bot" read configmaps
+  for (const team of ['team-a', 'team-b']) {
+    t.equal((await request(srv.url, admin, 'POST', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces', { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: team } })).status, 201);
+  }
+  for (const team of ['team-a', 'team-b']) {
+    const ws = `/clusters/root:${team}`;
+    await eventually(async () => (await request(srv.url, admin, 'GET', `${ws}/api/v1/namespaces/default/serviceaccounts`)).status === 200, 10_000, `${team} serves`);
+    t.equal((await request(srv.url, admin, 'POST', `${ws}/api/v1/namespaces/default/serviceaccounts`, { metadata: { name: 'bot' } })).status, 201);
+    t.equal((await request(srv.url, admin, 'POST', `${ws}/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles`, { metadata: { name: 'cm-reader' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }] })).status, 201);
+    t.equal((await request(srv.url, admin, 'POST', `${ws}/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings`, {
+      metadata: { name: 'bot-reads' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'bot', namespace: 'default' }],
+    })).status, 201);
+  }
+  t.equal((await request(srv.url, admin, 'POST', '/clusters/root:team-a/api/v1/namespaces/default/secrets', {
+    type: 'kubernetes.io/service-account-token', metadata: { name: 'bot-token', annotations: { 'kubernetes.io/service-account.name': 'bot' } },
+  })).status, 201);
+  let token = '';
+  await eventually(async () => {
+    const s = await request(srv.url, admin, 'GET', '/clusters/root:team-a/api/v1/namespaces/default/secrets/bot-token');
+    token = s.json?.data?.token ? Buffer.from(s.json.data.token, 'base64').toString() : '';
+    return !!token;
+  }, 10_000, 'the token');
+  const botA: Creds = { caPem: srv.pki.ca.certPem, token };
+
+  t.equal((await request(srv.url, botA, 'GET', '/clusters/root:team-a/api/v1/namespaces/default/configmaps')).status, 200, 'at home its RoleBinding applies');
+  const abroad = await request(srv.url, botA, 'GET', '/clusters/root:team-b/api/v1/namespaces/default/configmaps');
+  t.equal(abroad.status, 403, 'team B\'s binding for its own default/bot does not apply to team A\'s');
+  t.match(abroad.json.message, /User "system:serviceaccount:default:bot" cannot list resource "configmaps".*a service account of root:team-a has no identity in root:team-b/);
+});
