@@ -24,7 +24,12 @@ const RBAC_RESOURCES = {
   clusterRoleBindings: 'rbac.authorization.k8s.io/clusterrolebindings',
 } as const;
 
-export interface RBACWiring { authorize: Authorizer; stop(): void }
+export interface RBACWiring {
+  authorize: Authorizer;
+  /** Whether RBAC allows `user` a request described by attributes (for checks outside a request path: virtual workspaces). */
+  allows(user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<boolean>;
+  stop(): void;
+}
 
 export function rbacAuthorizer(store: Store): RBACWiring {
   const listRBAC = async (cluster: string): Promise<RBACObjects> => {
@@ -55,5 +60,10 @@ export function rbacAuthorizer(store: Store): RBACWiring {
     }
     throw forbiddenError(attrs, decision.reason);
   };
-  return { authorize, stop: () => { for (const w of watchers) w.stop(); } };
+  const allows = async (user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<boolean> => {
+    if (user.groups.includes(GROUP_MASTERS)) return true;
+    const subject = subjectInWorkspace(user, a.cluster);
+    return (await rbac.authorize({ ...a, user: subject.name, groups: subject.groups, resourceRequest: true })).allowed;
+  };
+  return { authorize, allows, stop: () => { for (const w of watchers) w.stop(); } };
 }

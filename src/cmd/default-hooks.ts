@@ -17,8 +17,9 @@ import { WorkloadPlacementController } from '../reconcilers/workloadplacement/in
 import { syncerManagerComponent } from '../syncer/index.js';
 import type { ResourceDef } from '../registry/types.js';
 import type { AdmissionAttributes, AdmissionHook } from '../registry/hooks.js';
+import type { VirtualWorkspace } from '../apiserver/server.js';
 import type { ServerDeps } from './start-server.js';
-import { tmcVirtualWorkspaces } from '../virtual/index.js';
+import { rbacExportAuthorizer, rbacSyncAuthorizer, tmcVirtualWorkspaces } from '../virtual/index.js';
 import type { ServerOptions } from './server-options.js';
 import type { StartHooks } from './start-server.js';
 
@@ -41,6 +42,13 @@ function adminClient(deps: ServerDeps): { kubeClient: KubeClient; close(): void 
   return { kubeClient: new KubeClient(transport), close: () => transport.close() };
 }
 
+/** Both TMC virtual workspaces; access: the fixed rules, then RBAC in the export's / registration's workspace (kcp's verbs). */
+export function defaultVirtualWorkspaces(deps: ServerDeps): VirtualWorkspace[] {
+  return tmcVirtualWorkspaces(deps, deps.allows ? {
+    exports: rbacExportAuthorizer(deps.allows), syncers: rbacSyncAuthorizer(deps.allows),
+  } : {});
+}
+
 export function defaultHooks(opts: Pick<ServerOptions, 'mode'>): StartHooks {
   const common: StartHooks = {
     schemaRules: () => schemaRulesHook(),
@@ -58,7 +66,7 @@ export function defaultHooks(opts: Pick<ServerOptions, 'mode'>): StartHooks {
   return {
     ...common,
     admission: (deps) => admissionHook(deps),
-    virtualWorkspaces: (deps) => tmcVirtualWorkspaces(deps),
+    virtualWorkspaces: defaultVirtualWorkspaces,
     components: [
       (deps) => clusterRegistrationComponent(deps, {
         registrationInformers: (upstream) => [

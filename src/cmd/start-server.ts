@@ -9,7 +9,7 @@ import express, { type Express } from 'express';
 import { Discovery } from '../apiserver/discovery.js';
 import { OpenAPIService } from '../apiserver/openapi-service.js';
 import { createPatcher, managedFieldsUpdater } from '../apiserver/patcher.js';
-import { rbacAuthorizer } from '../apiserver/authorizer.js';
+import { rbacAuthorizer, type RBACWiring } from '../apiserver/authorizer.js';
 import { createApiServer, listen, type VirtualWorkspace } from '../apiserver/server.js';
 import { notFoundPath } from '../apiserver/router.js';
 import type { ApiContext } from '../apiserver/context.js';
@@ -73,6 +73,8 @@ export interface ServerDeps {
   url: () => string;
   /** Server mode: APIExports/APIBindings (undefined in cluster mode). */
   bindings?: APIBindings;
+  /** RBAC for checks outside a request path (virtual workspaces); set before hooks run. */
+  allows?: RBACWiring['allows'];
 }
 
 /** Something that runs inside the server while it is up (simulator, in-process controllers). */
@@ -157,6 +159,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   }
 
   const rbac = rbacAuthorizer(store);
+  deps.allows = rbac.allows;
   const ctx: ApiContext = {
     catalog, discovery: new Discovery(catalog), generic, patcher: createPatcher(), log,
     authorize: rbac.authorize,

@@ -1,7 +1,9 @@
 /**
- * Who may use the virtual workspaces. Each is a small injected function so the RBAC authorizer
- * can replace it (a SubjectAccessReview in the export's / registration's workspace); the defaults
- * here stand in until then.
+ * Who may use the virtual workspaces. The fixed rules (masters, TMC controllers, pull agents for
+ * their own registration) answer without a policy lookup; `withRBAC` adds kcp's RBAC checks for
+ * everyone else — verb <verb> on `apiexports/content` named after the export in its workspace,
+ * verb `sync` on the ClusterRegistration in its workspace — through an injected access check, so
+ * a platform team grants VW access with ordinary (Cluster)Roles.
  */
 import { forbidden } from '../errors/status.js';
 import type { UserInfo } from '../registry/hooks.js';
@@ -45,3 +47,34 @@ export const defaultSyncAuthorizer: SyncAuthorizer = (user, a) => {
   throw forbidden({ group: 'tmc.kcp.io', resource: 'clusterregistrations' }, a.name,
     `User "${user.name}" cannot sync resource "clusterregistrations" in API group "tmc.kcp.io" in the workspace "${a.workspace}"`);
 };
+
+/** Whether RBAC in `cluster` allows the user the request; injected (the server's RBAC authorizer). */
+export type AccessCheck = (user: UserInfo, a: {
+  cluster: string; verb: string; apiGroup: string; resource: string; subresource?: string; name: string;
+}) => Promise<boolean>;
+
+/** The fixed rules first, then RBAC: `apiexports/content` in the export's workspace. */
+export function rbacExportAuthorizer(allows: AccessCheck, fixed: ExportAuthorizer = defaultExportAuthorizer): ExportAuthorizer {
+  return async (user, a) => {
+    try {
+      await fixed(user, a);
+      return;
+    } catch (denied) {
+      const ok = await allows(user, { cluster: a.exportCluster, verb: a.verb, apiGroup: 'apis.kcp.io', resource: 'apiexports', subresource: 'content', name: a.exportName });
+      if (!ok) throw denied;
+    }
+  };
+}
+
+/** The fixed rules first, then RBAC: verb `sync` on the ClusterRegistration in its workspace. */
+export function rbacSyncAuthorizer(allows: AccessCheck, fixed: SyncAuthorizer = defaultSyncAuthorizer): SyncAuthorizer {
+  return async (user, a) => {
+    try {
+      await fixed(user, a);
+      return;
+    } catch (denied) {
+      const ok = await allows(user, { cluster: a.workspace, verb: 'sync', apiGroup: 'tmc.kcp.io', resource: 'clusterregistrations', name: a.name });
+      if (!ok) throw denied;
+    }
+  };
+}

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { clusterKey, stateLabel, statusAnnotation, syncerFinalizer } from '../../src/apis/contract.js';
 import type { StartHooks } from '../../src/cmd/start-server.js';
-import { SYNCERS_GROUP, syncerUserName, tmcVirtualWorkspaces } from '../../src/virtual/index.js';
+import { defaultVirtualWorkspaces } from '../../src/cmd/default-hooks.js';
+import { SYNCERS_GROUP, syncerUserName } from '../../src/virtual/index.js';
 import { kubectl, kubectlOK, startServer, type RunningServer } from '../helpers/tmc.js';
 
 /** The CEL schema-rule hook is another engineer's; use it when it is there (see the report). */
@@ -109,7 +110,7 @@ const deployment = (name: string, labels: Record<string, string> = {}) => JSON.s
 t.test('the kcp model and the TMC API', async (t) => {
   const schemaRules = await schemaRulesHook();
   // the views are tested alone: no in-process syncers aggregating status beside the test
-  const srv = await startServer(t, {}, { components: [], virtualWorkspaces: (d) => tmcVirtualWorkspaces(d), ...(schemaRules ? { schemaRules } : {}) });
+  const srv = await startServer(t, {}, { components: [], virtualWorkspaces: defaultVirtualWorkspaces, ...(schemaRules ? { schemaRules } : {}) });
   const kc = srv.kubeconfigPath;
   const at = (p: string) => `${srv.url}/clusters/${p}`;
   const computeIdentity = (await kubectlOK(kc, ['get', 'apiexport', 'kubernetes', '-o', 'jsonpath={.status.identityHash}'], { server: at('root:compute') })).trim();
@@ -240,6 +241,18 @@ spec:
     const denied = await raw(srv, '/services/apiexport/root:compute/kubernetes/clusters/*/apis/apps/v1/deployments', { token: alice });
     t.equal(denied.status, 403);
     t.match(JSON.parse(denied.body).message, /^apiexports.apis.kcp.io "kubernetes" is forbidden: User "alice" cannot list resource "apiexports\/content"/);
+    // kcp's RBAC: list on apiexports/content named after the export, in the export's workspace
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:compute'), input: [
+      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRole', 'metadata: {name: kubernetes-content-reader}',
+      'rules: [{apiGroups: [apis.kcp.io], resources: [apiexports/content], resourceNames: [kubernetes], verbs: [list, watch]}]', '---',
+      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRoleBinding', 'metadata: {name: alice-reads-kubernetes}',
+      'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kubernetes-content-reader}',
+      'subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]', '',
+    ].join('\n') });
+    await eventually('RBAC lets alice list the export\'s content', async () => ((await raw(srv, '/services/apiexport/root:compute/kubernetes/clusters/*/apis/apps/v1/deployments', { token: alice })).status === 200 ? true : undefined));
+    t.pass('a ClusterRole on apiexports/content opens the view');
+    const aliceElsewhere = await raw(srv, '/services/apiexport/root:tmc/tmc.kcp.io/clusters/*/apis/tmc.kcp.io/v1alpha1/clusterregistrations', { token: alice });
+    t.equal(aliceElsewhere.status, 403, 'only the export the role names');
     const controller = srv.tokens.issue('placement-controller', ['system:tmc:controllers']);
     t.equal((await raw(srv, '/services/apiexport/root:compute/kubernetes/clusters/*/apis/apps/v1/deployments', { token: controller })).status, 200);
     t.equal((await raw(srv, '/services/apiexport/root:compute/nope/clusters/*/apis/apps/v1/deployments')).status, 404);
@@ -270,7 +283,18 @@ spec:
     const agent = srv.tokens.issue(syncerUserName(c1, 'west'), [SYNCERS_GROUP]);
     const other = srv.tokens.issue(syncerUserName(c1, 'east'), [SYNCERS_GROUP]);
     t.equal((await raw(srv, `${base}/*/apis/apps/v1/deployments`, { token: other })).status, 403, 'another cluster\'s agent is refused');
-    t.equal((await raw(srv, `${base}/*/apis/apps/v1/deployments`, { token: srv.tokens.issue('bob', []) })).status, 403);
+    const bob = srv.tokens.issue('bob', []);
+    t.equal((await raw(srv, `${base}/*/apis/apps/v1/deployments`, { token: bob })).status, 403);
+    // kcp's RBAC: verb sync on the ClusterRegistration, in its workspace
+    await kubectlOK(kc, ['apply', '-f', '-'], { server, input: [
+      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRole', 'metadata: {name: west-syncer}',
+      'rules: [{apiGroups: [tmc.kcp.io], resources: [clusterregistrations], resourceNames: [west], verbs: [sync]}]', '---',
+      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRoleBinding', 'metadata: {name: bob-syncs-west}',
+      'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: west-syncer}',
+      'subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}]', '',
+    ].join('\n') });
+    await eventually('RBAC lets bob sync west', async () => ((await raw(srv, `${base}/*/apis/apps/v1/deployments`, { token: bob })).status === 200 ? true : undefined));
+    t.pass('a ClusterRole with verb sync on the registration opens its syncer view');
     const wrongUid = await raw(srv, `/services/syncer/${c1}/west/00000000-0000-0000-0000-000000000000/clusters/*/apis/apps/v1/deployments`);
     t.equal(wrongUid.status, 403);
     t.match(wrongUid.body, /not this ClusterRegistration's uid/);
