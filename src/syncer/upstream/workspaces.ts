@@ -17,6 +17,27 @@ export interface WorkspaceProvider {
   onChange(cb: (workspaces: string[]) => void): () => void;
 }
 
+/** The current set and its subscribers: publishes only when the set really changes. */
+class WorkspaceSet {
+  private list: string[] = [];
+  private readonly subscribers = new Set<(ws: string[]) => void>();
+
+  current(): string[] {
+    return this.list;
+  }
+
+  onChange(cb: (workspaces: string[]) => void): () => void {
+    this.subscribers.add(cb);
+    return () => this.subscribers.delete(cb);
+  }
+
+  publish(next: string[]): void {
+    if (next.join('\n') === this.list.join('\n')) return;
+    this.list = next;
+    for (const cb of this.subscribers) cb(next);
+  }
+}
+
 export function staticWorkspaces(workspaces: readonly string[]): WorkspaceProvider {
   const list = [...workspaces];
   return { current: () => list, onChange: () => () => {} };
@@ -54,8 +75,7 @@ function bindsTo(binding: KubeObject, ref: ExportRef): boolean {
 
 /** A provider that re-discovers every `intervalMs` (and once at start). */
 export class DiscoveredWorkspaces implements WorkspaceProvider {
-  private list: string[] = [];
-  private readonly subscribers = new Set<(ws: string[]) => void>();
+  private readonly set = new WorkspaceSet();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -73,20 +93,16 @@ export class DiscoveredWorkspaces implements WorkspaceProvider {
   }
 
   current(): string[] {
-    return this.list;
+    return this.set.current();
   }
 
   onChange(cb: (workspaces: string[]) => void): () => void {
-    this.subscribers.add(cb);
-    return () => this.subscribers.delete(cb);
+    return this.set.onChange(cb);
   }
 
   async refresh(): Promise<void> {
     try {
-      const next = await this.discover();
-      if (next.join('\n') === this.list.join('\n')) return;
-      this.list = next;
-      for (const cb of this.subscribers) cb(next);
+      this.set.publish(await this.discover());
     } catch (err) {
       this.onError(err);
     }
@@ -104,8 +120,7 @@ export class DiscoveredWorkspaces implements WorkspaceProvider {
  * to DiscoveredWorkspaces (the periodic tree walk) when the first wildcard list is refused.
  */
 export class BoundWorkspaces implements WorkspaceProvider {
-  private list: string[] = [];
-  private readonly subscribers = new Set<(ws: string[]) => void>();
+  private readonly set = new WorkspaceSet();
   private informer: Informer | undefined;
   private fallback: DiscoveredWorkspaces | undefined;
 
@@ -124,14 +139,21 @@ export class BoundWorkspaces implements WorkspaceProvider {
     } catch (err) {
       this.opts.logger?.info({ err }, 'wildcard APIBinding reads refused; discovering workspaces by walking the tree');
       this.fallback = new DiscoveredWorkspaces(() => discoverBoundWorkspaces(this.rootClient, this.exportRef), this.opts.intervalMs ?? 10_000, this.opts.onError);
-      this.fallback.onChange((ws) => this.publish(ws));
+      this.fallback.onChange((ws) => this.set.publish(ws));
       await this.fallback.start();
-      this.publish(this.fallback.current());
+      this.set.publish(this.fallback.current());
       return;
     }
     const informer = new Informer({ source: everywhere, gvr: API_BINDINGS, logger: this.opts.logger, backoff: { initialMs: 200, maxMs: 10_000 } });
-    const recompute = (): void => this.publish([...new Set(informer.list().filter((b) => bindsTo(b, this.exportRef)).map((b) => clusterOf(b)).filter(Boolean))].sort());
-    informer.addEventHandler({ onAdd: recompute, onUpdate: recompute, onDelete: recompute });
+    const recompute = (): void => this.set.publish([...new Set(informer.list().filter((b) => bindsTo(b, this.exportRef)).map((b) => clusterOf(b)).filter(Boolean))].sort());
+    // Coalesced: the first list of 10 000 bindings is 10 000 add events, one recompute is enough.
+    let pending = false;
+    const changed = (): void => {
+      if (pending) return;
+      pending = true;
+      queueMicrotask(() => { pending = false; recompute(); });
+    };
+    informer.addEventHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
     this.informer = informer;
     informer.start();
     await informer.waitForSync();
@@ -144,17 +166,10 @@ export class BoundWorkspaces implements WorkspaceProvider {
   }
 
   current(): string[] {
-    return this.list;
+    return this.set.current();
   }
 
   onChange(cb: (workspaces: string[]) => void): () => void {
-    this.subscribers.add(cb);
-    return () => this.subscribers.delete(cb);
-  }
-
-  private publish(next: string[]): void {
-    if (next.join('\n') === this.list.join('\n')) return;
-    this.list = next;
-    for (const cb of this.subscribers) cb(next);
+    return this.set.onChange(cb);
   }
 }
