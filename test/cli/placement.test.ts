@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { PLACEMENT_DECISIONS, WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/gvr.js';
 import { candidateRows, encodeEvaluation } from '../../src/apis/tmc/evaluation.js';
 import { renderExplanation } from '../../src/cli/commands/placement-explain.js';
-import { startServer } from '../helpers/tmc.js';
+import { kubectlOK, startServer } from '../helpers/tmc.js';
 import { eventually, kubeconfigCopy, rootClient, tmcctl, tmcctlOK } from './cli-harness.js';
 
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
@@ -72,6 +72,9 @@ t.test('explain, history, rollback, unpin on live decisions', async (t) => {
   const chosen = first.spec.selected[0].clusterName as string;
   const other = chosen === 'east' ? 'west' : 'east';
 
+  const wide = await kubectlOK(kc, ['get', 'placementdecisions', '-n', 'default', '-o', 'wide']);
+  t.match(wide, /^NAME\s+PLACEMENT\s+REVISION\s+TRIGGER\s+SELECTED\s+AGE\s+CONSIDERED\s+REASON/m, 'kubectl get pd -o wide');
+  t.match(wide, new RegExp(`^web-1\\s+web\\s+1\\s+\\w+\\s+${chosen}\\s+\\S+\\s+2\\b`, 'm'), 'two clusters considered');
   const explained = await tmcctlOK(kc, ['placement', 'explain', 'web']);
   t.comment(explained);
   t.match(explained, /Placement:\s+default\/web \(phase \w+, current revision 1\)/);

@@ -1906,6 +1906,13 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
               "jsonPath": ".metadata.creationTimestamp"
             },
             {
+              "name": "Considered",
+              "type": "integer",
+              "jsonPath": ".spec.evaluation.considered",
+              "priority": 1,
+              "description": "How many clusters were considered."
+            },
+            {
               "name": "Reason",
               "type": "string",
               "jsonPath": ".spec.unschedulable.reason",
