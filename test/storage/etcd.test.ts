@@ -56,7 +56,16 @@ if (!bin) {
   t.plan(0, 'no etcd binary on PATH (apt-get install etcd-server to run the etcd backend tests)');
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'tmc-etcd-'));
-  const { proc, url } = await startEtcd(bin, dir);
+  // A free port can be taken by a parallel test between our probe and etcd's bind: try again.
+  let started: { proc: ChildProcess; url: string } | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    try {
+      started = await startEtcd(bin, join(dir, `member-${attempt}`));
+    } catch (err) {
+      if (attempt >= 5 || !String(err).includes('address already in use')) throw err;
+    }
+  }
+  const { proc, url } = started;
   t.teardown(() => {
     proc.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
