@@ -43,27 +43,27 @@ export function rbacAuthorizer(store: Store): RBACWiring {
   const watchers: Watcher[] = Object.values(RBAC_RESOURCES).map((resource) =>
     store.watch({ cluster: '*', resource }, {}, { onEvent: (ev) => rbac.invalidate(ev.key.cluster) }));
 
+  /** RBAC for `user` in `a.cluster`: a service account counts only in its own workspace (kcp's rule), elsewhere it is anonymous. */
+  const decide = async (user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>) => {
+    const subject = subjectInWorkspace(user, a.cluster);
+    const attrs: Attributes = { ...a, user: subject.name, groups: subject.groups };
+    return { attrs, foreign: subject.name !== user.name, decision: await rbac.authorize(attrs) };
+  };
+
   const authorize: Authorizer = async (user: UserInfo, info: RequestInfo) => {
     if (user.groups.includes(GROUP_MASTERS)) return;
-    // a service account counts only in its own workspace (kcp's rule); elsewhere it is anonymous
-    const subject = subjectInWorkspace(user, info.cluster);
-    const attrs: Attributes = {
-      user: subject.name, groups: subject.groups, verb: info.verb, cluster: info.cluster,
-      apiGroup: info.group, resource: info.resource, subresource: info.subresource,
+    const { attrs, foreign, decision } = await decide(user, {
+      verb: info.verb, cluster: info.cluster, apiGroup: info.group, resource: info.resource, subresource: info.subresource,
       name: info.name, namespace: info.namespace, path: info.path, resourceRequest: info.isResource,
-    };
-    const decision = await rbac.authorize(attrs);
+    });
     if (decision.allowed) return;
-    if (subject.name !== user.name) {
+    if (foreign) {
       // say who asked and why they count as nobody here, not just "system:anonymous"
       throw forbiddenError({ ...attrs, user: user.name }, `a service account of ${user.extra?.[CLUSTER_NAME_EXTRA]?.join(', ')} has no identity in ${info.cluster}; use a token issued in ${info.cluster}`);
     }
     throw forbiddenError(attrs, decision.reason);
   };
-  const allows = async (user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<boolean> => {
-    if (user.groups.includes(GROUP_MASTERS)) return true;
-    const subject = subjectInWorkspace(user, a.cluster);
-    return (await rbac.authorize({ ...a, user: subject.name, groups: subject.groups, resourceRequest: true })).allowed;
-  };
+  const allows = async (user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<boolean> =>
+    user.groups.includes(GROUP_MASTERS) || (await decide(user, { resourceRequest: true, ...a })).decision.allowed;
   return { authorize, allows, stop: () => { for (const w of watchers) w.stop(); } };
 }

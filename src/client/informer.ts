@@ -132,7 +132,7 @@ export class Informer {
    * never compared).
    */
   observe(obj: KubeObject): void {
-    const seen = this.opts.transform ? this.opts.transform(obj) : obj;
+    const seen = this.shape(obj);
     const rv = integerRV(seen);
     if (rv === undefined) return;
     const key = cacheKeyOf(seen);
@@ -143,6 +143,11 @@ export class Informer {
     }
     this.cache.set(key, seen);
     this.observed.add(key);
+  }
+
+  /** The object as this informer keeps it (after `transform`). */
+  private shape(obj: KubeObject): KubeObject {
+    return this.opts.transform ? this.opts.transform(obj) : obj;
   }
 
   countByIndex(name: string, value: string): number {
@@ -240,7 +245,7 @@ export class Informer {
     const rv = event.object?.metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
     if (event.type === 'BOOKMARK') return;
-    const obj = this.opts.transform ? this.opts.transform(event.object) : event.object;
+    const obj = this.shape(event.object);
     const key = cacheKeyOf(obj);
     const old = this.cache.get(key);
     if (event.type === 'DELETED') {
@@ -253,10 +258,10 @@ export class Informer {
     // An event older than what observe() put in the cache would roll it back until the newer
     // event arrives; that one follows and is delivered then.
     if (old && this.observed.has(key)) {
-      const newer = integerRV(old);
       const incoming = integerRV(obj);
-      if (newer !== undefined && incoming !== undefined && incoming < newer) return;
-      if (incoming !== undefined && newer !== undefined && incoming >= newer) this.observed.delete(key);
+      // observe() only caches objects with an integer resourceVersion
+      if (incoming !== undefined && incoming < (integerRV(old) as bigint)) return;
+      this.observed.delete(key);
     }
     this.cache.set(key, obj);
     if (!old) this.emit((h) => h.onAdd?.(obj));
@@ -292,9 +297,8 @@ export class Informer {
   private replace(items: KubeObject[]): void {
     this.observed.clear();
     const seen = new Set<string>();
-    const transform = this.opts.transform;
     for (const item of items) {
-      const obj = transform ? transform(item) : item;
+      const obj = this.shape(item);
       const key = cacheKeyOf(obj);
       seen.add(key);
       const old = this.cache.get(key);

@@ -69,17 +69,19 @@ export class ObjectCache {
 
   /** How many objects an index value has, without building the list. */
   countByIndex(name: string, value: string): number {
-    const index = this.indexes.get(name);
-    if (!index) throw new Error(`index "${name}" does not exist`);
-    return index.byValue.get(value)?.size ?? 0;
+    return this.index(name).byValue.get(value)?.size ?? 0;
   }
 
   byIndex(name: string, value: string): KubeObject[] {
-    const index = this.indexes.get(name);
-    if (!index) throw new Error(`index "${name}" does not exist`);
-    const keys = index.byValue.get(value);
+    const keys = this.index(name).byValue.get(value);
     if (!keys) return [];
     return [...keys].map((k) => this.objects.get(k)).filter((o): o is KubeObject => o !== undefined);
+  }
+
+  private index(name: string): Index {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`index "${name}" does not exist`);
+    return index;
   }
 
   private reindex(index: Index, key: string, obj: KubeObject | undefined): void {

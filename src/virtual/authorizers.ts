@@ -1,6 +1,7 @@
 /**
  * Who may use the virtual workspaces. The fixed rules (masters, TMC controllers, pull agents for
- * their own registration) answer without a policy lookup; `withRBAC` adds kcp's RBAC checks for
+ * their own registration) answer without a policy lookup; `rbacExportAuthorizer` and
+ * `rbacSyncAuthorizer` add kcp's RBAC checks for
  * everyone else — verb <verb> on `apiexports/content` named after the export in its workspace,
  * verb `sync` on the ClusterRegistration in its workspace — through an injected access check, so
  * a platform team grants VW access with ordinary (Cluster)Roles.
@@ -53,28 +54,25 @@ export type AccessCheck = (user: UserInfo, a: {
   cluster: string; verb: string; apiGroup: string; resource: string; subresource?: string; name: string;
 }) => Promise<boolean>;
 
-/** The fixed rules first, then RBAC: `apiexports/content` in the export's workspace. */
-export function rbacExportAuthorizer(allows: AccessCheck, fixed: ExportAuthorizer = defaultExportAuthorizer): ExportAuthorizer {
-  return async (user, a) => {
+type AccessAttributes = Parameters<AccessCheck>[1];
+
+/** An authorizer that asks the fixed rules first and, when they deny, RBAC (the fixed denial stands if RBAC denies too). */
+function fixedThenRBAC<A>(fixed: (user: UserInfo, a: A) => void | Promise<void>, allows: AccessCheck, attributes: (a: A) => AccessAttributes) {
+  return async (user: UserInfo, a: A): Promise<void> => {
     try {
       await fixed(user, a);
-      return;
     } catch (denied) {
-      const ok = await allows(user, { cluster: a.exportCluster, verb: a.verb, apiGroup: 'apis.kcp.io', resource: 'apiexports', subresource: 'content', name: a.exportName });
-      if (!ok) throw denied;
+      if (!(await allows(user, attributes(a)))) throw denied;
     }
   };
 }
 
+/** The fixed rules first, then RBAC: the request's verb on `apiexports/content` in the export's workspace. */
+export function rbacExportAuthorizer(allows: AccessCheck, fixed: ExportAuthorizer = defaultExportAuthorizer): ExportAuthorizer {
+  return fixedThenRBAC(fixed, allows, (a: ExportAccess) => ({ cluster: a.exportCluster, verb: a.verb, apiGroup: 'apis.kcp.io', resource: 'apiexports', subresource: 'content', name: a.exportName }));
+}
+
 /** The fixed rules first, then RBAC: verb `sync` on the ClusterRegistration in its workspace. */
 export function rbacSyncAuthorizer(allows: AccessCheck, fixed: SyncAuthorizer = defaultSyncAuthorizer): SyncAuthorizer {
-  return async (user, a) => {
-    try {
-      await fixed(user, a);
-      return;
-    } catch (denied) {
-      const ok = await allows(user, { cluster: a.workspace, verb: 'sync', apiGroup: 'tmc.kcp.io', resource: 'clusterregistrations', name: a.name });
-      if (!ok) throw denied;
-    }
-  };
+  return fixedThenRBAC(fixed, allows, (a: SyncAccess) => ({ cluster: a.workspace, verb: 'sync', apiGroup: 'tmc.kcp.io', resource: 'clusterregistrations', name: a.name }));
 }

@@ -27,10 +27,31 @@ function pluginOrder(candidates: CandidateRow[], pick: (c: CandidateRow) => Read
 
 /** Why a candidate is not among the chosen: its first failed filter, or that it scored lower. */
 export function rejection(c: CandidateRow, lowestChosen: number | undefined): string {
-  const failed = c.filters?.find((f) => !f.passed);
-  if (failed) return `${failed.plugin}: ${failed.reason ?? 'rejected'}${failed.message ? ` — ${failed.message}` : ''}`;
+  const failed = firstFailure(c);
+  if (failed) return failed;
   if (c.total !== undefined && lowestChosen !== undefined && c.total < lowestChosen) return `passed every filter but scored ${c.total}, below the lowest chosen (${lowestChosen})`;
   return 'passed every filter but was not needed (numberOfClusters, spread constraints or replica division)';
+}
+
+/** `Plugin: Reason — message` of the first filter a cluster failed, if any. */
+function firstFailure(c: CandidateRow): string | undefined {
+  const f = c.filters.find((x) => !x.passed);
+  return f && `${f.plugin}: ${f.reason ?? 'rejected'}${f.message ? ` — ${f.message}` : ''}`;
+}
+
+/** One line per reason, kube-scheduler style: "312 × Ready: NotReady — …: c1, c7, … (+307)". */
+function groupedRejections(others: readonly CandidateRow[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const c of others) {
+    const why = firstFailure(c) ?? 'passed every filter, scored lower or not needed';
+    const names = groups.get(why);
+    if (names) names.push(c.clusterName);
+    else groups.set(why, [c.clusterName]);
+  }
+  return [...groups].sort((a, b) => b[1].length - a[1].length).map(([why, names]) => {
+    const more = names.length > NAMES_SHOWN ? `, … (+${names.length - NAMES_SHOWN})` : '';
+    return `  ${names.length} × ${why}: ${names.slice(0, NAMES_SHOWN).join(', ')}${more}`;
+  });
 }
 
 /** Beyond this many clusters the table shows the chosen ones and the best others; `--all` shows every row. */
@@ -111,20 +132,11 @@ export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision, o
   const others = (focused ? shown : candidates).filter((c) => !chosen.has(c.clusterName));
   if (others.length) {
     out.push('Not chosen:');
+    others.sort((a, b) => a.clusterName.localeCompare(b.clusterName));
     if (focused || opts.all || candidates.length <= DEFAULT_ROWS) {
-      for (const c of others.sort((a, b) => a.clusterName.localeCompare(b.clusterName))) out.push(`  ${c.clusterName}: ${rejection(c, lowest)}`);
+      for (const c of others) out.push(`  ${c.clusterName}: ${rejection(c, lowest)}`);
     } else {
-      // One line per reason, kube-scheduler style: "312 × Ready: NotReady — …: c1, c7, … (+307)".
-      const groups = new Map<string, string[]>();
-      for (const c of others.sort((a, b) => a.clusterName.localeCompare(b.clusterName))) {
-        const f = c.filters.find((x) => !x.passed);
-        const why = f ? `${f.plugin}: ${f.reason ?? 'rejected'}${f.message ? ` — ${f.message}` : ''}` : 'passed every filter, scored lower or not needed';
-        groups.set(why, [...(groups.get(why) ?? []), c.clusterName]);
-      }
-      for (const [why, names] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
-        const more = names.length > NAMES_SHOWN ? `, … (+${names.length - NAMES_SHOWN})` : '';
-        out.push(`  ${names.length} × ${why}: ${names.slice(0, NAMES_SHOWN).join(', ')}${more}`);
-      }
+      out.push(...groupedRejections(others));
     }
   }
   return out.join('\n') + '\n';

@@ -16,7 +16,6 @@ import { API_VERSION, type PlacementDecision, type SelectedCluster, type Workloa
 import { Reason } from '../../placement/index.js';
 import type { PlacementResult } from './aggregate.js';
 
-export { PLACEMENT_NAME_LABEL };
 /** On a Rollback record: the revision it re-applies. */
 export const ROLLBACK_OF_ANNOTATION = 'tmc.kcp.io/rollback-of';
 export const DEFAULT_HISTORY_LIMIT = 10;

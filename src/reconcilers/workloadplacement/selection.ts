@@ -68,10 +68,14 @@ export function selectWorkloads(
   return out;
 }
 
-function ownerAlive(owner: string, ns: string, workspace: string, exists: (ws: string, ns: string, name: string) => boolean): boolean {
+/** A `tmc.kcp.io/placement` annotation value (`namespace/name`; a bare name means `defaultNamespace`). */
+export function splitOwner(owner: string, defaultNamespace: string): { namespace: string; name: string } {
   const slash = owner.indexOf('/');
-  const ownerNs = slash >= 0 ? owner.slice(0, slash) : ns;
-  const ownerName = slash >= 0 ? owner.slice(slash + 1) : owner;
+  return slash >= 0 ? { namespace: owner.slice(0, slash), name: owner.slice(slash + 1) } : { namespace: defaultNamespace, name: owner };
+}
+
+function ownerAlive(owner: string, ns: string, workspace: string, exists: (ws: string, ns: string, name: string) => boolean): boolean {
+  const { namespace: ownerNs, name: ownerName } = splitOwner(owner, ns);
   return exists(workspace, ownerNs, ownerName);
 }
 

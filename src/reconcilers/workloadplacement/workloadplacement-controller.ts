@@ -24,13 +24,13 @@ import { isAlreadyExists, isNotFound } from '../../errors/status.js';
 import type { Logger } from '../../observability/logger.js';
 import type { CelCompiler } from '../../placement/index.js';
 import { defaultCelCompiler } from './cel-compiler.js';
-import { PLACEMENT_NAME_LABEL } from './history.js';
 import {
-  BY_LOCATION, BY_NAMESPACE, BY_OWNER, BY_PLACED_ON, BY_WORKLOAD_NAME, BY_WORKSPACE, byLocation, byNamespace, byOwner,
-  byPlacedOn, byWorkloadName, byWorkspace, clusterChanged, namespaceKey, ownerKey, ownerOf, placedOnKey,
-  placementChanged, workloadChanged, workloadNameKey, workspaceOf,
+  BY_LOCATION, BY_NAMESPACE, BY_OWNER, BY_PLACED_ON, BY_PLACEMENT, BY_WORKLOAD_NAME, BY_WORKSPACE,
+  byLocation, byNamespace, byOwner, byPlacedOn, byPlacement, byWorkloadName, byWorkspace,
+  clusterChanged, namespaceKey, ownerKey, ownerOf, placedOnKey, placementChanged, placementKey, workloadChanged,
+  workloadNameKey, workspaceOf,
 } from './workloadplacement-indexes.js';
-import { selects } from './selection.js';
+import { selects, splitOwner } from './selection.js';
 import { reconcilePlacement, releasePlacement } from './workloadplacement-reconcile.js';
 import { DEFAULT_WORKLOAD_RESOURCES, resourceFor, type WorkloadResource } from './workload-resources.js';
 import type { ClusterRegistration, PlacementDecision, PlacementRef, ReconcileDeps, WorkloadObject } from './types.js';
@@ -72,12 +72,6 @@ interface WatchedWorkspace {
   decisions: Informer;
 }
 
-const BY_PLACEMENT = 'byPlacement';
-const placementKey = (workspace: string, namespace: string, name: string): string => `${namespaceKey(workspace, namespace)}|${name}`;
-const byPlacement = (obj: KubeObject): string[] => {
-  const name = obj.metadata?.labels?.[PLACEMENT_NAME_LABEL];
-  return name ? [placementKey(workspaceOf(obj), obj.metadata?.namespace ?? '', name)] : [];
-};
 
 export class WorkloadPlacementController {
   readonly queue: WorkQueue;
@@ -251,8 +245,8 @@ export class WorkloadPlacementController {
       }
     }
     for (const owner of new Set([ownerOf(w), old && ownerOf(old)])) {
-      if (!owner || !owner.includes('/')) continue;
-      const [ownerNs, ownerName] = [owner.slice(0, owner.indexOf('/')), owner.slice(owner.indexOf('/') + 1)];
+      if (!owner) continue;
+      const { namespace: ownerNs, name: ownerName } = splitOwner(owner, ns);
       const found = this.findPlacement(ws, ownerNs, ownerName);
       // A gone placement's key is still reconciled: that releases the workload.
       if (found) this.enqueuePlacement(found as unknown as KubeObject);

@@ -2,11 +2,12 @@
  * Informer indexes, so an event on one object finds the placements it affects without a scan:
  * a ClusterRegistration → the placements whose location workspace it is in; a workload → the
  * placements that name it or select by type/labels in its namespace (and the one its annotation
- * names); a placement → the workloads it names or owns; a cluster → how many placements are on it. Index values carry the logical
+ * names); a placement → the workloads it names or owns and its PlacementDecisions; a cluster →
+ * how many placements are on it. Index values carry the logical
  * cluster (`kcp.io/cluster`) so one wildcard informer over many workspaces works the same as one
  * informer per workspace.
  */
-import { CLUSTER_ANNOTATION, PLACEMENT_ANNOTATION } from '../../apis/contract.js';
+import { CLUSTER_ANNOTATION, PLACEMENT_ANNOTATION, PLACEMENT_NAME_LABEL } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
 
 export const BY_WORKSPACE = 'workspace';
@@ -15,6 +16,7 @@ export const BY_LOCATION = 'location';
 export const BY_WORKLOAD_NAME = 'workload-name';
 export const BY_PLACED_ON = 'placed-on';
 export const BY_OWNER = 'owner';
+export const BY_PLACEMENT = 'placement';
 
 export const workspaceOf = (obj: KubeObject): string => obj.metadata?.annotations?.[CLUSTER_ANNOTATION] ?? '';
 export const namespaceKey = (workspace: string, namespace: string): string => `${workspace}|${namespace}`;
@@ -39,11 +41,24 @@ export const byLocation = (obj: KubeObject): string[] => {
  * workload event enqueue all 10 000).
  */
 export const byWorkloadName = (obj: KubeObject): string[] => {
-  const ns = namespaceKey(workspaceOf(obj), obj.metadata?.namespace ?? '');
+  const ws = workspaceOf(obj);
+  const ns = obj.metadata?.namespace ?? '';
   const names = (obj.spec as { workloadSelector?: { names?: string[] } } | undefined)?.workloadSelector?.names;
-  return names?.length ? names.map((n) => `${ns}|${n}`) : [`${ns}|*`];
+  return names?.length ? names.map((n) => objectKey(ws, ns, n)) : [objectKey(ws, ns, '*')];
 };
-export const workloadNameKey = (workspace: string, namespace: string, name: string): string => `${namespaceKey(workspace, namespace)}|${name}`;
+/** `ws|ns|name`: a workload a placement names (index value of BY_WORKLOAD_NAME; `*` for any). */
+export const workloadNameKey = (workspace: string, namespace: string, name: string): string => objectKey(workspace, namespace, name);
+
+/** PlacementDecisions by the placement they belong to (`ws|ns|placement`, from their label). */
+export const byPlacement = (obj: KubeObject): string[] => {
+  const name = obj.metadata?.labels?.[PLACEMENT_NAME_LABEL];
+  return name ? [placementKey(workspaceOf(obj), obj.metadata?.namespace ?? '', name)] : [];
+};
+export const placementKey = (workspace: string, namespace: string, name: string): string => objectKey(workspace, namespace, name);
+
+function objectKey(workspace: string, namespace: string, name: string): string {
+  return `${namespaceKey(workspace, namespace)}|${name}`;
+}
 
 /** Placements by the clusters their status says they are on (`locationWs|cluster`): Balance's counts. */
 export const byPlacedOn = (obj: KubeObject): string[] => {

@@ -126,8 +126,6 @@ function validateArray(s: JSONSchemaProps, v: unknown[], path: string, errs: Fie
   if (s['x-kubernetes-list-type'] === 'set' || s['x-kubernetes-list-type'] === 'map') errs.push(...validateListType(s, v, path));
 }
 
-const INT32 = 2 ** 31;
-const INT64 = 2 ** 63;
 const plainCheck = new WeakMap<JSONSchemaProps, ((v: unknown) => boolean) | null>();
 
 /**
@@ -146,8 +144,10 @@ function plainScalar(s: JSONSchemaProps): ((v: unknown) => boolean) | undefined 
       if (s.type === 'string' && s.format === undefined) check = (v) => typeof v === 'string';
       else if (s.type === 'boolean') check = (v) => typeof v === 'boolean';
       else if (s.type === 'number' && s.format === undefined) check = (v) => typeof v === 'number';
-      else if (s.type === 'integer' && (s.format === undefined || s.format === 'int64')) check = (v) => Number.isInteger(v) && (v as number) >= -INT64 && (v as number) < INT64;
-      else if (s.type === 'integer' && s.format === 'int32') check = (v) => Number.isInteger(v) && (v as number) >= -INT32 && (v as number) < INT32;
+      else if (s.type === 'integer') {
+        const format = s.format ?? '';
+        check = (v) => Number.isInteger(v) && satisfiesFormat(format, v);
+      }
     }
     plainCheck.set(s, check);
   }
