@@ -328,7 +328,7 @@ export class WorkloadPlacementController {
         const withPrecondition = { metadata: { ...patch.metadata, resourceVersion: w.metadata.resourceVersion } };
         const written = await this.writer(ws).patch(gvr, w.metadata.namespace, w.metadata.name, withPrecondition, { type: 'merge', fieldManager: CONTROLLER_NAME });
         // What is placed now is read from the workload's labels: the next pass must see these.
-        this.watchedFor(ws)?.workloads[this.resources.findIndex((r) => r.gvr === gvr)]?.observe(written);
+        this.watchedFor(ws)?.workloads[this.resources.findIndex((r) => r.gvr.group === gvr.group && r.gvr.resource === gvr.resource)]?.observe(written);
       },
       // From the informer, indexed by placement: a server LIST with a label selector parsed every
       // record in the namespace on every reconcile (records carry per-cluster verdicts), which made
