@@ -47,6 +47,11 @@ export interface APIBindingsDeps {
 }
 
 const k = (cluster: string, name: string) => `${cluster}|${name}`;
+
+/** The export's latestResourceSchemas that do not exist (yet). */
+function missingSchemas(exp: KubeObject, exists: (schema: string) => boolean): string[] {
+  return ((exp.spec?.latestResourceSchemas ?? []) as string[]).filter((s) => !exists(s));
+}
 const clusterOf = (o: KubeObject) => o.metadata.annotations?.['kcp.io/cluster'] ?? 'root';
 
 export class APIBindings implements DefSource {
@@ -194,6 +199,17 @@ export class APIBindings implements DefSource {
       conditions = setCondition(conditions, { type: 'Ready', status: 'False', reason: 'APIExportNotFound', message: 'waiting for the APIExport' }, now);
       status.phase = status.phase === 'Bound' ? 'Bound' : 'Binding';
       this.unserve(cluster, name);
+    } else if (missingSchemas(exp, (s) => this.schemas.has(k(exportCluster, s))).length) {
+      // kcp keeps such a binding Binding until every schema of the export exists, naming what is missing
+      const missing = missingSchemas(exp, (s) => this.schemas.has(k(exportCluster, s)));
+      const message = `APIExport ${exportCluster}:${exp.metadata.name} references APIResourceSchema${missing.length > 1 ? 's' : ''} ${missing.map((s) => `${exportCluster}:${s}`).join(', ')} that do${missing.length > 1 ? '' : 'es'} not exist`;
+      conditions = setCondition(conditions, { type: 'APIExportValid', status: 'False', reason: 'APIResourceSchemaNotFound', message }, now);
+      if (status.phase !== 'Bound') {
+        conditions = setCondition(conditions, { type: 'InitialBindingCompleted', status: 'False', reason: 'APIResourceSchemaNotFound', message }, now);
+        status.phase = 'Binding';
+        this.unserve(cluster, name);
+      }
+      conditions = setCondition(conditions, { type: 'Ready', status: 'False', reason: 'APIResourceSchemaNotFound', message }, now);
     } else {
       conditions = setCondition(conditions, { type: 'APIExportValid', status: 'True' }, now);
       const hash = exp.status.identityHash as string;
