@@ -15,6 +15,7 @@ import {
 import {
   CelCompileError, CelCostError, CelError, CelRuntimeError, CelTypeError, COST_LIMIT_MESSAGE,
 } from './errors.js';
+import { widenHasMacros } from './has-macro.js';
 import { registerKubeLibraries } from './lib/index.js';
 
 export interface MbEngineOptions {
@@ -118,6 +119,7 @@ export class MbCelEngine implements CelEngine {
     let parsed: ParsedFn;
     try {
       parsed = env.parse(expression) as unknown as ParsedFn;
+      widenHasMacros(parsed.ast);
     } catch (e) {
       return translateError(e, expression, 'compile');
     }

@@ -452,7 +452,8 @@ export class GenericStore {
         : await def.strategy.validateUpdate?.(obj, old!, ctx);
       if (more) errs.push(...more);
     }
-    if (this.schemaRules && errs.length === 0) errs.push(...this.schemaRules(def, obj, old));
+    // schema and CEL errors go out together in one Invalid Status, as kube's CRD strategy does
+    if (this.schemaRules) errs.push(...this.schemaRules(def, obj, old, errs));
     if (errs.length) throw invalid(def.kind, def.group, obj.metadata.name ?? '', errs);
     if (this.admission) await this.admission.validate(attrs);
   }

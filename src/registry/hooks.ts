@@ -30,8 +30,12 @@ export interface AdmissionHook {
   validate(attrs: AdmissionAttributes): Promise<void>;
 }
 
-/** Evaluates x-kubernetes-validations of a def's schema (CEL); returns field errors. */
-export type SchemaRuleValidator = (def: ResourceDef, obj: KubeObject, old: KubeObject | undefined) => FieldError[];
+/**
+ * Evaluates x-kubernetes-validations of a def's schema (CEL); returns field errors to add to the
+ * schema's (`prior`), which decide whether the rules run at all (kube skips them when the object
+ * has the wrong shape, and says so).
+ */
+export type SchemaRuleValidator = (def: ResourceDef, obj: KubeObject, old: KubeObject | undefined, prior?: readonly FieldError[]) => FieldError[];
 
 /** Maintains metadata.managedFields for non-apply writes. */
 export type ManagedFieldsUpdater = (args: {

@@ -22,14 +22,26 @@ export interface SchemaRuleOptions {
   perCallLimit?: number;
 }
 
+/**
+ * Schema errors after which the object lacks the shape its rules were written for (wrong type,
+ * missing required field, bad enum value, too long / too many): kube's hasBlockingErr.
+ */
+const BLOCKING = new Set<FieldError['type']>(['FieldValueNotSupported', 'FieldValueRequired', 'FieldValueTooLong', 'FieldValueTooMany', 'FieldValueTypeInvalid']);
+/** kube's `field.Invalid(nil, nil, …)`: path `<nil>`, value "null". */
+const NOT_CHECKED: FieldError = {
+  type: 'FieldValueInvalid', field: '<nil>', value: 'null',
+  detail: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+};
+
 const OUT_OF_BUDGET = 'validation failed due to running out of cost budget, no further validation rules will be run';
 
 export function createSchemaRuleValidator(opts: SchemaRuleOptions = {}): SchemaRuleValidator {
   const perObject = opts.perObjectBudget ?? KUBE_COST_LIMITS.runtimeBudgetPerObject;
   const perCall = opts.perCallLimit ?? KUBE_COST_LIMITS.perCallLimit;
-  return (def: ResourceDef, obj: KubeObject, old: KubeObject | undefined): FieldError[] => {
+  return (def: ResourceDef, obj: KubeObject, old: KubeObject | undefined, prior: readonly FieldError[] = []): FieldError[] => {
     const schema = def.schema;
     if (!schema || !hasRules(schema)) return [];
+    if (prior.some((e) => BLOCKING.has(e.type))) return [NOT_CHECKED];
     const errs: FieldError[] = [];
     let remaining = perObject;
     let stopped = false;
