@@ -28,6 +28,7 @@ export interface RBACWiring {
   authorize: Authorizer;
   /** Whether RBAC allows `user` a request described by attributes (for checks outside a request path: virtual workspaces). */
   allows(user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<boolean>;
+  start(): void;
   stop(): void;
 }
 
@@ -40,8 +41,11 @@ export function rbacAuthorizer(store: Store): RBACWiring {
     return out as RBACObjects;
   };
   const rbac = new RBACAuthorizer({ listRBAC, ttlMs: 0 });
-  const watchers: Watcher[] = Object.values(RBAC_RESOURCES).map((resource) =>
-    store.watch({ cluster: '*', resource }, {}, { onEvent: (ev) => rbac.invalidate(ev.key.cluster) }));
+  let watchers: Watcher[] = [];
+  const start = () => {
+    watchers = Object.values(RBAC_RESOURCES).map((resource) =>
+      store.watch({ cluster: '*', resource }, {}, { onEvent: (ev) => rbac.invalidate(ev.key.cluster) }));
+  };
 
   /** RBAC for `user` in `a.cluster`: a service account counts only in its own workspace (kcp's rule), elsewhere it is anonymous. */
   const decide = async (user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>) => {
@@ -65,5 +69,5 @@ export function rbacAuthorizer(store: Store): RBACWiring {
   };
   const allows = async (user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<boolean> =>
     user.groups.includes(GROUP_MASTERS) || (await decide(user, { resourceRequest: true, ...a })).decision.allowed;
-  return { authorize, allows, stop: () => { for (const w of watchers) w.stop(); } };
+  return { authorize, allows, start, stop: () => { for (const w of watchers) w.stop(); } };
 }

@@ -60,25 +60,48 @@ function isProxiedPath(pathname: string): boolean {
 
 const ANONYMOUS = ['/healthz', '/readyz', '/livez'];
 
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The HTTPS server alone, bound before anything serves so that its URL is known to the parts
+ * built after it. Until `serve` installs the API it answers 503 ServiceUnavailable, Retry-After 1.
+ */
+export function createTlsServer(tls: ApiServerOptions['tls']): { server: https.Server; serve(listener: RequestListener): void } {
+  let listener: RequestListener = (_req, res) => {
+    const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server is starting; retry shortly', reason: 'ServiceUnavailable', code: 503 });
+    res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  const server = https.createServer({
+    key: tls.keyPem, cert: tls.certPem, ca: tls.caPem,
+    requestCert: true, rejectUnauthorized: false,
+    // kubectl and informers keep connections open; don't let node close idle keep-alives early
+    keepAliveTimeout: 120_000,
+  }, (req, res) => listener(req, res));
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0; // watches are long-lived
+  return { server, serve: (l) => { listener = l; } };
+}
+
 export function createApiServer(o: ApiServerOptions): https.Server {
+  const { server, serve } = createTlsServer(o.tls);
+  serve(apiRequestListener(o));
+  return server;
+}
+
+/** Authentication and dispatch (see the top of this file) as a request listener. */
+export function apiRequestListener(o: Omit<ApiServerOptions, 'tls'>): RequestListener {
   const anonymous = new Set(o.anonymousPaths ?? ANONYMOUS);
   const versionText = JSON.stringify(o.version);
   const writeVersion = (res: ServerResponse) => {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(versionText) });
     res.end(versionText);
   };
-  const server = https.createServer({
-    key: o.tls.keyPem, cert: o.tls.certPem, ca: o.tls.caPem,
-    requestCert: true, rejectUnauthorized: false,
-    // kubectl and informers keep connections open; don't let node close idle keep-alives early
-    keepAliveTimeout: 120_000,
-  }, (req, res) => {
+  const listener: RequestListener = (req, res) => {
     (res as TimedResponse)[STARTED] = performance.now();
     res.once('finish', observeFinished);
     void handle(req, res).catch((err) => writeError(res, err, o.log, req));
-  });
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 0; // watches are long-lived
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
@@ -130,7 +153,7 @@ export function createApiServer(o: ApiServerOptions): https.Server {
     o.aux(req as never, res as never);
   }
 
-  return server;
+  return listener;
 }
 
 const STARTED = Symbol('started');

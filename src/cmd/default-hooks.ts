@@ -38,7 +38,7 @@ function both(a: AdmissionHook, b: AdmissionHook): AdmissionHook {
 
 /** An in-process controller's client: HTTPS to this server with the admin identity. */
 function adminClient(deps: ServerDeps): { kubeClient: KubeClient; close(): void } {
-  const transport = new HttpTransport({ server: deps.url(), ca: deps.pki.ca.certPem, cert: deps.pki.admin.certPem, key: deps.pki.admin.keyPem });
+  const transport = new HttpTransport({ server: deps.url, ca: deps.pki.ca.certPem, cert: deps.pki.admin.certPem, key: deps.pki.admin.keyPem });
   return { kubeClient: new KubeClient(transport), close: () => transport.close() };
 }
 
@@ -59,7 +59,7 @@ export function defaultHooks(opts: Pick<ServerOptions, 'mode'>): StartHooks {
   if (opts.mode === 'cluster') {
     return {
       ...common,
-      components: [simulatorComponent],
+      components: [{ name: 'simulator', make: simulatorComponent }],
       admission: (deps) => both(simulatorAdmission(deps), admissionHook(deps)),
     };
   }
@@ -68,22 +68,28 @@ export function defaultHooks(opts: Pick<ServerOptions, 'mode'>): StartHooks {
     admission: (deps) => admissionHook(deps),
     virtualWorkspaces: defaultVirtualWorkspaces,
     components: [
-      (deps) => clusterRegistrationComponent(deps, {
-        registrationInformers: (upstream) => [
-          new Informer({ source: upstream.withPrefix(TMC_EXPORT_VIEW).forCluster('*'), gvr: CLUSTER_REGISTRATIONS }),
-        ],
-      }),
-      async (deps) => {
-        const { kubeClient, close } = adminClient(deps);
-        const controller = new WorkloadPlacementController({
-          kubeClient, workspaces: [], logger: deps.log.child({ controller: 'workloadplacement' }),
-          discoverWorkspaces: () => deps.bindings?.bindingsOf('root:tmc', 'tmc.kcp.io').map((b) => b.cluster) ?? [],
-        });
-        await controller.start();
-        return { stop: async () => { await controller.stop(); close(); } };
+      {
+        name: 'clusterregistration-controller',
+        make: (deps) => clusterRegistrationComponent(deps, {
+          registrationInformers: (upstream) => [
+            new Informer({ source: upstream.withPrefix(TMC_EXPORT_VIEW).forCluster('*'), gvr: CLUSTER_REGISTRATIONS }),
+          ],
+        }),
+      },
+      {
+        name: 'workloadplacement-controller',
+        make: async (deps) => {
+          const { kubeClient, close } = adminClient(deps);
+          const controller = new WorkloadPlacementController({
+            kubeClient, workspaces: [], logger: deps.log.child({ controller: 'workloadplacement' }),
+            discoverWorkspaces: () => deps.bindings?.bindingsOf('root:tmc', 'tmc.kcp.io').map((b) => b.cluster) ?? [],
+          });
+          await controller.start();
+          return { stop: async () => { await controller.stop(); close(); } };
+        },
       },
       // push mode: one syncer per Ready ClusterRegistration, in-process
-      (deps) => syncerManagerComponent(deps, {}),
+      { name: 'syncer-manager', make: (deps) => syncerManagerComponent(deps, {}) },
     ],
   };
 }

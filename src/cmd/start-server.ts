@@ -1,21 +1,24 @@
 /**
- * Wiring for tmc-server: storage → registry → tenancy → wire layer → listener, plus the admin
- * kubeconfig and graceful shutdown. Tests call startTmcServer in-process; the entry point
- * (tmc-server.ts) calls it from flags.
+ * Wiring for tmc-server as an ordered list of components (components.ts): storage, listener,
+ * CRDs, logical clusters, API bindings, RBAC, service-account tokens, the API, namespace
+ * lifecycle, the admin kubeconfig, bootstrap, the plug-in components, readiness. Started in that
+ * order, stopped in reverse. The listener is bound before anything is built, so the server's URL
+ * is a plain value every part gets at construction. Tests call startTmcServer in-process; the
+ * entry point (tmc-server.ts) calls it from flags.
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import express, { type Express } from 'express';
+import type https from 'node:https';
 import { Discovery } from '../apiserver/discovery.js';
 import { OpenAPIService } from '../apiserver/openapi-service.js';
 import { createPatcher, managedFieldsUpdater } from '../apiserver/patcher.js';
 import { rbacAuthorizer, type RBACWiring } from '../apiserver/authorizer.js';
-import { createApiServer, listen, type VirtualWorkspace } from '../apiserver/server.js';
+import { apiRequestListener, createTlsServer, listen, type VirtualWorkspace } from '../apiserver/server.js';
 import { notFoundPath } from '../apiserver/router.js';
 import type { ApiContext } from '../apiserver/context.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { HealthRegistry } from '../observability/health.js';
-import { metricsContentType, metricsText } from '../observability/metrics.js';
+import { healthEndpoints, mountHealthRoutes, mountMetricsRoute } from '../observability/health-routes.js';
 import { ResourceCatalog } from '../registry/catalog.js';
 import { CrdSource } from '../registry/crd-source.js';
 import { GenericStore } from '../registry/generic-store.js';
@@ -39,6 +42,7 @@ import { NamespaceLifecycle, namespaceStrategy } from '../registry/namespace-lif
 import { ServiceAccountTokens } from '../registry/service-account-tokens.js';
 import type { ServerOptions } from './server-options.js';
 import { createKcpProxy } from '../proxy/kcp-proxy.js';
+import { startComponents, type ServerComponent } from './components.js';
 
 export const VERSION = {
   major: '1', minor: '32', gitVersion: 'v1.32.0+tmc-0.1.0', gitCommit: 'unknown', gitTreeState: 'clean',
@@ -57,6 +61,8 @@ export interface RunningServer {
   tokens: TokenRegistry;
   /** Server mode: APIExports/APIBindings (undefined in cluster mode). */
   bindings?: APIBindings;
+  /** The components running, in start order. */
+  components(): string[];
   stop(): Promise<void>;
 }
 
@@ -69,16 +75,19 @@ export interface ServerDeps {
   log: Logger;
   pki: PKI;
   tokens: TokenRegistry;
-  /** The server's base URL, once listening ('' before). */
-  url: () => string;
+  /** The server's base URL: the listener is bound before any part is built. */
+  url: string;
   /** Server mode: APIExports/APIBindings (undefined in cluster mode). */
   bindings?: APIBindings;
-  /** RBAC for checks outside a request path (virtual workspaces); set before hooks run. */
+  /** RBAC for checks outside a request path (virtual workspaces). */
   allows?: RBACWiring['allows'];
 }
 
 /** Something that runs inside the server while it is up (simulator, in-process controllers). */
 export interface Component { stop(): void | Promise<void> }
+
+/** A plug-in component: made (started) after the API serves, in list order; stopped in reverse. */
+export interface ComponentFactory { name: string; make(deps: ServerDeps): Promise<Component> | Component }
 
 /**
  * Extension points, so each layer plugs in without the wiring knowing its insides. Defaults for
@@ -98,8 +107,11 @@ export interface StartHooks {
   extraDefs?: () => ResourceDef[];
   /** Lets a plug-in extend a built-in's behaviour (e.g. compile CRD CEL rules at create). */
   wrapDef?: (def: ResourceDef) => ResourceDef;
-  /** Started after the listener is up and the admin kubeconfig is written; stopped first at shutdown. */
-  components?: Array<(deps: ServerDeps) => Promise<Component> | Component>;
+  /**
+   * Started after the API serves and the admin kubeconfig is written, in order; stopped first at
+   * shutdown, in reverse. A bare function is named after itself.
+   */
+  components?: Array<ComponentFactory | ((deps: ServerDeps) => Promise<Component> | Component)>;
 }
 
 export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}): Promise<RunningServer> {
@@ -114,34 +126,39 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const store = withSecretEncryption(
     await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, historySize: opts.watchCacheSize, logger: log }),
     secretEncryption);
+  // Bound first (answering 503 until the API is in), so the URL is a value every part below is built with.
+  const tls = createTlsServer({ keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem });
+  let port: number;
+  try {
+    port = await listen(tls.server, opts.port, opts.bindAddress);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const host = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const serverMode = opts.mode === 'server';
-  let externalURL = '';
   const builtins: ResourceDef[] = [...(serverMode ? serverModeDefs() : clusterModeDefs()), ...(hooks.extraDefs?.() ?? [])].map((d) => {
     d = hooks.wrapDef ? hooks.wrapDef(d) : d;
-    if (d.group === 'tenancy.kcp.io' && d.resource === 'workspaces') return { ...d, strategy: workspaceStrategy(() => externalURL) };
+    if (d.group === 'tenancy.kcp.io' && d.resource === 'workspaces') return { ...d, strategy: workspaceStrategy(() => url) };
     if (d.group === '' && d.resource === 'namespaces') return { ...d, strategy: namespaceStrategy(d.strategy) };
     return d;
   });
   const defaultCluster = serverMode ? ROOT_CLUSTER : 'cluster';
   const catalog = new ResourceCatalog(builtins);
   const crds = new CrdSource(store, log, defaultCluster);
-  await crds.start();
   catalog.addSource(crds);
 
   const tokenRegistry = new TokenRegistry();
-  const baseDeps = { opts, store, catalog, log, pki, tokens: tokenRegistry, url: () => externalURL };
+  const rbac = rbacAuthorizer(store);
+  const baseDeps = { opts, store, catalog, log, pki, tokens: tokenRegistry, url, allows: rbac.allows };
   const generic = new GenericStore({
     store, annotateCluster: serverMode, managedFields: managedFieldsUpdater,
     admission: hooks.admission?.(baseDeps),
     schemaRules: hooks.schemaRules?.(baseDeps),
   });
-  const deps: ServerDeps = { ...baseDeps, generic };
-  let bindingsRef: APIBindings | undefined;
-  Object.defineProperty(deps, 'bindings', { get: () => bindingsRef, enumerable: true });
-
   const clusters = serverMode ? new LogicalClusters(store, log) : undefined;
-  await clusters?.start();
 
   // kcp's API model: exports, bindings, identities; bound resources are served per workspace
   const natives = workloadDefs();
@@ -149,120 +166,113 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     store, generic, log,
     crdDefs: (c) => crds.defsFor(c),
     resolveDef: (c, g, v, r) => catalog.resolve(c, g, v, r),
-    externalURL: () => externalURL,
+    externalURL: () => url,
     nativeDef: (g, r, v) => natives.find((d) => d.group === g && d.resource === r && d.version === v),
   }) : undefined;
-  bindingsRef = bindings;
-  if (bindings) {
-    catalog.addSource(bindings);
-    await bindings.start();
-  }
-
-  const rbac = rbacAuthorizer(store);
-  deps.allows = rbac.allows;
-  const ctx: ApiContext = {
-    catalog, discovery: new Discovery(catalog), generic, patcher: createPatcher(), log,
-    authorize: rbac.authorize,
-    openapi: new OpenAPIService(catalog),
-    checkCluster: async (cluster) => {
-      if (!clusters) {
-        if (cluster !== defaultCluster) throw new Error('unreachable: cluster mode has one cluster');
-        return;
-      }
-      clusters.check(cluster);
-    },
-  };
+  if (bindings) catalog.addSource(bindings);
+  const deps: ServerDeps = { ...baseDeps, generic, bindings };
 
   // legacy service-account token Secrets (kubernetes.io/service-account-token), per workspace
   const saTokens = new ServiceAccountTokens({ store, log, caPem: pki.ca.certPem, defaultCluster });
-  await saTokens.start();
-  const tokens = [...(opts.tokenAuthFile ? [StaticTokenFile.fromFile(opts.tokenAuthFile)] : []), tokenRegistry, saTokens.authenticator];
-  const authenticator = new Authenticator({ clientCA: pki.ca.certPem, tokens });
-
+  // every logical cluster gets a `default` namespace, as kcp and kube do
+  const lifecycle = new NamespaceLifecycle({ store, generic, catalog, log, defaultCluster });
+  // proxy mode: workspaces, APIs and discovery live in the kcp the kubeconfig names (src/proxy/README.md)
+  const kcpProxy = opts.kcpKubeconfig ? createKcpProxy({ kubeconfig: opts.kcpKubeconfig, defaultCluster: ROOT_CLUSTER, log }) : undefined;
+  const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
   let ready = false;
-  const livez = new HealthRegistry({ name: 'livez' });
-  const readyz = new HealthRegistry({ name: 'readyz' });
-  readyz.add('startup', () => { if (!ready) throw new Error('still starting'); });
-  readyz.add('storage', async () => { await store.currentResourceVersion(); });
+
+  const components: ServerComponent[] = [
+    { name: 'storage', start: () => undefined /* opened above: everything is built on it */, stop: () => store.close() },
+    { name: 'listener', start: () => undefined /* bound above: the URL is known */, stop: () => closeServer(tls.server) },
+    { name: 'crds', start: () => crds.start(), stop: () => crds.stop() },
+    ...(clusters ? [{ name: 'logical-clusters', start: () => clusters.start(), stop: () => clusters.stop() }] : []),
+    ...(bindings ? [{ name: 'api-bindings', start: () => bindings.start(), stop: () => bindings.stop() }] : []),
+    { name: 'rbac', start: () => rbac.start(), stop: () => rbac.stop() },
+    { name: 'service-account-tokens', start: () => saTokens.start(), stop: () => saTokens.stop() },
+    {
+      name: 'api',
+      start: () => {
+        const ctx: ApiContext = {
+          catalog, discovery: new Discovery(catalog), generic, patcher: createPatcher(), log,
+          authorize: rbac.authorize,
+          openapi: new OpenAPIService(catalog),
+          checkCluster: async (cluster) => {
+            if (!clusters) {
+              if (cluster !== defaultCluster) throw new Error('unreachable: cluster mode has one cluster');
+              return;
+            }
+            clusters.check(cluster);
+          },
+        };
+        const tokens = [...(opts.tokenAuthFile ? [StaticTokenFile.fromFile(opts.tokenAuthFile)] : []), tokenRegistry, saTokens.authenticator];
+        const authenticator = new Authenticator({ clientCA: pki.ca.certPem, tokens });
+        if (kcpProxy) {
+          log.info({ upstream: kcpProxy.upstream, upstreamIdentity: kcpProxy.identity, impersonation: kcpProxy.impersonates },
+            `proxy mode: forwarding /clusters, /api, /apis, /openapi and /version to kcp at ${kcpProxy.upstream}`);
+        }
+        tls.serve(apiRequestListener({
+          authenticate: (req) => authenticator.authenticate(req),
+          ctx, defaultCluster, workspaces: serverMode,
+          virtualWorkspaces: hooks.virtualWorkspaces?.(deps) ?? [],
+          aux: auxApp(deps, () => ready, hooks), version: VERSION, log,
+          proxy: kcpProxy ? (req, res, user) => kcpProxy.handle(req, res, user) : undefined,
+        }));
+      },
+      stop: () => kcpProxy?.close(),
+    },
+    { name: 'namespace-lifecycle', start: () => lifecycle.start(clusters), stop: () => lifecycle.stop() },
+    {
+      name: 'admin-kubeconfig',
+      start: () => writeKubeconfig(kubeconfigPath, {
+        server: serverMode ? `${url}/clusters/root` : url,
+        caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem,
+        user: 'admin', context: serverMode ? 'root' : 'cluster',
+      }),
+    },
+    ...(bindings && clusters ? [{
+      name: 'bootstrap',
+      start: () => bootstrapTMC({
+        generic, catalog, bindings, log, workloadDefs: natives,
+        clusterReady: async (c) => { if (!clusters.exists(c)) throw new Error(`bootstrap: workspace ${c} did not appear`); },
+      }),
+    }] : []),
+    ...(hooks.components ?? []).map((factory, i) => pluginComponent(factory, i, deps)),
+    { name: 'ready', start: () => { ready = true; }, stop: () => { ready = false; } },
+  ];
+  const running = await startComponents(components, log);
+  return {
+    url, port, kubeconfigPath, pki, store, catalog, generic, logger: log, tokens: tokenRegistry, bindings,
+    components: running.names, stop: running.stop,
+  };
+}
+
+/** A plug-in component as a list entry: made at start, stopped through what it returned. */
+function pluginComponent(factory: NonNullable<StartHooks['components']>[number], index: number, deps: ServerDeps): ServerComponent {
+  const named = typeof factory === 'function' ? { name: factory.name || `component-${index}`, make: factory } : factory;
+  let made: Component | undefined;
+  return { name: named.name, start: async () => { made = await named.make(deps); }, stop: () => made?.stop() };
+}
+
+/** Everything off the API paths: health, readiness, metrics, and the plug-ins' routes (admission webhooks). */
+function auxApp(deps: ServerDeps, isReady: () => boolean, hooks: StartHooks): Express {
+  const health = healthEndpoints();
+  health.readyz.add('startup', () => { if (!isReady()) throw new Error('still starting'); });
+  health.readyz.add('storage', async () => { await deps.store.currentResourceVersion(); });
   const aux = express();
   aux.disable('x-powered-by');
   aux.disable('etag');
-  const health = (reg: HealthRegistry) => async (req: express.Request, res: express.Response) => {
-    const one = req.params.check;
-    const r = one ? await reg.handleOne(String(one)) : await reg.handle(new URLSearchParams(req.url.split('?')[1] ?? ''));
-    res.status(r.status).type('text/plain').send(r.body);
-  };
-  aux.get(['/healthz', '/livez'], health(livez));
-  aux.get(['/healthz/:check', '/livez/:check'], health(livez));
-  aux.get('/readyz', health(readyz));
-  aux.get('/readyz/:check', health(readyz));
-  aux.get('/metrics', async (_req, res) => {
-    res.type(metricsContentType).send(await metricsText());
-  });
+  mountHealthRoutes(aux, health);
+  mountMetricsRoute(aux);
   hooks.auxRoutes?.(aux, deps);
   aux.use((_req, res) => {
     res.status(404).json(notFoundPath().toStatus());
   });
+  return aux;
+}
 
-  // proxy mode: workspaces, APIs and discovery live in the kcp the kubeconfig names (src/proxy/README.md)
-  const kcpProxy = opts.kcpKubeconfig ? createKcpProxy({ kubeconfig: opts.kcpKubeconfig, defaultCluster: ROOT_CLUSTER, log }) : undefined;
-  if (kcpProxy) {
-    log.info({ upstream: kcpProxy.upstream, upstreamIdentity: kcpProxy.identity, impersonation: kcpProxy.impersonates },
-      `proxy mode: forwarding /clusters, /api, /apis, /openapi and /version to kcp at ${kcpProxy.upstream}`);
-  }
-  const server = createApiServer({
-    tls: { keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem },
-    authenticate: (req) => authenticator.authenticate(req),
-    ctx, defaultCluster, workspaces: serverMode,
-    virtualWorkspaces: hooks.virtualWorkspaces?.(deps) ?? [],
-    aux, version: VERSION, log,
-    proxy: kcpProxy ? (req, res, user) => kcpProxy.handle(req, res, user) : undefined,
+function closeServer(server: https.Server): Promise<void> {
+  return new Promise<void>((res) => {
+    server.close(() => res());
+    server.closeAllConnections();
   });
-  const port = await listen(server, opts.port, opts.bindAddress);
-  const host = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
-  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  externalURL = url;
-
-  // every logical cluster gets a `default` namespace, as kcp and kube do
-  const lifecycle = new NamespaceLifecycle({ store, generic, catalog, log, defaultCluster });
-  await lifecycle.start(clusters);
-
-  const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
-  await writeKubeconfig(kubeconfigPath, {
-    server: serverMode ? `${url}/clusters/root` : url,
-    caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem,
-    user: 'admin', context: serverMode ? 'root' : 'cluster',
-  });
-  if (bindings && clusters) {
-    await bootstrapTMC({
-      generic, catalog, bindings, log, workloadDefs: natives,
-      clusterReady: async (c) => { if (!clusters.exists(c)) throw new Error(`bootstrap: workspace ${c} did not appear`); },
-    });
-  }
-
-  const components: Component[] = [];
-  for (const make of hooks.components ?? []) components.push(await make(deps));
-  ready = true;
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      ready = false;
-      for (const c of components.reverse()) await c.stop();
-      lifecycle.stop();
-      saTokens.stop();
-      rbac.stop();
-      bindings?.stop();
-      crds.stop();
-      clusters?.stop();
-      await new Promise<void>((res) => {
-        server.close(() => res());
-        server.closeAllConnections();
-      });
-      kcpProxy?.close();
-      await store.close();
-    })();
-    return stopping;
-  };
-  return { url, port, kubeconfigPath, pki, store, catalog, generic, logger: log, tokens: tokenRegistry, bindings, stop };
 }

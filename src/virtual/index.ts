@@ -28,9 +28,8 @@ export interface VirtualWorkspaceDeps {
 
 /** Both virtual workspaces, as `StartHooks.virtualWorkspaces` wants them. */
 export function tmcVirtualWorkspaces(deps: VirtualWorkspaceDeps, authz: { exports?: ExportAuthorizer; syncers?: SyncAuthorizer } = {}): VirtualWorkspace[] {
-  // bindings are read through `deps` when used, never copied: ServerDeps exposes them as a getter
   return [
-    apiExportVirtualWorkspace({ generic: deps.generic, catalog: deps.catalog, log: deps.log, get bindings() { return deps.bindings; }, authorize: authz.exports }),
-    syncerVirtualWorkspace({ store: deps.store, generic: deps.generic, catalog: deps.catalog, log: deps.log, get bindings() { return deps.bindings; }, authorize: authz.syncers }),
+    apiExportVirtualWorkspace({ generic: deps.generic, catalog: deps.catalog, log: deps.log, bindings: deps.bindings, authorize: authz.exports }),
+    syncerVirtualWorkspace({ store: deps.store, generic: deps.generic, catalog: deps.catalog, log: deps.log, bindings: deps.bindings, authorize: authz.syncers }),
   ];
 }

@@ -13,7 +13,7 @@ import { ClusterRegistrationController } from './clusterregistration-controller.
 
 export interface ClusterRegistrationComponentDeps {
   /** The server's base URL (listening by the time components start). */
-  url(): string;
+  url: string;
   pki: { ca: { certPem: string }; admin: { certPem: string; keyPem: string } };
   opts: { heartbeatSeconds: number; heartbeatThresholdSeconds: number };
   log?: Logger;
@@ -45,7 +45,7 @@ export function clusterRegistrationComponent(
   deps: ClusterRegistrationComponentDeps, options: ClusterRegistrationComponentOptions = {},
 ): ClusterRegistrationComponent {
   const transport = new HttpTransport({
-    server: deps.url(),
+    server: deps.url,
     ca: deps.pki.ca.certPem, cert: deps.pki.admin.certPem, key: deps.pki.admin.keyPem,
     userAgent: 'tmc-clusterregistration-controller',
   });
@@ -53,7 +53,7 @@ export function clusterRegistrationComponent(
   const controller = new ClusterRegistrationController({
     upstreamClient,
     registrationInformers: options.registrationInformers?.(upstreamClient),
-    serverURL: () => deps.url(),
+    serverURL: () => deps.url,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? deps.opts.heartbeatSeconds * 1000,
     heartbeatThresholdMs: options.heartbeatThresholdMs ?? deps.opts.heartbeatThresholdSeconds * 1000,
     probeTimeoutMs: options.probeTimeoutMs,

@@ -187,14 +187,14 @@ export class SyncerManager {
 
 /** What the component needs from the server's deps (structurally a subset of ServerDeps). */
 export interface ManagerDeps {
-  url(): string;
+  url: string;
   pki: { ca: { certPem: string }; admin: { certPem: string; keyPem: string } };
   log?: Logger;
 }
 
 export async function syncerManagerComponent(deps: ManagerDeps, options: SyncerManagerOptions = {}): Promise<{ stop(): Promise<void> }> {
   const rootClient = new KubeClient(new HttpTransport({
-    server: deps.url(), ca: deps.pki.ca.certPem, cert: deps.pki.admin.certPem, key: deps.pki.admin.keyPem, userAgent: 'tmc-syncer-manager',
+    server: deps.url, ca: deps.pki.ca.certPem, cert: deps.pki.admin.certPem, key: deps.pki.admin.keyPem, userAgent: 'tmc-syncer-manager',
   }));
   const manager = new SyncerManager(rootClient, { logger: deps.log?.child({ component: 'syncer-manager' }), ...options });
   await manager.start();

@@ -1,0 +1,36 @@
+/**
+ * The operator endpoints on an express app: /healthz and /livez (liveness), /readyz (readiness),
+ * each also as /<name>/<check>, and /metrics (Prometheus text). Every entry point that serves
+ * health mounts them from here, so they answer the same everywhere.
+ */
+import type { Express, Request, Response } from 'express';
+import { HealthRegistry } from './health.js';
+import { metricsContentType, metricsText } from './metrics.js';
+
+export interface HealthEndpoints {
+  livez: HealthRegistry;
+  readyz: HealthRegistry;
+}
+
+/** A fresh pair of registries: liveness has only `ping`; readiness adds what the caller registers. */
+export function healthEndpoints(): HealthEndpoints {
+  return { livez: new HealthRegistry({ name: 'livez' }), readyz: new HealthRegistry({ name: 'readyz' }) };
+}
+
+export function mountHealthRoutes(app: Express, h: HealthEndpoints): void {
+  const answer = (reg: HealthRegistry) => async (req: Request, res: Response) => {
+    const one = req.params.check;
+    const r = one ? await reg.handleOne(String(one)) : await reg.handle(new URLSearchParams(req.url.split('?')[1] ?? ''));
+    res.status(r.status).type('text/plain').send(r.body);
+  };
+  app.get(['/healthz', '/livez'], answer(h.livez));
+  app.get(['/healthz/:check', '/livez/:check'], answer(h.livez));
+  app.get('/readyz', answer(h.readyz));
+  app.get('/readyz/:check', answer(h.readyz));
+}
+
+export function mountMetricsRoute(app: Express): void {
+  app.get('/metrics', async (_req, res) => {
+    res.type(metricsContentType).send(await metricsText());
+  });
+}
