@@ -157,12 +157,13 @@ function kindSchema(source: string, kind: string, schema: SchemaNode, components
   }
 }
 
-const crdVersion = (k: KindModel): Record<string, unknown> => {
+/** A version as a CRD wraps its schema (`schema.openAPIV3Schema`) or as kcp carries it (`schema`). */
+const resourceVersion = (k: KindModel, shape: 'crd' | 'kcp'): Record<string, unknown> => {
   const v: Record<string, unknown> = {
     name: k.version,
     served: true,
     storage: true,
-    schema: { openAPIV3Schema: k.schema },
+    schema: shape === 'crd' ? { openAPIV3Schema: k.schema } : k.schema,
   };
   if (k.resource.subresources && Object.keys(k.resource.subresources).length) v['subresources'] = k.resource.subresources;
   if (k.printerColumns.length) v['additionalPrinterColumns'] = k.printerColumns;
@@ -187,7 +188,7 @@ export function buildCRD(k: KindModel): Record<string, unknown> {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: { name: `${k.resource.plural}.${k.group}` },
-    spec: { group: k.group, names: names(k), scope: k.resource.scope, versions: [crdVersion(k)] },
+    spec: { group: k.group, names: names(k), scope: k.resource.scope, versions: [resourceVersion(k, 'crd')] },
   };
 }
 
@@ -200,7 +201,7 @@ export function buildAPIResourceSchema(k: KindModel): Record<string, unknown> {
     apiVersion: 'apis.kcp.io/v1alpha1',
     kind: 'APIResourceSchema',
     metadata: { name: apiResourceSchemaName(k) },
-    spec: { group: k.group, names: names(k), scope: k.resource.scope, versions: [crdVersion(k)] },
+    spec: { group: k.group, names: names(k), scope: k.resource.scope, versions: [resourceVersion(k, 'kcp')] },
   };
 }
 

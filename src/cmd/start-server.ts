@@ -37,7 +37,7 @@ import { LogicalClusters, ROOT_CLUSTER } from '../tenancy/logical-clusters.js';
 import { APIBindings } from '../tenancy/apis/api-bindings.js';
 import { bootstrapTMC } from '../tenancy/bootstrap.js';
 import { workloadDefs } from '../registry/builtin/index.js';
-import { workspaceStrategy } from '../tenancy/workspace-strategy.js';
+import { withKcpStrategy } from '../tenancy/kcp-strategies.js';
 import { NamespaceLifecycle, namespaceStrategy } from '../registry/namespace-lifecycle.js';
 import { ServiceAccountTokens } from '../registry/service-account-tokens.js';
 import type { ServerOptions } from './server-options.js';
@@ -141,7 +141,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const serverMode = opts.mode === 'server';
   const builtins: ResourceDef[] = [...(serverMode ? serverModeDefs() : clusterModeDefs()), ...(hooks.extraDefs?.() ?? [])].map((d) => {
     d = hooks.wrapDef ? hooks.wrapDef(d) : d;
-    if (d.group === 'tenancy.kcp.io' && d.resource === 'workspaces') return { ...d, strategy: workspaceStrategy(() => url) };
+    d = withKcpStrategy(d, () => url);
     if (d.group === '' && d.resource === 'namespaces') return { ...d, strategy: namespaceStrategy(d.strategy) };
     return d;
   });

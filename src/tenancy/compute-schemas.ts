@@ -15,7 +15,7 @@ export function schemaName(def: ResourceDef): string {
   return `v1.${def.resource}.${def.group || 'core'}`;
 }
 
-/** The served schema without the wrapper the registry adds (apiVersion/kind/metadata come back on serving). */
+/** The served schema without the wrapper the registry adds (apiVersion/kind/metadata come back on serving); kcp's shape puts it directly in the version. */
 function openAPIV3Schema(def: ResourceDef): Record<string, unknown> {
   const s = structuredClone(def.schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }) as Record<string, any>;
   if (s.properties) {
@@ -29,7 +29,7 @@ function openAPIV3Schema(def: ResourceDef): Record<string, unknown> {
 export function apiResourceSchemaFor(def: ResourceDef): KubeObject {
   const version: Record<string, unknown> = {
     name: def.version, served: true, storage: true,
-    schema: { openAPIV3Schema: openAPIV3Schema(def) },
+    schema: openAPIV3Schema(def),
     additionalPrinterColumns: def.printerColumns.filter((c) => c.jsonPath).map((c) => ({
       name: c.name, type: c.type, jsonPath: c.jsonPath, ...(c.priority ? { priority: c.priority } : {}), ...(c.description ? { description: c.description } : {}),
     })),

@@ -26,7 +26,7 @@ t.test('docs/api.md examples validate', async (t) => {
   for (const obj of tmc) {
     const res = RESOURCES.find((r) => r.kind === obj['kind']);
     t.ok(res, `known kind ${obj['kind']}`);
-    const schema = tmcAPIResourceSchema(res!.gvr.resource)!.spec.versions[0]!.schema.openAPIV3Schema;
+    const schema = tmcAPIResourceSchema(res!.gvr.resource)!.spec.versions[0]!.schema;
     t.same(validate(applyDefaults(structuredClone(obj), schema), schema), [], `${obj['kind']} ${obj['metadata']?.name}`);
   }
 

@@ -23,7 +23,7 @@ const PLURALS = ['clusterregistrations', 'workloadplacements', 'placementdecisio
 
 // Compile-time contracts: the schema data is what the registry consumes, and the generated kinds
 // are storable objects. A type error here fails the build.
-const _schemaIsJSONSchemaProps: JSONSchemaProps = TMC_API_RESOURCE_SCHEMAS[0]!.spec.versions[0]!.schema.openAPIV3Schema;
+const _schemaIsJSONSchemaProps: JSONSchemaProps = TMC_API_RESOURCE_SCHEMAS[0]!.spec.versions[0]!.schema;
 const _openAPIIsAssignable = (s: OpenAPIV3Schema): JSONSchemaProps => s;
 const _kindsAreKubeObjects = (a: ClusterRegistration, b: WorkloadPlacement, c: PlacementDecision): KubeObject[] => [a, b, c];
 void _schemaIsJSONSchemaProps; void _openAPIIsAssignable; void _kindsAreKubeObjects;
@@ -78,7 +78,11 @@ t.test('APIResourceSchemas: manifests, TS data and CRDs agree', async (t) => {
     t.ok(data, `TS data for ${plural}`);
     t.same(yaml, data, `${plural}: YAML manifest equals the TS data`);
     t.equal(yaml.metadata.name, `v1alpha1.${plural}.tmc.kcp.io`);
-    t.same(yaml.spec, (await crds)[i].spec, `${plural}: same spec as the CRD`);
+    // the CRD's spec but for kcp's shape: a version carries its schema directly, not in openAPIV3Schema
+    const crdSpec = structuredClone((await crds)[i].spec);
+    for (const v of crdSpec.versions) v.schema = v.schema.openAPIV3Schema;
+    t.same(yaml.spec, crdSpec, `${plural}: same spec as the CRD, in kcp's shape`);
+    t.notOk(yaml.spec.versions[0].schema.openAPIV3Schema, `${plural}: no CRD wrapper`);
   }
   t.equal(tmcAPIResourceSchema('nope'), undefined);
   t.same(TMC_API_RESOURCE_SCHEMAS.map((s) => s.spec.scope), ['Cluster', 'Namespaced', 'Namespaced']);

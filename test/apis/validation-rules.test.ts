@@ -9,7 +9,7 @@ import { tmcAPIResourceSchema } from '../../src/apis/tmc/schemas.js';
 import { applyDefaults, compileRule, validate } from './schema-validator.js';
 
 const schemaOf = (plural: string): SchemaNode =>
-  tmcAPIResourceSchema(plural)!.spec.versions[0]!.schema.openAPIV3Schema as SchemaNode;
+  tmcAPIResourceSchema(plural)!.spec.versions[0]!.schema as SchemaNode;
 const PLURALS = ['clusterregistrations', 'workloadplacements', 'placementdecisions'];
 
 t.test('every rule compiles and type-checks with self/oldSelf as dyn', async (t) => {

@@ -28,7 +28,7 @@ const samples: Record<string, Record<string, unknown>> = {
   'persistentvolumeclaims': { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
   'nodes': { status: { capacity: { cpu: '4', memory: '8Gi', pods: 110 }, conditions: [{ type: 'Ready', status: 'True' }] } },
   'tenancy.kcp.io/workspaces': { spec: { type: { name: 'universal', path: 'root' } } },
-  'apis.kcp.io/apiresourceschemas': { spec: { group: 'tmc.kcp.io', scope: 'Cluster', names: { plural: 'things', kind: 'Thing' }, versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] } },
+  'apis.kcp.io/apiresourceschemas': { spec: { group: 'tmc.kcp.io', scope: 'Cluster', names: { plural: 'things', kind: 'Thing' }, versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { type: 'object' } }] } },
   'apis.kcp.io/apiexports': { spec: { latestResourceSchemas: ['v1.things.tmc.kcp.io'] } },
   'apis.kcp.io/apibindings': { spec: { reference: { export: { path: 'root:tmc', name: 'tmc.kcp.io' } } } },
 };

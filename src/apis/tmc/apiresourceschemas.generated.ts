@@ -33,452 +33,450 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
           "served": true,
           "storage": true,
           "schema": {
-            "openAPIV3Schema": {
-              "type": "object",
-              "description": "ClusterRegistration registers one physical Kubernetes cluster with TMC, so that WorkloadPlacements can place workloads on it. It is cluster-scoped and lives in a location workspace. Region, zone and provider are read from the labels topology.kubernetes.io/region, topology.kubernetes.io/zone and tmc.kcp.io/provider.",
-              "required": [
-                "spec"
-              ],
-              "properties": {
-                "apiVersion": {
-                  "type": "string",
-                  "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values."
-                },
-                "kind": {
-                  "type": "string",
-                  "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase."
-                },
-                "metadata": {
-                  "type": "object"
-                },
-                "spec": {
-                  "type": "object",
-                  "description": "ClusterRegistrationSpec is the desired state of a registered cluster.",
-                  "x-kubernetes-validations": [
-                    {
-                      "rule": "(has(self.syncMode) && self.syncMode == 'Pull') || has(self.clusterEndpoint)",
-                      "message": "clusterEndpoint is required when syncMode is Push",
-                      "reason": "FieldValueRequired",
-                      "fieldPath": ".clusterEndpoint"
-                    }
-                  ],
-                  "properties": {
-                    "location": {
-                      "type": "string",
-                      "maxLength": 253,
-                      "description": "The location this cluster belongs to, a free-form name such as \"eu-west\" or \"edge-stores\". WorkloadPlacements select clusters by location with clusterSelector.locations."
-                    },
-                    "clusterEndpoint": {
-                      "type": "object",
-                      "description": "Where and how to reach the cluster's API server (Push mode). Credentials live in a Secret with either the key \"kubeconfig\", or the keys \"token\" and \"ca.crt\".",
-                      "required": [
-                        "serverURL"
-                      ],
-                      "properties": {
-                        "serverURL": {
-                          "type": "string",
-                          "pattern": "^https?://",
-                          "maxLength": 2048,
-                          "description": "The URL of the cluster's API server, e.g. https://10.0.0.1:6443."
-                        },
-                        "caBundle": {
-                          "type": "string",
-                          "format": "byte",
-                          "description": "PEM-encoded CA certificates (base64 in YAML) that sign the API server's serving certificate. Overrides ca.crt from the Secret; unset means the Secret's CA, or the system roots."
-                        },
-                        "secretRef": {
-                          "type": "object",
-                          "description": "A Secret holding the credentials for the cluster: key \"kubeconfig\", or keys \"token\" and \"ca.crt\".",
-                          "required": [
-                            "name"
-                          ],
-                          "properties": {
-                            "namespace": {
-                              "type": "string",
-                              "maxLength": 63,
-                              "description": "Namespace of the Secret in the ClusterRegistration's workspace. Default \"default\"."
-                            },
-                            "name": {
-                              "type": "string",
-                              "maxLength": 253,
-                              "description": "Name of the Secret."
-                            }
+            "type": "object",
+            "description": "ClusterRegistration registers one physical Kubernetes cluster with TMC, so that WorkloadPlacements can place workloads on it. It is cluster-scoped and lives in a location workspace. Region, zone and provider are read from the labels topology.kubernetes.io/region, topology.kubernetes.io/zone and tmc.kcp.io/provider.",
+            "required": [
+              "spec"
+            ],
+            "properties": {
+              "apiVersion": {
+                "type": "string",
+                "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values."
+              },
+              "kind": {
+                "type": "string",
+                "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase."
+              },
+              "metadata": {
+                "type": "object"
+              },
+              "spec": {
+                "type": "object",
+                "description": "ClusterRegistrationSpec is the desired state of a registered cluster.",
+                "x-kubernetes-validations": [
+                  {
+                    "rule": "(has(self.syncMode) && self.syncMode == 'Pull') || has(self.clusterEndpoint)",
+                    "message": "clusterEndpoint is required when syncMode is Push",
+                    "reason": "FieldValueRequired",
+                    "fieldPath": ".clusterEndpoint"
+                  }
+                ],
+                "properties": {
+                  "location": {
+                    "type": "string",
+                    "maxLength": 253,
+                    "description": "The location this cluster belongs to, a free-form name such as \"eu-west\" or \"edge-stores\". WorkloadPlacements select clusters by location with clusterSelector.locations."
+                  },
+                  "clusterEndpoint": {
+                    "type": "object",
+                    "description": "Where and how to reach the cluster's API server (Push mode). Credentials live in a Secret with either the key \"kubeconfig\", or the keys \"token\" and \"ca.crt\".",
+                    "required": [
+                      "serverURL"
+                    ],
+                    "properties": {
+                      "serverURL": {
+                        "type": "string",
+                        "pattern": "^https?://",
+                        "maxLength": 2048,
+                        "description": "The URL of the cluster's API server, e.g. https://10.0.0.1:6443."
+                      },
+                      "caBundle": {
+                        "type": "string",
+                        "format": "byte",
+                        "description": "PEM-encoded CA certificates (base64 in YAML) that sign the API server's serving certificate. Overrides ca.crt from the Secret; unset means the Secret's CA, or the system roots."
+                      },
+                      "secretRef": {
+                        "type": "object",
+                        "description": "A Secret holding the credentials for the cluster: key \"kubeconfig\", or keys \"token\" and \"ca.crt\".",
+                        "required": [
+                          "name"
+                        ],
+                        "properties": {
+                          "namespace": {
+                            "type": "string",
+                            "maxLength": 63,
+                            "description": "Namespace of the Secret in the ClusterRegistration's workspace. Default \"default\"."
+                          },
+                          "name": {
+                            "type": "string",
+                            "maxLength": 253,
+                            "description": "Name of the Secret."
                           }
                         }
                       }
-                    },
-                    "syncMode": {
-                      "type": "string",
-                      "enum": [
-                        "Push",
-                        "Pull"
-                      ],
-                      "default": "Push",
-                      "description": "How workloads reach the cluster. Push: TMC connects to the cluster's API server at clusterEndpoint and applies workloads itself. Pull: an agent (tmc-syncer) running next to the cluster connects to TMC's syncer virtual workspace and applies them; TMC never needs network access to the cluster."
-                    },
-                    "capacity": {
-                      "type": "object",
-                      "description": "Overrides the capacity the cluster reports (status.capacity), for example to reserve room for other tenants or to give a cluster without metrics a size. Unset fields keep the reported value.",
-                      "properties": {
-                        "cpu": {
-                          "description": "CPU the scheduler may use on this cluster, e.g. \"64\" or \"500m\".",
-                          "anyOf": [
-                            {
-                              "type": "integer"
-                            },
-                            {
-                              "type": "string"
-                            }
-                          ],
-                          "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
-                          "x-kubernetes-int-or-string": true
-                        },
-                        "memory": {
-                          "description": "Memory the scheduler may use on this cluster, e.g. \"256Gi\".",
-                          "anyOf": [
-                            {
-                              "type": "integer"
-                            },
-                            {
-                              "type": "string"
-                            }
-                          ],
-                          "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
-                          "x-kubernetes-int-or-string": true
-                        },
-                        "pods": {
-                          "description": "Number of pods the scheduler may place on this cluster, e.g. 1100.",
-                          "anyOf": [
-                            {
-                              "type": "integer"
-                            },
-                            {
-                              "type": "string"
-                            }
-                          ],
-                          "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
-                          "x-kubernetes-int-or-string": true
-                        }
+                    }
+                  },
+                  "syncMode": {
+                    "type": "string",
+                    "enum": [
+                      "Push",
+                      "Pull"
+                    ],
+                    "default": "Push",
+                    "description": "How workloads reach the cluster. Push: TMC connects to the cluster's API server at clusterEndpoint and applies workloads itself. Pull: an agent (tmc-syncer) running next to the cluster connects to TMC's syncer virtual workspace and applies them; TMC never needs network access to the cluster."
+                  },
+                  "capacity": {
+                    "type": "object",
+                    "description": "Overrides the capacity the cluster reports (status.capacity), for example to reserve room for other tenants or to give a cluster without metrics a size. Unset fields keep the reported value.",
+                    "properties": {
+                      "cpu": {
+                        "description": "CPU the scheduler may use on this cluster, e.g. \"64\" or \"500m\".",
+                        "anyOf": [
+                          {
+                            "type": "integer"
+                          },
+                          {
+                            "type": "string"
+                          }
+                        ],
+                        "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
+                        "x-kubernetes-int-or-string": true
+                      },
+                      "memory": {
+                        "description": "Memory the scheduler may use on this cluster, e.g. \"256Gi\".",
+                        "anyOf": [
+                          {
+                            "type": "integer"
+                          },
+                          {
+                            "type": "string"
+                          }
+                        ],
+                        "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
+                        "x-kubernetes-int-or-string": true
+                      },
+                      "pods": {
+                        "description": "Number of pods the scheduler may place on this cluster, e.g. 1100.",
+                        "anyOf": [
+                          {
+                            "type": "integer"
+                          },
+                          {
+                            "type": "string"
+                          }
+                        ],
+                        "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
+                        "x-kubernetes-int-or-string": true
                       }
-                    },
-                    "taints": {
-                      "type": "array",
-                      "description": "Taints repel WorkloadPlacements that do not tolerate them, as node taints repel pods. At most one taint per (key, effect).",
-                      "x-kubernetes-list-type": "map",
-                      "x-kubernetes-list-map-keys": [
+                    }
+                  },
+                  "taints": {
+                    "type": "array",
+                    "description": "Taints repel WorkloadPlacements that do not tolerate them, as node taints repel pods. At most one taint per (key, effect).",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": [
+                      "key",
+                      "effect"
+                    ],
+                    "items": {
+                      "type": "object",
+                      "description": "A taint on a cluster; WorkloadPlacements without a matching toleration are repelled.",
+                      "required": [
                         "key",
                         "effect"
                       ],
-                      "items": {
-                        "type": "object",
-                        "description": "A taint on a cluster; WorkloadPlacements without a matching toleration are repelled.",
-                        "required": [
-                          "key",
-                          "effect"
-                        ],
-                        "properties": {
-                          "key": {
-                            "type": "string",
-                            "minLength": 1,
-                            "maxLength": 316,
-                            "description": "The taint key, e.g. \"tmc.kcp.io/maintenance\"."
-                          },
-                          "value": {
-                            "type": "string",
-                            "maxLength": 63,
-                            "description": "The taint value (matched by tolerations with operator Equal)."
-                          },
-                          "effect": {
-                            "type": "string",
-                            "enum": [
-                              "NoSchedule",
-                              "PreferNoSchedule",
-                              "NoExecute"
-                            ],
-                            "description": "NoSchedule: no new placements on this cluster unless tolerated. PreferNoSchedule: the scheduler avoids the cluster when others qualify. NoExecute: like NoSchedule, and workloads already placed move away unless tolerated (after the toleration's tolerationSeconds)."
-                          },
-                          "timeAdded": {
-                            "type": "string",
-                            "format": "date-time",
-                            "description": "When the taint was added (set for NoExecute taints; tolerationSeconds counts from here)."
-                          }
+                      "properties": {
+                        "key": {
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 316,
+                          "description": "The taint key, e.g. \"tmc.kcp.io/maintenance\"."
+                        },
+                        "value": {
+                          "type": "string",
+                          "maxLength": 63,
+                          "description": "The taint value (matched by tolerations with operator Equal)."
+                        },
+                        "effect": {
+                          "type": "string",
+                          "enum": [
+                            "NoSchedule",
+                            "PreferNoSchedule",
+                            "NoExecute"
+                          ],
+                          "description": "NoSchedule: no new placements on this cluster unless tolerated. PreferNoSchedule: the scheduler avoids the cluster when others qualify. NoExecute: like NoSchedule, and workloads already placed move away unless tolerated (after the toleration's tolerationSeconds)."
+                        },
+                        "timeAdded": {
+                          "type": "string",
+                          "format": "date-time",
+                          "description": "When the taint was added (set for NoExecute taints; tolerationSeconds counts from here)."
                         }
                       }
-                    },
-                    "unschedulable": {
-                      "type": "boolean",
-                      "default": false,
-                      "description": "Cordon: when true, no new workloads are placed on this cluster; workloads already there stay (set evictAfter to move them away). `tmcctl cluster cordon` sets it."
-                    },
-                    "evictAfter": {
+                    }
+                  },
+                  "unschedulable": {
+                    "type": "boolean",
+                    "default": false,
+                    "description": "Cordon: when true, no new workloads are placed on this cluster; workloads already there stay (set evictAfter to move them away). `tmcctl cluster cordon` sets it."
+                  },
+                  "evictAfter": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "Drain: from this time on, workloads are moved off this cluster (the placement controller reschedules them elsewhere and marks them for deletion here). Usually set together with unschedulable. Unset means no eviction."
+                  },
+                  "supportedResources": {
+                    "type": "array",
+                    "description": "The resources this cluster should run, as <resource>.<group> (core resources as <resource>), e.g. \"deployments.apps\", \"services\". Empty means every resource of the kubernetes APIExport. A workload whose type is not listed is never placed here.",
+                    "x-kubernetes-list-type": "set",
+                    "items": {
                       "type": "string",
-                      "format": "date-time",
-                      "description": "Drain: from this time on, workloads are moved off this cluster (the placement controller reschedules them elsewhere and marks them for deletion here). Usually set together with unschedulable. Unset means no eviction."
-                    },
-                    "supportedResources": {
-                      "type": "array",
-                      "description": "The resources this cluster should run, as <resource>.<group> (core resources as <resource>), e.g. \"deployments.apps\", \"services\". Empty means every resource of the kubernetes APIExport. A workload whose type is not listed is never placed here.",
-                      "x-kubernetes-list-type": "set",
-                      "items": {
-                        "type": "string",
-                        "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
-                      }
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                     }
                   }
-                },
-                "status": {
-                  "type": "object",
-                  "description": "ClusterRegistrationStatus is the observed state of a registered cluster, written by TMC.",
-                  "x-kubernetes-validations": [
-                    {
-                      "rule": "!has(oldSelf.clusterKey) || oldSelf.clusterKey == '' || has(self.clusterKey)",
-                      "message": "clusterKey cannot be removed once set"
-                    }
-                  ],
-                  "properties": {
-                    "conditions": {
-                      "type": "array",
-                      "description": "Ready (summary), Reachable (the API server or agent answers), Authorized (the credentials work), ResourcesCompatible (the cluster serves the supported resources).",
-                      "x-kubernetes-list-type": "map",
-                      "x-kubernetes-list-map-keys": [
-                        "type"
+                }
+              },
+              "status": {
+                "type": "object",
+                "description": "ClusterRegistrationStatus is the observed state of a registered cluster, written by TMC.",
+                "x-kubernetes-validations": [
+                  {
+                    "rule": "!has(oldSelf.clusterKey) || oldSelf.clusterKey == '' || has(self.clusterKey)",
+                    "message": "clusterKey cannot be removed once set"
+                  }
+                ],
+                "properties": {
+                  "conditions": {
+                    "type": "array",
+                    "description": "Ready (summary), Reachable (the API server or agent answers), Authorized (the credentials work), ResourcesCompatible (the cluster serves the supported resources).",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": [
+                      "type"
+                    ],
+                    "items": {
+                      "type": "object",
+                      "description": "One aspect of the object's state (metav1.Condition).",
+                      "required": [
+                        "type",
+                        "status",
+                        "reason",
+                        "message",
+                        "lastTransitionTime"
                       ],
-                      "items": {
-                        "type": "object",
-                        "description": "One aspect of the object's state (metav1.Condition).",
-                        "required": [
-                          "type",
-                          "status",
-                          "reason",
-                          "message",
-                          "lastTransitionTime"
-                        ],
-                        "properties": {
-                          "type": {
-                            "type": "string",
-                            "maxLength": 316,
-                            "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$",
-                            "description": "The condition type in CamelCase, e.g. Ready."
-                          },
-                          "status": {
-                            "type": "string",
-                            "enum": [
-                              "True",
-                              "False",
-                              "Unknown"
-                            ],
-                            "description": "True, False or Unknown."
-                          },
-                          "observedGeneration": {
-                            "type": "integer",
-                            "format": "int64",
-                            "minimum": 0,
-                            "description": "The metadata.generation the condition was set for."
-                          },
-                          "lastTransitionTime": {
-                            "type": "string",
-                            "format": "date-time",
-                            "description": "When the status last changed."
-                          },
-                          "reason": {
-                            "type": "string",
-                            "minLength": 1,
-                            "maxLength": 1024,
-                            "pattern": "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$",
-                            "description": "A CamelCase reason for the last transition."
-                          },
-                          "message": {
-                            "type": "string",
-                            "maxLength": 32768,
-                            "description": "A human-readable message about the transition."
-                          }
+                      "properties": {
+                        "type": {
+                          "type": "string",
+                          "maxLength": 316,
+                          "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$",
+                          "description": "The condition type in CamelCase, e.g. Ready."
+                        },
+                        "status": {
+                          "type": "string",
+                          "enum": [
+                            "True",
+                            "False",
+                            "Unknown"
+                          ],
+                          "description": "True, False or Unknown."
+                        },
+                        "observedGeneration": {
+                          "type": "integer",
+                          "format": "int64",
+                          "minimum": 0,
+                          "description": "The metadata.generation the condition was set for."
+                        },
+                        "lastTransitionTime": {
+                          "type": "string",
+                          "format": "date-time",
+                          "description": "When the status last changed."
+                        },
+                        "reason": {
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 1024,
+                          "pattern": "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$",
+                          "description": "A CamelCase reason for the last transition."
+                        },
+                        "message": {
+                          "type": "string",
+                          "maxLength": 32768,
+                          "description": "A human-readable message about the transition."
                         }
                       }
-                    },
-                    "lastHeartbeatTime": {
-                      "type": "string",
-                      "format": "date-time",
-                      "description": "The last time the cluster (Push) or its agent (Pull) answered. Stale heartbeats turn Ready to Unknown."
-                    },
-                    "capacity": {
-                      "type": "object",
-                      "description": "Total resources of the cluster (sum over nodes), after spec.capacity overrides.",
-                      "additionalProperties": {
-                        "description": "A Kubernetes resource quantity, as a string (\"500m\", \"2Gi\", \"1.5e3\") or an integer.",
-                        "anyOf": [
-                          {
-                            "type": "integer"
-                          },
-                          {
-                            "type": "string"
-                          }
-                        ],
-                        "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
-                        "x-kubernetes-int-or-string": true
-                      }
-                    },
-                    "allocatable": {
-                      "type": "object",
-                      "description": "Resources available to workloads (capacity minus system reservations).",
-                      "additionalProperties": {
-                        "description": "A Kubernetes resource quantity, as a string (\"500m\", \"2Gi\", \"1.5e3\") or an integer.",
-                        "anyOf": [
-                          {
-                            "type": "integer"
-                          },
-                          {
-                            "type": "string"
-                          }
-                        ],
-                        "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
-                        "x-kubernetes-int-or-string": true
-                      }
-                    },
-                    "allocated": {
-                      "type": "object",
-                      "description": "Resources requested by the workloads TMC has placed on the cluster.",
-                      "additionalProperties": {
-                        "description": "A Kubernetes resource quantity, as a string (\"500m\", \"2Gi\", \"1.5e3\") or an integer.",
-                        "anyOf": [
-                          {
-                            "type": "integer"
-                          },
-                          {
-                            "type": "string"
-                          }
-                        ],
-                        "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
-                        "x-kubernetes-int-or-string": true
-                      }
-                    },
-                    "capabilities": {
-                      "type": "object",
-                      "description": "What the cluster is, as discovered by TMC.",
-                      "properties": {
-                        "kubernetesVersion": {
-                          "type": "string",
-                          "description": "The cluster's Kubernetes version, e.g. \"v1.32.2\"."
+                    }
+                  },
+                  "lastHeartbeatTime": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "The last time the cluster (Push) or its agent (Pull) answered. Stale heartbeats turn Ready to Unknown."
+                  },
+                  "capacity": {
+                    "type": "object",
+                    "description": "Total resources of the cluster (sum over nodes), after spec.capacity overrides.",
+                    "additionalProperties": {
+                      "description": "A Kubernetes resource quantity, as a string (\"500m\", \"2Gi\", \"1.5e3\") or an integer.",
+                      "anyOf": [
+                        {
+                          "type": "integer"
                         },
-                        "nodeCount": {
-                          "type": "integer",
-                          "format": "int32",
-                          "minimum": 0,
-                          "description": "Number of nodes."
+                        {
+                          "type": "string"
+                        }
+                      ],
+                      "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
+                      "x-kubernetes-int-or-string": true
+                    }
+                  },
+                  "allocatable": {
+                    "type": "object",
+                    "description": "Resources available to workloads (capacity minus system reservations).",
+                    "additionalProperties": {
+                      "description": "A Kubernetes resource quantity, as a string (\"500m\", \"2Gi\", \"1.5e3\") or an integer.",
+                      "anyOf": [
+                        {
+                          "type": "integer"
                         },
-                        "apiResources": {
-                          "type": "array",
-                          "description": "The API resources the cluster serves.",
-                          "x-kubernetes-list-type": "atomic",
-                          "items": {
-                            "type": "object",
-                            "description": "One API resource a cluster serves.",
-                            "required": [
-                              "version",
-                              "resource"
-                            ],
-                            "properties": {
-                              "group": {
-                                "type": "string",
-                                "description": "API group; empty for the core group."
-                              },
-                              "version": {
-                                "type": "string",
-                                "description": "API version, e.g. \"v1\"."
-                              },
-                              "resource": {
-                                "type": "string",
-                                "description": "Plural resource name, e.g. \"deployments\"."
-                              },
-                              "kind": {
-                                "type": "string",
-                                "description": "Kind, e.g. \"Deployment\"."
-                              },
-                              "namespaced": {
-                                "type": "boolean",
-                                "description": "Whether objects of this resource live in namespaces."
-                              }
+                        {
+                          "type": "string"
+                        }
+                      ],
+                      "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
+                      "x-kubernetes-int-or-string": true
+                    }
+                  },
+                  "allocated": {
+                    "type": "object",
+                    "description": "Resources requested by the workloads TMC has placed on the cluster.",
+                    "additionalProperties": {
+                      "description": "A Kubernetes resource quantity, as a string (\"500m\", \"2Gi\", \"1.5e3\") or an integer.",
+                      "anyOf": [
+                        {
+                          "type": "integer"
+                        },
+                        {
+                          "type": "string"
+                        }
+                      ],
+                      "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
+                      "x-kubernetes-int-or-string": true
+                    }
+                  },
+                  "capabilities": {
+                    "type": "object",
+                    "description": "What the cluster is, as discovered by TMC.",
+                    "properties": {
+                      "kubernetesVersion": {
+                        "type": "string",
+                        "description": "The cluster's Kubernetes version, e.g. \"v1.32.2\"."
+                      },
+                      "nodeCount": {
+                        "type": "integer",
+                        "format": "int32",
+                        "minimum": 0,
+                        "description": "Number of nodes."
+                      },
+                      "apiResources": {
+                        "type": "array",
+                        "description": "The API resources the cluster serves.",
+                        "x-kubernetes-list-type": "atomic",
+                        "items": {
+                          "type": "object",
+                          "description": "One API resource a cluster serves.",
+                          "required": [
+                            "version",
+                            "resource"
+                          ],
+                          "properties": {
+                            "group": {
+                              "type": "string",
+                              "description": "API group; empty for the core group."
+                            },
+                            "version": {
+                              "type": "string",
+                              "description": "API version, e.g. \"v1\"."
+                            },
+                            "resource": {
+                              "type": "string",
+                              "description": "Plural resource name, e.g. \"deployments\"."
+                            },
+                            "kind": {
+                              "type": "string",
+                              "description": "Kind, e.g. \"Deployment\"."
+                            },
+                            "namespaced": {
+                              "type": "boolean",
+                              "description": "Whether objects of this resource live in namespaces."
                             }
                           }
                         }
                       }
-                    },
-                    "syncedResources": {
-                      "type": "array",
-                      "description": "The resources the syncer serves for this cluster, and whether the cluster accepts them.",
-                      "x-kubernetes-list-type": "map",
-                      "x-kubernetes-list-map-keys": [
+                    }
+                  },
+                  "syncedResources": {
+                    "type": "array",
+                    "description": "The resources the syncer serves for this cluster, and whether the cluster accepts them.",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": [
+                      "group",
+                      "resource"
+                    ],
+                    "items": {
+                      "type": "object",
+                      "description": "A resource the syncer serves for a cluster.",
+                      "required": [
                         "group",
                         "resource"
                       ],
-                      "items": {
-                        "type": "object",
-                        "description": "A resource the syncer serves for a cluster.",
-                        "required": [
-                          "group",
-                          "resource"
-                        ],
-                        "properties": {
-                          "group": {
-                            "type": "string",
-                            "description": "API group; empty for the core group."
-                          },
-                          "resource": {
-                            "type": "string",
-                            "description": "Plural resource name."
-                          },
-                          "versions": {
-                            "type": "array",
-                            "description": "Versions synced.",
-                            "x-kubernetes-list-type": "set",
-                            "items": {
-                              "type": "string"
-                            }
-                          },
-                          "identityHash": {
-                            "type": "string",
-                            "description": "Identity hash of the APIExport serving the resource upstream."
-                          },
-                          "state": {
-                            "type": "string",
-                            "enum": [
-                              "Pending",
-                              "Accepted",
-                              "Incompatible"
-                            ],
-                            "description": "Pending: not checked yet. Accepted: the cluster serves a compatible version. Incompatible: the cluster lacks the resource or serves an incompatible schema."
+                      "properties": {
+                        "group": {
+                          "type": "string",
+                          "description": "API group; empty for the core group."
+                        },
+                        "resource": {
+                          "type": "string",
+                          "description": "Plural resource name."
+                        },
+                        "versions": {
+                          "type": "array",
+                          "description": "Versions synced.",
+                          "x-kubernetes-list-type": "set",
+                          "items": {
+                            "type": "string"
                           }
+                        },
+                        "identityHash": {
+                          "type": "string",
+                          "description": "Identity hash of the APIExport serving the resource upstream."
+                        },
+                        "state": {
+                          "type": "string",
+                          "enum": [
+                            "Pending",
+                            "Accepted",
+                            "Incompatible"
+                          ],
+                          "description": "Pending: not checked yet. Accepted: the cluster serves a compatible version. Incompatible: the cluster lacks the resource or serves an incompatible schema."
                         }
                       }
-                    },
-                    "virtualWorkspaces": {
-                      "type": "array",
-                      "description": "The syncer virtual workspace URLs a pull agent for this cluster connects to.",
-                      "x-kubernetes-list-type": "atomic",
-                      "items": {
-                        "type": "object",
-                        "description": "A virtual workspace endpoint.",
-                        "required": [
-                          "url"
-                        ],
-                        "properties": {
-                          "url": {
-                            "type": "string",
-                            "description": "The URL, e.g. https://tmc.example.com/services/syncer/root:clusters/prod-eu/<uid>."
-                          }
-                        }
-                      }
-                    },
-                    "clusterKey": {
-                      "type": "string",
-                      "pattern": "^[A-Za-z0-9]{8}$",
-                      "description": "The cluster key: a short stable hash of (workspace, name) that names this cluster in the labels and annotations of placed workloads (state.tmc.kcp.io/<clusterKey>). Set once by TMC and immutable afterwards.",
-                      "x-kubernetes-validations": [
-                        {
-                          "rule": "oldSelf == '' || self == oldSelf",
-                          "message": "clusterKey is immutable once set"
-                        }
-                      ]
                     }
+                  },
+                  "virtualWorkspaces": {
+                    "type": "array",
+                    "description": "The syncer virtual workspace URLs a pull agent for this cluster connects to.",
+                    "x-kubernetes-list-type": "atomic",
+                    "items": {
+                      "type": "object",
+                      "description": "A virtual workspace endpoint.",
+                      "required": [
+                        "url"
+                      ],
+                      "properties": {
+                        "url": {
+                          "type": "string",
+                          "description": "The URL, e.g. https://tmc.example.com/services/syncer/root:clusters/prod-eu/<uid>."
+                        }
+                      }
+                    }
+                  },
+                  "clusterKey": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z0-9]{8}$",
+                    "description": "The cluster key: a short stable hash of (workspace, name) that names this cluster in the labels and annotations of placed workloads (state.tmc.kcp.io/<clusterKey>). Set once by TMC and immutable afterwards.",
+                    "x-kubernetes-validations": [
+                      {
+                        "rule": "oldSelf == '' || self == oldSelf",
+                        "message": "clusterKey is immutable once set"
+                      }
+                    ]
                   }
                 }
               }
@@ -564,982 +562,980 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
           "served": true,
           "storage": true,
           "schema": {
-            "openAPIV3Schema": {
-              "type": "object",
-              "description": "WorkloadPlacement decides on which registered clusters the workloads of its namespace run, how their replicas are divided, and how they differ per cluster. TMC keeps the decision current as clusters come, go, fill up or fail, and records each decision in a PlacementDecision.",
-              "required": [
-                "spec"
-              ],
-              "properties": {
-                "apiVersion": {
-                  "type": "string",
-                  "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values."
-                },
-                "kind": {
-                  "type": "string",
-                  "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase."
-                },
-                "metadata": {
-                  "type": "object"
-                },
-                "spec": {
-                  "type": "object",
-                  "description": "WorkloadPlacementSpec says which workloads to place, where, and how.",
-                  "properties": {
-                    "workloadSelector": {
-                      "type": "object",
-                      "description": "Which workloads in the namespace this placement applies to. A workload must match every field that is set. Unset or empty selects every workload in the namespace.",
-                      "properties": {
-                        "workloadTypes": {
-                          "type": "array",
-                          "description": "Kinds to select, e.g. {group: apps, kind: Deployment}. Empty means every workload kind.",
-                          "x-kubernetes-list-type": "atomic",
-                          "items": {
+            "type": "object",
+            "description": "WorkloadPlacement decides on which registered clusters the workloads of its namespace run, how their replicas are divided, and how they differ per cluster. TMC keeps the decision current as clusters come, go, fill up or fail, and records each decision in a PlacementDecision.",
+            "required": [
+              "spec"
+            ],
+            "properties": {
+              "apiVersion": {
+                "type": "string",
+                "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values."
+              },
+              "kind": {
+                "type": "string",
+                "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase."
+              },
+              "metadata": {
+                "type": "object"
+              },
+              "spec": {
+                "type": "object",
+                "description": "WorkloadPlacementSpec says which workloads to place, where, and how.",
+                "properties": {
+                  "workloadSelector": {
+                    "type": "object",
+                    "description": "Which workloads in the namespace this placement applies to. A workload must match every field that is set. Unset or empty selects every workload in the namespace.",
+                    "properties": {
+                      "workloadTypes": {
+                        "type": "array",
+                        "description": "Kinds to select, e.g. {group: apps, kind: Deployment}. Empty means every workload kind.",
+                        "x-kubernetes-list-type": "atomic",
+                        "items": {
+                          "type": "object",
+                          "description": "A workload kind.",
+                          "required": [
+                            "kind"
+                          ],
+                          "properties": {
+                            "group": {
+                              "type": "string",
+                              "default": "",
+                              "description": "API group, e.g. \"apps\"; empty for the core group."
+                            },
+                            "kind": {
+                              "type": "string",
+                              "minLength": 1,
+                              "description": "Kind, e.g. \"Deployment\"."
+                            }
+                          }
+                        }
+                      },
+                      "labelSelector": {
+                        "type": "object",
+                        "description": "Workloads whose labels match.",
+                        "x-kubernetes-map-type": "atomic",
+                        "properties": {
+                          "matchLabels": {
                             "type": "object",
-                            "description": "A workload kind.",
-                            "required": [
-                              "kind"
-                            ],
-                            "properties": {
-                              "group": {
-                                "type": "string",
-                                "default": "",
-                                "description": "API group, e.g. \"apps\"; empty for the core group."
-                              },
-                              "kind": {
-                                "type": "string",
-                                "minLength": 1,
-                                "description": "Kind, e.g. \"Deployment\"."
-                              }
+                            "description": "Each key must have exactly this value.",
+                            "additionalProperties": {
+                              "type": "string"
                             }
-                          }
-                        },
-                        "labelSelector": {
-                          "type": "object",
-                          "description": "Workloads whose labels match.",
-                          "x-kubernetes-map-type": "atomic",
-                          "properties": {
-                            "matchLabels": {
+                          },
+                          "matchExpressions": {
+                            "type": "array",
+                            "description": "Requirements that must all hold.",
+                            "x-kubernetes-list-type": "atomic",
+                            "items": {
                               "type": "object",
-                              "description": "Each key must have exactly this value.",
-                              "additionalProperties": {
-                                "type": "string"
-                              }
-                            },
-                            "matchExpressions": {
-                              "type": "array",
-                              "description": "Requirements that must all hold.",
-                              "x-kubernetes-list-type": "atomic",
-                              "items": {
-                                "type": "object",
-                                "description": "One requirement of a label selector.",
-                                "required": [
-                                  "key",
-                                  "operator"
-                                ],
-                                "properties": {
-                                  "key": {
-                                    "type": "string",
-                                    "description": "The label key."
-                                  },
-                                  "operator": {
-                                    "type": "string",
-                                    "enum": [
-                                      "In",
-                                      "NotIn",
-                                      "Exists",
-                                      "DoesNotExist"
-                                    ],
-                                    "description": "How the key relates to the values."
-                                  },
-                                  "values": {
-                                    "type": "array",
-                                    "description": "Values for In and NotIn; empty for Exists and DoesNotExist.",
-                                    "x-kubernetes-list-type": "atomic",
-                                    "items": {
-                                      "type": "string"
-                                    }
+                              "description": "One requirement of a label selector.",
+                              "required": [
+                                "key",
+                                "operator"
+                              ],
+                              "properties": {
+                                "key": {
+                                  "type": "string",
+                                  "description": "The label key."
+                                },
+                                "operator": {
+                                  "type": "string",
+                                  "enum": [
+                                    "In",
+                                    "NotIn",
+                                    "Exists",
+                                    "DoesNotExist"
+                                  ],
+                                  "description": "How the key relates to the values."
+                                },
+                                "values": {
+                                  "type": "array",
+                                  "description": "Values for In and NotIn; empty for Exists and DoesNotExist.",
+                                  "x-kubernetes-list-type": "atomic",
+                                  "items": {
+                                    "type": "string"
                                   }
                                 }
                               }
                             }
                           }
-                        },
-                        "names": {
-                          "type": "array",
-                          "description": "Workloads with one of these names.",
-                          "x-kubernetes-list-type": "set",
-                          "items": {
-                            "type": "string"
-                          }
+                        }
+                      },
+                      "names": {
+                        "type": "array",
+                        "description": "Workloads with one of these names.",
+                        "x-kubernetes-list-type": "set",
+                        "items": {
+                          "type": "string"
                         }
                       }
-                    },
-                    "clusterSelector": {
+                    }
+                  },
+                  "clusterSelector": {
+                    "type": "object",
+                    "description": "Which clusters are candidates. Unset or empty means every ClusterRegistration in locationWorkspace.",
+                    "properties": {
+                      "clusterNames": {
+                        "type": "array",
+                        "description": "Clusters with one of these names.",
+                        "x-kubernetes-list-type": "set",
+                        "items": {
+                          "type": "string"
+                        }
+                      },
+                      "labelSelector": {
+                        "type": "object",
+                        "description": "Clusters whose labels match.",
+                        "x-kubernetes-map-type": "atomic",
+                        "properties": {
+                          "matchLabels": {
+                            "type": "object",
+                            "description": "Each key must have exactly this value.",
+                            "additionalProperties": {
+                              "type": "string"
+                            }
+                          },
+                          "matchExpressions": {
+                            "type": "array",
+                            "description": "Requirements that must all hold.",
+                            "x-kubernetes-list-type": "atomic",
+                            "items": {
+                              "type": "object",
+                              "description": "One requirement of a label selector.",
+                              "required": [
+                                "key",
+                                "operator"
+                              ],
+                              "properties": {
+                                "key": {
+                                  "type": "string",
+                                  "description": "The label key."
+                                },
+                                "operator": {
+                                  "type": "string",
+                                  "enum": [
+                                    "In",
+                                    "NotIn",
+                                    "Exists",
+                                    "DoesNotExist"
+                                  ],
+                                  "description": "How the key relates to the values."
+                                },
+                                "values": {
+                                  "type": "array",
+                                  "description": "Values for In and NotIn; empty for Exists and DoesNotExist.",
+                                  "x-kubernetes-list-type": "atomic",
+                                  "items": {
+                                    "type": "string"
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      },
+                      "locations": {
+                        "type": "array",
+                        "description": "Clusters whose spec.location is one of these.",
+                        "x-kubernetes-list-type": "set",
+                        "items": {
+                          "type": "string"
+                        }
+                      },
+                      "expression": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "A CEL expression over `cluster` (the ClusterRegistration object) that must return true, e.g. `cluster.metadata.labels['tier'] == 'gold' && cluster.status.capabilities.nodeCount >= 3`."
+                      }
+                    }
+                  },
+                  "locationWorkspace": {
+                    "type": "string",
+                    "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(:[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                    "description": "The workspace (path such as root:org:clusters, or logical cluster name) whose ClusterRegistrations are candidates. Default: this placement's own workspace."
+                  },
+                  "numberOfClusters": {
+                    "type": "integer",
+                    "format": "int32",
+                    "minimum": 1,
+                    "description": "How many clusters to choose: the best-scoring ones that pass every filter. Unset means every cluster that passes the filters.",
+                    "x-kubernetes-validations": [
+                      {
+                        "rule": "self >= 1",
+                        "message": "numberOfClusters must be at least 1"
+                      }
+                    ]
+                  },
+                  "spreadConstraints": {
+                    "type": "array",
+                    "description": "Spread the chosen clusters across topology domains (regions, zones, providers…). All constraints must hold.",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": [
+                      "topologyKey"
+                    ],
+                    "items": {
                       "type": "object",
-                      "description": "Which clusters are candidates. Unset or empty means every ClusterRegistration in locationWorkspace.",
-                      "properties": {
-                        "clusterNames": {
-                          "type": "array",
-                          "description": "Clusters with one of these names.",
-                          "x-kubernetes-list-type": "set",
-                          "items": {
-                            "type": "string"
-                          }
-                        },
-                        "labelSelector": {
-                          "type": "object",
-                          "description": "Clusters whose labels match.",
-                          "x-kubernetes-map-type": "atomic",
-                          "properties": {
-                            "matchLabels": {
-                              "type": "object",
-                              "description": "Each key must have exactly this value.",
-                              "additionalProperties": {
-                                "type": "string"
-                              }
-                            },
-                            "matchExpressions": {
-                              "type": "array",
-                              "description": "Requirements that must all hold.",
-                              "x-kubernetes-list-type": "atomic",
-                              "items": {
-                                "type": "object",
-                                "description": "One requirement of a label selector.",
-                                "required": [
-                                  "key",
-                                  "operator"
-                                ],
-                                "properties": {
-                                  "key": {
-                                    "type": "string",
-                                    "description": "The label key."
-                                  },
-                                  "operator": {
-                                    "type": "string",
-                                    "enum": [
-                                      "In",
-                                      "NotIn",
-                                      "Exists",
-                                      "DoesNotExist"
-                                    ],
-                                    "description": "How the key relates to the values."
-                                  },
-                                  "values": {
-                                    "type": "array",
-                                    "description": "Values for In and NotIn; empty for Exists and DoesNotExist.",
-                                    "x-kubernetes-list-type": "atomic",
-                                    "items": {
-                                      "type": "string"
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        },
-                        "locations": {
-                          "type": "array",
-                          "description": "Clusters whose spec.location is one of these.",
-                          "x-kubernetes-list-type": "set",
-                          "items": {
-                            "type": "string"
-                          }
-                        },
-                        "expression": {
-                          "type": "string",
-                          "minLength": 1,
-                          "description": "A CEL expression over `cluster` (the ClusterRegistration object) that must return true, e.g. `cluster.metadata.labels['tier'] == 'gold' && cluster.status.capabilities.nodeCount >= 3`."
-                        }
-                      }
-                    },
-                    "locationWorkspace": {
-                      "type": "string",
-                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(:[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
-                      "description": "The workspace (path such as root:org:clusters, or logical cluster name) whose ClusterRegistrations are candidates. Default: this placement's own workspace."
-                    },
-                    "numberOfClusters": {
-                      "type": "integer",
-                      "format": "int32",
-                      "minimum": 1,
-                      "description": "How many clusters to choose: the best-scoring ones that pass every filter. Unset means every cluster that passes the filters.",
-                      "x-kubernetes-validations": [
-                        {
-                          "rule": "self >= 1",
-                          "message": "numberOfClusters must be at least 1"
-                        }
-                      ]
-                    },
-                    "spreadConstraints": {
-                      "type": "array",
-                      "description": "Spread the chosen clusters across topology domains (regions, zones, providers…). All constraints must hold.",
-                      "x-kubernetes-list-type": "map",
-                      "x-kubernetes-list-map-keys": [
+                      "description": "Spreads the chosen clusters across the values of a label (a topology domain).",
+                      "required": [
                         "topologyKey"
                       ],
-                      "items": {
-                        "type": "object",
-                        "description": "Spreads the chosen clusters across the values of a label (a topology domain).",
-                        "required": [
-                          "topologyKey"
+                      "x-kubernetes-validations": [
+                        {
+                          "rule": "!has(self.minGroups) || !has(self.maxGroups) || self.minGroups <= self.maxGroups",
+                          "message": "minGroups must not exceed maxGroups"
+                        }
+                      ],
+                      "properties": {
+                        "topologyKey": {
+                          "type": "string",
+                          "minLength": 1,
+                          "description": "A label key on ClusterRegistrations whose values are the domains, e.g. topology.kubernetes.io/region, topology.kubernetes.io/zone or tmc.kcp.io/provider. Clusters without the label are not candidates under this constraint."
+                        },
+                        "maxSkew": {
+                          "type": "integer",
+                          "format": "int32",
+                          "minimum": 1,
+                          "default": 1,
+                          "description": "The largest allowed difference between the number of chosen clusters in any two domains.",
+                          "x-kubernetes-validations": [
+                            {
+                              "rule": "self >= 1",
+                              "message": "maxSkew must be at least 1"
+                            }
+                          ]
+                        },
+                        "minGroups": {
+                          "type": "integer",
+                          "format": "int32",
+                          "minimum": 1,
+                          "description": "The fewest domains to use; the placement fails if fewer are available."
+                        },
+                        "maxGroups": {
+                          "type": "integer",
+                          "format": "int32",
+                          "minimum": 1,
+                          "description": "The most domains to use."
+                        }
+                      }
+                    }
+                  },
+                  "replicaScheduling": {
+                    "type": "object",
+                    "description": "How the replicas of replica-bearing workloads (Deployments, StatefulSets, Jobs' parallelism) are handed to the chosen clusters.",
+                    "x-kubernetes-validations": [
+                      {
+                        "rule": "!has(self.weights) || (has(self.type) && self.type == 'Divided')",
+                        "message": "weights are only allowed when type is Divided",
+                        "fieldPath": ".weights"
+                      },
+                      {
+                        "rule": "!has(self.divisionPreference) || (has(self.type) && self.type == 'Divided')",
+                        "message": "divisionPreference is only allowed when type is Divided",
+                        "fieldPath": ".divisionPreference"
+                      },
+                      {
+                        "rule": "!has(self.weights) || !has(self.divisionPreference) || self.divisionPreference == 'Weighted'",
+                        "message": "weights require divisionPreference Weighted",
+                        "fieldPath": ".weights"
+                      }
+                    ],
+                    "properties": {
+                      "type": {
+                        "type": "string",
+                        "enum": [
+                          "Duplicated",
+                          "Divided"
                         ],
+                        "default": "Duplicated",
+                        "description": "Duplicated: every chosen cluster runs the full replica count. Divided: the replica count is split across the chosen clusters (each cluster's share is written into the workload's spec-diff annotation for that cluster)."
+                      },
+                      "divisionPreference": {
+                        "type": "string",
+                        "enum": [
+                          "Weighted",
+                          "Aggregated"
+                        ],
+                        "description": "For Divided only. Weighted (the default when unset): split by weights (equal weights when none are given). Aggregated: pack replicas into as few clusters as their free capacity allows."
+                      },
+                      "weights": {
+                        "type": "object",
+                        "description": "Weights for a Weighted division. Set exactly one of static or dynamic.",
                         "x-kubernetes-validations": [
                           {
-                            "rule": "!has(self.minGroups) || !has(self.maxGroups) || self.minGroups <= self.maxGroups",
-                            "message": "minGroups must not exceed maxGroups"
+                            "rule": "has(self.static) != has(self.dynamic)",
+                            "message": "set exactly one of static or dynamic"
                           }
                         ],
                         "properties": {
-                          "topologyKey": {
-                            "type": "string",
-                            "minLength": 1,
-                            "description": "A label key on ClusterRegistrations whose values are the domains, e.g. topology.kubernetes.io/region, topology.kubernetes.io/zone or tmc.kcp.io/provider. Clusters without the label are not candidates under this constraint."
-                          },
-                          "maxSkew": {
-                            "type": "integer",
-                            "format": "int32",
-                            "minimum": 1,
-                            "default": 1,
-                            "description": "The largest allowed difference between the number of chosen clusters in any two domains.",
-                            "x-kubernetes-validations": [
-                              {
-                                "rule": "self >= 1",
-                                "message": "maxSkew must be at least 1"
-                              }
-                            ]
-                          },
-                          "minGroups": {
-                            "type": "integer",
-                            "format": "int32",
-                            "minimum": 1,
-                            "description": "The fewest domains to use; the placement fails if fewer are available."
-                          },
-                          "maxGroups": {
-                            "type": "integer",
-                            "format": "int32",
-                            "minimum": 1,
-                            "description": "The most domains to use."
-                          }
-                        }
-                      }
-                    },
-                    "replicaScheduling": {
-                      "type": "object",
-                      "description": "How the replicas of replica-bearing workloads (Deployments, StatefulSets, Jobs' parallelism) are handed to the chosen clusters.",
-                      "x-kubernetes-validations": [
-                        {
-                          "rule": "!has(self.weights) || (has(self.type) && self.type == 'Divided')",
-                          "message": "weights are only allowed when type is Divided",
-                          "fieldPath": ".weights"
-                        },
-                        {
-                          "rule": "!has(self.divisionPreference) || (has(self.type) && self.type == 'Divided')",
-                          "message": "divisionPreference is only allowed when type is Divided",
-                          "fieldPath": ".divisionPreference"
-                        },
-                        {
-                          "rule": "!has(self.weights) || !has(self.divisionPreference) || self.divisionPreference == 'Weighted'",
-                          "message": "weights require divisionPreference Weighted",
-                          "fieldPath": ".weights"
-                        }
-                      ],
-                      "properties": {
-                        "type": {
-                          "type": "string",
-                          "enum": [
-                            "Duplicated",
-                            "Divided"
-                          ],
-                          "default": "Duplicated",
-                          "description": "Duplicated: every chosen cluster runs the full replica count. Divided: the replica count is split across the chosen clusters (each cluster's share is written into the workload's spec-diff annotation for that cluster)."
-                        },
-                        "divisionPreference": {
-                          "type": "string",
-                          "enum": [
-                            "Weighted",
-                            "Aggregated"
-                          ],
-                          "description": "For Divided only. Weighted (the default when unset): split by weights (equal weights when none are given). Aggregated: pack replicas into as few clusters as their free capacity allows."
-                        },
-                        "weights": {
-                          "type": "object",
-                          "description": "Weights for a Weighted division. Set exactly one of static or dynamic.",
-                          "x-kubernetes-validations": [
-                            {
-                              "rule": "has(self.static) != has(self.dynamic)",
-                              "message": "set exactly one of static or dynamic"
-                            }
-                          ],
-                          "properties": {
-                            "static": {
-                              "type": "array",
-                              "description": "Fixed weights: each chosen cluster gets the weight of the first entry whose clusterSelector matches it, or 0 when none matches (and then no replicas).",
-                              "x-kubernetes-list-type": "atomic",
-                              "items": {
-                                "type": "object",
-                                "description": "A weight for the clusters a selector matches.",
-                                "required": [
-                                  "clusterSelector",
-                                  "weight"
-                                ],
-                                "properties": {
-                                  "clusterSelector": {
-                                    "type": "object",
-                                    "description": "The clusters this weight applies to.",
-                                    "properties": {
-                                      "clusterNames": {
-                                        "type": "array",
-                                        "description": "Clusters with one of these names.",
-                                        "x-kubernetes-list-type": "set",
-                                        "items": {
-                                          "type": "string"
-                                        }
-                                      },
-                                      "labelSelector": {
-                                        "type": "object",
-                                        "description": "Clusters whose labels match.",
-                                        "x-kubernetes-map-type": "atomic",
-                                        "properties": {
-                                          "matchLabels": {
+                          "static": {
+                            "type": "array",
+                            "description": "Fixed weights: each chosen cluster gets the weight of the first entry whose clusterSelector matches it, or 0 when none matches (and then no replicas).",
+                            "x-kubernetes-list-type": "atomic",
+                            "items": {
+                              "type": "object",
+                              "description": "A weight for the clusters a selector matches.",
+                              "required": [
+                                "clusterSelector",
+                                "weight"
+                              ],
+                              "properties": {
+                                "clusterSelector": {
+                                  "type": "object",
+                                  "description": "The clusters this weight applies to.",
+                                  "properties": {
+                                    "clusterNames": {
+                                      "type": "array",
+                                      "description": "Clusters with one of these names.",
+                                      "x-kubernetes-list-type": "set",
+                                      "items": {
+                                        "type": "string"
+                                      }
+                                    },
+                                    "labelSelector": {
+                                      "type": "object",
+                                      "description": "Clusters whose labels match.",
+                                      "x-kubernetes-map-type": "atomic",
+                                      "properties": {
+                                        "matchLabels": {
+                                          "type": "object",
+                                          "description": "Each key must have exactly this value.",
+                                          "additionalProperties": {
+                                            "type": "string"
+                                          }
+                                        },
+                                        "matchExpressions": {
+                                          "type": "array",
+                                          "description": "Requirements that must all hold.",
+                                          "x-kubernetes-list-type": "atomic",
+                                          "items": {
                                             "type": "object",
-                                            "description": "Each key must have exactly this value.",
-                                            "additionalProperties": {
-                                              "type": "string"
-                                            }
-                                          },
-                                          "matchExpressions": {
-                                            "type": "array",
-                                            "description": "Requirements that must all hold.",
-                                            "x-kubernetes-list-type": "atomic",
-                                            "items": {
-                                              "type": "object",
-                                              "description": "One requirement of a label selector.",
-                                              "required": [
-                                                "key",
-                                                "operator"
-                                              ],
-                                              "properties": {
-                                                "key": {
-                                                  "type": "string",
-                                                  "description": "The label key."
-                                                },
-                                                "operator": {
-                                                  "type": "string",
-                                                  "enum": [
-                                                    "In",
-                                                    "NotIn",
-                                                    "Exists",
-                                                    "DoesNotExist"
-                                                  ],
-                                                  "description": "How the key relates to the values."
-                                                },
-                                                "values": {
-                                                  "type": "array",
-                                                  "description": "Values for In and NotIn; empty for Exists and DoesNotExist.",
-                                                  "x-kubernetes-list-type": "atomic",
-                                                  "items": {
-                                                    "type": "string"
-                                                  }
+                                            "description": "One requirement of a label selector.",
+                                            "required": [
+                                              "key",
+                                              "operator"
+                                            ],
+                                            "properties": {
+                                              "key": {
+                                                "type": "string",
+                                                "description": "The label key."
+                                              },
+                                              "operator": {
+                                                "type": "string",
+                                                "enum": [
+                                                  "In",
+                                                  "NotIn",
+                                                  "Exists",
+                                                  "DoesNotExist"
+                                                ],
+                                                "description": "How the key relates to the values."
+                                              },
+                                              "values": {
+                                                "type": "array",
+                                                "description": "Values for In and NotIn; empty for Exists and DoesNotExist.",
+                                                "x-kubernetes-list-type": "atomic",
+                                                "items": {
+                                                  "type": "string"
                                                 }
                                               }
                                             }
                                           }
                                         }
+                                      }
+                                    },
+                                    "locations": {
+                                      "type": "array",
+                                      "description": "Clusters whose spec.location is one of these.",
+                                      "x-kubernetes-list-type": "set",
+                                      "items": {
+                                        "type": "string"
+                                      }
+                                    },
+                                    "expression": {
+                                      "type": "string",
+                                      "minLength": 1,
+                                      "description": "A CEL expression over `cluster` (the ClusterRegistration object) that must return true, e.g. `cluster.metadata.labels['tier'] == 'gold' && cluster.status.capabilities.nodeCount >= 3`."
+                                    }
+                                  }
+                                },
+                                "weight": {
+                                  "type": "integer",
+                                  "format": "int64",
+                                  "minimum": 0,
+                                  "description": "The relative weight; 0 gives the matched clusters no replicas.",
+                                  "x-kubernetes-validations": [
+                                    {
+                                      "rule": "self >= 0",
+                                      "message": "weight must not be negative"
+                                    }
+                                  ]
+                                }
+                              }
+                            }
+                          },
+                          "dynamic": {
+                            "type": "string",
+                            "enum": [
+                              "AvailableReplicas"
+                            ],
+                            "description": "Weights computed at scheduling time. AvailableReplicas: proportional to how many more replicas of the workload each cluster can fit (from allocatable minus allocated)."
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "tolerations": {
+                    "type": "array",
+                    "description": "Tolerations let this placement use clusters with matching taints.",
+                    "x-kubernetes-list-type": "atomic",
+                    "items": {
+                      "type": "object",
+                      "description": "Tolerates a cluster taint, as a pod tolerates a node taint.",
+                      "x-kubernetes-validations": [
+                        {
+                          "rule": "!has(self.operator) || self.operator != 'Exists' || !has(self.value) || self.value == ''",
+                          "message": "value must be empty when operator is Exists"
+                        }
+                      ],
+                      "properties": {
+                        "key": {
+                          "type": "string",
+                          "description": "The taint key; empty with operator Exists tolerates every taint."
+                        },
+                        "operator": {
+                          "type": "string",
+                          "enum": [
+                            "Equal",
+                            "Exists"
+                          ],
+                          "default": "Equal",
+                          "description": "Equal matches key and value; Exists matches the key with any value."
+                        },
+                        "value": {
+                          "type": "string",
+                          "description": "The taint value, for operator Equal."
+                        },
+                        "effect": {
+                          "type": "string",
+                          "enum": [
+                            "NoSchedule",
+                            "PreferNoSchedule",
+                            "NoExecute"
+                          ],
+                          "description": "The effect to tolerate; empty tolerates every effect."
+                        },
+                        "tolerationSeconds": {
+                          "type": "integer",
+                          "format": "int64",
+                          "minimum": 0,
+                          "description": "For NoExecute: how long workloads stay on a cluster after the taint appears. Unset means forever."
+                        }
+                      }
+                    }
+                  },
+                  "prioritizers": {
+                    "type": "object",
+                    "description": "How candidate clusters are scored. Known prioritizers: LeastAllocated (alias LeastLoaded: most free capacity), BalancedAllocation (alias Balanced: cpu and memory use kept even), Balance (alias RoundRobin: fewest other placements already on the cluster), Steady (stay where the workload is), Locality (alias LocationAware: prefer the first listed location), Random, TaintToleration (the PreferNoSchedule penalty). Defaults: LeastAllocated 1, BalancedAllocation 1, Balance 1, Steady 1, TaintToleration 1.",
+                    "properties": {
+                      "mode": {
+                        "type": "string",
+                        "enum": [
+                          "Additive",
+                          "Exact"
+                        ],
+                        "default": "Additive",
+                        "description": "Additive: the configured weights replace the defaults of the same prioritizers, and the other defaults still apply. Exact: only the listed prioritizers run."
+                      },
+                      "configurations": {
+                        "type": "array",
+                        "description": "Prioritizers and their weights; the total score is the sum of score × weight.",
+                        "x-kubernetes-list-type": "map",
+                        "x-kubernetes-list-map-keys": [
+                          "name"
+                        ],
+                        "items": {
+                          "type": "object",
+                          "description": "One prioritizer and its weight.",
+                          "required": [
+                            "name"
+                          ],
+                          "properties": {
+                            "name": {
+                              "type": "string",
+                              "minLength": 1,
+                              "description": "The prioritizer, e.g. LeastAllocated, Balanced, Steady, Locality."
+                            },
+                            "weight": {
+                              "type": "integer",
+                              "format": "int32",
+                              "minimum": -10,
+                              "maximum": 10,
+                              "default": 1,
+                              "description": "Multiplies the prioritizer's score (-100..100); 0 disables it, a negative weight inverts it."
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "rules": {
+                    "type": "array",
+                    "description": "Rules every chosen cluster must satisfy for every selected workload: CEL expressions over `cluster` (the ClusterRegistration) and `workload` (the workload object) that must return true. A cluster failing a rule is filtered out with the rule's message.",
+                    "x-kubernetes-list-type": "atomic",
+                    "items": {
+                      "type": "object",
+                      "description": "A CEL rule a cluster must satisfy.",
+                      "required": [
+                        "expression"
+                      ],
+                      "properties": {
+                        "expression": {
+                          "type": "string",
+                          "minLength": 1,
+                          "description": "CEL over `cluster` and `workload` returning a bool, e.g. `cluster.status.capabilities.kubernetesVersion >= 'v1.30'`."
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "Shown in the PlacementDecision when the rule filters a cluster out."
+                        }
+                      }
+                    }
+                  },
+                  "overrides": {
+                    "type": "array",
+                    "description": "Per-cluster changes to the workloads, applied in order to clusters matching each override's clusterSelector. They travel as the spec-diff annotation of each workload.",
+                    "x-kubernetes-list-type": "atomic",
+                    "items": {
+                      "type": "object",
+                      "description": "Changes applied to the workloads placed on the clusters a selector matches.",
+                      "x-kubernetes-validations": [
+                        {
+                          "rule": "has(self.jsonPatch) || has(self.image) || has(self.labels) || has(self.annotations)",
+                          "message": "an override must set at least one of jsonPatch, image, labels or annotations"
+                        }
+                      ],
+                      "properties": {
+                        "clusterSelector": {
+                          "type": "object",
+                          "description": "The clusters this override applies to; unset means every chosen cluster.",
+                          "properties": {
+                            "clusterNames": {
+                              "type": "array",
+                              "description": "Clusters with one of these names.",
+                              "x-kubernetes-list-type": "set",
+                              "items": {
+                                "type": "string"
+                              }
+                            },
+                            "labelSelector": {
+                              "type": "object",
+                              "description": "Clusters whose labels match.",
+                              "x-kubernetes-map-type": "atomic",
+                              "properties": {
+                                "matchLabels": {
+                                  "type": "object",
+                                  "description": "Each key must have exactly this value.",
+                                  "additionalProperties": {
+                                    "type": "string"
+                                  }
+                                },
+                                "matchExpressions": {
+                                  "type": "array",
+                                  "description": "Requirements that must all hold.",
+                                  "x-kubernetes-list-type": "atomic",
+                                  "items": {
+                                    "type": "object",
+                                    "description": "One requirement of a label selector.",
+                                    "required": [
+                                      "key",
+                                      "operator"
+                                    ],
+                                    "properties": {
+                                      "key": {
+                                        "type": "string",
+                                        "description": "The label key."
                                       },
-                                      "locations": {
+                                      "operator": {
+                                        "type": "string",
+                                        "enum": [
+                                          "In",
+                                          "NotIn",
+                                          "Exists",
+                                          "DoesNotExist"
+                                        ],
+                                        "description": "How the key relates to the values."
+                                      },
+                                      "values": {
                                         "type": "array",
-                                        "description": "Clusters whose spec.location is one of these.",
-                                        "x-kubernetes-list-type": "set",
+                                        "description": "Values for In and NotIn; empty for Exists and DoesNotExist.",
+                                        "x-kubernetes-list-type": "atomic",
                                         "items": {
                                           "type": "string"
                                         }
-                                      },
-                                      "expression": {
-                                        "type": "string",
-                                        "minLength": 1,
-                                        "description": "A CEL expression over `cluster` (the ClusterRegistration object) that must return true, e.g. `cluster.metadata.labels['tier'] == 'gold' && cluster.status.capabilities.nodeCount >= 3`."
                                       }
                                     }
-                                  },
-                                  "weight": {
-                                    "type": "integer",
-                                    "format": "int64",
-                                    "minimum": 0,
-                                    "description": "The relative weight; 0 gives the matched clusters no replicas.",
-                                    "x-kubernetes-validations": [
-                                      {
-                                        "rule": "self >= 0",
-                                        "message": "weight must not be negative"
-                                      }
-                                    ]
                                   }
                                 }
                               }
                             },
-                            "dynamic": {
+                            "locations": {
+                              "type": "array",
+                              "description": "Clusters whose spec.location is one of these.",
+                              "x-kubernetes-list-type": "set",
+                              "items": {
+                                "type": "string"
+                              }
+                            },
+                            "expression": {
                               "type": "string",
-                              "enum": [
-                                "AvailableReplicas"
-                              ],
-                              "description": "Weights computed at scheduling time. AvailableReplicas: proportional to how many more replicas of the workload each cluster can fit (from allocatable minus allocated)."
+                              "minLength": 1,
+                              "description": "A CEL expression over `cluster` (the ClusterRegistration object) that must return true, e.g. `cluster.metadata.labels['tier'] == 'gold' && cluster.status.capabilities.nodeCount >= 3`."
                             }
                           }
-                        }
-                      }
-                    },
-                    "tolerations": {
-                      "type": "array",
-                      "description": "Tolerations let this placement use clusters with matching taints.",
-                      "x-kubernetes-list-type": "atomic",
-                      "items": {
-                        "type": "object",
-                        "description": "Tolerates a cluster taint, as a pod tolerates a node taint.",
-                        "x-kubernetes-validations": [
-                          {
-                            "rule": "!has(self.operator) || self.operator != 'Exists' || !has(self.value) || self.value == ''",
-                            "message": "value must be empty when operator is Exists"
-                          }
-                        ],
-                        "properties": {
-                          "key": {
-                            "type": "string",
-                            "description": "The taint key; empty with operator Exists tolerates every taint."
-                          },
-                          "operator": {
-                            "type": "string",
-                            "enum": [
-                              "Equal",
-                              "Exists"
-                            ],
-                            "default": "Equal",
-                            "description": "Equal matches key and value; Exists matches the key with any value."
-                          },
-                          "value": {
-                            "type": "string",
-                            "description": "The taint value, for operator Equal."
-                          },
-                          "effect": {
-                            "type": "string",
-                            "enum": [
-                              "NoSchedule",
-                              "PreferNoSchedule",
-                              "NoExecute"
-                            ],
-                            "description": "The effect to tolerate; empty tolerates every effect."
-                          },
-                          "tolerationSeconds": {
-                            "type": "integer",
-                            "format": "int64",
-                            "minimum": 0,
-                            "description": "For NoExecute: how long workloads stay on a cluster after the taint appears. Unset means forever."
-                          }
-                        }
-                      }
-                    },
-                    "prioritizers": {
-                      "type": "object",
-                      "description": "How candidate clusters are scored. Known prioritizers: LeastAllocated (alias LeastLoaded: most free capacity), BalancedAllocation (alias Balanced: cpu and memory use kept even), Balance (alias RoundRobin: fewest other placements already on the cluster), Steady (stay where the workload is), Locality (alias LocationAware: prefer the first listed location), Random, TaintToleration (the PreferNoSchedule penalty). Defaults: LeastAllocated 1, BalancedAllocation 1, Balance 1, Steady 1, TaintToleration 1.",
-                      "properties": {
-                        "mode": {
-                          "type": "string",
-                          "enum": [
-                            "Additive",
-                            "Exact"
-                          ],
-                          "default": "Additive",
-                          "description": "Additive: the configured weights replace the defaults of the same prioritizers, and the other defaults still apply. Exact: only the listed prioritizers run."
                         },
-                        "configurations": {
+                        "jsonPatch": {
                           "type": "array",
-                          "description": "Prioritizers and their weights; the total score is the sum of score × weight.",
-                          "x-kubernetes-list-type": "map",
-                          "x-kubernetes-list-map-keys": [
-                            "name"
-                          ],
+                          "description": "RFC 6902 operations applied to the workload, with paths rooted at the object (/spec/…).",
+                          "x-kubernetes-list-type": "atomic",
                           "items": {
                             "type": "object",
-                            "description": "One prioritizer and its weight.",
+                            "description": "One RFC 6902 operation.",
                             "required": [
-                              "name"
+                              "op",
+                              "path"
                             ],
-                            "properties": {
-                              "name": {
-                                "type": "string",
-                                "minLength": 1,
-                                "description": "The prioritizer, e.g. LeastAllocated, Balanced, Steady, Locality."
-                              },
-                              "weight": {
-                                "type": "integer",
-                                "format": "int32",
-                                "minimum": -10,
-                                "maximum": 10,
-                                "default": 1,
-                                "description": "Multiplies the prioritizer's score (-100..100); 0 disables it, a negative weight inverts it."
-                              }
-                            }
-                          }
-                        }
-                      }
-                    },
-                    "rules": {
-                      "type": "array",
-                      "description": "Rules every chosen cluster must satisfy for every selected workload: CEL expressions over `cluster` (the ClusterRegistration) and `workload` (the workload object) that must return true. A cluster failing a rule is filtered out with the rule's message.",
-                      "x-kubernetes-list-type": "atomic",
-                      "items": {
-                        "type": "object",
-                        "description": "A CEL rule a cluster must satisfy.",
-                        "required": [
-                          "expression"
-                        ],
-                        "properties": {
-                          "expression": {
-                            "type": "string",
-                            "minLength": 1,
-                            "description": "CEL over `cluster` and `workload` returning a bool, e.g. `cluster.status.capabilities.kubernetesVersion >= 'v1.30'`."
-                          },
-                          "message": {
-                            "type": "string",
-                            "description": "Shown in the PlacementDecision when the rule filters a cluster out."
-                          }
-                        }
-                      }
-                    },
-                    "overrides": {
-                      "type": "array",
-                      "description": "Per-cluster changes to the workloads, applied in order to clusters matching each override's clusterSelector. They travel as the spec-diff annotation of each workload.",
-                      "x-kubernetes-list-type": "atomic",
-                      "items": {
-                        "type": "object",
-                        "description": "Changes applied to the workloads placed on the clusters a selector matches.",
-                        "x-kubernetes-validations": [
-                          {
-                            "rule": "has(self.jsonPatch) || has(self.image) || has(self.labels) || has(self.annotations)",
-                            "message": "an override must set at least one of jsonPatch, image, labels or annotations"
-                          }
-                        ],
-                        "properties": {
-                          "clusterSelector": {
-                            "type": "object",
-                            "description": "The clusters this override applies to; unset means every chosen cluster.",
-                            "properties": {
-                              "clusterNames": {
-                                "type": "array",
-                                "description": "Clusters with one of these names.",
-                                "x-kubernetes-list-type": "set",
-                                "items": {
-                                  "type": "string"
-                                }
-                              },
-                              "labelSelector": {
-                                "type": "object",
-                                "description": "Clusters whose labels match.",
-                                "x-kubernetes-map-type": "atomic",
-                                "properties": {
-                                  "matchLabels": {
-                                    "type": "object",
-                                    "description": "Each key must have exactly this value.",
-                                    "additionalProperties": {
-                                      "type": "string"
-                                    }
-                                  },
-                                  "matchExpressions": {
-                                    "type": "array",
-                                    "description": "Requirements that must all hold.",
-                                    "x-kubernetes-list-type": "atomic",
-                                    "items": {
-                                      "type": "object",
-                                      "description": "One requirement of a label selector.",
-                                      "required": [
-                                        "key",
-                                        "operator"
-                                      ],
-                                      "properties": {
-                                        "key": {
-                                          "type": "string",
-                                          "description": "The label key."
-                                        },
-                                        "operator": {
-                                          "type": "string",
-                                          "enum": [
-                                            "In",
-                                            "NotIn",
-                                            "Exists",
-                                            "DoesNotExist"
-                                          ],
-                                          "description": "How the key relates to the values."
-                                        },
-                                        "values": {
-                                          "type": "array",
-                                          "description": "Values for In and NotIn; empty for Exists and DoesNotExist.",
-                                          "x-kubernetes-list-type": "atomic",
-                                          "items": {
-                                            "type": "string"
-                                          }
-                                        }
-                                      }
-                                    }
-                                  }
-                                }
-                              },
-                              "locations": {
-                                "type": "array",
-                                "description": "Clusters whose spec.location is one of these.",
-                                "x-kubernetes-list-type": "set",
-                                "items": {
-                                  "type": "string"
-                                }
-                              },
-                              "expression": {
-                                "type": "string",
-                                "minLength": 1,
-                                "description": "A CEL expression over `cluster` (the ClusterRegistration object) that must return true, e.g. `cluster.metadata.labels['tier'] == 'gold' && cluster.status.capabilities.nodeCount >= 3`."
-                              }
-                            }
-                          },
-                          "jsonPatch": {
-                            "type": "array",
-                            "description": "RFC 6902 operations applied to the workload, with paths rooted at the object (/spec/…).",
-                            "x-kubernetes-list-type": "atomic",
-                            "items": {
-                              "type": "object",
-                              "description": "One RFC 6902 operation.",
-                              "required": [
-                                "op",
-                                "path"
-                              ],
-                              "x-kubernetes-validations": [
-                                {
-                                  "rule": "self.op == 'remove' || has(self.value)",
-                                  "message": "value is required unless op is remove"
-                                }
-                              ],
-                              "properties": {
-                                "op": {
-                                  "type": "string",
-                                  "enum": [
-                                    "add",
-                                    "remove",
-                                    "replace"
-                                  ],
-                                  "description": "The operation."
-                                },
-                                "path": {
-                                  "type": "string",
-                                  "pattern": "^/",
-                                  "description": "A JSON pointer into the workload, e.g. /spec/template/spec/nodeSelector."
-                                },
-                                "value": {
-                                  "description": "The value for add and replace (any JSON).",
-                                  "x-kubernetes-preserve-unknown-fields": true
-                                }
-                              }
-                            }
-                          },
-                          "image": {
-                            "type": "object",
-                            "description": "Rewrites the image of every container and init container in the workload's pod template; each set field replaces that part of the image reference.",
                             "x-kubernetes-validations": [
                               {
-                                "rule": "has(self.registry) || has(self.repository) || has(self.tag)",
-                                "message": "set at least one of registry, repository or tag"
+                                "rule": "self.op == 'remove' || has(self.value)",
+                                "message": "value is required unless op is remove"
                               }
                             ],
                             "properties": {
-                              "registry": {
+                              "op": {
                                 "type": "string",
-                                "description": "Replaces the registry host, e.g. \"mirror.eu.example.com\"."
+                                "enum": [
+                                  "add",
+                                  "remove",
+                                  "replace"
+                                ],
+                                "description": "The operation."
                               },
-                              "repository": {
+                              "path": {
                                 "type": "string",
-                                "description": "Replaces the repository path, e.g. \"team/app\"."
+                                "pattern": "^/",
+                                "description": "A JSON pointer into the workload, e.g. /spec/template/spec/nodeSelector."
                               },
-                              "tag": {
-                                "type": "string",
-                                "description": "Replaces the tag (or digest, when it starts with \"sha256:\")."
+                              "value": {
+                                "description": "The value for add and replace (any JSON).",
+                                "x-kubernetes-preserve-unknown-fields": true
                               }
                             }
-                          },
-                          "labels": {
-                            "type": "object",
-                            "description": "Labels added to (or replacing those on) the workload on these clusters.",
-                            "additionalProperties": {
-                              "type": "string"
+                          }
+                        },
+                        "image": {
+                          "type": "object",
+                          "description": "Rewrites the image of every container and init container in the workload's pod template; each set field replaces that part of the image reference.",
+                          "x-kubernetes-validations": [
+                            {
+                              "rule": "has(self.registry) || has(self.repository) || has(self.tag)",
+                              "message": "set at least one of registry, repository or tag"
                             }
-                          },
-                          "annotations": {
-                            "type": "object",
-                            "description": "Annotations added to (or replacing those on) the workload on these clusters.",
-                            "additionalProperties": {
-                              "type": "string"
+                          ],
+                          "properties": {
+                            "registry": {
+                              "type": "string",
+                              "description": "Replaces the registry host, e.g. \"mirror.eu.example.com\"."
+                            },
+                            "repository": {
+                              "type": "string",
+                              "description": "Replaces the repository path, e.g. \"team/app\"."
+                            },
+                            "tag": {
+                              "type": "string",
+                              "description": "Replaces the tag (or digest, when it starts with \"sha256:\")."
                             }
+                          }
+                        },
+                        "labels": {
+                          "type": "object",
+                          "description": "Labels added to (or replacing those on) the workload on these clusters.",
+                          "additionalProperties": {
+                            "type": "string"
+                          }
+                        },
+                        "annotations": {
+                          "type": "object",
+                          "description": "Annotations added to (or replacing those on) the workload on these clusters.",
+                          "additionalProperties": {
+                            "type": "string"
                           }
                         }
                       }
-                    },
-                    "failover": {
+                    }
+                  },
+                  "failover": {
+                    "type": "object",
+                    "description": "What happens when a chosen cluster fails (Ready False or Unknown).",
+                    "properties": {
+                      "tolerationSeconds": {
+                        "type": "integer",
+                        "format": "int32",
+                        "minimum": 0,
+                        "default": 300,
+                        "description": "How long a cluster may stay not Ready before its workloads are moved."
+                      },
+                      "purgeMode": {
+                        "type": "string",
+                        "enum": [
+                          "Graceful",
+                          "Immediately",
+                          "Never"
+                        ],
+                        "default": "Graceful",
+                        "description": "How the workload is removed from the failed cluster once it runs elsewhere. Graceful: after the replacement is available. Immediately: at once. Never: leave it (the cluster is only excluded from new decisions)."
+                      }
+                    }
+                  },
+                  "conflictResolution": {
+                    "type": "string",
+                    "enum": [
+                      "Abort",
+                      "Overwrite"
+                    ],
+                    "default": "Abort",
+                    "description": "What to do when an object of the same name already exists on a cluster and was not created by TMC. Abort: leave it, and report the conflict in the placement's status. Overwrite: take it over."
+                  },
+                  "priority": {
+                    "type": "integer",
+                    "format": "int32",
+                    "default": 0,
+                    "description": "Scheduling priority: when capacity is short, placements with higher priority are scheduled first."
+                  },
+                  "pinnedRevision": {
+                    "type": "integer",
+                    "format": "int64",
+                    "minimum": 1,
+                    "description": "Rollback pin. When set, TMC stops scheduling this placement afresh and applies the clusters and replicas of the PlacementDecision with this revision instead (`tmcctl placement rollback --to-revision N` sets it). Unset it to resume live scheduling. The decision's clusters are still checked: if a pinned cluster is gone the placement reports PartiallyScheduled rather than moving the workload."
+                  }
+                }
+              },
+              "status": {
+                "type": "object",
+                "description": "WorkloadPlacementStatus is the observed state of a placement, written by TMC.",
+                "properties": {
+                  "phase": {
+                    "type": "string",
+                    "enum": [
+                      "Pending",
+                      "Scheduled",
+                      "PartiallyScheduled",
+                      "Failed"
+                    ],
+                    "description": "Pending: not scheduled yet. Scheduled: every requested cluster was chosen. PartiallyScheduled: fewer clusters than numberOfClusters (or minGroups) qualified. Failed: no cluster qualified, or the spec cannot be satisfied."
+                  },
+                  "observedGeneration": {
+                    "type": "integer",
+                    "format": "int64",
+                    "description": "The metadata.generation this status describes."
+                  },
+                  "conditions": {
+                    "type": "array",
+                    "description": "Scheduled (clusters were chosen), Synced (the workloads reached the chosen clusters), Available (they are ready there).",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": [
+                      "type"
+                    ],
+                    "items": {
                       "type": "object",
-                      "description": "What happens when a chosen cluster fails (Ready False or Unknown).",
+                      "description": "One aspect of the object's state (metav1.Condition).",
+                      "required": [
+                        "type",
+                        "status",
+                        "reason",
+                        "message",
+                        "lastTransitionTime"
+                      ],
                       "properties": {
-                        "tolerationSeconds": {
+                        "type": {
+                          "type": "string",
+                          "maxLength": 316,
+                          "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$",
+                          "description": "The condition type in CamelCase, e.g. Ready."
+                        },
+                        "status": {
+                          "type": "string",
+                          "enum": [
+                            "True",
+                            "False",
+                            "Unknown"
+                          ],
+                          "description": "True, False or Unknown."
+                        },
+                        "observedGeneration": {
+                          "type": "integer",
+                          "format": "int64",
+                          "minimum": 0,
+                          "description": "The metadata.generation the condition was set for."
+                        },
+                        "lastTransitionTime": {
+                          "type": "string",
+                          "format": "date-time",
+                          "description": "When the status last changed."
+                        },
+                        "reason": {
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 1024,
+                          "pattern": "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$",
+                          "description": "A CamelCase reason for the last transition."
+                        },
+                        "message": {
+                          "type": "string",
+                          "maxLength": 32768,
+                          "description": "A human-readable message about the transition."
+                        }
+                      }
+                    }
+                  },
+                  "decisions": {
+                    "type": "array",
+                    "description": "The chosen clusters.",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": [
+                      "clusterName"
+                    ],
+                    "items": {
+                      "type": "object",
+                      "description": "One chosen cluster.",
+                      "required": [
+                        "clusterName"
+                      ],
+                      "properties": {
+                        "clusterName": {
+                          "type": "string",
+                          "description": "The ClusterRegistration's name."
+                        },
+                        "clusterKey": {
+                          "type": "string",
+                          "description": "Its cluster key, as used in the workloads' state labels."
+                        },
+                        "replicas": {
                           "type": "integer",
                           "format": "int32",
                           "minimum": 0,
-                          "default": 300,
-                          "description": "How long a cluster may stay not Ready before its workloads are moved."
+                          "description": "The replicas assigned to the cluster (Divided), or the full count (Duplicated)."
                         },
-                        "purgeMode": {
+                        "score": {
+                          "type": "integer",
+                          "format": "int64",
+                          "description": "The cluster's total score."
+                        },
+                        "reason": {
                           "type": "string",
-                          "enum": [
-                            "Graceful",
-                            "Immediately",
-                            "Never"
-                          ],
-                          "default": "Graceful",
-                          "description": "How the workload is removed from the failed cluster once it runs elsewhere. Graceful: after the replacement is available. Immediately: at once. Never: leave it (the cluster is only excluded from new decisions)."
+                          "description": "Why the cluster was chosen, in words."
                         }
                       }
-                    },
-                    "conflictResolution": {
-                      "type": "string",
-                      "enum": [
-                        "Abort",
-                        "Overwrite"
-                      ],
-                      "default": "Abort",
-                      "description": "What to do when an object of the same name already exists on a cluster and was not created by TMC. Abort: leave it, and report the conflict in the placement's status. Overwrite: take it over."
-                    },
-                    "priority": {
-                      "type": "integer",
-                      "format": "int32",
-                      "default": 0,
-                      "description": "Scheduling priority: when capacity is short, placements with higher priority are scheduled first."
-                    },
-                    "pinnedRevision": {
-                      "type": "integer",
-                      "format": "int64",
-                      "minimum": 1,
-                      "description": "Rollback pin. When set, TMC stops scheduling this placement afresh and applies the clusters and replicas of the PlacementDecision with this revision instead (`tmcctl placement rollback --to-revision N` sets it). Unset it to resume live scheduling. The decision's clusters are still checked: if a pinned cluster is gone the placement reports PartiallyScheduled rather than moving the workload."
                     }
-                  }
-                },
-                "status": {
-                  "type": "object",
-                  "description": "WorkloadPlacementStatus is the observed state of a placement, written by TMC.",
-                  "properties": {
-                    "phase": {
-                      "type": "string",
-                      "enum": [
-                        "Pending",
-                        "Scheduled",
-                        "PartiallyScheduled",
-                        "Failed"
+                  },
+                  "placedWorkloads": {
+                    "type": "array",
+                    "description": "The selected workloads and how each one is doing on each cluster.",
+                    "x-kubernetes-list-type": "atomic",
+                    "items": {
+                      "type": "object",
+                      "description": "One selected workload and its state per cluster.",
+                      "required": [
+                        "workloadRef"
                       ],
-                      "description": "Pending: not scheduled yet. Scheduled: every requested cluster was chosen. PartiallyScheduled: fewer clusters than numberOfClusters (or minGroups) qualified. Failed: no cluster qualified, or the spec cannot be satisfied."
-                    },
-                    "observedGeneration": {
-                      "type": "integer",
-                      "format": "int64",
-                      "description": "The metadata.generation this status describes."
-                    },
-                    "conditions": {
-                      "type": "array",
-                      "description": "Scheduled (clusters were chosen), Synced (the workloads reached the chosen clusters), Available (they are ready there).",
-                      "x-kubernetes-list-type": "map",
-                      "x-kubernetes-list-map-keys": [
-                        "type"
-                      ],
-                      "items": {
-                        "type": "object",
-                        "description": "One aspect of the object's state (metav1.Condition).",
-                        "required": [
-                          "type",
-                          "status",
-                          "reason",
-                          "message",
-                          "lastTransitionTime"
-                        ],
-                        "properties": {
-                          "type": {
-                            "type": "string",
-                            "maxLength": 316,
-                            "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$",
-                            "description": "The condition type in CamelCase, e.g. Ready."
-                          },
-                          "status": {
-                            "type": "string",
-                            "enum": [
-                              "True",
-                              "False",
-                              "Unknown"
-                            ],
-                            "description": "True, False or Unknown."
-                          },
-                          "observedGeneration": {
-                            "type": "integer",
-                            "format": "int64",
-                            "minimum": 0,
-                            "description": "The metadata.generation the condition was set for."
-                          },
-                          "lastTransitionTime": {
-                            "type": "string",
-                            "format": "date-time",
-                            "description": "When the status last changed."
-                          },
-                          "reason": {
-                            "type": "string",
-                            "minLength": 1,
-                            "maxLength": 1024,
-                            "pattern": "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$",
-                            "description": "A CamelCase reason for the last transition."
-                          },
-                          "message": {
-                            "type": "string",
-                            "maxLength": 32768,
-                            "description": "A human-readable message about the transition."
-                          }
-                        }
-                      }
-                    },
-                    "decisions": {
-                      "type": "array",
-                      "description": "The chosen clusters.",
-                      "x-kubernetes-list-type": "map",
-                      "x-kubernetes-list-map-keys": [
-                        "clusterName"
-                      ],
-                      "items": {
-                        "type": "object",
-                        "description": "One chosen cluster.",
-                        "required": [
-                          "clusterName"
-                        ],
-                        "properties": {
-                          "clusterName": {
-                            "type": "string",
-                            "description": "The ClusterRegistration's name."
-                          },
-                          "clusterKey": {
-                            "type": "string",
-                            "description": "Its cluster key, as used in the workloads' state labels."
-                          },
-                          "replicas": {
-                            "type": "integer",
-                            "format": "int32",
-                            "minimum": 0,
-                            "description": "The replicas assigned to the cluster (Divided), or the full count (Duplicated)."
-                          },
-                          "score": {
-                            "type": "integer",
-                            "format": "int64",
-                            "description": "The cluster's total score."
-                          },
-                          "reason": {
-                            "type": "string",
-                            "description": "Why the cluster was chosen, in words."
-                          }
-                        }
-                      }
-                    },
-                    "placedWorkloads": {
-                      "type": "array",
-                      "description": "The selected workloads and how each one is doing on each cluster.",
-                      "x-kubernetes-list-type": "atomic",
-                      "items": {
-                        "type": "object",
-                        "description": "One selected workload and its state per cluster.",
-                        "required": [
-                          "workloadRef"
-                        ],
-                        "properties": {
-                          "workloadRef": {
-                            "type": "object",
-                            "description": "Names a workload object.",
-                            "required": [
-                              "version",
-                              "kind",
-                              "name"
-                            ],
-                            "properties": {
-                              "group": {
-                                "type": "string",
-                                "description": "API group; empty for the core group."
-                              },
-                              "version": {
-                                "type": "string",
-                                "description": "API version."
-                              },
-                              "kind": {
-                                "type": "string",
-                                "description": "Kind."
-                              },
-                              "namespace": {
-                                "type": "string",
-                                "description": "Namespace."
-                              },
-                              "name": {
-                                "type": "string",
-                                "description": "Name."
-                              }
+                      "properties": {
+                        "workloadRef": {
+                          "type": "object",
+                          "description": "Names a workload object.",
+                          "required": [
+                            "version",
+                            "kind",
+                            "name"
+                          ],
+                          "properties": {
+                            "group": {
+                              "type": "string",
+                              "description": "API group; empty for the core group."
+                            },
+                            "version": {
+                              "type": "string",
+                              "description": "API version."
+                            },
+                            "kind": {
+                              "type": "string",
+                              "description": "Kind."
+                            },
+                            "namespace": {
+                              "type": "string",
+                              "description": "Namespace."
+                            },
+                            "name": {
+                              "type": "string",
+                              "description": "Name."
                             }
-                          },
-                          "clusters": {
-                            "type": "array",
-                            "description": "The workload on each chosen cluster.",
-                            "x-kubernetes-list-type": "map",
-                            "x-kubernetes-list-map-keys": [
+                          }
+                        },
+                        "clusters": {
+                          "type": "array",
+                          "description": "The workload on each chosen cluster.",
+                          "x-kubernetes-list-type": "map",
+                          "x-kubernetes-list-map-keys": [
+                            "clusterName"
+                          ],
+                          "items": {
+                            "type": "object",
+                            "description": "A workload on one cluster.",
+                            "required": [
                               "clusterName"
                             ],
-                            "items": {
-                              "type": "object",
-                              "description": "A workload on one cluster.",
-                              "required": [
-                                "clusterName"
-                              ],
-                              "properties": {
-                                "clusterName": {
-                                  "type": "string",
-                                  "description": "The ClusterRegistration's name."
-                                },
-                                "state": {
-                                  "type": "string",
-                                  "enum": [
-                                    "Pending",
-                                    "Sync",
-                                    "Deleting",
-                                    "Failed"
-                                  ],
-                                  "description": "Pending: assigned, not yet synced. Sync: synced to the cluster. Deleting: being removed from the cluster. Failed: the sync failed (see message)."
-                                },
-                                "replicas": {
-                                  "type": "integer",
-                                  "format": "int32",
-                                  "minimum": 0,
-                                  "description": "The replicas assigned to this cluster."
-                                },
-                                "ready": {
-                                  "type": "boolean",
-                                  "description": "Whether the workload reports ready on this cluster."
-                                },
-                                "message": {
-                                  "type": "string",
-                                  "description": "Details, e.g. the sync error."
-                                }
+                            "properties": {
+                              "clusterName": {
+                                "type": "string",
+                                "description": "The ClusterRegistration's name."
+                              },
+                              "state": {
+                                "type": "string",
+                                "enum": [
+                                  "Pending",
+                                  "Sync",
+                                  "Deleting",
+                                  "Failed"
+                                ],
+                                "description": "Pending: assigned, not yet synced. Sync: synced to the cluster. Deleting: being removed from the cluster. Failed: the sync failed (see message)."
+                              },
+                              "replicas": {
+                                "type": "integer",
+                                "format": "int32",
+                                "minimum": 0,
+                                "description": "The replicas assigned to this cluster."
+                              },
+                              "ready": {
+                                "type": "boolean",
+                                "description": "Whether the workload reports ready on this cluster."
+                              },
+                              "message": {
+                                "type": "string",
+                                "description": "Details, e.g. the sync error."
                               }
                             }
                           }
                         }
                       }
-                    },
-                    "lastPlacementTime": {
-                      "type": "string",
-                      "format": "date-time",
-                      "description": "When the decision last changed."
-                    },
-                    "currentRevision": {
-                      "type": "integer",
-                      "format": "int64",
-                      "description": "The revision of the PlacementDecision in effect."
                     }
+                  },
+                  "lastPlacementTime": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "When the decision last changed."
+                  },
+                  "currentRevision": {
+                    "type": "integer",
+                    "format": "int64",
+                    "description": "The revision of the PlacementDecision in effect."
                   }
                 }
               }
@@ -1619,176 +1615,115 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
           "served": true,
           "storage": true,
           "schema": {
-            "openAPIV3Schema": {
-              "type": "object",
-              "description": "PlacementDecision is the audit trail of a WorkloadPlacement: one immutable record per scheduling decision, with every cluster considered, each filter's verdict and each scorer's score. Owned by its WorkloadPlacement; `tmcctl placement explain` reads it.",
-              "required": [
-                "spec"
-              ],
-              "properties": {
-                "apiVersion": {
-                  "type": "string",
-                  "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values."
-                },
-                "kind": {
-                  "type": "string",
-                  "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase."
-                },
-                "metadata": {
-                  "type": "object"
-                },
-                "spec": {
-                  "type": "object",
-                  "description": "The decision record. Immutable once created.",
-                  "required": [
-                    "placementName",
-                    "revision"
-                  ],
-                  "x-kubernetes-validations": [
-                    {
-                      "rule": "self == oldSelf",
-                      "message": "a PlacementDecision is an immutable record"
-                    }
-                  ],
-                  "properties": {
-                    "placementName": {
-                      "type": "string",
-                      "minLength": 1,
-                      "description": "The WorkloadPlacement (same namespace) this decision belongs to."
-                    },
-                    "revision": {
-                      "type": "integer",
-                      "format": "int64",
-                      "minimum": 1,
-                      "description": "The revision; the first decision of a placement is 1."
-                    },
-                    "time": {
-                      "type": "string",
-                      "format": "date-time",
-                      "description": "When the decision was made."
-                    },
-                    "trigger": {
-                      "type": "string",
-                      "description": "What caused the decision, first match wins: PlacementCreated, Rollback (a pin took effect), PlacementChanged (the spec changed), Failover (a cluster was vacated because it failed, was drained or tainted NoExecute), ClusterRemoved, ClusterAdded (a cluster registered since the previous decision is chosen), WorkloadChanged (same clusters, other replicas) or ClusterChanged."
-                    },
-                    "evaluation": {
-                      "type": "object",
-                      "description": "Every cluster considered, with each filter's verdict and each scorer's score, stored by column so that a decision over thousands of clusters stays small (tens of bytes per cluster): a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists every cluster that passed them all. `tmcctl placement explain` expands it into one row per cluster.",
-                      "required": [
-                        "considered"
-                      ],
-                      "properties": {
-                        "considered": {
-                          "type": "integer",
-                          "format": "int32",
-                          "minimum": 0,
-                          "description": "How many clusters were considered."
-                        },
-                        "filters": {
-                          "type": "array",
-                          "description": "Each filter, in the order they ran, with its verdicts other than a plain pass.",
-                          "x-kubernetes-list-type": "atomic",
-                          "items": {
-                            "type": "object",
-                            "description": "One filter and the clusters it did not simply pass, grouped by verdict.",
-                            "required": [
-                              "plugin"
-                            ],
-                            "properties": {
-                              "plugin": {
-                                "type": "string",
-                                "description": "The filter, e.g. ClusterSelector, TaintToleration, Ready, Unschedulable, Rules, APICompatibility, Capacity."
-                              },
-                              "verdicts": {
-                                "type": "array",
-                                "description": "The verdicts other than a plain pass: failures, and passes with a reason (a cluster kept only because the workload already runs there).",
-                                "x-kubernetes-list-type": "atomic",
-                                "items": {
-                                  "type": "object",
-                                  "description": "One verdict of a filter, and the clusters that got it.",
-                                  "required": [
-                                    "passed",
-                                    "clusters"
-                                  ],
-                                  "properties": {
-                                    "passed": {
-                                      "type": "boolean",
-                                      "description": "Whether these clusters passed."
-                                    },
-                                    "reason": {
-                                      "type": "string",
-                                      "description": "A CamelCase reason, e.g. NotReady, InsufficientCPU, UntoleratedTaint."
-                                    },
-                                    "message": {
-                                      "type": "string",
-                                      "description": "Details."
-                                    },
-                                    "clusters": {
-                                      "type": "array",
-                                      "description": "The ClusterRegistrations' names.",
-                                      "x-kubernetes-list-type": "atomic",
-                                      "items": {
-                                        "type": "string"
-                                      }
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        },
-                        "scores": {
+            "type": "object",
+            "description": "PlacementDecision is the audit trail of a WorkloadPlacement: one immutable record per scheduling decision, with every cluster considered, each filter's verdict and each scorer's score. Owned by its WorkloadPlacement; `tmcctl placement explain` reads it.",
+            "required": [
+              "spec"
+            ],
+            "properties": {
+              "apiVersion": {
+                "type": "string",
+                "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values."
+              },
+              "kind": {
+                "type": "string",
+                "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase."
+              },
+              "metadata": {
+                "type": "object"
+              },
+              "spec": {
+                "type": "object",
+                "description": "The decision record. Immutable once created.",
+                "required": [
+                  "placementName",
+                  "revision"
+                ],
+                "x-kubernetes-validations": [
+                  {
+                    "rule": "self == oldSelf",
+                    "message": "a PlacementDecision is an immutable record"
+                  }
+                ],
+                "properties": {
+                  "placementName": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The WorkloadPlacement (same namespace) this decision belongs to."
+                  },
+                  "revision": {
+                    "type": "integer",
+                    "format": "int64",
+                    "minimum": 1,
+                    "description": "The revision; the first decision of a placement is 1."
+                  },
+                  "time": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "When the decision was made."
+                  },
+                  "trigger": {
+                    "type": "string",
+                    "description": "What caused the decision, first match wins: PlacementCreated, Rollback (a pin took effect), PlacementChanged (the spec changed), Failover (a cluster was vacated because it failed, was drained or tainted NoExecute), ClusterRemoved, ClusterAdded (a cluster registered since the previous decision is chosen), WorkloadChanged (same clusters, other replicas) or ClusterChanged."
+                  },
+                  "evaluation": {
+                    "type": "object",
+                    "description": "Every cluster considered, with each filter's verdict and each scorer's score, stored by column so that a decision over thousands of clusters stays small (tens of bytes per cluster): a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists every cluster that passed them all. `tmcctl placement explain` expands it into one row per cluster.",
+                    "required": [
+                      "considered"
+                    ],
+                    "properties": {
+                      "considered": {
+                        "type": "integer",
+                        "format": "int32",
+                        "minimum": 0,
+                        "description": "How many clusters were considered."
+                      },
+                      "filters": {
+                        "type": "array",
+                        "description": "Each filter, in the order they ran, with its verdicts other than a plain pass.",
+                        "x-kubernetes-list-type": "atomic",
+                        "items": {
                           "type": "object",
-                          "description": "The scores of the clusters that passed every filter, by column: `totals[i]` and each plugin's `scores[i]` belong to `clusters[i]`.",
+                          "description": "One filter and the clusters it did not simply pass, grouped by verdict.",
                           "required": [
-                            "clusters"
+                            "plugin"
                           ],
                           "properties": {
-                            "clusters": {
-                              "type": "array",
-                              "description": "The clusters that passed every filter, highest total first (ties by name).",
-                              "x-kubernetes-list-type": "atomic",
-                              "items": {
-                                "type": "string"
-                              }
+                            "plugin": {
+                              "type": "string",
+                              "description": "The filter, e.g. ClusterSelector, TaintToleration, Ready, Unschedulable, Rules, APICompatibility, Capacity."
                             },
-                            "totals": {
+                            "verdicts": {
                               "type": "array",
-                              "description": "Each cluster's total score, the sum of score × weight.",
-                              "x-kubernetes-list-type": "atomic",
-                              "items": {
-                                "type": "integer",
-                                "format": "int64"
-                              }
-                            },
-                            "plugins": {
-                              "type": "array",
-                              "description": "Each prioritizer, its weight and its score (-100..100) for every cluster.",
+                              "description": "The verdicts other than a plain pass: failures, and passes with a reason (a cluster kept only because the workload already runs there).",
                               "x-kubernetes-list-type": "atomic",
                               "items": {
                                 "type": "object",
-                                "description": "One prioritizer's scores.",
+                                "description": "One verdict of a filter, and the clusters that got it.",
                                 "required": [
-                                  "plugin",
-                                  "scores"
+                                  "passed",
+                                  "clusters"
                                 ],
                                 "properties": {
-                                  "plugin": {
+                                  "passed": {
+                                    "type": "boolean",
+                                    "description": "Whether these clusters passed."
+                                  },
+                                  "reason": {
                                     "type": "string",
-                                    "description": "The prioritizer, e.g. LeastAllocated, Balance, Steady, Locality, TaintToleration."
+                                    "description": "A CamelCase reason, e.g. NotReady, InsufficientCPU, UntoleratedTaint."
                                   },
-                                  "weight": {
-                                    "type": "integer",
-                                    "format": "int32",
-                                    "description": "The weight its scores were multiplied by."
+                                  "message": {
+                                    "type": "string",
+                                    "description": "Details."
                                   },
-                                  "scores": {
+                                  "clusters": {
                                     "type": "array",
-                                    "description": "The score of each cluster, aligned with the table's clusters.",
+                                    "description": "The ClusterRegistrations' names.",
                                     "x-kubernetes-list-type": "atomic",
                                     "items": {
-                                      "type": "integer",
-                                      "format": "int64"
+                                      "type": "string"
                                     }
                                   }
                                 }
@@ -1796,78 +1731,137 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
                             }
                           }
                         }
-                      }
-                    },
-                    "selected": {
-                      "type": "array",
-                      "description": "The clusters chosen and their replicas.",
-                      "x-kubernetes-list-type": "map",
-                      "x-kubernetes-list-map-keys": [
-                        "clusterName"
-                      ],
-                      "items": {
+                      },
+                      "scores": {
                         "type": "object",
-                        "description": "A chosen cluster.",
+                        "description": "The scores of the clusters that passed every filter, by column: `totals[i]` and each plugin's `scores[i]` belong to `clusters[i]`.",
                         "required": [
-                          "clusterName"
+                          "clusters"
                         ],
                         "properties": {
-                          "clusterName": {
-                            "type": "string",
-                            "description": "The ClusterRegistration's name."
+                          "clusters": {
+                            "type": "array",
+                            "description": "The clusters that passed every filter, highest total first (ties by name).",
+                            "x-kubernetes-list-type": "atomic",
+                            "items": {
+                              "type": "string"
+                            }
                           },
-                          "clusterKey": {
-                            "type": "string",
-                            "description": "Its cluster key."
+                          "totals": {
+                            "type": "array",
+                            "description": "Each cluster's total score, the sum of score × weight.",
+                            "x-kubernetes-list-type": "atomic",
+                            "items": {
+                              "type": "integer",
+                              "format": "int64"
+                            }
                           },
-                          "replicas": {
-                            "type": "integer",
-                            "format": "int32",
-                            "minimum": 0,
-                            "description": "The replicas assigned."
+                          "plugins": {
+                            "type": "array",
+                            "description": "Each prioritizer, its weight and its score (-100..100) for every cluster.",
+                            "x-kubernetes-list-type": "atomic",
+                            "items": {
+                              "type": "object",
+                              "description": "One prioritizer's scores.",
+                              "required": [
+                                "plugin",
+                                "scores"
+                              ],
+                              "properties": {
+                                "plugin": {
+                                  "type": "string",
+                                  "description": "The prioritizer, e.g. LeastAllocated, Balance, Steady, Locality, TaintToleration."
+                                },
+                                "weight": {
+                                  "type": "integer",
+                                  "format": "int32",
+                                  "description": "The weight its scores were multiplied by."
+                                },
+                                "scores": {
+                                  "type": "array",
+                                  "description": "The score of each cluster, aligned with the table's clusters.",
+                                  "x-kubernetes-list-type": "atomic",
+                                  "items": {
+                                    "type": "integer",
+                                    "format": "int64"
+                                  }
+                                }
+                              }
+                            }
                           }
                         }
                       }
-                    },
-                    "previous": {
-                      "type": "array",
-                      "description": "The clusters and replicas of the decision before this one.",
-                      "x-kubernetes-list-type": "map",
-                      "x-kubernetes-list-map-keys": [
-                        "clusterName"
-                      ],
-                      "items": {
-                        "type": "object",
-                        "description": "A cluster of the previous decision.",
-                        "required": [
-                          "clusterName"
-                        ],
-                        "properties": {
-                          "clusterName": {
-                            "type": "string",
-                            "description": "The ClusterRegistration's name."
-                          },
-                          "replicas": {
-                            "type": "integer",
-                            "format": "int32",
-                            "minimum": 0,
-                            "description": "The replicas it had."
-                          }
-                        }
-                      }
-                    },
-                    "unschedulable": {
+                    }
+                  },
+                  "selected": {
+                    "type": "array",
+                    "description": "The clusters chosen and their replicas.",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": [
+                      "clusterName"
+                    ],
+                    "items": {
                       "type": "object",
-                      "description": "Set when fewer clusters than requested could be chosen.",
+                      "description": "A chosen cluster.",
+                      "required": [
+                        "clusterName"
+                      ],
                       "properties": {
-                        "reason": {
+                        "clusterName": {
                           "type": "string",
-                          "description": "A CamelCase reason, e.g. NoClusterMatches, InsufficientCapacity, SpreadUnsatisfiable."
+                          "description": "The ClusterRegistration's name."
                         },
-                        "message": {
+                        "clusterKey": {
                           "type": "string",
-                          "description": "Details."
+                          "description": "Its cluster key."
+                        },
+                        "replicas": {
+                          "type": "integer",
+                          "format": "int32",
+                          "minimum": 0,
+                          "description": "The replicas assigned."
                         }
+                      }
+                    }
+                  },
+                  "previous": {
+                    "type": "array",
+                    "description": "The clusters and replicas of the decision before this one.",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": [
+                      "clusterName"
+                    ],
+                    "items": {
+                      "type": "object",
+                      "description": "A cluster of the previous decision.",
+                      "required": [
+                        "clusterName"
+                      ],
+                      "properties": {
+                        "clusterName": {
+                          "type": "string",
+                          "description": "The ClusterRegistration's name."
+                        },
+                        "replicas": {
+                          "type": "integer",
+                          "format": "int32",
+                          "minimum": 0,
+                          "description": "The replicas it had."
+                        }
+                      }
+                    }
+                  },
+                  "unschedulable": {
+                    "type": "object",
+                    "description": "Set when fewer clusters than requested could be chosen.",
+                    "properties": {
+                      "reason": {
+                        "type": "string",
+                        "description": "A CamelCase reason, e.g. NoClusterMatches, InsufficientCapacity, SpreadUnsatisfiable."
+                      },
+                      "message": {
+                        "type": "string",
+                        "description": "Details."
                       }
                     }
                   }

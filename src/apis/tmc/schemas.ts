@@ -81,7 +81,8 @@ export interface APIResourceVersion {
   name: string;
   served: boolean;
   storage: boolean;
-  schema: { openAPIV3Schema: OpenAPIV3Schema };
+  /** kcp's shape: the OpenAPI v3 schema itself (a CRD would wrap it in `openAPIV3Schema`). */
+  schema: OpenAPIV3Schema;
   subresources?: { status?: Record<string, never> };
   additionalPrinterColumns?: PrinterColumnDefinition[];
 }

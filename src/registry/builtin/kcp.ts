@@ -4,7 +4,7 @@
  * kcp's sdk (reference/kcp-tmc.md §2).
  */
 import { dns1123LabelErrors } from '../../machinery/names.js';
-import type { ResourceDef } from '../types.js';
+import type { JSONSchemaProps, ResourceDef } from '../types.js';
 import {
   ageColumn, atomicList, bool, builtinDef, col, computed, enumStr, list, obj, opaque, partial, str, stringList,
 } from './build.js';
@@ -45,6 +45,20 @@ export function workspaceDef(): ResourceDef {
   });
 }
 
+/**
+ * kcp's APIResourceVersion: a CRD version whose `schema` IS the OpenAPI v3 schema (a RawExtension in
+ * kcp), not CRD's `{openAPIV3Schema: …}` wrapper, so kcp's own APIResourceSchema files apply as they are.
+ */
+const apiResourceVersionSchema: JSONSchemaProps = {
+  ...crdVersionSchema,
+  description: 'APIResourceVersion describes one API version of a resource.',
+  properties: {
+    ...crdVersionSchema.properties,
+    schema: { ...opaque('schema describes the structural schema used for validation, pruning, and defaulting of this version of the custom resource.'), 'x-kubernetes-map-type': 'atomic' },
+  },
+  required: ['name', 'served', 'storage', 'schema'],
+};
+
 export function apiResourceSchemaDef(): ResourceDef {
   return builtinDef({
     group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiresourceschemas', kind: 'APIResourceSchema', namespaced: false,
@@ -54,8 +68,13 @@ export function apiResourceSchemaDef(): ResourceDef {
         group: str('group is the API group of the defined custom resource. Empty string means the core API group.'),
         names: crdNamesSchema('names specify the resource and kind names for the custom resource.'),
         scope: enumStr('scope indicates whether the defined custom resource is cluster- or namespace-scoped.', ['Cluster', 'Namespaced']),
-        versions: list('versions is the API version of the defined custom resource.', crdVersionSchema, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] }),
-      }, { required: ['names', 'scope', 'versions'] }),
+        versions: list('versions is the API version of the defined custom resource.', apiResourceVersionSchema, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] }),
+        nameValidation: enumStr('nameValidation can be used to configure name validation for bound APIs. Defaults to DNS1123Subdomain, matching the behaviour of CRDs.', ['DNS1123Subdomain', 'PathSegmentName']),
+        conversion: partial('conversion defines conversion settings for the defined custom resource.', {
+          strategy: enumStr('strategy specifies how custom resources are converted between versions.', ['None', 'Webhook']),
+          webhook: opaque('webhook describes how to call the conversion webhook. Required when `strategy` is set to `"Webhook"`.'),
+        }),
+      }, { required: ['group', 'names', 'scope', 'versions'] }),
     }, { required: ['spec'] }),
     printerColumns: [ageColumn],
   });

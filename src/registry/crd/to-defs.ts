@@ -1,6 +1,6 @@
 /**
  * resourceDefsFromCRD: one ResourceDef per served version of a CRD (or of an APIResourceSchema,
- * which has the same spec shape), with kube's CRD conventions: standard verbs, the Age column when
+ * which has the same spec shape but for where a version keeps its schema), with kube's CRD conventions: standard verbs, the Age column when
  * no printer columns are given, and the schema wrapped with apiVersion/kind/metadata.
  */
 import type { JSONSchemaProps, PrinterColumn, ResourceDef } from '../types.js';
@@ -37,7 +37,7 @@ export function resourceDefsFromSpec(input: CRDSpec, opts: DefsFromSpecOptions):
       verbs: [...STANDARD_VERBS],
       subresources: subresourcesOf(v),
       printerColumns: v.additionalPrinterColumns?.length ? v.additionalPrinterColumns.map(toPrinterColumn) : [AGE_COLUMN],
-      schema: wrapSchema(v.schema?.openAPIV3Schema, spec.preserveUnknownFields === true),
+      schema: wrapSchema(versionSchema(v), spec.preserveUnknownFields === true),
       builtin: false,
       source: opts.source,
     };
@@ -48,6 +48,18 @@ export function resourceDefsFromSpec(input: CRDSpec, opts: DefsFromSpecOptions):
     if (selectable) def.strategy = { selectableFields: selectable };
     return def;
   });
+}
+
+/**
+ * A version's OpenAPI schema. A CRD wraps it (`schema.openAPIV3Schema`); kcp's APIResourceSchema
+ * carries it directly (`schema`). Objects stored before APIResourceSchemas took kcp's shape still
+ * have the wrapper, so the wrapper wins when present.
+ */
+export function versionSchema(v: CRDVersion): JSONSchemaProps | undefined {
+  const s = v.schema as (JSONSchemaProps & { openAPIV3Schema?: JSONSchemaProps }) | undefined;
+  if (!s) return undefined;
+  if (s.openAPIV3Schema) return s.openAPIV3Schema;
+  return Object.keys(s).length ? s : undefined;
 }
 
 function subresourcesOf(v: CRDVersion): ResourceDef['subresources'] {

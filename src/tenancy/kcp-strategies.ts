@@ -1,0 +1,13 @@
+/**
+ * The behaviour kcp gives its own resources, attached to their built-in definitions (which are data
+ * only, in registry/builtin/kcp.ts).
+ */
+import type { ResourceDef } from '../registry/types.js';
+import { apiResourceSchemaStrategy } from './apis/api-resource-schema-strategy.js';
+import { workspaceStrategy } from './workspace-strategy.js';
+
+export function withKcpStrategy(def: ResourceDef, externalURL: () => string): ResourceDef {
+  if (def.group === 'tenancy.kcp.io' && def.resource === 'workspaces') return { ...def, strategy: workspaceStrategy(externalURL) };
+  if (def.group === 'apis.kcp.io' && def.resource === 'apiresourceschemas') return { ...def, strategy: apiResourceSchemaStrategy(def.strategy) };
+  return def;
+}

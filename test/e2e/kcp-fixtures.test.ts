@@ -1,0 +1,110 @@
+/**
+ * kcp's own configuration files (test/fixtures/kcp/, copied unchanged from kcp-dev/kcp) applied as
+ * a kcp user applies them: APIResourceSchemas in kcp's shape and their APIExport in a provider
+ * workspace, an APIBinding from a consumer, the bound resources used through kubectl and, with
+ * client-node, through the APIExport virtual workspace.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import * as k8s from '@kubernetes/client-node';
+import { eventually } from '../helpers/http.js';
+import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'kcp');
+const fixture = (p: string) => join(FIXTURES, p);
+
+t.test("kcp's topology APIs, from kcp's own files", async (t) => {
+  const srv = await startServer(t);
+  const kc = srv.kubeconfigPath;
+  const at = (p: string) => `${srv.url}/clusters/${p}`;
+  for (const ws of ['provider', 'consumer']) {
+    await kubectlOK(kc, ['create', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws}}\n` });
+    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(`root:${ws}`) })).code === 0, 20_000, `workspace ${ws}`);
+  }
+
+  await kubectlOK(kc, ['apply', '-f', fixture('topology/apiresourceschema-partitions.topology.kcp.io.yaml'),
+    '-f', fixture('topology/apiresourceschema-partitionsets.topology.kcp.io.yaml'),
+    '-f', fixture('topology/apiexport-topology.kcp.io.yaml')], { server: at('root:provider') });
+  const stored = JSON.parse(await kubectlOK(kc, ['get', 'apiresourceschema', 'v240903-d6797056a.partitions.topology.kcp.io', '-o', 'json'], { server: at('root:provider') }));
+  t.equal(stored.spec.versions[0].schema.type, 'object', 'the schema is stored where kcp puts it');
+  t.notOk(stored.spec.versions[0].schema.openAPIV3Schema, 'no CRD wrapper');
+
+  await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:consumer'), input: 'apiVersion: apis.kcp.io/v1alpha1\nkind: APIBinding\nmetadata: {name: topology}\nspec:\n  reference: {export: {path: "root:provider", name: topology.kcp.io}}\n' });
+  await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/topology', '--timeout=30s'], { server: at('root:consumer') });
+
+  // kubectl in the consumer: discovery, create, get with the schema's printer columns, explain
+  await eventually(async () => (await kubectl(kc, ['api-resources', '--api-group=topology.kcp.io'], { server: at('root:consumer') })).stdout.includes('partitionsets'), 20_000, 'bound resources discovered');
+  await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:consumer'), input: `apiVersion: topology.kcp.io/v1alpha1
+kind: Partition
+metadata: {name: eu}
+spec:
+  selector: {matchLabels: {region: eu}}
+` });
+  const table = await kubectlOK(kc, ['get', 'partitions'], { server: at('root:consumer') });
+  t.match(table, /NAME\s+OWNER\s+AGE/, "the schema's printer columns");
+  t.match(table, /^eu\s/m);
+  const explained = await kubectlOK(kc, ['explain', 'partitions.spec.selector'], { server: at('root:consumer') });
+  t.match(explained, /label selector/i, 'kubectl explain reads the schema');
+  const bad = await kubectl(kc, ['apply', '-f', '-'], { server: at('root:consumer'), input: 'apiVersion: topology.kcp.io/v1alpha1\nkind: Partition\nmetadata: {name: bad}\nspec: {selector: {matchLabels: 5}}\n' });
+  t.not(bad.code, 0, 'the schema validates');
+  t.match(bad.stderr, /matchLabels/);
+
+  // the provider's view through the APIExport virtual workspace, with client-node
+  const exp = JSON.parse(await kubectlOK(kc, ['get', 'apiexport', 'topology.kcp.io', '-o', 'json'], { server: at('root:provider') }));
+  const vwURL: string = exp.status.virtualWorkspaces[0].url;
+  const config = new k8s.KubeConfig();
+  config.loadFromFile(kc);
+  config.clusters = config.clusters.map((c) => ({ ...c, server: `${vwURL}/clusters/*` }));
+  const objects = config.makeApiClient(k8s.CustomObjectsApi);
+  const list = await objects.listClusterCustomObject({ group: 'topology.kcp.io', version: 'v1alpha1', plural: 'partitions' }) as { items: Array<{ metadata: { name: string; annotations: Record<string, string> } }> };
+  t.same(list.items.map((i) => i.metadata.name), ['eu'], 'the export sees the consumer\'s partition');
+  const cluster = list.items[0]!.metadata.annotations['kcp.io/cluster']!;
+  t.ok(cluster, 'each object names its logical cluster');
+  config.clusters = config.clusters.map((c) => ({ ...c, server: `${vwURL}/clusters/${cluster}` }));
+  const inConsumer = config.makeApiClient(k8s.CustomObjectsApi);
+  await inConsumer.createClusterCustomObject({ group: 'topology.kcp.io', version: 'v1alpha1', plural: 'partitions',
+    body: { apiVersion: 'topology.kcp.io/v1alpha1', kind: 'Partition', metadata: { name: 'us' }, spec: { selector: { matchLabels: { region: 'us' } } } } });
+  t.match(await kubectlOK(kc, ['get', 'partitions', '-o', 'name'], { server: at('root:consumer') }), /partition.topology.kcp.io\/us/, 'a write through the view lands in the consumer');
+});
+
+t.test('APIResourceSchema validation as in kcp', async (t) => {
+  const srv = await startServer(t);
+  const kc = srv.kubeconfigPath;
+  const apply = (yaml: string) => kubectl(kc, ['apply', '-f', '-'], { input: yaml });
+  const schema = (name: string, version: string) => `apiVersion: apis.kcp.io/v1alpha1
+kind: APIResourceSchema
+metadata: {name: ${name}}
+spec:
+  group: wildwest.dev
+  names: {kind: Cowboy, listKind: CowboyList, plural: cowboys, singular: cowboy}
+  scope: Namespaced
+  versions:
+${version}`;
+
+  // kcp's own example file applies as it is
+  await kubectlOK(kc, ['apply', '-f', fixture('cowboys/apiresourceschema.yaml')]);
+
+  let r = await apply(schema('today.cowboys.wildwest.dev', '  - {name: v1alpha1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}'));
+  t.not(r.code, 0, 'the CRD wrapper is refused');
+  t.match(r.stderr, /spec\.versions\[0\]\.schema\.openAPIV3Schema: Forbidden: an APIResourceSchema carries the OpenAPI v3 schema directly/);
+
+  r = await apply(schema('cowboys.wildwest.dev', '  - {name: v1alpha1, served: true, storage: true, schema: {type: object}}'));
+  t.not(r.code, 0);
+  t.match(r.stderr, /metadata\.name: Invalid value: "cowboys\.wildwest\.dev": must end in \.cowboys\.wildwest\.dev/, 'the name needs a prefix');
+  r = await apply(schema('Today.cowboys.wildwest.dev', '  - {name: v1alpha1, served: true, storage: true, schema: {type: object}}'));
+  t.match(r.stderr, /must match \^\[a-z\]\(\[-a-z0-9\]\*\[a-z0-9\]\)\?\$ in front of \.cowboys\.wildwest\.dev/);
+
+  r = await apply(schema('v1.cowboys.wildwest.dev', '  - {name: v1alpha1, served: true, storage: true}'));
+  t.not(r.code, 0);
+  t.match(r.stderr, /spec\.versions\[0\]\.schema: Required value/, 'a version needs a schema');
+
+  r = await apply(schema('v2.cowboys.wildwest.dev', '  - {name: v1alpha1, served: true, storage: true, schema: {type: object, properties: {spec: {properties: {a: {type: string}}}}}}'));
+  t.not(r.code, 0);
+  t.match(r.stderr, /spec\.versions\[0\]\.schema\.properties\[spec\]\.type: Required value/, 'the schema must be structural');
+
+  r = await apply(schema('today.cowboys.wildwest.dev', '  - {name: v1alpha1, served: true, storage: true, schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}'));
+  t.not(r.code, 0);
+  t.match(r.stderr, /spec: Invalid value: .*is immutable/, 'the spec is immutable');
+});
