@@ -110,13 +110,28 @@ export function renderFieldValue(v: unknown): string {
   return '"object"';
 }
 
+/**
+ * A value as Go's `%#v` prints what encoding/json decoded (field.Error's fallback for maps and
+ * slices): `map[string]interface {}{"port":80, "protocol":"TCP"}`, keys sorted.
+ */
+export function goSyntax(v: unknown): string {
+  if (v === null || v === undefined) return 'interface {}(nil)';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[]interface {}{${v.map(goSyntax).join(', ')}}`;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `map[string]interface {}{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${goSyntax(o[k])}`).join(', ')}}`;
+  }
+  return String(v);
+}
+
 /** The text apimachinery's field.Error.Error() produces: `spec.size: Invalid value: 5: must be ...`. */
 export function fieldErrorMessage(fe: FieldError): string {
   switch (fe.type) {
     case 'FieldValueRequired': return `${fe.field}: Required value${fe.detail ? ': ' + fe.detail : ''}`;
     case 'FieldValueForbidden': return `${fe.field}: Forbidden${fe.detail ? ': ' + fe.detail : ''}`;
     case 'FieldValueNotFound': return `${fe.field}: Not found: ${renderFieldValue(fe.value)}`;
-    case 'FieldValueDuplicate': return `${fe.field}: Duplicate value: ${renderFieldValue(fe.value)}`;
+    case 'FieldValueDuplicate': return `${fe.field}: Duplicate value: ${goSyntax(fe.value)}`;
     case 'FieldValueTooLong': return `${fe.field}: Too long: ${fe.detail}`;
     case 'FieldValueTooMany': return `${fe.field}: Too many: ${fe.detail}`;
     case 'FieldValueNotSupported':

@@ -92,7 +92,7 @@ t.test('deployments: defaults, SMP metadata, columns, subresources', async (t) =
   t.same(prune(d.schema!, unknown), [], 'spec is preserve-unknown: real manifests are never rejected');
   const badContainer = structuredClone(o);
   badContainer.spec.template.spec.containers.push({ name: 'web', image: 'x' });
-  t.same(validateObject(d.schema!, badContainer).map(fieldErrorMessage), ['spec.template.spec.containers[1]: Duplicate value: "object"']);
+  t.same(validateObject(d.schema!, badContainer).map(fieldErrorMessage), ['spec.template.spec.containers[1]: Duplicate value: map[string]interface {}{"name":"web"}']);
 });
 
 t.test('configmaps and secrets', async (t) => {

@@ -68,6 +68,21 @@ export class FieldSet {
     return out;
   }
 
+  /** The paths of this set that `owners` has neither itself nor anything below. */
+  notOwnedBy(owners: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) {
+      if (owners.members.has(m) || !(owners.children.get(m)?.isEmpty() ?? true)) continue;
+      out.members.add(m);
+    }
+    for (const [pe, c] of this.children) {
+      const theirs = owners.children.get(pe);
+      const sub = theirs ? c.notOwnedBy(theirs) : c.clone();
+      if (!sub.isEmpty()) out.children.set(pe, sub);
+    }
+    return out;
+  }
+
   intersection(o: FieldSet): FieldSet {
     const out = new FieldSet();
     for (const m of this.members) if (o.members.has(m)) out.members.add(m);

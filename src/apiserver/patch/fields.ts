@@ -8,7 +8,7 @@
 import type { JSONSchemaProps } from '../../registry/types.js';
 import { isObject, jsonEqual } from './json-value.js';
 import {
-  FieldSet, fieldElement, indexElement, keyElement, valueElement,
+  FieldSet, elementString, fieldElement, indexElement, keyElement, pathString, valueElement,
   type FieldPath, type PathElement,
 } from './field-set.js';
 import { childSchema, isAtomicMap, isNamedField, itemSchema, listKind, type ListKind } from './schema-nav.js';
@@ -33,7 +33,10 @@ export function listItemElement(item: unknown, i: number, lk: ListKind): PathEle
   if (lk.kind === 'set') return valueElement(item);
   if (lk.kind === 'map' && isObject(item)) {
     const keys: Record<string, unknown> = {};
-    for (const k of lk.keys) if (item[k] !== undefined) keys[k] = item[k];
+    for (const k of lk.keys) {
+      const v = item[k] !== undefined ? item[k] : lk.defaults?.[k];
+      if (v !== undefined) keys[k] = v;
+    }
     // An item missing every key cannot be addressed by key; kube rejects it, we fall back to position.
     if (Object.keys(keys).length) return keyElement(keys);
   }
@@ -192,4 +195,38 @@ export function ensureNamedFieldsAreMembers(set: FieldSet, schema: JSONSchemaPro
     return out;
   };
   return walk(set, schema, true);
+}
+
+/**
+ * Every list-map or set in `value` that names one item twice, worded as structured-merge-diff's
+ * typed conversion reports it: `.spec.ports: duplicate entries for key [port=80,protocol="TCP"]`.
+ * Merging cannot say which of two same-keyed items the applier meant, so apply refuses them.
+ */
+export function duplicateListEntries(value: unknown, schema: JSONSchemaProps | undefined): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, s: JSONSchemaProps | undefined, path: FieldPath): void => {
+    if (Array.isArray(v)) {
+      const lk = listKind(s);
+      if (lk.kind === 'atomic') return;
+      const seen = new Set<PathElement>();
+      const reported = new Set<PathElement>();
+      v.forEach((item, i) => {
+        const pe = listItemElement(item, i, lk);
+        if (seen.has(pe) && !reported.has(pe)) {
+          reported.add(pe);
+          const what = lk.kind === 'set' ? 'value' : 'key';
+          out.push(`${pathString(path)}: duplicate entries for ${what} ${elementString(pe)}`);
+        }
+        seen.add(pe);
+        if (isObject(item)) walk(item, itemSchema(s), [...path, pe]);
+      });
+      return;
+    }
+    if (isObject(v)) {
+      if (isAtomicMap(s) && path.length) return;
+      for (const k of Object.keys(v)) walk(v[k], childOf(s, k, path), [...path, fieldElement(k)]);
+    }
+  };
+  walk(value, schema, []);
+  return out;
 }

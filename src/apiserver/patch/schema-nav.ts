@@ -11,7 +11,7 @@ import type { JSONSchemaProps } from '../../registry/types.js';
 export type ListKind =
   | { kind: 'atomic' }
   | { kind: 'set' }
-  | { kind: 'map'; keys: string[] };
+  | { kind: 'map'; keys: string[]; defaults?: Record<string, unknown> };
 
 /** ObjectMeta's list and map semantics (k8s.io/apimachinery ObjectMeta openapi extensions). */
 export const OBJECT_META_SCHEMA: JSONSchemaProps = {
@@ -77,6 +77,31 @@ export function isAtomicMap(s: JSONSchemaProps | undefined): boolean {
  * schemas derive list-map-keys); a `merge` strategy on scalars implies a set; anything else is atomic.
  */
 export function listKind(s: JSONSchemaProps | undefined): ListKind {
+  if (!s) return ATOMIC;
+  let lk = listKinds.get(s);
+  if (!lk) { lk = withKeyDefaults(declaredListKind(s), s); listKinds.set(s, lk); }
+  return lk;
+}
+
+const ATOMIC: ListKind = { kind: 'atomic' };
+const listKinds = new WeakMap<JSONSchemaProps, ListKind>();
+
+/**
+ * Key fields with a schema default count as set to it when an item omits them
+ * (structured-merge-diff fills them in too): an applied `{containerPort: 80}` is the live item
+ * `{containerPort: 80, protocol: TCP}`, not a second one.
+ */
+function withKeyDefaults(lk: ListKind, s: JSONSchemaProps): ListKind {
+  if (lk.kind !== 'map') return lk;
+  const defaults: Record<string, unknown> = {};
+  for (const k of lk.keys) {
+    const d = s.items?.properties?.[k]?.default;
+    if (d !== undefined) defaults[k] = d;
+  }
+  return Object.keys(defaults).length ? { ...lk, defaults } : lk;
+}
+
+function declaredListKind(s: JSONSchemaProps | undefined): ListKind {
   const lt = s?.['x-kubernetes-list-type'];
   if (lt === 'map') {
     const keys = s?.['x-kubernetes-list-map-keys'] ?? (s?.['x-kubernetes-patch-merge-key'] ? [s['x-kubernetes-patch-merge-key']] : []);

@@ -12,7 +12,7 @@ import type { KubeObject } from '../../storage/types.js';
 import { badRequest, invalid, StatusError, type StatusCause } from '../../errors/status.js';
 import { deepClone, isObject, jsonEqual } from './json-value.js';
 import {
-  compare, FieldSet, pathString, removeItems, toFieldSet,
+  compare, duplicateListEntries, FieldSet, pathString, removeItems, toFieldSet,
   type FieldPath,
 } from './fields.js';
 import {
@@ -104,6 +104,17 @@ function withoutNulls(v: unknown): unknown {
   return v;
 }
 
+/** 400 for an applied list naming one item twice (kube answers the same text, as a 500). */
+function checkNoDuplicates(config: KubeObject, schema: JSONSchemaProps | undefined): void {
+  const dups = duplicateListEntries(config, schema);
+  if (!dups.length) return;
+  const md = config.metadata ?? {};
+  const [group, version] = String(config.apiVersion).includes('/') ? String(config.apiVersion).split('/') : ['', String(config.apiVersion)];
+  const what = `${md.namespace ? md.namespace + '/' : ''}${md.name ?? ''}; ${group}/${version}, Kind=${config.kind}`;
+  const body = dups.length === 1 ? dups[0] : `errors:\n  ${dups.join('\n  ')}`;
+  throw badRequest(`failed to create typed patch object (${what}): ${body}`);
+}
+
 function checkAppliedObject(applied: KubeObject, live: KubeObject | undefined): void {
   if (!isObject(applied)) throw badRequest('the applied configuration must be an object');
   if (!applied.kind) throw badRequest("Object 'Kind' is missing in apply patch");
@@ -119,6 +130,7 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   const schema = o.schema;
   const live: KubeObject = o.liveObj ? stripManaged(o.liveObj) : ({ metadata: {} } as KubeObject);
   const config = withoutNulls(o.appliedObj) as KubeObject;
+  checkNoDuplicates(config, schema);
 
   const managers = managersBeforeApply(o.liveObj, live, schema, o.resetFields);
   const self: ManagerState = {
@@ -185,14 +197,15 @@ function managersBeforeApply(liveObj: KubeObject | undefined, live: KubeObject, 
 }
 
 /**
- * Removes what the manager applied before and no longer applies, unless another manager (or the
- * new configuration) still owns it (Updater.prune). Only leaves and list items the manager owned
- * are removed; a removed list item goes with everything inside it, and maps or lists left empty by
- * the removal go too.
+ * Removes what the manager applied before and no longer applies (Updater.prune): a path goes only
+ * when no manager — the applier's new configuration included — owns it or anything below it. So a
+ * parent that kubectl's client-side→server-side migration recorded as owned (`".": {}`) stays while
+ * anyone still owns one of its children. A removed list item goes with everything inside it, and
+ * maps or lists left empty by the removal go too.
  */
 function prune(merged: KubeObject, lastSet: FieldSet, managers: Managers, schema: JSONSchemaProps | undefined): KubeObject {
   let owned = new FieldSet();
   for (const m of managers.values()) owned = owned.union(m.set);
-  const toRemove = lastSet.difference(owned);
+  const toRemove = lastSet.notOwnedBy(owned);
   return toRemove.isEmpty() ? merged : removeItems(merged, toRemove, schema, true);
 }

@@ -9,7 +9,7 @@ const container: JSONSchemaProps = {
     args: { type: 'array', items: { type: 'string' } },
     ports: {
       type: 'array',
-      items: { type: 'object', properties: { containerPort: { type: 'integer' }, protocol: { type: 'string' }, name: { type: 'string' } } },
+      items: { type: 'object', properties: { containerPort: { type: 'integer' }, protocol: { type: 'string', default: 'TCP' }, name: { type: 'string' } } },
       'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['containerPort', 'protocol'],
       'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-patch-merge-key': 'containerPort',
     },

@@ -134,3 +134,33 @@ t.test('applied configuration checks and PatchOptions validation', async (t) => 
   });
   t.doesNotThrow(() => validatePatchOptions({ patchType: 'apply', fieldManager: 'kubectl', force: true }));
 });
+
+t.test('a parent recorded as owned (".": {}) is kept while anyone owns something below it', async (t) => {
+  const live: any = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1', b: '2' } };
+  // what kubectl's client-side → server-side migration writes: the CSA set, parents included
+  live.metadata.managedFields = [{
+    manager: 'alice', operation: 'Apply', apiVersion: 'v1', time: '2024-05-01T10:00:00Z', fieldsType: 'FieldsV1',
+    fieldsV1: { 'f:data': { '.': {}, 'f:a': {}, 'f:b': {} } },
+  }];
+  const cfg = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } };
+  const r = serverSideApply({ liveObj: live, appliedObj: cfg, manager: 'alice', apiVersion: 'v1', now: T1 });
+  t.same(r.object.data, { a: '1' }, 'only the dropped key goes');
+  const none = serverSideApply({ liveObj: live, appliedObj: { ...cfg, data: undefined }, manager: 'alice', apiVersion: 'v1', now: T1 });
+  t.notOk('data' in none.object, 'unowned parent goes with its last child');
+});
+
+t.test('list-map keys with schema defaults match items that omit them; duplicates are named', async (t) => {
+  const first = apply(undefined, deployment(), 'alice').object;
+  const c = first.spec.template.spec.containers[0];
+  c.ports = [{ containerPort: 80, protocol: 'TCP' }];
+  const cfg = deployment();
+  cfg.spec.template.spec.containers[0].ports = [{ containerPort: 80 }];
+  const r = apply(first, cfg, 'alice');
+  // one item, not two (alice's dropped opinion on protocol goes; defaulting brings it back)
+  t.same(r.object.spec.template.spec.containers[0].ports, [{ containerPort: 80 }]);
+  t.ok((r.managedFields[0].fieldsV1 as any)['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"nginx"}']['f:ports']['k:{"containerPort":80,"protocol":"TCP"}']);
+  cfg.spec.template.spec.containers[0].ports = [{ containerPort: 80 }, { containerPort: 80, protocol: 'TCP' }];
+  const err = t.throws(() => apply(first, cfg, 'alice')) as unknown as StatusError;
+  t.equal(err.code, 400);
+  t.match(err.message, '.spec.template.spec.containers[name="nginx"].ports: duplicate entries for key [containerPort=80,protocol="TCP"]');
+});
