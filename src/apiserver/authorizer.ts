@@ -6,9 +6,9 @@
  * account is evaluated as itself only in the workspace that issued its token
  * (security/workspace-subject.ts).
  */
-import { RBACAuthorizer } from '../security/rbac.js';
+import { RBACAuthorizer, type Decision } from '../security/rbac.js';
 import { forbiddenError } from '../security/forbidden.js';
-import type { Attributes, RBACObjects } from '../security/rbac-rules.js';
+import type { Attributes, PolicyRule, RBACObjects } from '../security/rbac-rules.js';
 import { GROUP_MASTERS } from '../security/user.js';
 import { CLUSTER_NAME_EXTRA } from '../security/service-account-tokens.js';
 import { subjectInWorkspace } from '../security/workspace-subject.js';
@@ -29,6 +29,10 @@ export interface RBACWiring {
   /** Whether RBAC allows `user` a request described by attributes (for checks outside a request path: virtual workspaces). */
   allows(user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<boolean>;
   start(): void;
+  /** The decision and its reason, for access reviews (the same evaluation requests get). */
+  review(user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<Decision>;
+  /** The rules `user` holds in a namespace of a cluster, for SelfSubjectRulesReview. */
+  rules(user: UserInfo, cluster: string, namespace: string): Promise<PolicyRule[]>;
   stop(): void;
 }
 
@@ -69,5 +73,11 @@ export function rbacAuthorizer(store: Store): RBACWiring {
   };
   const allows = async (user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<boolean> =>
     user.groups.includes(GROUP_MASTERS) || (await decide(user, { resourceRequest: true, ...a })).decision.allowed;
-  return { authorize, allows, start, stop: () => { for (const w of watchers) w.stop(); } };
+  const review = async (user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<Decision> =>
+    (await decide(user, a)).decision;
+  const rules = async (user: UserInfo, cluster: string, namespace: string): Promise<PolicyRule[]> => {
+    const subject = subjectInWorkspace(user, cluster);
+    return rbac.rulesFor(cluster, subject.name, subject.groups, namespace);
+  };
+  return { authorize, allows, review, rules, start, stop: () => { for (const w of watchers) w.stop(); } };
 }

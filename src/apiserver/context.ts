@@ -6,6 +6,7 @@ import type { ResourceCatalog } from '../registry/catalog.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { UserInfo } from '../registry/hooks.js';
 import type { ResourceDef } from '../registry/types.js';
+import type { Attributes, PolicyRule } from '../security/rbac-rules.js';
 import type { KubeObject } from '../storage/types.js';
 import type { Discovery } from './discovery.js';
 import type { PatchType } from './negotiation.js';
@@ -22,6 +23,12 @@ export interface Patcher {
 /** Decides whether a user may do what a request asks; throws a Forbidden StatusError when not. */
 export type Authorizer = (user: UserInfo, info: RequestInfo) => Promise<void> | void;
 
+/** RBAC decisions and rules for the access-review kinds (the evaluation requests get). */
+export interface AccessReviewer {
+  review(user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<{ allowed: boolean; reason: string }>;
+  rules(user: UserInfo, cluster: string, namespace: string): Promise<PolicyRule[]>;
+}
+
 export interface ApiContext {
   catalog: ResourceCatalog;
   discovery: Discovery;
@@ -29,6 +36,8 @@ export interface ApiContext {
   patcher: Patcher;
   log: Logger;
   authorize?: Authorizer;
+  /** Answers SelfSubjectAccessReview & co.; absent (no RBAC), every review is allowed. */
+  access?: AccessReviewer;
   /** OpenAPI v3 documents (discovery + per group-version), cached. */
   openapi: { discovery(cluster: string): string; groupVersion(cluster: string, gvPath: string): string | undefined };
   /** Throws NotFound/Forbidden when the logical cluster does not exist. */

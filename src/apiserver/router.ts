@@ -18,6 +18,8 @@ import { wantsAggregatedDiscovery } from './negotiation.js';
 import { dryRunParam, fieldValidationParam, listParams } from './params.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { writeRaw } from './responses.js';
+import { handleReview, isSelfReview } from './reviews.js';
+import { isReviewDef } from '../registry/builtin/authz.js';
 
 /** The parsed request, kept on the request for metrics and logs. */
 export type RequestWithInfo = IncomingMessage & { requestInfo?: RequestInfo };
@@ -48,7 +50,8 @@ export async function serveClusterPath(ctx: ApiContext, req: IncomingMessage, re
   const def = ctx.catalog.resolve(cluster, info.group, info.version, info.resource);
   if (!def) throw notFoundPath();
   if (def.namespaced === false && info.namespace && info.resource !== 'namespaces') throw notFoundPath();
-  if (ctx.authorize) await ctx.authorize(user, info);
+  if (ctx.authorize && !isSelfReview(def)) await ctx.authorize(user, info);
+  if (isReviewDef(def)) return handleReview(ctx, req, res, info, def, user);
   // write options mean nothing to reads (kube ignores them there), so reads skip parsing them
   const read = method === 'GET' || method === 'HEAD';
   const scope: RequestScope = {

@@ -194,7 +194,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
       start: () => {
         const ctx: ApiContext = {
           catalog, discovery: new Discovery(catalog), generic, patcher: createPatcher(), log,
-          authorize: rbac.authorize,
+          authorize: rbac.authorize, access: rbac,
           openapi: new OpenAPIService(catalog),
           checkCluster: async (cluster) => {
             if (!clusters) {

@@ -103,6 +103,24 @@ export function evaluate(a: Attributes, index: PolicyIndex): Decision {
   return { allowed: false, reason: '' };
 }
 
+/**
+ * Every rule that applies to a subject in a namespace (kube's RBAC `RulesFor`, behind
+ * SelfSubjectRulesReview): the rules of matching ClusterRoleBindings, then of matching
+ * RoleBindings in `namespace`.
+ */
+export function rulesFor(user: string, groups: readonly string[], namespace: string, index: PolicyIndex): PolicyRule[] {
+  const out: PolicyRule[] = [];
+  for (const crb of index.clusterRoleBindings) {
+    if (crb.subjects?.some((s) => subjectMatches(s, user, groups, ''))) out.push(...index.rulesFor(crb.roleRef, ''));
+  }
+  if (namespace) {
+    for (const rb of index.roleBindingsByNamespace.get(namespace) ?? []) {
+      if (rb.subjects?.some((s) => subjectMatches(s, user, groups, namespace))) out.push(...index.rulesFor(rb.roleRef, namespace));
+    }
+  }
+  return out;
+}
+
 /** kube's wording: `RBAC: allowed by RoleBinding "rb/ns" of ClusterRole "view" to User "u"`. */
 function allowedBy(kind: string, name: string, ref: { kind: string; name: string }, a: Attributes, ns: string): string {
   const binding = ns ? `${name}/${ns}` : name;
@@ -125,6 +143,11 @@ export class RBACAuthorizer {
     // system:masters needs no policy lookup at all (and works before RBAC objects exist).
     if (a.groups.includes(GROUP_MASTERS)) return { allowed: true, reason: `member of group "${GROUP_MASTERS}"` };
     return evaluate(a, await this.indexFor(a.cluster));
+  }
+
+  /** The rules granted to a subject in one namespace of a cluster (no system:masters shortcut). */
+  async rulesFor(cluster: string, user: string, groups: readonly string[], namespace: string): Promise<PolicyRule[]> {
+    return rulesFor(user, groups, namespace, await this.indexFor(cluster));
   }
 
   /** Drops the cached policy of one cluster, or of all when no cluster is given. */

@@ -16,6 +16,7 @@ const GROUP_PACKAGES: Readonly<Record<string, string>> = {
   'policy': 'policy',
   'scheduling.k8s.io': 'scheduling',
   'authentication.k8s.io': 'authentication',
+  'authorization.k8s.io': 'authorization',
 };
 
 /** meta/v1 kinds every group version registers (kube's AddToGroupVersion). */

@@ -31,4 +31,5 @@ export const WELL_KNOWN = new Set([
   'resource.Quantity',
   'runtime.RawExtension',
   'authentication.v1.ExtraValue',
+  'authorization.v1.ExtraValue',
 ]);

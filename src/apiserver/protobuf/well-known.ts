@@ -112,6 +112,7 @@ export const WELL_KNOWN_DECODERS: Readonly<Record<string, (b: Uint8Array) => unk
   // Named []string types, wrapped in a message with `repeated string items = 1`.
   'meta.v1.Verbs': stringList,
   'authentication.v1.ExtraValue': stringList,
+  'authorization.v1.ExtraValue': stringList,
 };
 
 function stringList(b: Uint8Array): string[] {

@@ -10,6 +10,7 @@
  */
 import type { ResourceDef } from '../types.js';
 import { customResourceDefinitionDef } from './apiextensions.js';
+import { reviewDefs } from './authz.js';
 import { daemonSetDef, deploymentDef, jobDef, statefulSetDef } from './apps.js';
 import { nodeDef, persistentVolumeClaimDef } from './cluster.js';
 import { configMapDef, eventDef, eventsV1Def, namespaceDef, secretDef, serviceAccountDef } from './core.js';
@@ -21,6 +22,7 @@ export function coreDefs(): ResourceDef[] {
   return [
     namespaceDef(), configMapDef(), secretDef(), serviceAccountDef(), eventDef(), eventsV1Def(), leaseDef(),
     roleDef(), roleBindingDef(), clusterRoleDef(), clusterRoleBindingDef(), customResourceDefinitionDef(),
+    ...reviewDefs(),
   ];
 }
 
@@ -45,6 +47,7 @@ export function builtinResourceDefs(): ResourceDef[] {
 
 export * from './apiextensions.js';
 export * from './apps.js';
+export * from './authz.js';
 export * from './cluster.js';
 export * from './core.js';
 export * from './kcp.js';

@@ -61,6 +61,11 @@ export function pathsForDef(def: ResourceDef): Record<string, PathItem> {
     }),
     parameters: scopeParams,
   };
+  // create-only kinds (access reviews) have no stored objects to read, list or change
+  if (def.verbs.length === 1 && def.verbs[0] === 'create') {
+    paths[base] = { post: paths[base].post, parameters: scopeParams };
+    return paths;
+  }
   const item = itemOps('', 'the', kindRef);
   item.delete = op('delete', 'delete', `delete a ${def.kind}`, {
     parameters: deleteParams, requestBody: { content: json(ref(DELETE_OPTIONS)) },

@@ -8,6 +8,13 @@ export const messages: MessageTable = {
     3: ['name', 'string'],
     4: ['uid', 'string'],
   },
+  'authentication.v1.SelfSubjectReview': {
+    1: ['metadata', 'meta.v1.ObjectMeta'],
+    2: ['status', 'authentication.v1.SelfSubjectReviewStatus'],
+  },
+  'authentication.v1.SelfSubjectReviewStatus': {
+    1: ['userInfo', 'authentication.v1.UserInfo'],
+  },
   'authentication.v1.TokenRequest': {
     1: ['metadata', 'meta.v1.ObjectMeta'],
     2: ['spec', 'authentication.v1.TokenRequestSpec'],
@@ -21,5 +28,11 @@ export const messages: MessageTable = {
   'authentication.v1.TokenRequestStatus': {
     1: ['token', 'string', 'z'],
     2: ['expirationTimestamp', 'meta.v1.Time'],
+  },
+  'authentication.v1.UserInfo': {
+    1: ['username', 'string'],
+    2: ['uid', 'string'],
+    3: ['groups', 'string', 'r'],
+    4: ['extra', 'map<string,authentication.v1.ExtraValue>'],
   },
 };

@@ -5,6 +5,7 @@
 import type { MessageTable } from '../schema.js';
 import { messages as appsV1 } from './apps-v1.js';
 import { messages as authenticationV1 } from './authentication-v1.js';
+import { messages as authorizationV1 } from './authorization-v1.js';
 import { messages as autoscalingV1 } from './autoscaling-v1.js';
 import { messages as autoscalingV2 } from './autoscaling-v2.js';
 import { messages as batchV1 } from './batch-v1.js';
@@ -16,6 +17,6 @@ import { messages as rbacV1 } from './rbac-v1.js';
 import { messages as schedulingV1 } from './scheduling-v1.js';
 
 export const MESSAGES: MessageTable = {
-  ...appsV1, ...authenticationV1, ...autoscalingV1, ...autoscalingV2, ...batchV1, ...coreV1,
+  ...appsV1, ...authenticationV1, ...authorizationV1, ...autoscalingV1, ...autoscalingV2, ...batchV1, ...coreV1,
   ...metaV1, ...networkingV1, ...policyV1, ...rbacV1, ...schedulingV1,
 };

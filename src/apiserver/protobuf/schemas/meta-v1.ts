@@ -18,6 +18,11 @@ export const messages: MessageTable = {
     5: ['dryRun', 'string', 'r'],
     6: ['ignoreStoreReadErrorWithClusterBreakingPotential', 'bool', 'z'],
   },
+  'meta.v1.FieldSelectorRequirement': {
+    1: ['key', 'string', 'z'],
+    2: ['operator', 'string', 'z'],
+    3: ['values', 'string', 'r'],
+  },
   'meta.v1.LabelSelector': {
     1: ['matchLabels', 'map<string,string>'],
     2: ['matchExpressions', 'meta.v1.LabelSelectorRequirement', 'r'],

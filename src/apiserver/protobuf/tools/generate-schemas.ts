@@ -24,6 +24,10 @@ const ROOTS = [
   'autoscaling.v1.Scale', 'autoscaling.v1.HorizontalPodAutoscaler', 'autoscaling.v2.HorizontalPodAutoscaler',
   'networking.v1.Ingress', 'policy.v1.PodDisruptionBudget', 'policy.v1.Eviction',
   'scheduling.v1.PriorityClass', 'authentication.v1.TokenRequest', 'meta.v1.DeleteOptions',
+  // kubectl auth can-i / can-i --list / whoami
+  'authorization.v1.SelfSubjectAccessReview', 'authorization.v1.SubjectAccessReview',
+  'authorization.v1.LocalSubjectAccessReview', 'authorization.v1.SelfSubjectRulesReview',
+  'authentication.v1.SelfSubjectReview',
 ];
 
 /** Short proto package → directory relative to the api (a) or apimachinery (m) checkout. */
@@ -34,7 +38,7 @@ const PACKAGE_DIRS: Record<string, ['a' | 'm', string]> = {
   'resource': ['m', 'pkg/api/resource'],
 };
 for (const p of ['core/v1', 'apps/v1', 'batch/v1', 'rbac/v1', 'autoscaling/v1', 'autoscaling/v2', 'networking/v1',
-  'policy/v1', 'scheduling/v1', 'authentication/v1']) PACKAGE_DIRS[p.replace('/', '.')] = ['a', p];
+  'policy/v1', 'scheduling/v1', 'authentication/v1', 'authorization/v1']) PACKAGE_DIRS[p.replace('/', '.')] = ['a', p];
 
 interface ProtoField { num: number; name: string; type: string; repeated: boolean }
 interface GoField { jsonName: string; omitempty: boolean; inline: boolean; pointer: boolean }
