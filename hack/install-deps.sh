@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the external programs the tests drive: kubectl 1.32 must already be /usr/bin/kubectl
 # (or on PATH); Debian's kubectl 1.20 is unpacked into a cache dir beside it, never onto PATH; the
-# Python client (python3-kubernetes, for /usr/bin/python3); etcd and promtool when those suites run.
+# Python client (python3-kubernetes, for /usr/bin/python3); etcd, promtool and chromium when those suites run.
 # Safe to run twice; does nothing for what is already there.
 set -euo pipefail
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -17,6 +17,9 @@ fi
 /usr/bin/python3 -c 'import kubernetes' >/dev/null 2>&1 || need+=(python3-kubernetes)
 if [ "${TMC_NEED_ETCD:-0}" = 1 ]; then command -v etcd >/dev/null 2>&1 || need+=(etcd-server); fi
 if [ "${TMC_NEED_PROMTOOL:-0}" = 1 ]; then command -v promtool >/dev/null 2>&1 || need+=(prometheus); fi
+# the console's browser tests drive Debian's Chromium (playwright-core downloads no browser);
+# with --no-install-recommends it brings no font, and a page needs one to render text
+if [ "${TMC_NEED_CHROMIUM:-0}" = 1 ]; then [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core); fi
 updated=0
 apt_update() { [ $updated = 1 ] || { $SUDO apt-get update -qq; updated=1; }; }
 if [ ${#need[@]} -gt 0 ]; then

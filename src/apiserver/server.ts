@@ -5,7 +5,8 @@
  *   /api, /apis, /openapi/v3  the default cluster
  *   /version             build info
  *   anything else        the auxiliary express app (/healthz, /readyz, /metrics, /admission/…)
- * Health endpoints answer without credentials (as kube allows anonymous access to them);
+ * Health endpoints and the console's static files answer without credentials (as kube allows
+ * anonymous access to health);
  * everything else needs an authenticated user or gets 401.
  */
 import https from 'node:https';
@@ -58,7 +59,11 @@ function isProxiedPath(pathname: string): boolean {
     || pathname === '/version' || pathname === '/version/';
 }
 
-const ANONYMOUS = ['/healthz', '/readyz', '/livez'];
+/**
+ * Health checks, and the web console's static files (no data in them; the console's API calls
+ * carry the user's token and are authenticated like any other).
+ */
+const ANONYMOUS = ['/healthz', '/readyz', '/livez', '/console'];
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 

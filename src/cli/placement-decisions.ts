@@ -5,6 +5,7 @@
  */
 import { PLACEMENT_DECISIONS, WORKLOAD_PLACEMENTS, type PlacementDecision, type WorkloadPlacement } from '../apis/tmc/index.js';
 import { PLACEMENT_NAME_LABEL } from '../apis/contract.js';
+import { decisionsFor } from '../apis/tmc/explain.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { isNotFound } from '../errors/status.js';
 import { CliError, UsageError } from './errors.js';
@@ -22,9 +23,7 @@ export async function getPlacement(client: KubeClient, namespace: string, name: 
 export async function decisionsOf(client: KubeClient, namespace: string, name: string): Promise<PlacementDecision[]> {
   // By label: a namespace of 10 000 placements holds 10 000+ records of ~40 KB each.
   const list = await client.listAll(PLACEMENT_DECISIONS, { namespace, labelSelector: `${PLACEMENT_NAME_LABEL}=${name}` });
-  return (list.items as unknown as PlacementDecision[])
-    .filter((d) => d.spec?.placementName === name)
-    .sort((a, b) => a.spec.revision - b.spec.revision);
+  return decisionsFor(list.items as unknown as PlacementDecision[], name);
 }
 
 /** `--revision`/`--to-revision` as a positive integer. */
@@ -34,8 +33,4 @@ export function parseRevision(flag: string, value: string): number {
   return n;
 }
 
-/** `c1(3), c2(3)`; replicas omitted when the decision has none (Duplicated without a count). */
-export function clusterList(clusters: ReadonlyArray<{ clusterName: string; replicas?: number }> | undefined): string {
-  if (!clusters?.length) return '<none>';
-  return clusters.map((c) => (c.replicas !== undefined ? `${c.clusterName}(${c.replicas})` : c.clusterName)).join(', ');
-}
+export { clusterList } from '../apis/tmc/explain.js';

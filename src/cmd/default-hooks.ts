@@ -15,6 +15,7 @@ import { HttpTransport } from '../client/http-transport.js';
 import { KubeClient } from '../client/kube-client.js';
 import { WorkloadPlacementController } from '../reconcilers/workloadplacement/index.js';
 import { syncerManagerComponent } from '../syncer/index.js';
+import { registerConsole } from '../console/serve.js';
 import type { ResourceDef } from '../registry/types.js';
 import type { AdmissionAttributes, AdmissionHook } from '../registry/hooks.js';
 import type { VirtualWorkspace } from '../apiserver/server.js';
@@ -65,6 +66,8 @@ export function defaultHooks(opts: Pick<ServerOptions, 'mode'>): StartHooks {
   }
   return {
     ...common,
+    // the web console (docs/console.md): static files; its API calls carry the user's token
+    auxRoutes: (app, deps) => { registerAdmissionRoutes(app, deps); registerConsole(app); },
     admission: (deps) => admissionHook(deps),
     virtualWorkspaces: defaultVirtualWorkspaces,
     components: [

@@ -5,22 +5,14 @@
  */
 import type { Command } from 'commander';
 import { CLUSTER_REGISTRATIONS } from '../../apis/tmc/index.js';
+import { cordonPatch, type CordonAction } from '../../apis/tmc/explain.js';
 import { isNotFound } from '../../errors/status.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import type { Runner } from '../runner.js';
 import { requireServed } from '../served.js';
 
-export type CordonAction = 'cordon' | 'uncordon' | 'drain';
-
-/** The merge patch each action sends; `now` is RFC 3339 without fractions. */
-export function cordonPatch(action: CordonAction, now: Date = new Date()): { spec: { unschedulable: boolean; evictAfter?: string | null } } {
-  switch (action) {
-    case 'cordon': return { spec: { unschedulable: true } };
-    case 'uncordon': return { spec: { unschedulable: false, evictAfter: null } };
-    case 'drain': return { spec: { unschedulable: true, evictAfter: now.toISOString().replace(/\.\d{3}Z$/, 'Z') } };
-  }
-}
+export { cordonPatch, type CordonAction };
 
 const PAST: Record<CordonAction, string> = { cordon: 'cordoned', uncordon: 'uncordoned', drain: 'drained' };
 

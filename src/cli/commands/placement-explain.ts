@@ -5,38 +5,18 @@
  * clusters and replicas, and why every other cluster was left out.
  */
 import type { Command } from 'commander';
-import { type CandidateRow, type PlacementDecision, type WorkloadPlacement, candidateRows } from '../../apis/tmc/index.js';
+import type { CandidateRow, PlacementDecision, WorkloadPlacement } from '../../apis/tmc/index.js';
+import { clusterList, explainDecision, firstFailure, rejection } from '../../apis/tmc/explain.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { serialize, table } from '../output.js';
-import { clusterList, decisionsOf, getPlacement, parseRevision } from '../placement-decisions.js';
+import { decisionsOf, getPlacement, parseRevision } from '../placement-decisions.js';
 import type { Runner } from '../runner.js';
 
 export interface ExplainOptions extends RenderOptions {
   name: string;
   namespace?: string;
   revision?: number;
-}
-
-/** Plugin names in first-seen order across candidates (filters run in the same order for all). */
-function pluginOrder(candidates: CandidateRow[], pick: (c: CandidateRow) => ReadonlyArray<{ plugin: string }> | undefined): string[] {
-  const seen: string[] = [];
-  for (const c of candidates) for (const p of pick(c) ?? []) if (!seen.includes(p.plugin)) seen.push(p.plugin);
-  return seen;
-}
-
-/** Why a candidate is not among the chosen: its first failed filter, or that it scored lower. */
-export function rejection(c: CandidateRow, lowestChosen: number | undefined): string {
-  const failed = firstFailure(c);
-  if (failed) return failed;
-  if (c.total !== undefined && lowestChosen !== undefined && c.total < lowestChosen) return `passed every filter but scored ${c.total}, below the lowest chosen (${lowestChosen})`;
-  return 'passed every filter but was not needed (numberOfClusters, spread constraints or replica division)';
-}
-
-/** `Plugin: Reason — message` of the first filter a cluster failed, if any. */
-function firstFailure(c: CandidateRow): string | undefined {
-  const f = c.filters.find((x) => !x.passed);
-  return f && `${f.plugin}: ${f.reason ?? 'rejected'}${f.message ? ` — ${f.message}` : ''}`;
 }
 
 /** One line per reason, kube-scheduler style: "312 × Ready: NotReady — …: c1, c7, … (+307)". */
@@ -69,12 +49,10 @@ export interface RenderOptions {
 /** The human-readable explanation of one decision. Pure. */
 export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision, opts: RenderOptions = {}): string {
   const ns = wp.metadata.namespace ?? '';
-  const candidates = candidateRows(d.spec.evaluation);
-  const selected = d.spec.selected ?? [];
-  const chosen = new Map(selected.map((s) => [s.clusterName, s]));
-  const filters = pluginOrder(candidates, (c) => c.filters);
-  const scorers = pluginOrder(candidates, (c) => c.scores);
-  const failed = (c: CandidateRow) => c.filters.some((f) => !f.passed);
+  const explained = explainDecision(d);
+  const { filters, scorers, selected } = explained;
+  const candidates = explained.candidates.map((c) => c.row);
+  const chosen = new Set(selected.map((s) => s.clusterName));
   const out: string[] = [];
   const pin = wp.spec?.pinnedRevision ? `, pinned to revision ${wp.spec.pinnedRevision}` : '';
   out.push(`Placement:   ${ns}/${wp.metadata.name} (phase ${wp.status?.phase ?? 'Pending'}, current revision ${wp.status?.currentRevision ?? '-'}${pin})`);
@@ -83,39 +61,25 @@ export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision, o
     out.push(`Unschedulable: ${d.spec.unschedulable.reason ?? ''}${d.spec.unschedulable.message ? ` — ${d.spec.unschedulable.message}` : ''}`);
   }
   out.push('');
-  // selected first, then by score, then by name
-  const ordered = [...candidates].sort((a, b) => Number(chosen.has(b.clusterName)) - Number(chosen.has(a.clusterName))
-    || Number(failed(a)) - Number(failed(b)) || b.total - a.total || a.clusterName.localeCompare(b.clusterName));
+  // selected first, then by score, then by name (explainDecision's order)
+  const ordered = explained.candidates;
   let shown = ordered;
   let focused = false;
   if (opts.clusters?.length) {
     focused = true;
     const wanted = new Set(opts.clusters);
-    shown = ordered.filter((c) => wanted.has(c.clusterName));
+    shown = ordered.filter((c) => wanted.has(c.row.clusterName));
     const missing = opts.clusters.filter((n) => !candidates.some((c) => c.clusterName === n));
     if (missing.length) out.push(`Not considered by this decision: ${missing.join(', ')} (not registered in the location workspace at ${d.spec.time ?? 'that time'}).`, '');
   } else if (!opts.all && ordered.length > DEFAULT_ROWS) {
-    const runnersUp = ordered.filter((c) => !chosen.has(c.clusterName) && !failed(c)).slice(0, RUNNERS_UP);
-    shown = [...ordered.filter((c) => chosen.has(c.clusterName)), ...runnersUp];
+    const runnersUp = ordered.filter((c) => c.result === 'not chosen').slice(0, RUNNERS_UP);
+    shown = [...ordered.filter((c) => c.result === 'selected'), ...runnersUp];
   }
   if (candidates.length === 0) {
     out.push('No candidate clusters: none is registered in the location workspace, or the placement selects no workload yet.');
   } else if (shown.length > 0) {
-    const rows = shown.map((c) => {
-      const failedAt = c.filters.findIndex((f) => !f.passed);
-      const verdicts = filters.map((p) => {
-        const f = c.filters.find((x) => x.plugin === p);
-        if (!f) return '-';
-        return f.passed ? 'pass' : `FAIL${f.reason ? ` (${f.reason})` : ''}`;
-      });
-      const scores = scorers.map((p) => {
-        const s = c.scores.find((x) => x.plugin === p);
-        return s ? `${s.score}×${s.weight ?? 1}` : '-';
-      });
-      const sel = chosen.get(c.clusterName);
-      const result = sel ? 'selected' : failedAt >= 0 ? 'rejected' : 'not chosen';
-      return [c.clusterName, result, ...verdicts, ...scores, failedAt < 0 ? String(c.total) : '-', sel?.replicas !== undefined ? String(sel.replicas) : sel ? 'all' : '-'];
-    });
+    const rows = shown.map((c) => [c.row.clusterName, c.result, ...c.verdicts, ...c.scores,
+      c.total === undefined ? '-' : String(c.total), c.replicas === undefined ? '-' : String(c.replicas)]);
     // a plugin that both filters and scores (TaintToleration) gets two columns: name its score one
     const scoreHeaders = scorers.map((p) => (filters.includes(p) ? `${p}(score)` : p));
     out.push(table(['CLUSTER', 'RESULT', ...filters, ...scoreHeaders, 'TOTAL', 'REPLICAS'], rows).trimEnd());
@@ -127,9 +91,8 @@ export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision, o
   }
   out.push(`Selected:    ${selected.length ? selected.map((s) => `${s.clusterName}${s.replicas !== undefined ? ` (${s.replicas} replicas)` : ''}${s.clusterKey ? ` key ${s.clusterKey}` : ''}`).join(', ') : '<none>'}`);
   out.push(`Previous:    ${clusterList(d.spec.previous)}`);
-  const chosenTotals = candidates.filter((c) => chosen.has(c.clusterName)).map((c) => c.total);
-  const lowest = chosenTotals.length ? Math.min(...chosenTotals) : undefined;
-  const others = (focused ? shown : candidates).filter((c) => !chosen.has(c.clusterName));
+  const lowest = explained.lowestChosen;
+  const others = (focused ? shown.map((c) => c.row) : candidates).filter((c) => !chosen.has(c.clusterName));
   if (others.length) {
     out.push('Not chosen:');
     others.sort((a, b) => a.clusterName.localeCompare(b.clusterName));

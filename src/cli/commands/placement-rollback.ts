@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { WORKLOAD_PLACEMENTS } from '../../apis/tmc/index.js';
+import { pinPatch } from '../../apis/tmc/explain.js';
 import type { CliContext } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { clusterList, decisionsOf, getPlacement, parseRevision } from '../placement-decisions.js';
@@ -20,7 +21,7 @@ export async function runRollback(ctx: CliContext, o: { name: string; namespace?
   if (!d) {
     throw new CliError(`workloadplacement ${namespace}/${o.name} has no revision ${o.revision}; revisions: ${decisions.map((x) => x.spec.revision).join(', ') || '<none>'} (see "tmcctl placement history ${o.name}")`);
   }
-  await client.patch(WORKLOAD_PLACEMENTS, namespace, o.name, { spec: { pinnedRevision: o.revision } }, { type: 'merge' });
+  await client.patch(WORKLOAD_PLACEMENTS, namespace, o.name, pinPatch(o.revision), { type: 'merge' });
   ctx.out(`workloadplacement ${namespace}/${o.name} pinned to revision ${o.revision}: ${clusterList(d.spec.selected)}. Run "tmcctl placement unpin ${o.name}" to resume scheduling.`);
 }
 
@@ -33,7 +34,7 @@ export async function runUnpin(ctx: CliContext, o: { name: string; namespace?: s
     ctx.out(`workloadplacement ${namespace}/${o.name} is not pinned.`);
     return;
   }
-  await client.patch(WORKLOAD_PLACEMENTS, namespace, o.name, { spec: { pinnedRevision: null } }, { type: 'merge' });
+  await client.patch(WORKLOAD_PLACEMENTS, namespace, o.name, pinPatch(null), { type: 'merge' });
   ctx.out(`workloadplacement ${namespace}/${o.name} unpinned (was revision ${wp.spec.pinnedRevision}); scheduling resumes.`);
 }
 
