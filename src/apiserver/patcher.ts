@@ -6,14 +6,20 @@ import type { ManagedFieldsUpdater } from '../registry/hooks.js';
 import type { ResourceDef } from '../registry/types.js';
 import type { KubeObject } from '../storage/types.js';
 import type { Patcher } from './context.js';
-import { applyPatch, resetFieldsFor, updateManagedFields } from './patch/index.js';
+import { applyPatch, decodePatchBody, resetFieldsFor, updateManagedFields } from './patch/index.js';
+import { assertPatchResultBounds, jsonTextExceedsDepth, tooDeeplyNested } from './limits.js';
 
 const apiVersionOf = (def: ResourceDef) => (def.group ? `${def.group}/${def.version}` : def.version);
 
 export function createPatcher(): Patcher {
   return {
     patch(type, def, live, body) {
-      return applyPatch(type, live, body, { schema: def.schema, builtin: def.builtin }).object;
+      const text = body.toString('utf8');
+      if (jsonTextExceedsDepth(text)) throw tooDeeplyNested('the patch');
+      const decoded = decodePatchBody(type, text);
+      const object = applyPatch(type, live, decoded, { schema: def.schema, builtin: def.builtin }).object;
+      assertPatchResultBounds(object);
+      return object;
     },
     apply(def, live, applied, manager, force, now) {
       const r = applyPatch('apply', live, applied, {
@@ -21,6 +27,7 @@ export function createPatcher(): Patcher {
         resetFields: resetFieldsFor('', Boolean(def.subresources.status)),
       });
       r.object.metadata.managedFields = r.managedFields as unknown as KubeObject["metadata"]["managedFields"];
+      assertPatchResultBounds(r.object);
       return r.object as KubeObject;
     },
   };

@@ -13,3 +13,4 @@ export {
   type RuleOptions, type RuleEvalOptions, type RuleResult, type RuleOutputType,
 } from './rule.js';
 export { BbCelEngine } from './bb-engine.js';
+export { tryCompileRegex } from './lib/regex.js';

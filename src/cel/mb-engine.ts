@@ -17,6 +17,7 @@ import {
 } from './errors.js';
 import { widenHasMacros } from './has-macro.js';
 import { registerKubeLibraries } from './lib/index.js';
+import { regexMatches } from './lib/regex.js';
 
 export interface MbEngineOptions {
   limits?: Partial<CompileLimits>;
@@ -222,6 +223,7 @@ function instrument(root: AstNode): { nodes: number; comprehensions: number } {
     seen.add(node);
     let n = 1;
     const meta = node.meta;
+    if ((node.op === 'rcall' || node.op === 'call') && (node.args as unknown[])[0] === 'matches') rewireMatches(node);
     if (meta.alternate) return n + count(meta.alternate);
     if (meta.macro) {
       for (const v of Object.values(meta.macro)) n += countAny(v);
@@ -244,6 +246,29 @@ function instrument(root: AstNode): { nodes: number; comprehensions: number } {
   };
   const nodes = count(root);
   return { nodes, comprehensions };
+}
+
+interface Evaluator { run(node: AstNode, ctx: unknown): unknown }
+
+/**
+ * cel-js's built-in `matches` runs a backtracking JS RegExp, which a pattern such as `(a+)+$`
+ * turns into an exponential-time freeze of the whole server. Its declaration is frozen in the
+ * engine's global registry, so we reroute each `matches` call node (receiver and global forms) to
+ * the RE2 implementation in lib/regex.ts instead.
+ */
+function rewireMatches(node: AstNode): void {
+  const args = node.args as unknown[];
+  const operands = node.op === 'rcall' ? [args[1], ...(args[2] as unknown[])] : (args[1] as unknown[]);
+  if (operands.length !== 2 || !operands.every(isAstNode)) return;
+  const [subject, pattern] = operands as [AstNode, AstNode];
+  node.evaluate = function re2Matches(ev, _ast, ctx) {
+    const s = (ev as Evaluator).run(subject, ctx);
+    const p = (ev as Evaluator).run(pattern, ctx);
+    if (typeof s !== 'string' || typeof p !== 'string') {
+      throw new EvaluationError({ code: 'no_matching_overload', message: `found no matching overload for 'matches' applied to '(${typeof s}, ${typeof p})'` });
+    }
+    return regexMatches(s, p);
+  };
 }
 
 function wrapStep(step: AstNode, units: number): void {

@@ -6,6 +6,7 @@
 import type { KubeObject } from '../../storage/types.js';
 import { deepClone, isObject, jsonEqual } from './json-value.js';
 import { malformedPatch, MAX_JSON_PATCH_OPERATIONS, patchNotApplicable, tooManyPatchOperations } from './patch-errors.js';
+import { CopyBudget, exceedsDepth, MAX_NESTING_DEPTH, tooDeeplyNested } from '../limits.js';
 
 export interface JsonPatchOperation {
   op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
@@ -102,7 +103,7 @@ function removeIn(c: Container, key: string, path: string): unknown {
 }
 
 /** Applies one operation to `root` (mutating it); returns the new root (it changes when path is ""). */
-function applyOp(root: unknown, op: JsonPatchOperation): unknown {
+function applyOp(root: unknown, op: JsonPatchOperation, budget: CopyBudget): unknown {
   const kind = op.op;
   const path = typeof op.path === 'string' ? op.path : '';
   switch (kind) {
@@ -148,9 +149,15 @@ function applyOp(root: unknown, op: JsonPatchOperation): unknown {
       } else {
         value = getIn(fc, fkey, from);
         if (value === undefined) throw new PatchFailure(`error in copy for from: '${from}': ${MISSING}`);
-        value = deepClone(value);
+        const over = budget.charge(value);
+        if (over !== undefined) throw new PatchFailure(over);
       }
       const t = parsePointer(op.path, `${kind} operation failed to decode path`);
+      if (kind === 'copy') {
+        // copying a subtree below a deep path multiplies depth; refuse before the recursive clone
+        if (exceedsDepth(value, MAX_NESTING_DEPTH - t.length)) throw tooDeeplyNested('the patched object');
+        value = deepClone(value);
+      }
       if (!t.length) return value;
       const c = findParent(root, t);
       if (!c) throw new PatchFailure(`${kind} operation does not apply: doc is missing destination path: ${path}: ${MISSING}`);
@@ -185,10 +192,13 @@ function applyOp(root: unknown, op: JsonPatchOperation): unknown {
 export function applyJsonPatch(obj: KubeObject, ops: unknown): KubeObject {
   const list = decodeJsonPatch(ops);
   let doc: unknown = deepClone(obj);
+  const budget = new CopyBudget();
   try {
-    for (const op of list) doc = applyOp(doc, op);
+    for (const op of list) doc = applyOp(doc, op, budget);
   } catch (e) {
     if (e instanceof PatchFailure) throw patchNotApplicable(e.message);
+    // moves can still stack subtrees deeper than any walk's stack
+    if (e instanceof RangeError) throw tooDeeplyNested('the patched object');
     throw e;
   }
   if (!isObject(doc)) throw patchNotApplicable('the patched document is not a JSON object');

@@ -5,6 +5,7 @@
  */
 import type { FieldError } from '../../errors/status.js';
 import type { JSONSchemaProps } from '../types.js';
+import { tryCompileRegex } from '../../cel/index.js';
 import { forbidden, invalid, notSupported, required } from './errors.js';
 import { prune } from './prune.js';
 import { child, key } from './paths.js';
@@ -39,8 +40,9 @@ function validateNode(s: JSONSchemaProps, path: string, level: Level, errs: Fiel
   validateExtensions(s, path, errs);
   validateDefault(s, path, errs);
   if (s.pattern !== undefined) {
-    try { new RegExp(s.pattern); } catch (e) {
-      errs.push(invalid(child(path, 'pattern'), s.pattern, `must be a valid regular expression, but isn't: ${(e as Error).message}`));
+    const re = tryCompileRegex(s.pattern);
+    if (re instanceof Error) {
+      errs.push(invalid(child(path, 'pattern'), s.pattern, `must be a valid regular expression, but isn't: ${re.message}`));
     }
   }
   if (s.uniqueItems) errs.push(forbidden(child(path, 'uniqueItems'), 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic'));

@@ -6,6 +6,7 @@
  */
 import type { FieldError } from '../../errors/status.js';
 import type { JSONSchemaProps } from '../types.js';
+import { tryCompileRegex } from '../../cel/index.js';
 import { forbidden, invalid, notSupported, required, tooLong, tooMany, typeInvalid } from './errors.js';
 import { satisfiesFormat } from './formats.js';
 import { validateListType } from './list-types.js';
@@ -80,15 +81,13 @@ function runeCount(v: string): number {
   return n;
 }
 
-const regexCache = new Map<string, RegExp | undefined>();
-/** Compiles (and caches) a schema pattern; an uncompilable pattern matches nothing. */
-export function safeRegExp(p: string): RegExp | undefined {
-  if (!regexCache.has(p)) {
-    let re: RegExp | undefined;
-    try { re = new RegExp(p, 'u'); } catch { try { re = new RegExp(p); } catch { re = undefined; } }
-    regexCache.set(p, re);
-  }
-  return regexCache.get(p);
+/**
+ * Compiles a schema pattern with RE2 semantics (as kube's Go regexp does), so matching is linear
+ * in the value's length whatever the pattern; an uncompilable pattern matches nothing.
+ */
+export function safeRegExp(p: string): { test(s: string): boolean } | undefined {
+  const re = tryCompileRegex(p);
+  return re instanceof Error ? undefined : re;
 }
 
 function validateNumber(s: JSONSchemaProps, v: number, path: string, errs: FieldError[]): void {
