@@ -7,6 +7,37 @@ import { parseFieldSelector } from '../machinery/fields.js';
 import { parseLabelSelector } from '../machinery/labels.js';
 import type { FieldValidation, ListQuery } from '../registry/generic-store.js';
 
+/**
+ * A boolean query parameter as kube's parameter codec reads it (Convert_Slice_string_To_bool):
+ * absent is false; `0` or `false` in any case is false; anything else — `true`, `True`, `1`, an
+ * empty value — is true. Clients rely on this (the Python client sends `watch=True`).
+ */
+export function boolParam(q: URLSearchParams, name: string): boolean | undefined {
+  const v = q.get(name);
+  if (v === null) return undefined;
+  return !(v === '0' || v.toLowerCase() === 'false');
+}
+
+/**
+ * An int64 query parameter as Go's strconv.ParseInt reads it; anything else is a 400 worded as
+ * kube's (a bad `gracePeriodSeconds` must never fall through to a delete with the default).
+ */
+export function int64Param(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null) return undefined;
+  return parseGoInt64(v, name);
+}
+
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
+function parseGoInt64(v: string, name: string): number {
+  if (!/^[+-]?\d+$/.test(v)) throw badRequest(`${name}: strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+  const big = BigInt(v);
+  if (big > INT64_MAX || big < INT64_MIN) throw badRequest(`${name}: strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
+  return Number(big);
+}
+
 export function dryRunParam(q: URLSearchParams): boolean {
   const vals = q.getAll('dryRun');
   if (vals.length === 0) return false;
@@ -45,17 +76,13 @@ export interface ParsedListOptions extends ListQuery {
 }
 
 export function listParams(q: URLSearchParams): ParsedListOptions {
-  const watch = q.get('watch') === 'true' || q.get('watch') === '1';
+  const watch = boolParam(q, 'watch') ?? false;
   const rv = q.get('resourceVersion') ?? undefined;
   const rvMatch = q.get('resourceVersionMatch') ?? undefined;
   const cont = q.get('continue') || undefined;
-  const limitStr = q.get('limit');
-  let limit: number | undefined;
-  if (limitStr !== null && limitStr !== '') {
-    limit = Number(limitStr);
-    if (!Number.isInteger(limit) || limit < 0) throw badRequest(`limit: invalid value ${JSON.stringify(limitStr)}: must be a non-negative integer`);
-    if (limit === 0) limit = undefined;
-  }
+  // a non-positive limit means no limit, as in kube
+  let limit = q.get('limit') === '' ? undefined : int64Param(q, 'limit');
+  if (limit !== undefined && limit <= 0) limit = undefined;
   if (rv !== undefined && rv !== '' && !/^\d+$/.test(rv)) {
     throw listOptionsInvalid('resourceVersion', rv, 'must be a non-negative integer');
   }
@@ -67,23 +94,19 @@ export function listParams(q: URLSearchParams): ParsedListOptions {
     if (cont) throw listOptionsInvalid('resourceVersionMatch', '', 'resourceVersionMatch is forbidden when continue is provided');
     if (rvMatch === 'Exact' && rv === '0') throw listOptionsInvalid('resourceVersionMatch', '', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
   }
-  const sie = q.get('sendInitialEvents');
-  const sendInitialEvents = sie === null ? undefined : sie === 'true';
+  const sendInitialEvents = boolParam(q, 'sendInitialEvents');
   if (watch && rvMatch && sendInitialEvents === undefined) {
     throw listOptionsInvalid('resourceVersionMatch', '', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
   }
   if (sendInitialEvents !== undefined && watch && rvMatch !== 'NotOlderThan') {
     throw listOptionsInvalid('resourceVersionMatch', rvMatch ?? '', "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
   }
-  const ts = q.get('timeoutSeconds');
-  let timeoutSeconds: number | undefined;
-  if (ts !== null && ts !== '') {
-    timeoutSeconds = Number(ts);
-    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw badRequest(`timeoutSeconds: invalid value ${JSON.stringify(ts)}`);
-  }
+  // zero or less means the server's default, as in kube
+  let timeoutSeconds = q.get('timeoutSeconds') === '' ? undefined : int64Param(q, 'timeoutSeconds');
+  if (timeoutSeconds !== undefined && timeoutSeconds <= 0) timeoutSeconds = undefined;
   return {
     watch,
-    allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true',
+    allowWatchBookmarks: boolParam(q, 'allowWatchBookmarks') ?? false,
     timeoutSeconds,
     sendInitialEvents,
     labelSelector: parseLabelSelector(q.get('labelSelector') ?? undefined),

@@ -6,6 +6,7 @@
  * cluster in cluster mode). Virtual workspaces strip their own prefix before calling this.
  */
 import { badRequest } from '../errors/status.js';
+import { boolParam } from './params.js';
 
 export interface RequestInfo {
   /** Logical cluster path (`root:org:team`), or '*' in wildcard virtual-workspace views. */
@@ -98,7 +99,7 @@ export function parseRequestInfo(cluster: string, path: string, method: string, 
   if (rest.length > 3) throw badRequest(`the server could not find the requested resource: too many path segments in ${path}`);
   // the namespaces resource's own name doubles as its namespace, as in kube
   if (info.resource === 'namespaces' && info.apiPrefix === 'api' && info.name) info.namespace = info.name;
-  const watch = query.get('watch') === 'true' || query.get('watch') === '1';
+  const watch = boolParam(query, 'watch') ?? false;
   info.verb = verbFor(method, info.name !== '', watch);
   // fieldSelector=metadata.name=x on a list/watch names the object for authorization, as kube does
   return info;

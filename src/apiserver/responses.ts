@@ -3,11 +3,12 @@
  * Every error leaves through writeError, so each one is a metav1.Status with a stable reason.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StatusError, internalError, type Status } from '../errors/status.js';
+import { StatusError, internalError, orderedDetails, type Status } from '../errors/status.js';
 import type { Logger } from '../observability/logger.js';
 
+/** A JSON body as kube's encoder writes it (json.Encoder: one trailing newline). */
 export function writeJSON(res: ServerResponse, code: number, body: unknown, warnings?: string[]): void {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(body) + '\n';
   writeRaw(res, code, text, 'application/json', warnings);
 }
 
@@ -55,8 +56,10 @@ export function writeError(res: ServerResponse, err: unknown, log?: Logger, req?
   writeJSON(res, se.code, status, warnings);
 }
 
-export function successStatus(details?: Record<string, unknown>): Status {
-  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 };
-  if (details) s.details = details;
+/** What a delete without ReturnDeletedObject answers (genericregistry's finalizeDelete): no code. */
+export function successStatus(details?: Record<string, unknown>): Omit<Status, 'code'> {
+  const s: Omit<Status, 'code'> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' };
+  const d = orderedDetails(details);
+  if (d) s.details = d;
   return s;
 }

@@ -40,6 +40,30 @@ export function qualifiedResource(gr: GroupResource): string {
   return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
 }
 
+/**
+ * StatusDetails in kube's field order with empty values omitted (Go's omitempty): the core group is
+ * never written as `"group":""`.
+ */
+export function orderedDetails(d: StatusDetails | undefined): StatusDetails | undefined {
+  if (!d) return undefined;
+  const out: StatusDetails = {};
+  if (d.name) out.name = d.name;
+  if (d.group) out.group = d.group;
+  if (d.kind) out.kind = d.kind;
+  if (d.uid) out.uid = d.uid;
+  if (d.causes?.length) out.causes = d.causes.map(orderedCause);
+  if (d.retryAfterSeconds) out.retryAfterSeconds = d.retryAfterSeconds;
+  return out;
+}
+
+function orderedCause(c: StatusCause): StatusCause {
+  const out: StatusCause = {};
+  if (c.reason) out.reason = c.reason;
+  if (c.message) out.message = c.message;
+  if (c.field) out.field = c.field;
+  return out;
+}
+
 export class StatusError extends Error {
   readonly code: number;
   readonly reason: StatusReason;
@@ -53,12 +77,15 @@ export class StatusError extends Error {
     this.details = details;
   }
 
+  /** Fields in metav1.Status's order, as kube's encoder writes them (clients compare the text). */
   toStatus(): Status {
     const s: Status = {
       kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
-      message: this.message, reason: this.reason, code: this.code,
-    };
-    if (this.details) s.details = this.details;
+      message: this.message, reason: this.reason,
+    } as Status;
+    const details = orderedDetails(this.details);
+    if (details) s.details = details;
+    s.code = this.code;
     return s;
   }
 }

@@ -106,6 +106,8 @@ export interface Strategy {
    * Deletion completes only when both lists are empty.
    */
   extraFinalizers?(obj: KubeObject): string[];
+  /** A DELETE answers the deleted object instead of a Success Status (kube's ReturnDeletedObject: Services). */
+  returnDeletedObject?: boolean;
   /** Called when deletion starts (deletionTimestamp is set), e.g. to move status to Terminating. */
   prepareForDelete?(obj: KubeObject): void;
 }

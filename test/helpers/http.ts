@@ -18,7 +18,8 @@ export function request(baseURL: string, creds: Creds, method: string, path: str
       method,
       ca: creds.caPem, cert: creds.certPem, key: creds.keyPem,
       headers: {
-        ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        // node sends a DELETE body without framing unless told its length
+        ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
         ...(creds.token ? { Authorization: `Bearer ${creds.token}` } : {}),
         ...headers,
       },

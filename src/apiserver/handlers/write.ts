@@ -10,6 +10,7 @@ import { decodeBody, readBody, requireObject } from '../body.js';
 import type { ApiContext } from '../context.js';
 import { patchTypeOf } from '../negotiation.js';
 import type { RequestInfo } from '../request-info.js';
+import { boolParam } from '../params.js';
 import { writeJSON } from '../responses.js';
 
 function writeSubresourceOK(info: RequestInfo, def: ResourceDef): void {
@@ -56,7 +57,7 @@ export async function handlePatch(ctx: ApiContext, req: IncomingMessage, res: Se
     }
     const applied = requireObject(decodeBody(raw, 'application/yaml'), 'the apply configuration') as KubeObject;
     const manager = scope.fieldManager;
-    const forced = force === 'true';
+    const forced = boolParam(q, 'force') ?? false;
     const now = new Date();
     const { object, created } = await ctx.generic.patch(scope, def, info.name, info.subresource, async (live) => ({
       object: ctx.patcher.apply(def, live, applied, manager, forced, now),

@@ -90,6 +90,7 @@ export function serviceDef(): ResourceDef {
     ],
     subresources: { status: true },
     strategy: {
+      returnDeletedObject: true,
       prepareForCreate(o) {
         const spec = (o.spec ??= {});
         if ((spec.type ?? 'ClusterIP') === 'ExternalName' || spec.clusterIP) return;
