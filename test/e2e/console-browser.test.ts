@@ -23,20 +23,36 @@ import { DIST_ROOT, spawnServer, startServer, type SpawnedServer } from '../help
 import { bind, createWorkspace, DEPLOYMENTS, SECRETS, waitFor } from '../syncer/harness.js';
 
 const REPO = join(DIST_ROOT, '..');
+const LAPTOP = { width: 1366, height: 900 };
 const SERVICE_ACCOUNTS = { group: '', version: 'v1', resource: 'serviceaccounts' };
 const CLUSTER_ROLES = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles' };
 const CLUSTER_ROLE_BINDINGS = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings' };
 const BY_KIND: Record<string, typeof SECRETS> = { ServiceAccount: SERVICE_ACCOUNTS, Secret: SECRETS, ClusterRole: CLUSTER_ROLES, ClusterRoleBinding: CLUSTER_ROLE_BINDINGS };
 
-/** Applies manifests/console/console-user.yaml in a workspace and returns the token the server minted. */
-async function consoleUser(ws: KubeClient): Promise<string> {
-  const docs = parseAllDocuments(readFileSync(join(REPO, 'manifests', 'console', 'console-user.yaml'), 'utf8')).map((d) => d.toJSON() as KubeObject);
-  for (const obj of docs) await ws.create(BY_KIND[obj.kind!], obj.metadata?.namespace, obj);
-  const secret = await waitFor('console token minted', async () => {
-    const s = await ws.get<KubeObject & { data?: Record<string, string> }>(SECRETS, 'default', 'console-token');
+const manifest = () => parseAllDocuments(readFileSync(join(REPO, 'manifests', 'console', 'console-user.yaml'), 'utf8')).map((d) => d.toJSON() as KubeObject);
+
+async function tokenOf(ws: KubeClient, secretName: string): Promise<string> {
+  const secret = await waitFor(`${secretName} minted`, async () => {
+    const s = await ws.get<KubeObject & { data?: Record<string, string> }>(SECRETS, 'default', secretName);
     return s.data?.token ? s : undefined;
   });
   return Buffer.from(secret.data!.token, 'base64').toString('utf8');
+}
+
+/** Applies manifests/console/console-user.yaml in a workspace and returns the token the server minted. */
+async function consoleUser(ws: KubeClient): Promise<string> {
+  for (const obj of manifest()) await ws.create(BY_KIND[obj.kind!], obj.metadata?.namespace, obj);
+  return tokenOf(ws, 'console-token');
+}
+
+/** The same user without the "patch" rule, as the manifest's comment suggests: a read-only viewer. */
+async function readOnlyUser(ws: KubeClient): Promise<string> {
+  for (const obj of manifest()) {
+    const o = JSON.parse(JSON.stringify(obj).replaceAll('console', 'viewer')) as KubeObject & { rules?: Array<{ verbs: string[] }> };
+    if (o.rules) o.rules = o.rules.filter((r) => !r.verbs.includes('patch'));
+    await ws.create(BY_KIND[o.kind!], o.metadata?.namespace, o);
+  }
+  return tokenOf(ws, 'viewer-token');
 }
 
 async function registerCluster(ws: KubeClient, name: string, region: string, cluster: SpawnedServer): Promise<void> {
@@ -93,6 +109,7 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
   await bind(demo, 'tmc', 'root:tmc', 'tmc.kcp.io');
   await waitFor('bindings', () => Promise.all([demo.list(DEPLOYMENTS, { namespace: 'default' }), demo.list(CLUSTER_REGISTRATIONS)]).then(() => true));
   const [token, otherToken] = await Promise.all([consoleUser(demo), consoleUser(other)]);
+  const viewerToken = await readOnlyUser(demo);
   const names = ['eu-1', 'eu-2', 'us-1'];
   const regions = ['eu-west', 'eu-west', 'us-east'];
   for (let i = 0; i < 3; i++) await registerCluster(demo, names[i], regions[i], physical[i]);
@@ -115,6 +132,7 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
     await page.getByLabel('Bearer token').press('Enter');
     await page.getByRole('heading', { name: /^Clusters/ }).waitFor();
     t.equal(await page.getByTestId('workspace').textContent(), 'root:demo');
+    t.equal(await page.getByTestId('user').textContent(), 'system:serviceaccount:default:console', 'who the server says the token is');
   });
 
   await t.test('three clusters, healthy, with capacity and heartbeats', async (t) => {
@@ -146,7 +164,7 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
     // the decision explained: every candidate, sortable
     await page.waitForSelector('[data-table="decision"] tr[data-key="us-1"]');
     t.equal(await page.locator('[data-table="decision"] tbody tr').count(), 3, 'every candidate has a row');
-    await page.getByText('4/4 replicas ready across all clusters').waitFor();
+    await page.getByText('4 of 4 replicas ready (summed over its clusters)').waitFor();
     await shot(page, '04-workload');
     const totalHeader = page.locator('[data-table="decision"] th', { hasText: 'Total' });
     await totalHeader.getByRole('button').focus();
@@ -183,6 +201,12 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
     t.pass(`moved from ${frozen()} to ${spare}`);
     await page.waitForSelector('[data-revision="2"]');
     t.match(await page.locator('[data-revision="2"]').textContent(), /Failover/, 'the history records the failover');
+    await page.locator('[data-table="decision"] caption', { hasText: 'revision 2' }).waitFor();
+    t.match(await page.locator(`[data-table="decision"] tr[data-key="${frozen()}"]`).textContent(), /rejected.*FAIL \(NotReady\)/, 'the decision shows why the frozen cluster was left');
+    t.equal(await page.locator('[data-table="decision"] th', { hasText: 'Capacity' }).count(), 0, 'filters every cluster passed are summarised, not columns');
+    await page.getByLabel('Show a column for every filter').check();
+    t.equal(await page.locator('[data-table="decision"] th', { hasText: 'Capacity' }).count(), 1, 'and shown on request');
+    await page.getByLabel('Show a column for every filter').uncheck();
     await shot(page, '07-workload-moved');
     victim.child.kill('SIGCONT');
     stopped = false;
@@ -220,7 +244,23 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
     await page.waitForSelector('[data-cluster="us-1"]');
     t.ok(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), 'the page fits 390 px');
     await shot(page, '10-phone-clusters');
-    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.setViewportSize(LAPTOP);
+  });
+
+  await t.test('a read-only user sees the history but may not roll back, and is told why', async (t) => {
+    const viewer = await context.newPage();
+    await viewer.goto(`${server.url}/console/`);
+    await viewer.getByLabel('Workspace').fill('root:demo');
+    await viewer.getByLabel('Bearer token').fill(viewerToken);
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    await viewer.getByRole('heading', { name: /^Clusters/ }).waitFor();
+    await viewer.goto(`${server.url}/console/#/ws/root:demo/workload/default/apps/Deployment/web`);
+    await viewer.getByRole('note').filter({ hasText: 'You cannot roll back this placement' }).waitFor();
+    t.match(await viewer.getByRole('note').filter({ hasText: 'You cannot roll back' }).textContent(), /RBAC does not allow you to patch workloadplacements.tmc.kcp.io "web" in namespace "default"/, 'what RBAC refused');
+    t.ok(await viewer.getByRole('button', { name: 'Roll back to revision 2' }).isDisabled(), 'the rollback button is disabled');
+    t.ok(await viewer.getByRole('button', { name: /^Unpin/ }).isDisabled(), 'so is unpin');
+    await shot(viewer, '11-read-only');
+    await viewer.close();
   });
 
   await t.test('a user of another workspace sees nothing of root:demo', async (t) => {
@@ -238,7 +278,7 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
       t.match(text, /No access to/, `${view}: refused`);
       for (const secret of ['eu-1', 'eu-2', 'us-1', 'eu-west', 'nginx']) t.notOk(text.includes(secret), `${view}: nothing of root:demo shown (${secret})`);
     }
-    await shot(page2, '11-no-access');
+    await shot(page2, '12-no-access');
     await page2.goto(`${server.url}/console/#/ws/root:other-team/workspaces`);
     await page2.getByRole('tree').waitFor();
     t.notOk((await page2.locator('main').textContent())?.includes('demo'), 'the workspace tree does not list root:demo');
@@ -249,7 +289,7 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
   await t.test('the workspace tree, and nothing fetched from elsewhere', async (t) => {
     await page.getByRole('link', { name: 'Workspaces' }).click();
     await page.getByRole('tree').waitFor();
-    await shot(page, '12-workspaces');
+    await shot(page, '13-workspaces');
     t.same(requests.filter((u) => !u.startsWith(server.url)), [], 'every request went to the TMC server');
     t.same(errors, [], 'no script errors');
   });

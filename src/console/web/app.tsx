@@ -12,7 +12,7 @@ import { WorkspacesView } from './views/workspaces.js';
 
 const STORAGE_KEY = 'tmc-console';
 
-interface Credentials { token: string; workspace: string }
+interface Credentials { token: string; workspace: string; user?: string }
 
 function storedCredentials(): Credentials | undefined {
   try {
@@ -32,7 +32,7 @@ export function App() {
   const session = useMemo<Session | undefined>(() => {
     if (!creds) return undefined;
     const api = new Api(creds.token, signOut);
-    return { api, collections: new Collections(api), workspace: creds.workspace, signOut };
+    return { api, collections: new Collections(api), workspace: creds.workspace, user: creds.user, signOut };
   }, [creds]);
   if (!session) {
     return <Login onSignedIn={(c) => {
@@ -65,7 +65,7 @@ function Login({ onSignedIn }: { onSignedIn(c: Credentials): void }) {
       const res = await fetch(`/clusters/${workspace}/version`, { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store', credentials: 'omit' });
       if (res.status === 401) { setError('The server did not accept this token (401 Unauthorized). Check that it is complete and not revoked.'); return; }
       if (!res.ok) { setError((await toApiError(res)).message); return; }
-      onSignedIn({ token, workspace });
+      onSignedIn({ token, workspace, user: await whoAmI(token, workspace) });
     } catch (err) {
       setError(`Cannot reach the server: ${(err as Error).message}`);
     } finally {
@@ -87,6 +87,15 @@ function Login({ onSignedIn }: { onSignedIn(c: Credentials): void }) {
       </form>
     </main>
   );
+}
+
+/** The user name the server sees (SelfSubjectReview); undefined when the server cannot say. */
+async function whoAmI(token: string, workspace: string): Promise<string | undefined> {
+  try {
+    const review = await new Api(token).post<{ status?: { userInfo?: { username?: string } } }>(`/clusters/${workspace}/apis/authentication.k8s.io/v1/selfsubjectreviews`,
+      { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+    return review.status?.userInfo?.username;
+  } catch { return undefined; }
 }
 
 const VIEWS = [
@@ -124,6 +133,7 @@ function Shell({ session }: { session: Session }) {
         <h1><a href={href(`/ws/${ws}/clusters`)}>TMC console</a></h1>
         <p class="where">Workspace <strong data-testid="workspace">{ws}</strong>
           {ws !== session.workspace && <span class="signed-in"> (signed in to {session.workspace})</span>}</p>
+        {session.user && <p class="user" data-testid="user">{session.user}</p>}
         <button type="button" onClick={session.signOut}>Sign out</button>
       </header>
       <nav aria-label="views">

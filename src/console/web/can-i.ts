@@ -15,7 +15,12 @@ export async function canPatch(api: Api, ws: string, r: Resource, namespace: str
       apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
       spec: { resourceAttributes: { verb: 'patch', group: r.group, resource: r.resource, namespace, name } },
     });
-    if (review.status) return { allowed: review.status.allowed === true, reason: review.status.reason };
+    if (review.status) {
+      const allowed = review.status.allowed === true;
+      // a denial usually has no reason (nothing matched): say what was asked
+      const asked = `RBAC does not allow you to patch ${r.resource}${r.group ? `.${r.group}` : ''} "${name}"${namespace ? ` in namespace "${namespace}"` : ''}`;
+      return { allowed, reason: allowed ? undefined : review.status.reason || asked };
+    }
   } catch (err) {
     // 404: this server has no review API; fall through to the dry run
     if (!(err instanceof ApiError) || err.status !== 404) return { allowed: false, reason: (err as Error).message };

@@ -5,7 +5,15 @@ import type { Api } from './api.js';
 import type { Collections, KubeObject, Snapshot } from './collection.js';
 import type { ListOptions, Resource } from '../model/api-paths.js';
 
-export interface Session { api: Api; collections: Collections; workspace: string; signOut(): void }
+export interface Session {
+  api: Api;
+  collections: Collections;
+  /** The workspace signed in to: the root of the workspace tree. */
+  workspace: string;
+  /** Who the server says the token is. */
+  user?: string;
+  signOut(): void;
+}
 
 export const SessionContext = createContext<Session | undefined>(undefined);
 

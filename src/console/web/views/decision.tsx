@@ -14,6 +14,7 @@ import { useSession } from '../hooks.js';
 const ROLLBACK_OF_ANNOTATION = 'tmc.kcp.io/rollback-of';
 
 export function DecisionTable({ decision, onShow }: { decision: PlacementDecision; onShow(rev: number): void }) {
+  const [allFilters, setAllFilters] = useState(false);
   const explained = explainDecision(decision);
   const rollbackOf = Number(decision.metadata.annotations?.[ROLLBACK_OF_ANNOTATION]);
   if (explained.candidates.length === 0 && decision.spec.trigger === 'Rollback' && Number.isInteger(rollbackOf)) {
@@ -22,6 +23,9 @@ export function DecisionTable({ decision, onShow }: { decision: PlacementDecisio
         <button type="button" onClick={() => onShow(rollbackOf)}>Explain revision {rollbackOf}</button></p>
     );
   }
+  // a filter every candidate passed says nothing per row: name it once below the table instead
+  const passedByAll = (i: number) => explained.candidates.every((c) => c.verdicts[i] === 'pass');
+  const uniform = explained.filters.filter((_, i) => passedByAll(i));
   if (explained.candidates.length === 0) {
     return <p class="muted">No candidate clusters: none is registered in the location workspace, or the placement selects no workload yet.</p>;
   }
@@ -31,7 +35,7 @@ export function DecisionTable({ decision, onShow }: { decision: PlacementDecisio
       key: 'result', label: 'Result', value: (c) => c.result,
       render: (c) => <Badge tone={c.result === 'selected' ? 'ok' : c.result === 'rejected' ? 'bad' : 'neutral'}>{c.result}</Badge>,
     },
-    ...explained.filters.map((f, i): Column<ExplainedCandidate> => ({
+    ...explained.filters.map((f, i) => ({ f, i })).filter(({ i }) => allFilters || !passedByAll(i)).map(({ f, i }): Column<ExplainedCandidate> => ({
       key: `f-${f}`, label: f, value: (c) => c.verdicts[i],
       render: (c) => <span class={c.verdicts[i].startsWith('FAIL') ? 'fail' : undefined}>{c.verdicts[i]}</span>,
     })),
@@ -44,9 +48,13 @@ export function DecisionTable({ decision, onShow }: { decision: PlacementDecisio
   ];
   return (
     <>
+      {uniform.length > 0 && (
+        <label class="toggle"><input type="checkbox" checked={allFilters} onChange={(e) => setAllFilters((e.target as HTMLInputElement).checked)} /> Show a column for every filter</label>
+      )}
       <SortableTable name="decision" caption={`Decision revision ${decision.spec.revision}: every candidate cluster, each filter's verdict and each scorer's score × weight`}
         columns={columns} rows={explained.candidates} rowKey={(c) => c.row.clusterName} rowClass={(c) => c.result.replace(' ', '-')} />
-      <p class="muted small">Filters ran in this order: {explained.filters.join(' → ') || 'none'}. Scores are score × weight; Total is their sum.
+      <p class="muted small">Filters ran in this order: {explained.filters.join(' → ') || 'none'}.
+        {!allFilters && uniform.length > 0 && ` Every candidate passed ${uniform.join(', ')} (not shown as columns).`} Scores are score × weight; Total is their sum.
         {decision.spec.unschedulable?.reason ? ` Unschedulable: ${decision.spec.unschedulable.reason} — ${decision.spec.unschedulable.message ?? ''}` : ''}</p>
     </>
   );
@@ -90,7 +98,7 @@ export function DecisionHistory({ ws, placement, decisions, shown, onShow }: {
   return (
     <section aria-labelledby="history-h">
       <h3 id="history-h">Decision history</h3>
-      {denied && <p class="note" role="note">You cannot roll back this placement: {verdict.reason || 'RBAC does not allow patching it'}.</p>}
+      {denied && <p class="note" role="note">You cannot roll back this placement: {verdict.reason || 'RBAC does not allow patching it'}</p>}
       {pinned !== undefined && (
         <p>Pinned to revision {pinned}.{' '}
           <button type="button" disabled={!verdict?.allowed} onClick={() => setConfirm('unpin')}>Unpin (resume scheduling)</button></p>

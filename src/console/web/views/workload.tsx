@@ -38,7 +38,7 @@ export function WorkloadView({ ws, workload }: { ws: string; workload: WorkloadK
   const header = (
     <header class="page-head">
       <h2>{title}</h2>
-      {obj?.status && <p class="muted">{obj.status.readyReplicas ?? 0}/{obj.spec?.replicas ?? obj.status.replicas ?? 0} replicas ready across all clusters</p>}
+      {obj?.status && <p class="muted">{obj.status.readyReplicas ?? 0} of {obj.spec?.replicas ?? obj.status.replicas ?? 0} replicas ready (summed over its clusters)</p>}
       {objects.state === 'error' && objects.error && <ErrorNote error={objects.error} what={title} />}
     </header>
   );
