@@ -39,7 +39,12 @@ export interface ApiContext {
   /** Answers SelfSubjectAccessReview & co.; absent (no RBAC), every review is allowed. */
   access?: AccessReviewer;
   /** OpenAPI v3 documents (discovery + per group-version), cached. */
-  openapi: { discovery(cluster: string): string; groupVersion(cluster: string, gvPath: string): string | undefined };
+  openapi: {
+    discovery(cluster: string): string;
+    groupVersion(cluster: string, gvPath: string): string | undefined;
+    /** /openapi/v2: the Swagger 2.0 document as JSON and as gnostic protobuf. */
+    v2(cluster: string): { json: string; proto: Buffer; etag: string };
+  };
   /** Throws NotFound/Forbidden when the logical cluster does not exist. */
   checkCluster(cluster: string): Promise<void>;
 }

@@ -18,6 +18,7 @@ import { wantsAggregatedDiscovery } from './negotiation.js';
 import { dryRunParam, fieldValidationParam, listParams } from './params.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { writeRaw } from './responses.js';
+import { OPENAPI_V2_PROTO_CONTENT_TYPE, OPENAPI_V2_PROTO_MEDIA_TYPE } from './openapi-v2-proto.js';
 import { handleReview, isSelfReview } from './reviews.js';
 import { isReviewDef } from '../registry/builtin/authz.js';
 
@@ -35,6 +36,11 @@ export async function serveClusterPath(ctx: ApiContext, req: IncomingMessage, re
   if (path.startsWith('/openapi/v3')) {
     await ctx.checkCluster(cluster);
     serveOpenAPI(ctx, res, cluster, path);
+    return;
+  }
+  if (path === '/openapi/v2' || path === '/openapi/v2/') {
+    await ctx.checkCluster(cluster);
+    serveOpenAPIV2(ctx, req, res, cluster);
     return;
   }
   const info = parseRequestInfo(cluster, path, method, query);
@@ -105,6 +111,29 @@ function serveDiscovery(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
   const list = docs.resourceLists.get(gv);
   if (!list) throw notFoundPath();
   writeRaw(res, 200, list, 'application/json');
+}
+
+/**
+ * kube's /openapi/v2: protobuf when the Accept header names gnostic's media type (what kubectl
+ * sends), JSON otherwise; 304 when the client's ETag matches.
+ */
+function serveOpenAPIV2(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, cluster: string): void {
+  const v2 = ctx.openapi.v2(cluster);
+  const accept = req.headers.accept ?? '';
+  const proto = accept.includes(OPENAPI_V2_PROTO_MEDIA_TYPE) || accept.includes(OPENAPI_V2_PROTO_CONTENT_TYPE);
+  if (req.headers['if-none-match'] === v2.etag) {
+    res.writeHead(304, { ETag: v2.etag });
+    res.end();
+    return;
+  }
+  const body = proto ? v2.proto : v2.json;
+  res.writeHead(200, {
+    'Content-Type': proto ? OPENAPI_V2_PROTO_CONTENT_TYPE : 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    ETag: v2.etag,
+    'Cache-Control': 'no-cache, private',
+  });
+  res.end(body);
 }
 
 function serveOpenAPI(ctx: ApiContext, res: ServerResponse, cluster: string, path: string): void {

@@ -2,7 +2,7 @@
  * The HTTPS listener: TLS with optional client certificates, authentication, then dispatch:
  *   /clusters/<path>/…   a workspace (server mode)
  *   /services/<vw>/…     virtual workspaces registered by the layer above
- *   /api, /apis, /openapi/v3  the default cluster
+ *   /api, /apis, /openapi/…   the default cluster
  *   /version             build info
  *   anything else        the auxiliary express app (/healthz, /readyz, /metrics, /admission/…)
  * Health endpoints and the console's static files answer without credentials (as kube allows
@@ -145,7 +145,7 @@ export function apiRequestListener(o: Omit<ApiServerOptions, 'tls'>): RequestLis
       }
     }
     if (pathname === '/api' || pathname.startsWith('/api/') || pathname === '/apis' || pathname.startsWith('/apis/')
-      || pathname.startsWith('/openapi/v3')) {
+      || pathname.startsWith('/openapi/')) {
       await serveClusterPath(o.ctx, req, res, o.defaultCluster, pathname, query, user);
       return;
     }
@@ -153,7 +153,6 @@ export function apiRequestListener(o: Omit<ApiServerOptions, 'tls'>): RequestLis
       writeVersion(res);
       return;
     }
-    if (bare === '/openapi/v2') throw notFoundPath();
     (req as IncomingMessage & { user?: UserInfo }).user = user;
     o.aux(req as never, res as never);
   }
