@@ -18,7 +18,10 @@ import { apiRequestListener, createTlsServer, listen, type VirtualWorkspace } fr
 import { notFoundPath } from '../apiserver/router.js';
 import type { ApiContext } from '../apiserver/context.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { healthEndpoints, mountHealthRoutes, mountMetricsRoute } from '../observability/health-routes.js';
+import { healthEndpoints, mountHealthRoutes, mountMetricsRoute, storageProbe } from '../observability/health-routes.js';
+import { enableDefaultMetrics, probeStorageOnScrape } from '../observability/metrics.js';
+import { withStorageMetrics } from '../storage/instrumented-store.js';
+import { withEventsStorage } from '../registry/events-storage.js';
 import { ResourceCatalog } from '../registry/catalog.js';
 import { CrdSource } from '../registry/crd-source.js';
 import { GenericStore } from '../registry/generic-store.js';
@@ -123,9 +126,11 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const secretEncryption = SecretEncryption.fromKeyFile(opts.encryptionKeyFile);
   // Always wrapped: without a key nothing is sealed, but sealed values left by an earlier run read
   // as a clear error instead of ciphertext.
-  const store = withSecretEncryption(
+  const store = withEventsStorage(withStorageMetrics(withSecretEncryption(
     await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, historySize: opts.watchCacheSize, logger: log }),
-    secretEncryption);
+    secretEncryption)));
+  enableDefaultMetrics();
+  probeStorageOnScrape(store);
   // Bound first (answering 503 until the API is in), so the URL is a value every part below is built with.
   const tls = createTlsServer({ keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem });
   let port: number;
@@ -257,7 +262,7 @@ function pluginComponent(factory: NonNullable<StartHooks['components']>[number],
 function auxApp(deps: ServerDeps, isReady: () => boolean, hooks: StartHooks): Express {
   const health = healthEndpoints();
   health.readyz.add('startup', () => { if (!isReady()) throw new Error('still starting'); });
-  health.readyz.add('storage', async () => { await deps.store.currentResourceVersion(); });
+  health.readyz.add('storage', storageProbe(deps.store));
   const aux = express();
   aux.disable('x-powered-by');
   aux.disable('etag');

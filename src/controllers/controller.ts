@@ -4,7 +4,9 @@
  * resolves once every in-flight reconcile has finished, so a leader that loses its lease can stop
  * writing before someone else starts.
  */
+import { isConflict } from '../errors/status.js';
 import type { Logger } from '../observability/logger.js';
+import { reconcileDuration, reconcileTotal } from '../observability/metrics.js';
 import { applyOutcome, type ReconcileFunc, type ReconcileOutcome, type Settled } from './reconcile.js';
 import type { WorkQueue } from './workqueue.js';
 
@@ -74,7 +76,11 @@ export class Controller {
 
   private report(key: string, outcome: ReconcileOutcome, durationMs: number, error: unknown): void {
     const log = this.opts.logger;
-    if (outcome === 'error') log?.warn({ controller: this.name, key, err: error }, 'reconcile failed, will retry');
+    reconcileTotal.inc({ controller: this.name, result: outcome });
+    reconcileDuration.observe({ controller: this.name }, durationMs / 1000);
+    // A conflict is routine (someone wrote first; the retry reads the new version): no warning, no stack.
+    if (outcome === 'error' && isConflict(error)) log?.debug({ controller: this.name, key, reason: 'Conflict', error: (error as Error).message }, 'reconcile conflicted, will retry');
+    else if (outcome === 'error') log?.warn({ controller: this.name, key, err: error }, 'reconcile failed, will retry');
     else if (outcome === 'terminal') log?.error({ controller: this.name, key, err: error }, 'reconcile failed terminally, not retrying');
     else log?.debug({ controller: this.name, key, outcome, durationMs }, 'reconciled');
     try {

@@ -6,12 +6,13 @@
  * - `addAfter` delays an add (the earliest pending delay for a key wins);
  * - `addRateLimited` delays by the key's failure count (rate-limiter.ts) until `forget(key)`.
  * Additions: an optional priority (higher first; FIFO within a priority), used by placement for
- * spec.priority, and a depth hook for metrics. After `shutDown()` adds are ignored and `get()`
+ * spec.priority, and client-go's workqueue_* metrics under the queue's name. After `shutDown()` adds are ignored and `get()`
  * returns undefined, so workers exit once their current item is done.
  */
 import { realClock, type Clock, type TimerHandle } from '../client/clock.js';
 import { PriorityFifo } from './priority-fifo.js';
 import { ItemRateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+import { workqueueMetricsFor, type WorkqueueMetrics } from '../observability/workqueue-metrics.js';
 
 export interface AddOptions {
   /** Higher is handed out first. @default 0 */
@@ -32,6 +33,8 @@ export interface WorkQueueOptions {
   clock?: Clock;
   rateLimiter?: RateLimiterOptions;
   hooks?: WorkQueueHooks;
+  /** @default the process's workqueue_* metrics, labelled with `name` */
+  metrics?: WorkqueueMetrics;
 }
 
 interface Waiting { readyAt: number; handle: TimerHandle; priority: number }
@@ -42,7 +45,11 @@ export class WorkQueue {
   private readonly ready = new PriorityFifo();
   /** Keys that need processing (queued, or re-added while processing), with their priority. */
   private readonly dirty = new Map<string, number>();
-  private readonly processing = new Set<string>();
+  /** Keys handed to a worker, with when (performance.now()). */
+  private readonly processing = new Map<string, number>();
+  /** When each ready key was queued (for workqueue_queue_duration_seconds). */
+  private readonly queuedAt = new Map<string, number>();
+  private readonly metrics: WorkqueueMetrics;
   private readonly waiting = new Map<string, Waiting>();
   private readonly limiter: ItemRateLimiter;
   private getters: Array<(key: string | undefined) => void> = [];
@@ -52,6 +59,8 @@ export class WorkQueue {
     this.name = opts.name ?? 'queue';
     this.clock = opts.clock ?? realClock;
     this.limiter = new ItemRateLimiter(this.clock, opts.rateLimiter);
+    this.metrics = opts.metrics ?? workqueueMetricsFor(this.name);
+    this.metrics.inFlight(() => this.processing.values());
   }
 
   add(key: string, opts: AddOptions = {}): void {
@@ -66,6 +75,7 @@ export class WorkQueue {
       return;
     }
     this.opts.hooks?.adds?.();
+    this.metrics.added();
     this.dirty.set(key, priority);
     if (this.processing.has(key)) return;
     this.enqueue(key, priority);
@@ -90,6 +100,7 @@ export class WorkQueue {
   addRateLimited(key: string, opts: AddOptions = {}): void {
     if (this.shuttingDown) return;
     this.opts.hooks?.retries?.();
+    this.metrics.retried();
     this.addAfter(key, this.limiter.when(key), opts);
   }
 
@@ -112,6 +123,8 @@ export class WorkQueue {
 
   /** Marks `key` processed; if it was re-added meanwhile it is queued again now. */
   done(key: string): void {
+    const started = this.processing.get(key);
+    if (started !== undefined) this.metrics.worked(performance.now() - started);
     this.processing.delete(key);
     if (this.shuttingDown) return;
     const priority = this.dirty.get(key);
@@ -132,12 +145,16 @@ export class WorkQueue {
     for (const w of this.waiting.values()) this.clock.clearTimeout(w.handle);
     this.waiting.clear();
     this.ready.clear();
+    this.queuedAt.clear();
     this.dirty.clear();
     this.opts.hooks?.depth?.(0);
+    this.metrics.depth(0);
+    this.metrics.inFlight(undefined);
     for (const g of this.getters.splice(0)) g(undefined);
   }
 
   private enqueue(key: string, priority: number): void {
+    if (!this.queuedAt.has(key)) this.queuedAt.set(key, performance.now());
     const getter = this.getters.shift();
     if (getter) {
       getter(this.handOut(key));
@@ -145,12 +162,18 @@ export class WorkQueue {
     }
     this.ready.push(key, priority);
     this.opts.hooks?.depth?.(this.ready.length);
+    this.metrics.depth(this.ready.length);
   }
 
   private handOut(key: string): string {
     this.dirty.delete(key);
-    this.processing.add(key);
+    const now = performance.now();
+    const queued = this.queuedAt.get(key);
+    if (queued !== undefined) this.metrics.waited(now - queued);
+    this.queuedAt.delete(key);
+    this.processing.set(key, now);
     this.opts.hooks?.depth?.(this.ready.length);
+    this.metrics.depth(this.ready.length);
     return key;
   }
 }

@@ -34,3 +34,8 @@ export function mountMetricsRoute(app: Express): void {
     res.type(metricsContentType).send(await metricsText());
   });
 }
+
+/** The readyz `storage` check. */
+export function storageProbe(store: { currentResourceVersion(): Promise<string> }): () => Promise<void> {
+  return async () => { await store.currentResourceVersion(); };
+}

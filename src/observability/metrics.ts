@@ -5,14 +5,14 @@
  * controllers and syncers. Label values must come from small sets (verbs, resources, controller
  * and cluster names, result kinds), never from object names or user input, to keep series bounded.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import { registry } from './registry.js';
 
-export const registry = new Registry();
+export { registry };
 
 /** kube-apiserver's request latency buckets (trimmed): 5 ms … 60 s. */
 const REQUEST_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.5, 2, 3, 5, 10, 20, 30, 60];
 const RECONCILE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const SYNC_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 export const apiserverRequestTotal = new Counter({
   name: 'apiserver_request_total',
@@ -45,7 +45,7 @@ export const apiserverRegisteredWatchers = new Gauge({
 
 export const reconcileTotal = new Counter({
   name: 'tmc_reconcile_total',
-  help: 'Reconciliations by controller and result (success, error, requeue).',
+  help: 'Reconciliations by controller and result (success, requeueAfter, error, terminal).',
   labelNames: ['controller', 'result'] as const,
   registers: [registry],
 });
@@ -58,42 +58,25 @@ export const reconcileDuration = new Histogram({
   registers: [registry],
 });
 
-export const workqueueDepth = new Gauge({
-  name: 'tmc_workqueue_depth',
-  help: 'Keys waiting in a controller work queue.',
-  labelNames: ['name'] as const,
-  registers: [registry],
-});
-
-export const workqueueRetriesTotal = new Counter({
-  name: 'tmc_workqueue_retries_total',
-  help: 'Keys re-queued with rate limiting after a failure.',
-  labelNames: ['name'] as const,
-  registers: [registry],
-});
-
-export const clusterReady = new Gauge({
-  name: 'tmc_cluster_ready',
-  help: '1 when the ClusterRegistration is Ready, 0 otherwise.',
-  labelNames: ['cluster'] as const,
-  registers: [registry],
-});
-
-export const syncLatency = new Histogram({
-  name: 'tmc_sync_latency_seconds',
-  help: 'Time from an upstream change to its application on a physical cluster (direction=down) or of downstream status upstream (direction=up).',
-  labelNames: ['cluster', 'direction'] as const,
-  buckets: SYNC_BUCKETS,
-  registers: [registry],
-});
+/** Where the process's own metrics groups live; they register on `registry` above. */
+export * from './workqueue-metrics.js';
+export * from './storage-metrics.js';
+export * from './tmc-metrics.js';
 
 export type ReconcileResult = 'success' | 'error' | 'requeue';
 
 /** Records one API request; `seconds` from the start of handling. */
 export function observeRequest(verb: string, resource: string, code: number, seconds: number): void {
-  apiserverRequestTotal.inc({ verb, resource, code: String(code) });
-  apiserverRequestDuration.observe({ verb, resource }, seconds);
+  const kubeVerb = KUBE_VERBS[verb] ?? verb.toUpperCase();
+  apiserverRequestTotal.inc({ verb: kubeVerb, resource, code: String(code) });
+  apiserverRequestDuration.observe({ verb: kubeVerb, resource }, seconds);
 }
+
+/** kube's metric verbs (endpoints/metrics CleanVerb): HTTP method names, but LIST, WATCH and APPLY apart. */
+const KUBE_VERBS: Record<string, string> = {
+  get: 'GET', list: 'LIST', watch: 'WATCH', create: 'POST', update: 'PUT', patch: 'PATCH', apply: 'APPLY',
+  delete: 'DELETE', deletecollection: 'DELETE', connect: 'CONNECT',
+};
 
 /** Runs one reconciliation and records its outcome and duration (a throw counts as `error`). */
 export async function timeReconcile<T>(controller: string, fn: () => Promise<T>,

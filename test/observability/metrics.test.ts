@@ -1,7 +1,7 @@
 import t from 'tap';
 import {
   apiserverRegisteredWatchers, apiserverWatchEventsTotal, clusterReady, metricsContentType, metricsText,
-  observeRequest, syncLatency, timeReconcile, workqueueDepth, workqueueRetriesTotal,
+  observeRequest, syncPropagationLag, timeReconcile, workqueueDepth, workqueueRetriesTotal,
 } from '../../src/observability/metrics.js';
 
 t.test('every metric the server and controllers need is registered', async (t) => {
@@ -9,7 +9,9 @@ t.test('every metric the server and controllers need is registered', async (t) =
   for (const name of [
     'apiserver_request_total', 'apiserver_request_duration_seconds', 'apiserver_watch_events_total',
     'apiserver_registered_watchers', 'tmc_reconcile_total', 'tmc_reconcile_duration_seconds',
-    'tmc_workqueue_depth', 'tmc_workqueue_retries_total', 'tmc_cluster_ready', 'tmc_sync_latency_seconds',
+    'workqueue_depth', 'workqueue_adds_total', 'workqueue_retries_total', 'workqueue_queue_duration_seconds',
+    'workqueue_work_duration_seconds', 'etcd_request_duration_seconds', 'etcd_requests_total',
+    'tmc_placement_decisions_total', 'tmc_cluster_ready', 'tmc_sync_propagation_lag_seconds',
   ]) t.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
   t.match(metricsContentType, /^text\/plain/);
 });
@@ -23,22 +25,23 @@ t.test('recorded values appear with their labels', async (t) => {
   workqueueDepth.set({ name: 'placement' }, 7);
   workqueueRetriesTotal.inc({ name: 'placement' });
   clusterReady.set({ cluster: 'east' }, 1);
-  syncLatency.observe({ cluster: 'east', direction: 'down' }, 0.3);
+  syncPropagationLag.observe({ cluster: 'east', direction: 'down' }, 0.3);
   await timeReconcile('placement', async () => 'ok');
   await t.rejects(timeReconcile('placement', async () => { throw new Error('boom'); }), /boom/);
   await timeReconcile('syncer', async () => 1, () => 'requeue');
 
   const text = await metricsText();
-  t.match(text, 'apiserver_request_total{verb="list",resource="pods",code="200"} 2');
-  t.match(text, 'apiserver_request_total{verb="get",resource="secrets",code="403"} 1');
-  t.match(text, 'apiserver_request_duration_seconds_bucket{le="0.025",verb="list",resource="pods"} 2');
-  t.match(text, 'apiserver_request_duration_seconds_count{verb="list",resource="pods"} 2');
+  // kube's verbs: LIST, GET, … (endpoints/metrics CleanVerb)
+  t.match(text, 'apiserver_request_total{verb="LIST",resource="pods",code="200"} 2');
+  t.match(text, 'apiserver_request_total{verb="GET",resource="secrets",code="403"} 1');
+  t.match(text, 'apiserver_request_duration_seconds_bucket{le="0.025",verb="LIST",resource="pods"} 2');
+  t.match(text, 'apiserver_request_duration_seconds_count{verb="LIST",resource="pods"} 2');
   t.match(text, 'apiserver_watch_events_total{resource="deployments"} 3');
   t.match(text, 'apiserver_registered_watchers{resource="deployments"} 2');
-  t.match(text, 'tmc_workqueue_depth{name="placement"} 7');
-  t.match(text, 'tmc_workqueue_retries_total{name="placement"} 1');
+  t.match(text, 'workqueue_depth{name="placement"} 7');
+  t.match(text, 'workqueue_retries_total{name="placement"} 1');
   t.match(text, 'tmc_cluster_ready{cluster="east"} 1');
-  t.match(text, 'tmc_sync_latency_seconds_count{cluster="east",direction="down"} 1');
+  t.match(text, 'tmc_sync_propagation_lag_seconds_count{cluster="east",direction="down"} 1');
   t.match(text, 'tmc_reconcile_total{controller="placement",result="success"} 1');
   t.match(text, 'tmc_reconcile_total{controller="placement",result="error"} 1');
   t.match(text, 'tmc_reconcile_total{controller="syncer",result="requeue"} 1');

@@ -3,6 +3,7 @@
  * events (plus events.k8s.io/v1 events).
  */
 import type { ResourceDef } from '../types.js';
+import type { KubeObject } from '../../storage/types.js';
 import {
   ageColumn, atomicList, bool, builtinDef, col, computed, enumStr, int32, list, obj, str, stringMap, time,
 } from './build.js';
@@ -88,6 +89,28 @@ const objectColumn = computed('Object', 'string', (o) => {
 const lastSeen = (o: Record<string, unknown>) =>
   (o.series as { lastObservedTime?: string } | undefined)?.lastObservedTime ?? o.lastTimestamp ?? o.eventTime ?? o.deprecatedLastTimestamp ?? (o.metadata as { creationTimestamp?: string }).creationTimestamp;
 
+/**
+ * The field selectors kube serves for Events (pkg/registry/core/event/strategy.go ToSelectableFields):
+ * `kubectl describe` finds an object's Events with involvedObject.{kind,namespace,name,uid}.
+ */
+function eventFields(refField: 'involvedObject' | 'regarding', controllerField: string,
+  sourceOf: (o: Record<string, unknown>) => string | undefined): Record<string, (o: KubeObject) => string | undefined> {
+  const refPart = (part: string) => (o: KubeObject) => {
+    const v = ((o as Record<string, unknown>)[refField] as Record<string, unknown> | undefined)?.[part];
+    return v === undefined ? '' : String(v);
+  };
+  const fields: Record<string, (o: KubeObject) => string | undefined> = {
+    reason: (o) => String((o as Record<string, unknown>).reason ?? ''),
+    type: (o) => String((o as Record<string, unknown>).type ?? ''),
+    [controllerField]: (o) => String((o as Record<string, unknown>)[controllerField] ?? ''),
+    source: (o) => sourceOf(o as Record<string, unknown>) ?? String((o as Record<string, unknown>)[controllerField] ?? ''),
+  };
+  for (const part of ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath']) {
+    fields[`${refField}.${part}`] = refPart(part);
+  }
+  return fields;
+}
+
 export function eventDef(): ResourceDef {
   return builtinDef({
     group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'],
@@ -107,6 +130,7 @@ export function eventDef(): ResourceDef {
       reportingComponent: str('Name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`.'),
       reportingInstance: str('ID of the controller instance, e.g. `kubelet-xyzf`.'),
     }, { required: ['metadata', 'involvedObject'] }),
+    strategy: { selectableFields: eventFields('involvedObject', 'reportingComponent', (o) => (o.source as { component?: string } | undefined)?.component) },
     printerColumns: [
       computed('Last Seen', 'date', lastSeen),
       col('Type', 'string', '.type'),
@@ -140,6 +164,7 @@ export function eventsV1Def(): ResourceDef {
       deprecatedLastTimestamp: time('deprecatedLastTimestamp is the deprecated field assuring backward compatibility with core.v1 Event type.'),
       deprecatedCount: int32('deprecatedCount is the deprecated field assuring backward compatibility with core.v1 Event type.'),
     }, { required: ['eventTime'] }),
+    strategy: { selectableFields: eventFields('regarding', 'reportingController', (o) => (o.deprecatedSource as { component?: string } | undefined)?.component) },
     printerColumns: [
       computed('Last Seen', 'date', lastSeen), col('Type', 'string', '.type'), col('Reason', 'string', '.reason'),
       objectColumn, col('Message', 'string', '.note'),
