@@ -38,7 +38,7 @@ export const syncPropagationLag = new Histogram({
 });
 
 export const syncOperationsTotal = new Counter({
-  name: 'tmc_sync_operations_total', help: 'Writes syncers made, by cluster, operation (apply, delete, status) and result (success, error).',
+  name: 'tmc_sync_operations_total', help: 'Writes syncers made, by cluster, operation (apply: the copy downstream; status: the per-cluster status upstream) and result (success, error).',
   labelNames: ['cluster', 'operation', 'result'] as const, registers: [registry],
 });
 

@@ -2,6 +2,7 @@
  * What every step of a sync needs, built once per Syncer.
  */
 import type { KubeClient } from '../client/kube-client.js';
+import type { EventSink } from '../controllers/event-recorder.js';
 import type { Logger } from '../observability/logger.js';
 import type { DownstreamCache } from './downstream/downstream-cache.js';
 import type { SyncedResource } from './resources.js';
@@ -27,4 +28,8 @@ export interface SyncContext {
    * hand-built contexts in tests need not carry it.
    */
   createdCopies?: Map<string, number>;
+  /** The ClusterRegistration's name, for metric labels. @default clusterKey */
+  clusterName?: string;
+  /** Events about upstream objects (sync failures, conflicts). @default none */
+  events?: EventSink;
 }

@@ -11,6 +11,7 @@ import { Controller } from '../controllers/controller.js';
 import type { ReconcileResult } from '../controllers/reconcile.js';
 import type { RateLimiterOptions } from '../controllers/rate-limiter.js';
 import { WorkQueue } from '../controllers/workqueue.js';
+import type { EventSink } from '../controllers/event-recorder.js';
 import type { Logger } from '../observability/logger.js';
 import { DEPENDENCY_LABEL, UPSTREAM_ANNOTATION, parseUpstreamIdentity } from './annotations.js';
 import type { SyncContext } from './context.js';
@@ -37,6 +38,10 @@ export interface SyncerOptions {
   /** Retry backoff. @default { baseDelayMs: 50, maxDelayMs: 30000 } */
   rateLimiter?: RateLimiterOptions;
   logger?: Logger;
+  /** The ClusterRegistration's name (metric labels). @default clusterKey */
+  clusterName?: string;
+  /** Events about upstream objects (sync failures, conflicts). */
+  events?: EventSink;
   /** Observability hook per processed key. */
   onOutcome?: ConstructorParameters<typeof Controller>[0]['onOutcome'];
 }
@@ -62,6 +67,7 @@ export class Syncer {
     this.ctx = {
       clusterKey: opts.clusterKey, resources, source: opts.source, downstreamClient: opts.downstreamClient, cache: this.cache,
       logger: opts.logger, now: () => new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lastApplied: new Map(), createdCopies: new Map(),
+      clusterName: opts.clusterName, events: opts.events,
     };
     this.sweep = { emptySince: new Map(), cleanDelayMs: opts.namespaceCleanDelayMs ?? 30_000, nowMs: () => Date.now() };
     this.controller = new Controller({

@@ -21,6 +21,8 @@ import { clusterOf } from '../../client/object-cache.js';
 import type { KubeObject } from '../../client/types.js';
 import { isNotFound } from '../../errors/status.js';
 import { Controller } from '../../controllers/controller.js';
+import { EventRecorder, type EventSink } from '../../controllers/event-recorder.js';
+import { clusterEvents } from './cluster-events.js';
 import { keyFor, splitKey } from '../../controllers/keys.js';
 import type { ReconcileResult } from '../../controllers/reconcile.js';
 import { WorkQueue } from '../../controllers/workqueue.js';
@@ -55,6 +57,8 @@ export interface ClusterRegistrationControllerOptions {
   logger?: Logger;
   /** Replace the push-mode probe (tests). */
   probe?: ReconcileDeps['probe'];
+  /** Where Events go. @default an EventRecorder writing through upstreamClient */
+  events?: EventSink;
 }
 
 export class ClusterRegistrationController {
@@ -66,9 +70,16 @@ export class ClusterRegistrationController {
   private readonly clock: Clock;
   private readonly reconcileDeps: ReconcileDeps;
   private started = false;
+  private readonly recorder: EventRecorder | undefined;
+  private readonly events: EventSink;
 
   constructor(private readonly opts: ClusterRegistrationControllerOptions) {
     this.clock = opts.clock ?? realClock;
+    this.recorder = opts.events ? undefined : new EventRecorder({
+      clientFor: (ws) => this.upstreamFor(ws), controller: `tmc.kcp.io/${CONTROLLER_NAME}-controller`, logger: opts.logger,
+      now: () => this.clock.now(),
+    });
+    this.events = opts.events ?? this.recorder!;
     const intervalMs = opts.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     this.queue = new WorkQueue({ name: CONTROLLER_NAME, clock: this.clock });
     this.controller = new Controller({
@@ -131,6 +142,7 @@ export class ClusterRegistrationController {
   async stop(): Promise<void> {
     for (const informer of this.informers) informer.stop();
     await this.controller.stop();
+    await this.recorder?.stop();
     this.connections.closeAll();
   }
 
@@ -160,6 +172,7 @@ export class ClusterRegistrationController {
       if (isNotFound(err)) return;
       throw err;
     }
+    clusterEvents(this.events, current, registration, this.clock.now());
     return { requeueAfter: requeueAfterMs };
   }
 

@@ -7,6 +7,7 @@ import type {
   ClusterRegistration, PlacementDecision, WorkloadPlacement,
 } from '../../apis/tmc/index.js';
 import type { ObjectMeta } from '../../apis/object.js';
+import type { EventSink } from '../../controllers/event-recorder.js';
 import type { Logger } from '../../observability/logger.js';
 import type { CelCompiler } from '../../placement/index.js';
 
@@ -73,6 +74,8 @@ export interface ReconcileDeps {
   /** PlacementDecisions kept per placement (the pinned one is never deleted). @default 10 */
   historyLimit?: number;
   logger?: Logger;
+  /** Kubernetes Events about the placement and its workloads (placement-events.ts). */
+  events?: EventSink;
 }
 
 /** What one reconcile produced: the placement with its new status, and when to look again. */

@@ -17,6 +17,7 @@ import type { GroupVersionResource } from '../../client/resource-path.js';
 import type { KubeObject } from '../../client/types.js';
 import { committerForClient, type CommitFunc } from '../../controllers/committer.js';
 import { Controller } from '../../controllers/controller.js';
+import { EventRecorder, type EventSink } from '../../controllers/event-recorder.js';
 import { keyOf, splitKey } from '../../controllers/keys.js';
 import type { ReconcileResult } from '../../controllers/reconcile.js';
 import { WorkQueue } from '../../controllers/workqueue.js';
@@ -63,6 +64,8 @@ export interface WorkloadPlacementControllerOptions {
   celCompiler?: CelCompiler;
   now?: () => Date;
   logger?: Logger;
+  /** Where Events go. @default an EventRecorder writing through `writerFor` */
+  events?: EventSink;
 }
 
 interface WatchedWorkspace {
@@ -84,6 +87,7 @@ export class WorkloadPlacementController {
   private readonly log: Logger | undefined;
   private started = false;
   private discoveryTimer: NodeJS.Timeout | undefined;
+  private readonly recorder: EventRecorder | undefined;
 
   constructor(private readonly opts: WorkloadPlacementControllerOptions) {
     this.resources = opts.workloadResources ?? DEFAULT_WORKLOAD_RESOURCES;
@@ -94,6 +98,9 @@ export class WorkloadPlacementController {
       reconcile: (key) => this.process(key),
     });
     this.commit = committerForClient(opts.kubeClient, WORKLOAD_PLACEMENTS, (ws) => this.writer(ws));
+    this.recorder = opts.events ? undefined : new EventRecorder({
+      clientFor: (ws) => this.writer(ws), controller: `tmc.kcp.io/${CONTROLLER_NAME}-controller`, logger: this.log,
+    });
     this.deps = this.buildDeps();
     for (const ws of opts.workspaces) this.watchWorkspace(ws);
   }
@@ -120,6 +127,7 @@ export class WorkloadPlacementController {
     await this.controller.stop();
     for (const w of this.watched.values()) for (const i of [w.placements, w.decisions, ...w.workloads]) i.stop();
     for (const i of this.clusterInformers.values()) i.stop();
+    await this.recorder?.stop();
   }
 
   /** Watch one more workspace (e.g. when a new consumer binds the TMC export). */
@@ -302,6 +310,7 @@ export class WorkloadPlacementController {
   private buildDeps(): ReconcileDeps {
     const o = this.opts;
     return {
+      events: o.events ?? this.recorder,
       listClusters: async (ws) => {
         const inf = this.clusterInformer(ws);
         if (!inf.hasSynced()) await this.waitSynced(inf);

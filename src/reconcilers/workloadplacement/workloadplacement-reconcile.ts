@@ -26,6 +26,9 @@ import {
 } from './history.js';
 import { PinReason, pinnedDecision } from './pinned.js';
 import { nextDeadlineMs } from './requeue.js';
+import { decisionEvents, failoverFinishedEvents } from './placement-events.js';
+import { NO_EVENTS } from '../../controllers/event-recorder.js';
+import { placementDecisionDuration } from '../../observability/tmc-metrics.js';
 import { selectWorkloads } from './selection.js';
 import { buildStatus, type StatusInput } from './status.js';
 import type {
@@ -60,6 +63,8 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
   const pin = placement.spec.pinnedRevision;
 
   // 2. decide
+  const events = deps.events ?? NO_EVENTS;
+  const decideStarted = performance.now();
   let decided: WorkloadDecision[];
   let pinnedRecord: PlacementDecision | undefined;
   if (pin !== undefined) {
@@ -85,10 +90,12 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
     });
   }
   const result = aggregate(decided);
+  const decideMs = performance.now() - decideStarted;
 
   // 3. record
   let currentRevision = placement.status?.currentRevision;
   let placedAt: string | undefined;
+  let latestAfterRecord: PlacementDecision | undefined;
   const changed = !latest || !sameSelection(latest.spec.selected, result.selected)
     || (latest.spec.unschedulable?.reason ?? '') !== (result.unschedulable?.reason ?? '')
     || (pinnedRecord !== undefined && !isRollbackTo(latest, pinnedRecord.spec.revision) && latest !== pinnedRecord);
@@ -102,10 +109,14 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
       }),
       rollbackOf: pinnedRecord?.spec.revision,
     });
+    const started = performance.now();
     await deps.createDecision(ref, record);
+    placementDecisionDuration.observe((performance.now() - started + decideMs) / 1000);
+    decisionEvents(events, placement, record, decided.map((d) => d.workload));
     log?.info({ revision, trigger: record.spec.trigger, selected: result.selected.map((s) => s.clusterName) }, 'placement decision recorded');
     currentRevision = revision;
     placedAt = nowStr;
+    latestAfterRecord = record;
     for (const old of toPrune([...history, record], deps.historyLimit ?? DEFAULT_HISTORY_LIMIT, pin)) {
       await deps.deleteDecision(ref, old.metadata.name as string);
     }
@@ -118,12 +129,16 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
   }
 
   // 4. apply
+  const lastRecord = latestAfterRecord ?? latest;
   const placed: StatusInput['placed'] = [];
   const problems = new Set<string>();
   const applyOne = async (workload: WorkloadObject, decision: Decision | undefined) => {
     const out = applyDecision({ placement, workload, decision, keys, clustersByName, now: nowStr, celCompiler: deps.celCompiler });
     for (const w of out.warnings) problems.add(w);
-    if (out.patch) await deps.patchWorkload(workspace, workload, out.patch);
+    if (out.patch) {
+      await deps.patchWorkload(workspace, workload, out.patch);
+      failoverFinishedEvents(events, placement, lastRecord, workload, out.patch, keys);
+    }
     return out;
   };
   for (const d of decided) placed.push({ workload: d.workload, clusters: (await applyOne(d.workload, d.decision)).clusters });

@@ -18,6 +18,7 @@ import { KubeClient } from '../../client/kube-client.js';
 import { clusterOf } from '../../client/object-cache.js';
 import type { KubeObject } from '../../client/types.js';
 import { Controller } from '../../controllers/controller.js';
+import { EventRecorder } from '../../controllers/event-recorder.js';
 import type { ReconcileResult } from '../../controllers/reconcile.js';
 import { WorkQueue } from '../../controllers/workqueue.js';
 import type { Logger } from '../../observability/logger.js';
@@ -72,6 +73,7 @@ export class SyncerManager {
   /** One informer per workspace and resource for all our syncers and the aggregator. */
   private readonly shared: SharedUpstreamInformers;
   private unsubscribe: (() => void) | undefined;
+  private readonly events: EventRecorder;
 
   constructor(private readonly rootClient: KubeClient, private readonly opts: SyncerManagerOptions = {}) {
     const provider = (given: string[] | undefined, exp: typeof TMC_EXPORT): WorkspaceProvider => {
@@ -84,6 +86,7 @@ export class SyncerManager {
       return d;
     };
     this.shared = new SharedUpstreamInformers(rootClient, opts.logger);
+    this.events = new EventRecorder({ clientFor: (ws) => (ws ? rootClient.forCluster(ws) : rootClient), controller: 'tmc.kcp.io/syncer', logger: opts.logger });
     this.registrationWorkspaces = provider(opts.registrationWorkspaces, TMC_EXPORT);
     this.workloadWorkspaces = provider(opts.workloadWorkspaces, COMPUTE_EXPORT);
     this.controller = new Controller({ name: 'syncer-manager', queue: this.queue, logger: opts.logger, reconcile: (k) => this.reconcile(k) });
@@ -109,6 +112,7 @@ export class SyncerManager {
     this.running.clear();
     await this.aggregator?.stop();
     this.shared.stop();
+    await this.events.stop();
   }
 
   /** The running syncers by cluster key (for tests and debugging). */
@@ -164,7 +168,7 @@ export class SyncerManager {
     const logger = this.opts.logger?.child({ clusterKey: ckey, registration: key });
     const source = new DirectSource({ rootClient: this.rootClient, clusterKey: ckey, resources, workspaces: this.workloadWorkspaces, logger, shared: this.shared });
     const syncer = new Syncer({
-      clusterKey: ckey, source, downstreamClient, resources, logger,
+      clusterKey: ckey, source, downstreamClient, resources, logger, clusterName: reg.metadata?.name, events: this.events,
       namespaceCleanDelayMs: this.opts.namespaceCleanDelayMs, resyncMs: this.opts.resyncMs, workers: this.opts.workers,
     });
     // Not awaited: an unreachable cluster must not hold up the manager's queue; informers retry.

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../client/types.js';
 import { DESIRED_HASH_ANNOTATION, FIELD_MANAGER } from '../annotations.js';
 import { SyncFailure } from '../conditions.js';
 import type { SyncContext } from '../context.js';
+import { observeOperation, observePropagation } from '../observations.js';
 import type { UpstreamRef } from '../keys.js';
 import type { SyncedResource } from '../resources.js';
 import { needsApply } from '../transform/drift.js';
@@ -52,8 +53,11 @@ export async function applyDownstream(ctx: SyncContext, t: ApplyTarget): Promise
   try {
     applied = await ctx.downstreamClient.patch(t.resource.gvr, ns, name, t.desired, { type: 'apply', fieldManager: FIELD_MANAGER, force: true });
   } catch (err) {
+    observeOperation(ctx, 'apply', false);
     throw new SyncFailure('ApplyFailed', `applying ${t.resource.kind} ${ns}/${name}: ${(err as Error).message}`, { cause: err });
   }
+  observeOperation(ctx, 'apply', true);
+  observePropagation(ctx, 'down', t.upstreamObj);
   ctx.lastApplied.set(id, { resourceVersion: applied.metadata?.resourceVersion ?? '', hash });
   if (!current) ctx.createdCopies?.set(`${ns}/${name}`, Date.now());
   return applied;

@@ -21,6 +21,7 @@ import { needsApply } from '../transform/drift.js';
 import { toDownstream } from '../transform/transform.js';
 import type { JsonPatchOp } from '../upstream/source.js';
 import { applyDownstream } from './apply.js';
+import { observeOperation, observePropagation, reportSyncFailure } from '../observations.js';
 import { syncDependencies } from './dependencies.js';
 import { ensureNamespaceCreated } from './namespace.js';
 
@@ -51,7 +52,10 @@ export async function reconcileObject(ctx: SyncContext, state: ObjectSyncState, 
   try {
     return await syncDown(ctx, state, ref, upstreamObj);
   } catch (err) {
-    if (err instanceof SyncFailure) await reportFailure(ctx, ref, upstreamObj, downstreamNamespace, err);
+    if (err instanceof SyncFailure) {
+      reportSyncFailure(ctx, ref, upstreamObj, err);
+      await reportFailure(ctx, ref, upstreamObj, downstreamNamespace, err);
+    }
     throw err;
   }
 }
@@ -152,6 +156,7 @@ async function removeFromCluster(
     gone = await deleteDownstream(ctx, ref.resource, downstreamNamespace, ref.name);
   } catch (err) {
     if (err instanceof SyncFailure && upstreamObj && isSyncFor(upstreamObj, ctx.clusterKey)) {
+      reportSyncFailure(ctx, ref, upstreamObj, err);
       await reportFailure(ctx, ref, upstreamObj, downstreamNamespace, err);
     }
     throw err;
@@ -171,7 +176,14 @@ async function writeStatus(
   const previous = parseReportedStatus(upstreamObj, ctx.clusterKey);
   const next = reportedStatus(downstreamObj, syncedCondition(failure, ctx.now), previous);
   if (sameReportedStatus(previous, next)) return;
-  await ctx.source.writeClusterStatus(ref, next, previous);
+  try {
+    await ctx.source.writeClusterStatus(ref, next, previous);
+  } catch (err) {
+    observeOperation(ctx, 'status', false);
+    throw err;
+  }
+  observeOperation(ctx, 'status', true);
+  if (downstreamObj) observePropagation(ctx, 'up', downstreamObj);
 }
 
 /** Best effort: the failure itself is what the queue retries; a failed report is logged. */
