@@ -3,15 +3,13 @@
  * shows. On a new decision record: PlacementDecided (first), PlacementChanged, RolledBack,
  * FailoverStarted (a cluster was vacated because it failed) or FailedPlacement (nothing
  * qualified) on the placement and on each workload it places. When a vacated cluster's copy is
- * gone (its state label removed) after a failover: FailoverFinished.
+ * gone (no longer in the placement's status) after a failover: FailoverFinished.
  */
-import { STATE_LABEL_PREFIX } from '../../apis/contract.js';
 import type { SelectedCluster } from '../../apis/tmc/index.js';
 import type { EventSink } from '../../controllers/event-recorder.js';
 import { placementDecisionsTotal, placementFailoversTotal } from '../../observability/tmc-metrics.js';
 import { Trigger } from './history.js';
-import type { ClusterKeys } from './cluster-input.js';
-import type { PlacementDecision, WorkloadMetadataPatch, WorkloadObject, WorkloadPlacement } from './types.js';
+import type { PlacementDecision, WorkloadObject, WorkloadPlacement } from './types.js';
 
 const where = (s: readonly SelectedCluster[] | undefined) =>
   (s ?? []).map((c) => (c.replicas === undefined ? c.clusterName : `${c.clusterName}(${c.replicas})`)).join(', ') || 'no clusters';
@@ -59,21 +57,26 @@ export function decisionEvents(events: EventSink, placement: WorkloadPlacement, 
 }
 
 /**
- * After a failover: a workload patch that drops the state label of a cluster the latest decision
- * vacated means that copy is gone — the failover is finished for this workload.
+ * After a failover: a cluster the latest (Failover) decision vacated that the last status still
+ * listed for a workload, and this pass no longer does, has lost its copy — the failover is
+ * finished there. Compared against the committed status, so it fires once.
  */
 export function failoverFinishedEvents(events: EventSink, placement: WorkloadPlacement, latest: PlacementDecision | undefined,
-  workload: WorkloadObject, patch: WorkloadMetadataPatch | undefined, keys: ClusterKeys): void {
-  if (!patch?.metadata.labels || latest?.spec.trigger !== Trigger.Failover) return;
+  placed: ReadonlyArray<{ workload: WorkloadObject; clusters: ReadonlyArray<{ clusterName: string }> }>): void {
+  if (latest?.spec.trigger !== Trigger.Failover) return;
   const chosen = new Set((latest.spec.selected ?? []).map((s) => s.clusterName));
-  const removed = Object.entries(patch.metadata.labels)
-    .filter(([label, v]) => v === null && label.startsWith(STATE_LABEL_PREFIX))
-    .map(([label]) => keys.name(label.slice(STATE_LABEL_PREFIX.length)) ?? label.slice(STATE_LABEL_PREFIX.length))
-    .filter((name) => !chosen.has(name));
-  if (removed.length === 0) return;
-  placementFailoversTotal.inc({ phase: 'finished' });
+  const vacated = new Set((latest.spec.previous ?? []).map((s) => s.clusterName).filter((n) => !chosen.has(n)));
+  if (vacated.size === 0) return;
+  const before = new Map((placement.status?.placedWorkloads ?? []).map((p) => [`${p.workloadRef.kind}/${p.workloadRef.name}`, p.clusters ?? []]));
   const p = placementObject(placement);
-  const note = `the copy on ${removed.join(', ')} is gone; running on ${where(latest.spec.selected)} (revision ${latest.spec.revision})`;
-  events.event(workload, 'Normal', 'FailoverFinished', 'Failover', note, p);
-  events.event(p, 'Normal', 'FailoverFinished', 'Failover', `${workload.kind ?? 'workload'} ${workload.metadata.name}: ${note}`);
+  for (const { workload, clusters } of placed) {
+    const now = new Set(clusters.map((c) => c.clusterName));
+    const gone = (before.get(`${workload.kind ?? ''}/${workload.metadata.name}`) ?? [])
+      .map((c) => c.clusterName).filter((n) => vacated.has(n) && !now.has(n));
+    if (gone.length === 0) continue;
+    placementFailoversTotal.inc({ phase: 'finished' });
+    const note = `the copy on ${gone.join(', ')} is gone; running on ${where(latest.spec.selected)} (revision ${latest.spec.revision})`;
+    events.event(workload, 'Normal', 'FailoverFinished', 'Failover', note, p);
+    events.event(p, 'Normal', 'FailoverFinished', 'Failover', `${workload.kind ?? 'workload'} ${workload.metadata.name}: ${note}`);
+  }
 }

@@ -129,20 +129,17 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
   }
 
   // 4. apply
-  const lastRecord = latestAfterRecord ?? latest;
   const placed: StatusInput['placed'] = [];
   const problems = new Set<string>();
   const applyOne = async (workload: WorkloadObject, decision: Decision | undefined) => {
     const out = applyDecision({ placement, workload, decision, keys, clustersByName, now: nowStr, celCompiler: deps.celCompiler });
     for (const w of out.warnings) problems.add(w);
-    if (out.patch) {
-      await deps.patchWorkload(workspace, workload, out.patch);
-      failoverFinishedEvents(events, placement, lastRecord, workload, out.patch, keys);
-    }
+    if (out.patch) await deps.patchWorkload(workspace, workload, out.patch);
     return out;
   };
   for (const d of decided) placed.push({ workload: d.workload, clusters: (await applyOne(d.workload, d.decision)).clusters });
   for (const w of selection.released) await applyOne(w, undefined);
+  failoverFinishedEvents(events, placement, latestAfterRecord ?? latest, placed);
   for (const c of selection.contested) problems.add(`${c.workload.kind} ${c.workload.metadata.name} is placed by ${c.owner}`);
 
   // 5. status

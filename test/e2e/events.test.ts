@@ -1,0 +1,157 @@
+/**
+ * Kubernetes Events end to end: an in-process tmc-server with every controller (heartbeat 1 s,
+ * threshold 3 s) and two `--mode cluster` clusters. A Deployment is placed on one cluster; that
+ * cluster is frozen (SIGSTOP) so it goes NotReady, is tainted, and the Deployment fails over; it
+ * is thawed so the old copy is removed. A second placement finds no cluster; a third Deployment
+ * collides with a foreign object on the cluster. `kubectl describe` and `kubectl get events` (the
+ * real kubectl, reading core/v1) must tell each of those stories, although the controllers write
+ * events.k8s.io/v1.
+ */
+import t from 'tap';
+import { downstreamNamespaceName } from '../../src/apis/contract.js';
+import { eventually, request } from '../helpers/http.js';
+import { kubectl, kubectlOK, spawnServer, startServer } from '../helpers/tmc.js';
+
+const WS = 'root:events';
+const kubectlMissing = await kubectl('/dev/null', ['version', '--client']).then((r) => r.code !== 0);
+
+t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubectl not found' }, async (t) => {
+  const server = await startServer(t, { heartbeatSeconds: 1, heartbeatThresholdSeconds: 3 });
+  const clusters = { east: await spawnServer(t, ['--mode', 'cluster', '--nodes', '1']), west: await spawnServer(t, ['--mode', 'cluster', '--nodes', '1']) };
+  const wsServer = `${server.url}/clusters/${WS}`;
+  const k = (args: string[], input?: string) => kubectlOK(server.kubeconfigPath, args, { input, server: wsServer });
+  await kubectlOK(server.kubeconfigPath, ['create', '-f', '-'], { input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: events}\n' });
+  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: wsServer })).code === 0, 15_000, 'workspace ready');
+  await k(['apply', '-f', '-'], BINDINGS);
+  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations,deployments'], { server: wsServer })).code === 0, 15_000, 'APIs bound');
+  for (const [name, c] of Object.entries(clusters)) {
+    await k(['create', 'secret', 'generic', `${name}-creds`, `--from-file=kubeconfig=${c.kubeconfigPath}`]);
+    await k(['apply', '-f', '-'], registration(name, c.url));
+  }
+  await k(['wait', '--for=condition=Ready', 'clusterregistration/east', 'clusterregistration/west', '--timeout=60s']);
+
+  await k(['apply', '-f', '-'], PLACEMENTS);
+  const creds = { caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem };
+  const get = async (path: string) => (await request(server.url, creds, 'GET', `/clusters/${WS}${path}`)).json;
+  const placement = async () => get('/apis/tmc.kcp.io/v1alpha1/namespaces/default/workloadplacements/web');
+  await eventually(async () => ((await placement()).status?.decisions ?? []).length === 1, 30_000, 'web placed');
+  const first = (await placement()).status.decisions[0].clusterName as 'east' | 'west';
+  const other = first === 'east' ? 'west' : 'east';
+
+  // a foreign Deployment where the syncer of `first` will want to put `clash`
+  const reg = await get(`/apis/tmc.kcp.io/v1alpha1/clusterregistrations/${first}`);
+  const ns = downstreamNamespaceName({ workspace: WS, namespace: 'default', cluster: reg.status.clusterKey });
+  const downstream = (args: string[], input?: string) => kubectlOK(clusters[first].kubeconfigPath, args, { input });
+  await downstream(['create', 'namespace', ns]).catch(() => undefined);
+  await downstream(['-n', ns, 'create', 'deployment', 'clash', '--image=nginx']);
+  await k(['apply', '-f', '-'], deployment('clash', first));
+
+  const describe = (what: string) => k(['describe', what]);
+  await eventually(async () => /PlacementDecided/.test(await describe('workloadplacement/web')), 30_000, 'PlacementDecided on the placement');
+  t.match(await describe('deployment/web'), /Normal\s+PlacementDecided\s+\S+\s+tmc\.kcp\.io\/workloadplacement-controller\s+revision 1: placed on/,
+    'describe deployment shows the decision, from the placement controller');
+  await eventually(async () => /FailedPlacement/.test(await describe('workloadplacement/nowhere')), 30_000, 'FailedPlacement');
+  t.match(await describe('deployment/lost'), /Warning\s+FailedPlacement/, 'the unplaceable Deployment says why');
+  await eventually(async () => /SyncConflict/.test(await describe('deployment/clash')), 30_000, 'SyncConflict');
+  t.match(await describe('deployment/clash'), /already exists on the cluster and is not managed by TMC/);
+  t.match(await describe(`clusterregistration/${first}`), /Normal\s+ClusterReady/, 'cluster Ready transition');
+
+  // freeze the chosen cluster: NotReady, tainted, failover to the other one
+  const frozen = clusters[first].child;
+  frozen.kill('SIGSTOP');
+  let stopped = true;
+  t.teardown(() => { if (stopped) frozen.kill('SIGCONT'); });
+  await eventually(async () => /FailoverStarted/.test(await describe('workloadplacement/web')), 60_000, 'FailoverStarted');
+  const cr = await describe(`clusterregistration/${first}`);
+  t.match(cr, /Warning\s+ClusterNotReady\s+.*HeartbeatMissed/, 'NotReady with its reason');
+  t.match(cr, /Warning\s+TaintAdded\s+.*tmc\.kcp\.io\/unreachable:NoSchedule/, 'the taint');
+  t.match(await describe('deployment/web'), new RegExp(`Warning\\s+FailoverStarted\\s+.*moving from ${first}\\(1\\) to ${other}\\(1\\)`));
+
+  // thaw: the old copy is deleted, the failover finishes
+  frozen.kill('SIGCONT');
+  stopped = false;
+  await eventually(async () => /FailoverFinished/.test(await describe('deployment/web')), 60_000, 'FailoverFinished');
+  t.match(await describe('workloadplacement/web'), new RegExp(`Normal\\s+FailoverFinished\\s+.*the copy on ${first} is gone`));
+
+  // the same Events through both APIs, and in `kubectl get events`
+  const all = await k(['get', 'events']);
+  for (const reason of ['PlacementDecided', 'FailedPlacement', 'FailoverStarted', 'FailoverFinished', 'ClusterNotReady', 'TaintAdded', 'SyncConflict']) {
+    t.match(all, reason, `kubectl get events lists ${reason}`);
+  }
+  const v1 = await get('/apis/events.k8s.io/v1/namespaces/default/events');
+  const core = await get('/api/v1/namespaces/default/events');
+  t.equal(v1.items.length, core.items.length, 'one storage behind both APIs');
+  const conflict = v1.items.find((e: any) => e.reason === 'SyncConflict');
+  t.match(conflict, { regarding: { kind: 'Deployment', name: 'clash' }, reportingController: 'tmc.kcp.io/syncer', type: 'Warning' });
+  // the syncer retried with backoff: one Event with a series, not one per retry
+  t.equal(v1.items.filter((e: any) => e.reason === 'SyncConflict').length, 1, 'retries aggregate into one Event');
+  await eventually(async () => ((await get(`/apis/events.k8s.io/v1/namespaces/default/events/${conflict.metadata.name}`)).series?.count ?? 1) > 1, 30_000, 'series count grows');
+});
+
+const BINDINGS = `
+apiVersion: apis.kcp.io/v1alpha1
+kind: APIBinding
+metadata: {name: kubernetes}
+spec: {reference: {export: {path: "root:compute", name: kubernetes}}}
+---
+apiVersion: apis.kcp.io/v1alpha1
+kind: APIBinding
+metadata: {name: tmc}
+spec:
+  reference: {export: {path: "root:tmc", name: tmc.kcp.io}}
+  permissionClaims:
+  - {group: "", resource: namespaces, all: true, state: Accepted}
+  - {group: "", resource: configmaps, all: true, state: Accepted}
+  - {group: "", resource: secrets, all: true, state: Accepted}
+  - {group: apps, resource: deployments, all: true, state: Accepted}
+`;
+
+const PLACEMENTS = `
+apiVersion: tmc.kcp.io/v1alpha1
+kind: WorkloadPlacement
+metadata: {name: web, namespace: default}
+spec:
+  workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], names: [web]}
+  numberOfClusters: 1
+  failover: {tolerationSeconds: 0, purgeMode: Immediately}
+---
+apiVersion: tmc.kcp.io/v1alpha1
+kind: WorkloadPlacement
+metadata: {name: nowhere, namespace: default}
+spec:
+  workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], names: [lost]}
+  clusterSelector: {clusterNames: [mars]}
+${deployment('web')}
+${deployment('lost')}`;
+
+function deployment(name: string, cluster?: string): string {
+  const placement = cluster ? `
+---
+apiVersion: tmc.kcp.io/v1alpha1
+kind: WorkloadPlacement
+metadata: {name: ${name}, namespace: default}
+spec:
+  workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], names: [${name}]}
+  clusterSelector: {clusterNames: [${cluster}]}` : '';
+  return `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: default, labels: {app: ${name}}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: app, image: nginx, resources: {requests: {cpu: 10m, memory: 16Mi}}}]}${placement}`;
+}
+
+function registration(name: string, serverURL: string): string {
+  return `
+apiVersion: tmc.kcp.io/v1alpha1
+kind: ClusterRegistration
+metadata: {name: ${name}}
+spec:
+  location: test
+  clusterEndpoint: {serverURL: ${serverURL}, secretRef: {namespace: default, name: ${name}-creds}}
+`;
+}
