@@ -259,6 +259,9 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
     t.match(await viewer.getByRole('note').filter({ hasText: 'You cannot roll back' }).textContent(), /RBAC does not allow you to patch workloadplacements.tmc.kcp.io "web" in namespace "default"/, 'what RBAC refused');
     t.ok(await viewer.getByRole('button', { name: 'Roll back to revision 2' }).isDisabled(), 'the rollback button is disabled');
     t.ok(await viewer.getByRole('button', { name: /^Unpin/ }).isDisabled(), 'so is unpin');
+    await viewer.getByRole('link', { name: 'Clusters' }).click();
+    await viewer.waitForSelector('[data-cluster="us-1"]');
+    t.equal(await viewer.getByRole('button', { name: /^(Cordon|Drain) / }).count(), 0, 'no cordon/drain offered without the right');
     await shot(viewer, '11-read-only');
     await viewer.close();
   });
@@ -284,6 +287,21 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
     t.notOk((await page2.locator('main').textContent())?.includes('demo'), 'the workspace tree does not list root:demo');
     t.same(requests2.filter((u) => !u.startsWith(server.url)), [], 'no request left the server');
     await page2.close();
+  });
+
+  await t.test('cordon and uncordon a cluster, with confirmation', async (t) => {
+    await page.getByRole('link', { name: 'Clusters' }).click();
+    await page.getByRole('button', { name: 'Cordon us-1' }).click();
+    const dialog = page.getByRole('dialog');
+    t.match(await dialog.textContent(), /No new workloads will be placed on it/);
+    await dialog.getByRole('button', { name: 'Cordon' }).click();
+    await page.locator('[data-cluster="us-1"] dd', { hasText: 'Cordoned' }).waitFor();
+    const c = await demo.get<KubeObject & { spec: { unschedulable?: boolean } }>(CLUSTER_REGISTRATIONS, undefined, 'us-1');
+    t.equal(c.spec.unschedulable, true, 'the patch tmcctl cluster cordon sends');
+    await shot(page, '14-cordoned');
+    await page.getByRole('button', { name: 'Uncordon us-1' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Uncordon' }).click();
+    await page.locator('[data-cluster="us-1"] dd', { hasText: 'Schedulable' }).waitFor();
   });
 
   await t.test('the workspace tree, and nothing fetched from elsewhere', async (t) => {

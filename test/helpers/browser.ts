@@ -22,10 +22,10 @@ const FLAGS = [
 export async function launchBrowser(t: Teardown, viewport = { width: 1366, height: 900 }): Promise<BrowserContext> {
   const profile = tempDir(t, 'tmc-chromium-');
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, ignoreHTTPSErrors: true, viewport,
-    // the page's own timeouts; each wait below names what it waits for
-    timeout: 60_000,
+    executablePath: CHROMIUM, headless: true, args: FLAGS, ignoreHTTPSErrors: true, viewport, timeout: 60_000,
   });
+  // waits are for things a loaded CI machine may take a while to do (heartbeats missed, failover)
+  context.setDefaultTimeout(60_000);
   t.teardown(() => context.close());
   return context;
 }
