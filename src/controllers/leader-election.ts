@@ -11,6 +11,7 @@
  *   both win: the loser gets 409 Conflict.
  * - `stop()` releases the lease if held (holderIdentity cleared) so a successor need not wait.
  */
+import { leaderElectionMasterStatus, leaderTransitionsTotal } from '../observability/tmc-metrics.js';
 import { isNotFound } from '../errors/status.js';
 import { realClock, type Clock, type TimerHandle } from '../client/clock.js';
 import type { KubeClient } from '../client/kube-client.js';
@@ -141,6 +142,8 @@ export class LeaderElector {
 
   private setLeading(leading: boolean): void {
     this.leading = leading;
+    leaderElectionMasterStatus.set({ name: this.opts.name }, leading ? 1 : 0);
+    leaderTransitionsTotal.inc({ name: this.opts.name });
     const callback = leading ? this.opts.onStartedLeading : this.opts.onStoppedLeading;
     try {
       callback();
