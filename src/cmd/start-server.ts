@@ -46,6 +46,7 @@ import { ServiceAccountTokens } from '../registry/service-account-tokens.js';
 import type { ServerOptions } from './server-options.js';
 import { createKcpProxy } from '../proxy/kcp-proxy.js';
 import { startComponents, type ServerComponent } from './components.js';
+import { startEventLoopGuard, type EventLoopGuard } from '../observability/event-loop.js';
 
 export const VERSION = {
   major: '1', minor: '32', gitVersion: 'v1.32.0+tmc-0.1.0', gitCommit: 'unknown', gitTreeState: 'clean',
@@ -185,9 +186,11 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const kcpProxy = opts.kcpKubeconfig ? createKcpProxy({ kubeconfig: opts.kcpKubeconfig, defaultCluster: ROOT_CLUSTER, log }) : undefined;
   const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
   let ready = false;
+  let loopGuard: EventLoopGuard | undefined;
 
   const components: ServerComponent[] = [
     { name: 'storage', start: () => undefined /* opened above: everything is built on it */, stop: () => store.close() },
+    { name: 'event-loop-guard', start: () => { loopGuard = startEventLoopGuard(log); }, stop: () => loopGuard?.stop() },
     { name: 'listener', start: () => undefined /* bound above: the URL is known */, stop: () => closeServer(tls.server) },
     { name: 'crds', start: () => crds.start(), stop: () => crds.stop() },
     ...(clusters ? [{ name: 'logical-clusters', start: () => clusters.start(), stop: () => clusters.stop() }] : []),
