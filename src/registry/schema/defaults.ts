@@ -16,6 +16,22 @@ export function applyDefaults<T>(schema: JSONSchemaProps, obj: T): T {
 
 const isNonNullableNull = (v: unknown, s: JSONSchemaProps): boolean => v === null && !s.nullable;
 
+/**
+ * Whether defaulting or null-dropping can change anything inside a value of schema `s`: only a
+ * default or a nested object/array schema can. A wide map of scalars (a 200 000-key ConfigMap's
+ * data) is then skipped instead of being walked twice for nothing.
+ */
+const mayChangeCache = new WeakMap<JSONSchemaProps, boolean>();
+function mayChangeInside(s: JSONSchemaProps): boolean {
+  let v = mayChangeCache.get(s);
+  if (v === undefined) {
+    v = s.properties !== undefined || s.items !== undefined || isPlainObject(s.additionalProperties)
+      || s['x-kubernetes-preserve-unknown-fields'] === true || s.type === undefined || s.type === 'object' || s.type === 'array';
+    mayChangeCache.set(s, v);
+  }
+  return v;
+}
+
 function defaultNode(s: JSONSchemaProps, x: unknown): void {
   if (Array.isArray(x)) {
     const items = s.items;
@@ -31,10 +47,12 @@ function defaultNode(s: JSONSchemaProps, x: unknown): void {
     if (prop.default === undefined) continue;
     if (!(k in x) || isNonNullableNull(x[k], prop)) x[k] = deepCopy(prop.default);
   }
-  for (const [k, v] of Object.entries(x)) {
+  const additional = isPlainObject(s.additionalProperties) && mayChangeInside(s.additionalProperties) ? s.additionalProperties : undefined;
+  if (!s.properties && !additional) return;
+  for (const k in x) {
     const prop = s.properties?.[k];
-    if (prop) defaultNode(prop, v);
-    else if (isPlainObject(s.additionalProperties)) defaultNode(s.additionalProperties, v);
+    if (prop) defaultNode(prop, x[k]);
+    else if (additional) defaultNode(additional, x[k]);
   }
 }
 
@@ -49,6 +67,9 @@ export function dropNulls(s: JSONSchemaProps, x: unknown, root = false): void {
     return;
   }
   if (!isPlainObject(x)) return;
+  // nulls under additionalProperties are kept (only named properties drop them), so a map of
+  // scalars has nothing to visit
+  if (!s.properties && !root && !(isPlainObject(s.additionalProperties) && mayChangeInside(s.additionalProperties))) return;
   for (const [k, v] of Object.entries(x)) {
     const prop = s.properties?.[k] ?? (isPlainObject(s.additionalProperties) ? s.additionalProperties : undefined);
     if (root && k === 'metadata' && isPlainObject(v)) {
