@@ -1,7 +1,7 @@
 /**
  * Housekeeping of one downstream namespace (queue key `ns#<name>`):
- * 1. dependencies (ConfigMaps/Secrets labelled tmc.kcp.io/dependency) no synced workload in the
- *    namespace references any more are deleted;
+ * 1. dependencies (ConfigMaps/Secrets labelled tmc.kcp.io/dependency) that neither a synced
+ *    workload in the namespace nor an upstream workload placed here references are deleted;
  * 2. a namespace with none of our objects left is deleted once it has been empty for
  *    `cleanDelayMs` (kcp's --downstream-namespace-clean-delay), so a workload moving in right after
  *    its neighbour left does not race the deletion.
@@ -28,9 +28,10 @@ export interface SweepState {
 
 export async function sweepNamespace(ctx: SyncContext, state: SweepState, name: string): Promise<ReconcileResult> {
   const ns = ctx.cache.namespace(name);
-  if (!ns || ns.metadata?.deletionTimestamp || !parseLocator(ns)) { state.emptySince.delete(name); return; }
+  const locator = parseLocator(ns);
+  if (!ns || ns.metadata?.deletionTimestamp || !locator) { state.emptySince.delete(name); return; }
 
-  const referenced = referencedInNamespace(ctx, name);
+  const referenced = referencedInNamespace(ctx, name, locator);
   for (const resource of [CONFIGMAPS, SECRETS]) {
     for (const dep of ctx.cache.list(resource, name)) {
       if (dep.metadata?.labels?.[DEPENDENCY_LABEL] !== 'true') continue;

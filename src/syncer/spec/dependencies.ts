@@ -4,7 +4,8 @@
  * once no synced workload references them. One that is itself labelled Sync for this cluster is
  * synced as a primary object instead (one writer per downstream object).
  */
-import { stateLabel } from '../../apis/contract.js';
+import { deletionAnnotation, stateLabel, type NamespaceLocator } from '../../apis/contract.js';
+import { clusterOf } from '../../client/object-cache.js';
 import type { KubeObject } from '../../client/types.js';
 import { SyncFailure } from '../conditions.js';
 import type { SyncContext } from '../context.js';
@@ -43,9 +44,16 @@ export async function syncDependencies(
   return failure;
 }
 
-/** Names (`ConfigMap/x`, `Secret/y`) the synced workloads of a downstream namespace still reference. */
-export function referencedInNamespace(ctx: SyncContext, downstreamNamespace: string): Set<string> {
+/**
+ * Names (`ConfigMap/x`, `Secret/y`) a downstream namespace must keep: those its synced workloads
+ * reference, and those referenced by the upstream workloads placed here (labelled Sync for this
+ * cluster, not being removed). The second half matters because dependencies land before their
+ * workload: a sweep in between sees no downstream referrer yet, and without the upstream view it
+ * deleted the copy it had just made (ADDED, DELETED, ADDED downstream; missing until the resync).
+ */
+export function referencedInNamespace(ctx: SyncContext, downstreamNamespace: string, locator?: NamespaceLocator): Set<string> {
   const names = new Set<string>();
+  if (locator) addPlacedReferences(ctx, locator, names);
   for (const resource of ctx.resources) {
     if (!resource.podTemplatePath) continue;
     for (const w of ctx.cache.list(resource, downstreamNamespace)) {
@@ -54,4 +62,18 @@ export function referencedInNamespace(ctx: SyncContext, downstreamNamespace: str
     }
   }
   return names;
+}
+
+function addPlacedReferences(ctx: SyncContext, locator: NamespaceLocator, names: Set<string>): void {
+  const leaving = deletionAnnotation(ctx.clusterKey);
+  for (const resource of ctx.resources) {
+    if (!resource.podTemplatePath) continue;
+    for (const w of ctx.source.list(resource)) {
+      const meta = w.metadata;
+      if (!meta || meta.namespace !== locator.namespace || clusterOf(w) !== locator.workspace) continue;
+      if (meta.deletionTimestamp || meta.annotations?.[leaving] !== undefined) continue;
+      if (meta.labels?.[stateLabel(ctx.clusterKey)] !== 'Sync') continue;
+      for (const r of referencedObjects(podTemplateOf(w, resource.podTemplatePath))) names.add(`${r.kind}/${r.name}`);
+    }
+  }
 }
