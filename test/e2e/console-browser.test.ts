@@ -186,12 +186,14 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
   const frozen = () => chosen[0];
   await t.test('a frozen cluster turns NotReady and the workload moves', async (t) => {
     const victim = physical[names.indexOf(frozen())];
+    await page.getByRole('link', { name: 'Clusters' }).click();
+    await page.waitForSelector(`[data-cluster="${frozen()}"][data-health="Ready"]`); // watching before it fails
     victim.child.kill('SIGSTOP');
     let stopped = true;
     t.teardown(() => { if (stopped) victim.child.kill('SIGCONT'); });
-    await page.getByRole('link', { name: 'Clusters' }).click();
     await page.waitForSelector(`[data-cluster="${frozen()}"][data-health="NotReady"]`, { timeout: 30_000 });
     t.match(await page.locator(`[data-cluster="${frozen()}"] .reason`).textContent(), /HeartbeatMissed/);
+    t.equal(await page.getByTestId('health-announcement').textContent(), `${frozen()} is NotReady`, 'announced to screen readers');
     await shot(page, '06-cluster-not-ready');
     await page.goBack(); // fleet
     await page.goBack(); // the workload page

@@ -1,5 +1,5 @@
 /** Clusters: health, heartbeat age, capacity bars, taints, cordon/drain state — live. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { cordonPatch, type CordonAction } from '../../../apis/tmc/explain.js';
 import type { ClusterRegistration } from '../../../apis/tmc/v1alpha1.js';
 import { CLUSTERS, resourcePath } from '../../model/api-paths.js';
@@ -22,6 +22,20 @@ export function ClustersView({ ws }: { ws: string }) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | undefined>(undefined);
   const first = clusters.items[0]?.metadata.name;
+  // tell screen-reader users when a cluster's health changes (the cards change silently)
+  const lastHealth = useRef(new Map<string, string>());
+  const [announcement, setAnnouncement] = useState('');
+  useEffect(() => {
+    const changes: string[] = [];
+    for (const c of clusters.items) {
+      const name = c.metadata.name ?? '';
+      const h = clusterHealth(c).health;
+      const before = lastHealth.current.get(name);
+      if (before && before !== h) changes.push(`${name} is ${h}`);
+      lastHealth.current.set(name, h);
+    }
+    if (changes.length) setAnnouncement(changes.join('; '));
+  }, [clusters.version]);
   useEffect(() => {
     if (!first) return;
     let live = true;
@@ -51,6 +65,7 @@ export function ClustersView({ ws }: { ws: string }) {
       <h2 id="clusters-h">Clusters <span class="count">{ready}/{items.length} ready</span></h2>
       {items.length === 0 && <p class="muted">No ClusterRegistration in {ws}. Register one with <code>tmcctl cluster register</code>.</p>}
       {message && <p class={message.tone === 'ok' ? 'success' : 'error'} role={message.tone === 'ok' ? 'status' : 'alert'}>{message.text}</p>}
+      <p class="visually-hidden" aria-live="polite" data-testid="health-announcement">{announcement}</p>
       <ul class="cards" aria-label="clusters">
         {items.map((c) => <ClusterCard key={c.metadata.name} cluster={c} now={now} mayPatch={may?.allowed === true}
           onAction={(a) => setAction({ cluster: c.metadata.name ?? '', action: a })} />)}
