@@ -15,6 +15,10 @@ export interface ServerOptions {
   /** Key file for encrypting Secret data at rest (docs/security.md); unset = stored as is. */
   encryptionKeyFile?: string;
   logLevel: string;
+  /** text (pino-pretty) or json; undefined = text on a terminal, else json. */
+  logFormat?: 'text' | 'json';
+  /** Extra names and addresses in the serving certificate (a Service's DNS names). */
+  tlsSans: string[];
   /** cluster mode: simulated nodes */
   nodes: number;
   nodeCpu: string;
@@ -41,6 +45,8 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     .option('--token-auth-file <file>', 'CSV file of bearer tokens: token,user,uid,"group1,group2"')
     .option('--encryption-key-file <file>', 'keys for encrypting Secret data at rest, one "<keyid>:<base64 32 bytes>" a line (first one encrypts)')
     .option('--log-level <level>', 'pino log level', process.env.TMC_LOG_LEVEL ?? 'info')
+    .addOption(new Option('--log-format <format>', 'text (readable) or json (one object a line); default: text on a terminal, else json').choices(['text', 'json']))
+    .option('--tls-san <names>', 'comma-separated extra DNS names or IPs for the serving certificate (e.g. a Service name)', '')
     .option('--nodes <n>', 'cluster mode: number of simulated nodes', '3')
     .option('--node-cpu <q>', 'cluster mode: CPU per node', '4')
     .option('--node-memory <q>', 'cluster mode: memory per node', '16Gi')
@@ -69,6 +75,8 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     tokenAuthFile: o.tokenAuthFile,
     encryptionKeyFile: o.encryptionKeyFile,
     logLevel: o.logLevel,
+    logFormat: o.logFormat,
+    tlsSans: String(o.tlsSan).split(',').map((s: string) => s.trim()).filter(Boolean),
     nodes: int('nodes', o.nodes),
     nodeCpu: o.nodeCpu,
     nodeMemory: o.nodeMemory,

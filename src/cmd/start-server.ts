@@ -119,10 +119,10 @@ export interface StartHooks {
 }
 
 export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}): Promise<RunningServer> {
-  const log = hooks.logger ?? createLogger({ level: opts.logLevel });
+  const log = hooks.logger ?? createLogger({ level: opts.logLevel, format: opts.logFormat });
   const dataDir = resolve(opts.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const pki = await ensurePKI({ dir: join(dataDir, 'pki'), hosts: [opts.bindAddress], logger: log });
+  const pki = await ensurePKI({ dir: join(dataDir, 'pki'), hosts: [opts.bindAddress, ...(opts.tlsSans ?? [])], logger: log });
   // Read the key file before opening storage, so a bad one fails the start with nothing opened.
   const secretEncryption = SecretEncryption.fromKeyFile(opts.encryptionKeyFile);
   // Always wrapped: without a key nothing is sealed, but sealed values left by an earlier run read

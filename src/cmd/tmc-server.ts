@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     process.stderr.write(`tmc-server: ${err.message}\n`);
     process.exit(2);
   }
-  const log = createLogger({ level: opts.logLevel });
+  const log = createLogger({ level: opts.logLevel, format: opts.logFormat });
   const running = await startTmcServer(opts, withDefaultHooks(opts, { logger: log }));
   log.info({ url: running.url, mode: opts.mode, storage: opts.storage, kubeconfigPath: running.kubeconfigPath }, `tmc-server ready at ${running.url}`);
   process.stdout.write(`tmc-server ready at ${running.url} (kubeconfig: ${running.kubeconfigPath})\n`);

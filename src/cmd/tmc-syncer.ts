@@ -36,6 +36,7 @@ interface SyncerFlags {
   workers: string;
   aggregate: boolean;
   logLevel: string;
+  logFormat?: string;
 }
 
 function parse(argv: string[]): SyncerFlags {
@@ -55,6 +56,7 @@ function parse(argv: string[]): SyncerFlags {
     .option('--workers <n>', 'parallel reconciles', '8')
     .option('--no-aggregate', 'direct mode: do not run the status aggregator (a server-side one runs)')
     .option('--log-level <level>', 'pino log level', process.env.TMC_LOG_LEVEL ?? 'info')
+    .option('--log-format <format>', 'text (readable) or json; default: text on a terminal, else json')
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
   return cmd.opts() as SyncerFlags;
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     process.stderr.write(`tmc-syncer: ${err.message}\n`);
     process.exit(2);
   }
-  const log = createLogger({ level: flags.logLevel, name: 'tmc-syncer' });
+  const log = createLogger({ level: flags.logLevel, name: 'tmc-syncer', format: flags.logFormat === 'text' || flags.logFormat === 'json' ? flags.logFormat : undefined });
   const key = clusterKey(flags.registrationWorkspace, flags.registration);
   const fromServer = new URL(resolveKubeConfig({ file: flags.fromKubeconfig }).server);
   const mode = flags.upstream === 'auto' ? (fromServer.pathname.startsWith('/services/syncer/') ? 'syncer-vw' : 'direct') : flags.upstream;
