@@ -47,4 +47,9 @@ export interface ApiContext {
   };
   /** Throws NotFound/Forbidden when the logical cluster does not exist. */
   checkCluster(cluster: string): Promise<void>;
+  /**
+   * kcp's home workspace: `GET /clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/~` answers the
+   * requesting user's home Workspace (creating it on first use). Unset: `~` is an ordinary name.
+   */
+  homeWorkspace?(user: UserInfo): Promise<KubeObject>;
 }

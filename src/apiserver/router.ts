@@ -14,10 +14,11 @@ import { handleGet, handleList } from './handlers/read.js';
 import { handleScale } from './handlers/scale.js';
 import { handleWatch } from './handlers/watch.js';
 import { handleCreate, handlePatch, handleUpdate } from './handlers/write.js';
-import { wantsAggregatedDiscovery } from './negotiation.js';
+import { wantsAggregatedDiscovery, wantsTable } from './negotiation.js';
 import { dryRunParam, fieldValidationParam, listParams } from './params.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
-import { writeRaw } from './responses.js';
+import { writeJSON, writeRaw } from './responses.js';
+import { toTable } from './table.js';
 import { OPENAPI_V2_PROTO_CONTENT_TYPE, OPENAPI_V2_PROTO_MEDIA_TYPE } from './openapi-v2-proto.js';
 import { handleReview, isSelfReview } from './reviews.js';
 import { isReviewDef } from '../registry/builtin/authz.js';
@@ -56,6 +57,13 @@ export async function serveClusterPath(ctx: ApiContext, req: IncomingMessage, re
   const def = ctx.catalog.resolve(cluster, info.group, info.version, info.resource);
   if (!def) throw notFoundPath();
   if (def.namespaced === false && info.namespace && info.resource !== 'namespaces') throw notFoundPath();
+  if (ctx.homeWorkspace && isHomeWorkspaceRequest(info)) {
+    // every authenticated user may ask for (and so create) their own home, as kcp's default policy allows
+    const home = await ctx.homeWorkspace(user);
+    const table = wantsTable(req.headers.accept);
+    writeJSON(res, 200, table.table ? toTable(def, [home], { include: 'Metadata', tableVersion: table.version, resourceVersion: home.metadata.resourceVersion }) : home);
+    return;
+  }
   if (ctx.authorize && !isSelfReview(def)) await ctx.authorize(user, info);
   if (isReviewDef(def)) return handleReview(ctx, req, res, info, def, user);
   // write options mean nothing to reads (kube ignores them there), so reads skip parsing them
@@ -79,6 +87,11 @@ export async function serveClusterPath(ctx: ApiContext, req: IncomingMessage, re
     case 'deletecollection': return handleDeleteCollection(ctx, req, res, def, scope, query);
     default: throw methodNotAllowed(`the server does not allow this method on the requested resource (${method})`);
   }
+}
+
+function isHomeWorkspaceRequest(info: RequestInfo): boolean {
+  return info.cluster === 'root' && info.verb === 'get' && info.group === 'tenancy.kcp.io' && info.resource === 'workspaces'
+    && info.name === '~' && !info.subresource;
 }
 
 /** kube derives a default manager from the user agent's program name (`kubectl`, `node`). */

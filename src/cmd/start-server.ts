@@ -41,6 +41,9 @@ import { APIBindings } from '../tenancy/apis/api-bindings.js';
 import { bootstrapTMC } from '../tenancy/bootstrap.js';
 import { workloadDefs } from '../registry/builtin/index.js';
 import { withKcpStrategy } from '../tenancy/kcp-strategies.js';
+import { WorkspaceTypes } from '../tenancy/workspaces/workspace-types.js';
+import { WorkspaceLifecycle } from '../tenancy/workspaces/workspace-lifecycle.js';
+import { HomeWorkspaces } from '../tenancy/workspaces/home.js';
 import { NamespaceLifecycle, namespaceStrategy } from '../registry/namespace-lifecycle.js';
 import { ServiceAccountTokens } from '../registry/service-account-tokens.js';
 import type { ServerOptions } from './server-options.js';
@@ -145,9 +148,11 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const serverMode = opts.mode === 'server';
+  const clusters = serverMode ? new LogicalClusters(store, log) : undefined;
+  const workspaceTypes = serverMode ? new WorkspaceTypes(store, log) : undefined;
   const builtins: ResourceDef[] = [...(serverMode ? serverModeDefs() : clusterModeDefs()), ...(hooks.extraDefs?.() ?? [])].map((d) => {
     d = hooks.wrapDef ? hooks.wrapDef(d) : d;
-    d = withKcpStrategy(d, () => url);
+    d = withKcpStrategy(d, { externalURL: () => url, types: workspaceTypes, workspaceOf: (c) => clusters?.workspace(c) });
     if (d.group === '' && d.resource === 'namespaces') return { ...d, strategy: namespaceStrategy(d.strategy) };
     return d;
   });
@@ -164,7 +169,6 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     admission: hooks.admission?.(baseDeps),
     schemaRules: hooks.schemaRules?.(baseDeps),
   });
-  const clusters = serverMode ? new LogicalClusters(store, log) : undefined;
 
   // kcp's API model: exports, bindings, identities; bound resources are served per workspace
   const natives = workloadDefs();
@@ -176,6 +180,9 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     nativeDef: (g, r, v) => natives.find((d) => d.group === g && d.resource === r && d.version === v),
   }) : undefined;
   if (bindings) catalog.addSource(bindings);
+  // kcp's workspace controllers: LogicalCluster objects, the deletion cascade, home workspaces
+  const workspaces = serverMode ? new WorkspaceLifecycle({ store, generic, catalog, log, externalURL: () => url }) : undefined;
+  const homes = clusters ? new HomeWorkspaces({ store, generic, catalog, clusterExists: (c) => clusters.exists(c) }) : undefined;
   const deps: ServerDeps = { ...baseDeps, generic, bindings };
 
   // legacy service-account token Secrets (kubernetes.io/service-account-token), per workspace
@@ -194,7 +201,9 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     { name: 'listener', start: () => undefined /* bound above: the URL is known */, stop: () => closeServer(tls.server) },
     { name: 'crds', start: () => crds.start(), stop: () => crds.stop() },
     ...(clusters ? [{ name: 'logical-clusters', start: () => clusters.start(), stop: () => clusters.stop() }] : []),
+    ...(workspaceTypes ? [{ name: 'workspace-types', start: () => workspaceTypes.start(), stop: () => workspaceTypes.stop() }] : []),
     ...(bindings ? [{ name: 'api-bindings', start: () => bindings.start(), stop: () => bindings.stop() }] : []),
+    ...(workspaces ? [{ name: 'workspace-lifecycle', start: () => workspaces.start(), stop: () => workspaces.stop() }] : []),
     { name: 'rbac', start: () => rbac.start(), stop: () => rbac.stop() },
     { name: 'service-account-tokens', start: () => saTokens.start(), stop: () => saTokens.stop() },
     {
@@ -211,6 +220,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
             }
             clusters.check(cluster);
           },
+          ...(homes ? { homeWorkspace: (user) => homes.get(user) } : {}),
         };
         const tokens = [...(opts.tokenAuthFile ? [StaticTokenFile.fromFile(opts.tokenAuthFile)] : []), tokenRegistry, saTokens.authenticator];
         const authenticator = new Authenticator({ clientCA: pki.ca.certPem, tokens });

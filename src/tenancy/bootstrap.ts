@@ -1,5 +1,5 @@
 /**
- * First-start bootstrap of the kcp model TMC stands on: the workspaces `root:compute` (APIExport
+ * First-start bootstrap of the kcp model TMC stands on: kcp's built-in WorkspaceTypes, the workspaces `root:compute` (APIExport
  * `kubernetes`: the workload types) and `root:tmc` (APIExport `tmc.kcp.io`: the TMC API, claiming
  * the workloads of its consumers). Idempotent: objects that exist are left alone, so a restart
  * (or an admin's edits) keeps what is stored.
@@ -13,6 +13,7 @@ import type { KubeObject } from '../storage/types.js';
 import { TMC_API_EXPORT_WORKSPACE, TMC_API_RESOURCE_SCHEMAS, tmcAPIExportWithIdentities } from '../apis/tmc/schemas.js';
 import type { APIBindings } from './apis/api-bindings.js';
 import { APIS_GROUP } from './apis/api-bindings.js';
+import { builtinWorkspaceTypeObjects } from './workspaces/workspace-types.js';
 import { COMPUTE_EXPORT, COMPUTE_WORKSPACE, apiResourceSchemaFor, computeExport } from './compute-schemas.js';
 
 const SYSTEM = { name: 'system:tmc:bootstrap', groups: ['system:masters'] };
@@ -50,6 +51,9 @@ async function ensureWorkspace(d: BootstrapDeps, path: string): Promise<void> {
 }
 
 export async function bootstrapTMC(d: BootstrapDeps): Promise<void> {
+  // 0. kcp's built-in WorkspaceTypes in root (resolvable before this; stored so they can be listed and read)
+  for (const wt of builtinWorkspaceTypeObjects()) await ensure(d, 'root', 'tenancy.kcp.io', 'v1alpha1', 'workspacetypes', wt);
+
   // 1. root:compute with the `kubernetes` export
   await ensureWorkspace(d, COMPUTE_WORKSPACE);
   for (const def of d.workloadDefs) {

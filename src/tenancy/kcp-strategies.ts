@@ -3,11 +3,19 @@
  * only, in registry/builtin/kcp.ts).
  */
 import type { ResourceDef } from '../registry/types.js';
+import type { KubeObject } from '../storage/types.js';
 import { apiResourceSchemaStrategy } from './apis/api-resource-schema-strategy.js';
 import { workspaceStrategy } from './workspace-strategy.js';
+import type { WorkspaceTypes } from './workspaces/workspace-types.js';
 
-export function withKcpStrategy(def: ResourceDef, externalURL: () => string): ResourceDef {
-  if (def.group === 'tenancy.kcp.io' && def.resource === 'workspaces') return { ...def, strategy: workspaceStrategy(externalURL) };
+export interface KcpStrategyDeps {
+  externalURL: () => string;
+  types?: WorkspaceTypes;
+  workspaceOf?: (cluster: string) => KubeObject | undefined;
+}
+
+export function withKcpStrategy(def: ResourceDef, d: KcpStrategyDeps): ResourceDef {
+  if (def.group === 'tenancy.kcp.io' && def.resource === 'workspaces') return { ...def, strategy: workspaceStrategy(d) };
   if (def.group === 'apis.kcp.io' && def.resource === 'apiresourceschemas') return { ...def, strategy: apiResourceSchemaStrategy(def.strategy) };
   return def;
 }

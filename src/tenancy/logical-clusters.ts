@@ -60,6 +60,9 @@ export class LogicalClusters {
 
   all(): string[] { return [...this.clusters.keys()]; }
 
+  /** The Workspace object that created a logical cluster (undefined for root). */
+  workspace(cluster: string): KubeObject | undefined { return this.clusters.get(cluster); }
+
   onDeleted(fn: (cluster: string) => void): void { this.deletedListeners.push(fn); }
 
   onAdded(fn: (cluster: string) => void): void { this.addedListeners.push(fn); }

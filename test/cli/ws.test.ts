@@ -61,6 +61,8 @@ t.test('ws print, create, switch, previous, tree', async (t) => {
   t.equal(await tmcctlOK(kc, ['ws', ':root']), 'Current workspace is "root".\n');
   t.equal(await tmcctlOK(kc, ['ws', 'use', 'root:org:team']), 'Current workspace is "root:org:team".\n');
   t.equal(await tmcctlOK(kc, ['ws', 'current']), 'Current workspace is "root:org:team".\n');
+  t.equal(await tmcctlOK(kc, ['ws', '~']), 'Current workspace is "user:admin".\n', '~ goes home (created on first use)');
+  t.equal(await tmcctlOK(kc, ['ws', '-']), 'Current workspace is "root:org:team".\n', 'and back');
 
   const missing = await tmcctl(kc, ['ws', ':root:nope']);
   t.equal(missing.code, 1);

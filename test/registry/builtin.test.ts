@@ -28,6 +28,8 @@ const samples: Record<string, Record<string, unknown>> = {
   'persistentvolumeclaims': { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
   'nodes': { status: { capacity: { cpu: '4', memory: '8Gi', pods: 110 }, conditions: [{ type: 'Ready', status: 'True' }] } },
   'tenancy.kcp.io/workspaces': { spec: { type: { name: 'universal', path: 'root' } } },
+  'tenancy.kcp.io/workspacetypes': { spec: { extend: { with: [{ name: 'universal', path: 'root' }] }, limitAllowedParents: { types: [{ name: 'root', path: 'root' }] } } },
+  'core.kcp.io/logicalclusters': { spec: { owner: { apiVersion: 'tenancy.kcp.io/v1alpha1', resource: 'workspaces', name: 'a', cluster: 'root', uid: 'u' } } },
   'apis.kcp.io/apiresourceschemas': { spec: { group: 'tmc.kcp.io', scope: 'Cluster', names: { plural: 'things', kind: 'Thing' }, versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { type: 'object' } }] } },
   'apis.kcp.io/apiexports': { spec: { latestResourceSchemas: ['v1.things.tmc.kcp.io'] } },
   'authorization.k8s.io/selfsubjectaccessreviews': { spec: { resourceAttributes: { verb: 'get', resource: 'pods' } } },
@@ -75,7 +77,7 @@ t.test('a realistic sample of every built-in passes pruning, defaulting and vali
 t.test('mode groups', async (t) => {
   t.ok(coreDefs().some((d) => d.resource === 'namespaces' && d.shortNames?.includes('ns') && !d.namespaced));
   t.same(workloadDefs().map(key).sort(), ['apps/daemonsets', 'apps/deployments', 'apps/statefulsets', 'batch/jobs', 'networking.k8s.io/ingresses', 'persistentvolumeclaims', 'services']);
-  t.same(kcpDefs().map((d) => d.resource), ['workspaces', 'apiresourceschemas', 'apiexports', 'apibindings']);
+  t.same(kcpDefs().map((d) => d.resource), ['workspaces', 'workspacetypes', 'logicalclusters', 'apiresourceschemas', 'apiexports', 'apibindings']);
   t.ok(kcpDefs().every((d) => !d.namespaced));
 });
 

@@ -33,8 +33,7 @@ export async function runWsCreate(ctx: CliContext, o: WsCreateOptions): Promise<
   const client = ctx.client(parent);
   const spec: Record<string, unknown> = {};
   if (o.type) {
-    const [path, name] = o.type.includes(':') ? [o.type.slice(0, o.type.lastIndexOf(':')), o.type.slice(o.type.lastIndexOf(':') + 1)] : ['root', o.type];
-    spec.type = { name, path };
+    spec.type = o.type.includes(':') ? { name: o.type.slice(o.type.lastIndexOf(':') + 1), path: o.type.slice(0, o.type.lastIndexOf(':')) } : { name: o.type };
   }
   try {
     await client.create(WORKSPACES, undefined, { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: o.name }, spec });
@@ -57,7 +56,7 @@ export function registerWsCreate(ws: Command, run: Runner): void {
   ws.command('create')
     .description('create a workspace in the current one and wait until it is Ready')
     .argument('<name>', 'the new workspace\'s name')
-    .option('--type <type>', 'workspace type, <path>:<name> (default root:universal)')
+    .option('--type <type>', "workspace type, <path>:<name> or <name> (found in this workspace or a parent); default: the parent type's default child type")
     .option('--enter', 'switch to the new workspace once it is ready')
     .option('--ignore-existing', 'succeed when the workspace already exists')
     .option('--timeout <duration>', 'how long to wait for Ready', '30s')

@@ -80,10 +80,19 @@ export async function runWs(ctx: CliContext, o: WsOptions): Promise<void> {
     ctx.out(`Current workspace is "${workspace}".`);
     return;
   }
-  if (o.target === '~') throw new UsageError('home workspaces are not supported; give a path such as :root:org');
   let target: string;
   let newServer: string;
-  if (o.target === '-') {
+  if (o.target === '~') {
+    // the server creates the home workspace on first use and answers where it is (spec.URL), as kcp's does
+    const home = await ctx.rootClient().forCluster('root').get(WORKSPACES, undefined, '~');
+    newServer = (home.spec as { URL?: string } | undefined)?.URL ?? '';
+    const p = splitServerURL(newServer);
+    if (!p.workspace) throw new CliError(`the server answered no home workspace URL (got "${newServer}")`);
+    target = p.workspace;
+    switchServer(kc, newServer);
+    ctx.out(`Current workspace is "${target}".`);
+    return;
+  } else if (o.target === '-') {
     const prev = previousServer(kc);
     if (!prev) throw new CliError('no previous workspace recorded in the kubeconfig yet');
     const p = splitServerURL(prev);

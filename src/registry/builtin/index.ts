@@ -5,7 +5,7 @@
  * - workloadDefs: what the compute export (`kubernetes` in root:compute) serves and physical
  *   clusters run (deployments, statefulsets, daemonsets, jobs, services, ingresses, PVCs);
  * - clusterDefs: what only a physical cluster has (nodes);
- * - kcpDefs: workspaces and the apis.kcp.io types.
+ * - kcpDefs: workspaces, workspace types, logical clusters and the apis.kcp.io types.
  * Each call builds fresh objects, so callers may adjust them (e.g. swap a strategy).
  */
 import type { ResourceDef } from '../types.js';
@@ -14,7 +14,7 @@ import { reviewDefs } from './authz.js';
 import { daemonSetDef, deploymentDef, jobDef, statefulSetDef } from './apps.js';
 import { nodeDef, persistentVolumeClaimDef } from './cluster.js';
 import { configMapDef, eventDef, eventsV1Def, namespaceDef, secretDef, serviceAccountDef } from './core.js';
-import { apiBindingDef, apiExportDef, apiResourceSchemaDef, workspaceDef } from './kcp.js';
+import { apiBindingDef, apiExportDef, apiResourceSchemaDef, logicalClusterDef, workspaceDef, workspaceTypeDef } from './kcp.js';
 import { ingressDef, serviceDef } from './network.js';
 import { clusterRoleBindingDef, clusterRoleDef, leaseDef, roleBindingDef, roleDef } from './rbac.js';
 
@@ -37,7 +37,7 @@ export function clusterDefs(): ResourceDef[] {
 }
 
 export function kcpDefs(): ResourceDef[] {
-  return [workspaceDef(), apiResourceSchemaDef(), apiExportDef(), apiBindingDef()];
+  return [workspaceDef(), workspaceTypeDef(), logicalClusterDef(), apiResourceSchemaDef(), apiExportDef(), apiBindingDef()];
 }
 
 /** Every built-in def (all groups above). */

@@ -1,6 +1,7 @@
 /**
  * kcp's types, data only (their behaviour lives in tenancy/): tenancy.kcp.io/v1alpha1 workspaces and
- * apis.kcp.io/v1alpha1 apiresourceschemas, apiexports, apibindings, all cluster-scoped, shaped as in
+ * workspacetypes, core.kcp.io/v1alpha1 logicalclusters, apis.kcp.io/v1alpha1 apiresourceschemas,
+ * apiexports, apibindings, all cluster-scoped, shaped as in
  * kcp's sdk (reference/kcp-tmc.md §2).
  */
 import { dns1123LabelErrors } from '../../machinery/names.js';
@@ -14,34 +15,113 @@ import { conditionsSchema, labelSelectorSchema, rootSchema } from './meta.js';
 export function workspaceDef(): ResourceDef {
   return builtinDef({
     group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspaces', kind: 'Workspace', namespaced: false, shortNames: ['ws'],
+    categories: ['kcp'],
     schema: rootSchema('Workspace defines a generic Kubernetes-cluster-like endpoint, with its own API resources, RBAC and objects; a child logical cluster of the workspace it lives in.', {
       spec: partial('WorkspaceSpec holds the desired state of the Workspace.', {
-        type: obj('type defines properties of the workspace both on creation (e.g. initial resources and initially installed APIs) and during runtime (e.g. permissions). If no type is provided, the default type for the workspace in which this workspace is nesting will be used.', {
-          name: str('name is the name of the WorkspaceType'),
-          path: str('path is an absolute reference to the workspace that owns this type, e.g. root:org:ws.'),
-        }, { required: ['name'] }),
+        type: workspaceTypeReference('type defines properties of the workspace both on creation (e.g. initial resources and initially installed APIs) and during runtime (e.g. permissions). If no type is provided, the default type for the workspace in which this workspace is nesting will be used.'),
         location: obj('location constraints where this workspace can be scheduled to.', {
           selector: labelSelectorSchema('selector is a label selector that filters workspace scheduling targets.'),
         }),
-        cluster: str('cluster is the name of the logical cluster this workspace is stored under.'),
-        URL: str('URL is the address under which the Kubernetes-cluster-like endpoint can be found.'),
+        cluster: str('cluster is the name of the logical cluster this workspace is stored under. Set by the system; immutable.'),
+        URL: str('URL is the address under which the Kubernetes-cluster-like endpoint can be found. This URL can be used to access the workspace with standard Kubernetes client libraries and command line tools. Set by the system.'),
         mount: opaque('Mount is a reference to an object implementing a mounting feature.'),
       }),
       status: partial('WorkspaceStatus communicates the observed state of the Workspace.', {
         phase: enumStr('Phase of the workspace (Scheduling, Initializing, Ready, Unavailable, Terminating).', ['Initializing', 'Ready', 'Scheduling', 'Terminating', 'Unavailable']),
-        url: str('url is the address under which the Kubernetes-cluster-like endpoint can be found, e.g. https://host:6443/clusters/root:org:ws.'),
+        url: str('Deprecated: use spec.URL. The address of the workspace, kept for clients of earlier releases.'),
         conditions: conditionsSchema('Current processing state of the Workspace.'),
         initializers: stringList('initializers must be cleared by a controller before the workspace is ready and can be used.'),
+        terminators: stringList('terminators must be cleared by a controller before the workspace is deleted.'),
       }),
     }),
     printerColumns: [
       col('Type', 'string', '.spec.type.name', { description: 'Type of the workspace' }),
-      col('Phase', 'string', '.status.phase', { description: 'The current phase (e.g. Scheduling, Initializing, Ready)' }),
-      col('URL', 'string', '.status.url', { description: 'URL to access the workspace' }),
+      col('Region', 'string', ".metadata.labels['region']", { description: 'The region this workspace is in' }),
+      col('Phase', 'string', '.status.phase', { description: 'The current phase (e.g. Scheduling, Initializing, Ready, Deleting)' }),
+      col('URL', 'string', '.spec.URL', { description: 'URL to access the workspace' }),
       ageColumn,
     ],
     subresources: { status: true },
     strategy: { validateName: dns1123LabelErrors },
+  });
+}
+
+const workspaceTypeReference = (description: string) => obj(description, {
+  name: str('name is the name of the WorkspaceType'),
+  path: str('path is an absolute reference to the workspace that owns this type, e.g. root:org:ws.'),
+}, { required: ['name'] });
+
+const workspaceTypeSelector = (description: string) => obj(description, {
+  none: bool('none means that no type matches.'),
+  types: atomicList('types is a list of WorkspaceTypes that match.', workspaceTypeReference('WorkspaceTypeReference is a globally unique, fully qualified reference to a workspace type.')),
+});
+
+export function workspaceTypeDef(): ResourceDef {
+  return builtinDef({
+    group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspacetypes', kind: 'WorkspaceType', namespaced: false, categories: ['kcp'],
+    schema: rootSchema('WorkspaceType specifies behaviour of workspaces of this type: which types may be nested in it and in which it may be nested, the default type of its children, and the APIs bound in new workspaces.', {
+      spec: partial('WorkspaceTypeSpec holds the desired state of the WorkspaceType.', {
+        initializer: bool('initializer determines if this WorkspaceType has an associated initializing controller.'),
+        terminator: bool('terminator determines if this WorkspaceType has an associated terminating controller.'),
+        extend: obj('extend is a list of other WorkspaceTypes whose initializers and limitAllowedChildren and limitAllowedParents this WorkspaceType is inheriting.', {
+          with: atomicList('with are WorkspaceTypes whose initializers are added to the list for the owning type, and for whom the owning type becomes an alias, as long as all of their required types are not mentioned in without.', workspaceTypeReference('WorkspaceTypeReference is a reference to a workspace type.')),
+        }),
+        additionalWorkspaceLabels: { type: 'object', description: 'additionalWorkspaceLabels are a set of labels that will be added to a Workspace on creation.', additionalProperties: { type: 'string' } },
+        defaultChildWorkspaceType: workspaceTypeReference('defaultChildWorkspaceType is the WorkspaceType that will be used by default if another, nested Workspace is created in a workspace of this type. When this field is unset, root:universal is used.'),
+        limitAllowedChildren: workspaceTypeSelector('limitAllowedChildren specifies constraints for sub-workspaces created in workspaces of this type. These are in addition to child constraints of types this one extends.'),
+        limitAllowedParents: workspaceTypeSelector('limitAllowedParents specifies constraints for the parent workspace that workspaces of this type are created in. These are in addition to parent constraints of types this one extends.'),
+        defaultAPIBindings: atomicList('defaultAPIBindings are the APIs to bind during initialization of workspaces created from this type.', obj('APIExportReference provides the fields necessary to resolve an APIExport.', {
+          path: str('path is the fully-qualified path to the workspace containing the APIExport. If it is empty, the current workspace is assumed.'),
+          export: str('export is the name of the APIExport.'),
+        }, { required: ['export'] })),
+        defaultAPIBindingLifecycle: str('defaultAPIBindingLifecycle specifies how default API bindings are maintained: InitializeOnly or Maintain.'),
+        authenticationConfigurations: opaque('authenticationConfigurations are additional authentication options for workspaces of this type.'),
+        initializerPermissions: opaque('initializerPermissions are policy rules granted to the initializer of this type.'),
+        terminatorPermissions: opaque('terminatorPermissions are policy rules granted to the terminator of this type.'),
+      }),
+      status: partial('WorkspaceTypeStatus defines the observed state of WorkspaceType.', {
+        conditions: conditionsSchema('conditions is a list of conditions that apply to the APIExport.'),
+        virtualWorkspaces: opaque('virtualWorkspaces contains all virtual workspace URLs.'),
+      }),
+    }),
+    printerColumns: [ageColumn],
+    subresources: { status: true },
+  });
+}
+
+/** core.kcp.io/v1alpha1 LogicalCluster: the one object named `cluster` in every workspace, describing it. */
+export function logicalClusterDef(): ResourceDef {
+  return builtinDef({
+    group: 'core.kcp.io', version: 'v1alpha1', resource: 'logicalclusters', kind: 'LogicalCluster', namespaced: false, categories: ['kcp'],
+    schema: rootSchema('LogicalCluster describes the current logical cluster. It is created by the system when a workspace is created, is named `cluster`, and is deleted with its workspace.', {
+      spec: partial('LogicalClusterSpec is the specification of the LogicalCluster resource.', {
+        directlyDeletable: bool('DirectlyDeletable indicates that this logical cluster can be directly deleted by the user from within by deleting the LogicalCluster object.'),
+        owner: partial('owner is a reference to a resource controlling the life-cycle of this logical cluster.', {
+          apiVersion: str('apiVersion is the group and API version of the owner.'),
+          resource: str('resource is API resource to access the owner.'),
+          name: str('name is the name of the owner.'),
+          namespace: str('namespace is the optional namespace of the owner.'),
+          cluster: str('cluster is the logical cluster in which the owner is located.'),
+          uid: str('UID is the UID of the owner.'),
+        }),
+        initializers: stringList('initializers are set on creation by the system and must be cleared by a controller before the workspace can be used.'),
+        terminators: stringList('terminators are set on creation by the system and must be cleared by a controller before the workspace can be deleted.'),
+      }),
+      status: partial('LogicalClusterStatus communicates the observed state of the Workspace.', {
+        URL: str('url is the address under which the Kubernetes-cluster-like endpoint can be found.'),
+        phase: enumStr('Phase of the logical cluster (Initializing, Ready, Unavailable).', ['Initializing', 'Ready', 'Scheduling', 'Terminating', 'Unavailable']),
+        conditions: conditionsSchema('Current processing state of the LogicalCluster.'),
+        initializers: stringList('initializers are set on creation by the system and must be cleared by a controller before the workspace can be used.'),
+        terminators: stringList('terminators are set on creation by the system and must be cleared by a controller before the workspace can be deleted.'),
+      }),
+    }),
+    printerColumns: [
+      col('Phase', 'string', '.status.phase', { description: 'The current phase (e.g. Scheduling, Initializing, Ready, Deleting)' }),
+      col('URL', 'string', '.status.URL', { description: 'URL to access the logical cluster' }),
+      ageColumn,
+    ],
+    subresources: { status: true },
+    strategy: { validateName: (n) => (n === 'cluster' ? [] : ['the name of a LogicalCluster must be "cluster"']) },
   });
 }
 

@@ -1,0 +1,181 @@
+/**
+ * What kcp's workspace and logicalcluster controllers do, embedded: every workspace gets its
+ * `core.kcp.io/v1alpha1` LogicalCluster named `cluster`; a deleted workspace (held by the finalizer
+ * `core.kcp.io/logicalcluster`) has its child workspaces deleted first (each cascading in turn), then
+ * every object in its logical cluster (through the generic store, so objects' own finalizers are
+ * honoured), its APIBindings last (their resources go with them), then its LogicalCluster; only then
+ * does the finalizer go and the Workspace with it.
+ *
+ * It runs inside the server on the store, as the API bindings controller does.
+ */
+import { StatusError } from '../../errors/status.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ResourceCatalog } from '../../registry/catalog.js';
+import type { GenericStore, RequestScope } from '../../registry/generic-store.js';
+import { storageResource, type ResourceDef } from '../../registry/types.js';
+import type { KubeObject, Store, Watcher } from '../../storage/types.js';
+import { WORKSPACE_RESOURCE } from '../logical-clusters.js';
+import { WORKSPACE_FINALIZER } from '../workspace-strategy.js';
+
+export const LOGICAL_CLUSTER_RESOURCE = 'core.kcp.io/logicalclusters';
+export const LOGICAL_CLUSTER_NAME = 'cluster';
+export const PATH_ANNOTATION = 'kcp.io/path';
+const SYSTEM = { name: 'system:tmc:workspace-controller', groups: ['system:masters'] };
+const RETRY_MS = 200;
+/** Removed from a terminating logical cluster after everything else, in this order. */
+const LAST = ['apis.kcp.io/apibindings', LOGICAL_CLUSTER_RESOURCE];
+
+export interface WorkspaceLifecycleDeps {
+  store: Store;
+  generic: GenericStore;
+  catalog: ResourceCatalog;
+  log: Logger;
+  externalURL: () => string;
+}
+
+const clusterOf = (o: KubeObject) => o.metadata.annotations?.['kcp.io/cluster'] ?? 'root';
+
+export class WorkspaceLifecycle {
+  private watcher?: Watcher;
+  private readonly queue = new Set<string>();
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly d: WorkspaceLifecycleDeps) {}
+
+  async start(): Promise<void> {
+    await this.ensureLogicalCluster('root', undefined);
+    const list = await this.d.store.list({ cluster: '*', resource: WORKSPACE_RESOURCE });
+    for (const ws of list.items) this.enqueue(clusterOf(ws), ws.metadata.name!);
+    this.watcher = this.d.store.watch({ cluster: '*', resource: WORKSPACE_RESOURCE }, { resourceVersion: list.resourceVersion }, {
+      onEvent: (ev) => this.enqueue(ev.key.cluster, ev.key.name),
+      onClose: (err) => { if (err && !this.stopped) { this.d.log.error({ err }, 'workspace watch closed; restarting'); void this.start(); } },
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.watcher?.stop();
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private enqueue(cluster: string, name: string): void {
+    if (this.stopped) return;
+    this.queue.add(`${cluster}|${name}`);
+    this.running ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drain()).finally(() => { this.running = undefined; });
+  }
+
+  private async drain(): Promise<void> {
+    const retry: string[] = [];
+    while (this.queue.size && !this.stopped) {
+      const key = this.queue.values().next().value as string;
+      this.queue.delete(key);
+      const [cluster, name] = key.split('|') as [string, string];
+      try {
+        if (!(await this.reconcile(cluster, name))) retry.push(key);
+      } catch (err) {
+        this.d.log.warn({ err, cluster, name }, 'workspace reconcile failed; retrying');
+        retry.push(key);
+      }
+    }
+    if (retry.length && !this.stopped) {
+      this.timer = setTimeout(() => { for (const k of retry) { const [c, n] = k.split('|') as [string, string]; this.enqueue(c, n); } }, RETRY_MS);
+    }
+  }
+
+  /** true when nothing is left to do for this workspace. */
+  private async reconcile(cluster: string, name: string): Promise<boolean> {
+    const child = `${cluster}:${name}`;
+    const ws = await this.d.store.get({ cluster, resource: WORKSPACE_RESOURCE, namespace: '', name });
+    // gone without waiting for us (stored before workspaces had a finalizer): clean up after it
+    if (!ws) return this.emptyCluster(child);
+    if (!ws.metadata.deletionTimestamp) {
+      await this.ensureLogicalCluster(child, ws);
+      return true;
+    }
+    if (!(await this.emptyCluster(child))) return false;
+    await this.removeFinalizer(cluster, name);
+    return true;
+  }
+
+  private scope(cluster: string, namespace = ''): RequestScope {
+    return { cluster, namespace, user: SYSTEM, dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'workspace-controller' };
+  }
+
+  private async ensureLogicalCluster(path: string, ws: KubeObject | undefined): Promise<void> {
+    if (await this.d.store.get({ cluster: path, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME })) return;
+    const def = this.d.catalog.resolve(path, 'core.kcp.io', 'v1alpha1', 'logicalclusters');
+    if (!def) return;
+    const parent = ws ? clusterOf(ws) : undefined;
+    const type = ws?.spec?.type as { name?: string; path?: string } | undefined;
+    const obj: KubeObject = {
+      apiVersion: 'core.kcp.io/v1alpha1', kind: 'LogicalCluster',
+      metadata: {
+        name: LOGICAL_CLUSTER_NAME,
+        annotations: { [PATH_ANNOTATION]: path, 'internal.tenancy.kcp.io/type': type?.name ? `${type.path ?? 'root'}:${type.name}` : 'root:root' },
+      },
+      spec: ws && parent ? {
+        owner: { apiVersion: 'tenancy.kcp.io/v1alpha1', resource: 'workspaces', name: ws.metadata.name, cluster: parent, uid: ws.metadata.uid },
+      } : {},
+    };
+    try {
+      await this.d.generic.create(this.scope(path), def, obj);
+    } catch (e) {
+      if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
+    }
+    await this.d.generic.patch(this.scope(path), def, LOGICAL_CLUSTER_NAME, 'status', async (live) => ({
+      object: { ...live!, status: { ...(live!.status ?? {}), URL: `${this.d.externalURL()}/clusters/${path}`, phase: 'Ready' } },
+    }), { allowCreate: false });
+  }
+
+  /**
+   * Deletes what is in a logical cluster, child workspaces first; true once it is empty. Objects
+   * held by finalizers are marked and waited for.
+   */
+  private async emptyCluster(path: string): Promise<boolean> {
+    const wsDef = this.d.catalog.resolve(path, 'tenancy.kcp.io', 'v1alpha1', 'workspaces');
+    if (wsDef && !(await this.deleteAll(path, wsDef))) return false;
+    const byResource = new Map<string, ResourceDef>();
+    for (const def of this.d.catalog.all(path)) {
+      const r = storageResource(def);
+      if (r !== WORKSPACE_RESOURCE && !byResource.has(r)) byResource.set(r, def);
+    }
+    const first = [...byResource.entries()].filter(([r]) => !LAST.includes(r)).map(([, def]) => def);
+    let empty = true;
+    for (const def of first) if (!(await this.deleteAll(path, def))) empty = false;
+    if (!empty) return false;
+    for (const r of LAST) {
+      const def = byResource.get(r);
+      if (def && !(await this.deleteAll(path, def))) return false;
+    }
+    return true;
+  }
+
+  /** Asks for every object of a resource in a cluster to be deleted; true when none is left. */
+  private async deleteAll(path: string, def: ResourceDef): Promise<boolean> {
+    const { items } = await this.d.store.list({ cluster: path, resource: storageResource(def) });
+    for (const o of items) {
+      if (o.metadata.deletionTimestamp) continue;
+      try {
+        await this.d.generic.delete(this.scope(path, o.metadata.namespace ?? ''), def, o.metadata.name!, {});
+      } catch (e) {
+        if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+      }
+    }
+    if (!items.length) return true;
+    return (await this.d.store.list({ cluster: path, resource: storageResource(def) }, { limit: 1 })).items.length === 0;
+  }
+
+  private async removeFinalizer(cluster: string, name: string): Promise<void> {
+    const def = this.d.catalog.resolve(cluster, 'tenancy.kcp.io', 'v1alpha1', 'workspaces');
+    if (!def) return;
+    try {
+      await this.d.generic.patch(this.scope(cluster), def, name, '', async (live) => ({
+        object: { ...live!, metadata: { ...live!.metadata, finalizers: (live!.metadata.finalizers ?? []).filter((f) => f !== WORKSPACE_FINALIZER) } },
+      }), { allowCreate: false });
+    } catch (e) {
+      if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+    }
+  }
+}
