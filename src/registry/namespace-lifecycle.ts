@@ -1,6 +1,6 @@
 /**
  * Namespaces' lifecycle, as kube's namespace controller: every logical cluster gets a `default`
- * namespace; a deleted namespace turns Terminating, its contents are deleted, and once nothing is
+ * namespace, and every namespace its `default` ServiceAccount; a deleted namespace turns Terminating, its contents are deleted, and once nothing is
  * left its `kubernetes` finalizer goes and the namespace with it. Objects held by their own
  * finalizers keep the namespace Terminating until those finalizers are removed.
  */
@@ -12,6 +12,8 @@ import type { GenericStore, RequestScope } from './generic-store.js';
 import { storageResource, type Strategy } from './types.js';
 
 const NAMESPACES = 'namespaces';
+const SERVICE_ACCOUNTS = 'serviceaccounts';
+const DEFAULT_SA = 'default';
 const FINALIZER = 'kubernetes';
 const SYSTEM_USER = { name: 'system:tmc:namespace-controller', groups: ['system:masters'] };
 const RETRY_MS = 1000;
@@ -51,10 +53,14 @@ export class NamespaceLifecycle {
     for (const c of clusters?.all() ?? [this.d.defaultCluster]) await this.ensureDefault(c);
     clusters?.onAdded?.((c) => void this.ensureDefault(c));
     const list = await this.d.store.list({ cluster: '*', resource: NAMESPACES });
-    for (const ns of list.items) if (ns.metadata.deletionTimestamp) this.schedule(this.clusterOf(ns), ns.metadata.name!, 0);
+    for (const ns of list.items) {
+      if (ns.metadata.deletionTimestamp) this.schedule(this.clusterOf(ns), ns.metadata.name!, 0);
+      else void this.ensureServiceAccount(this.clusterOf(ns), ns.metadata.name!);
+    }
     this.watcher = this.d.store.watch({ cluster: '*', resource: NAMESPACES }, { resourceVersion: list.resourceVersion }, {
       onEvent: (ev) => {
         if (ev.type !== 'DELETED' && ev.object.metadata.deletionTimestamp) this.schedule(ev.key.cluster, ev.key.name, 0);
+        else if (ev.type === 'ADDED') void this.ensureServiceAccount(ev.key.cluster, ev.key.name);
       },
     });
   }
@@ -76,6 +82,25 @@ export class NamespaceLifecycle {
       await this.d.generic.create(this.scope(cluster, ''), def, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
     } catch (e) {
       if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) this.d.log.error({ err: e, cluster }, 'cannot create default namespace');
+    }
+  }
+
+  /**
+   * Every namespace gets a `default` ServiceAccount, as kube's (and kcp's) service-account
+   * controller does; clients wait for it before creating pods.
+   */
+  private async ensureServiceAccount(cluster: string, namespace: string): Promise<void> {
+    const def = this.d.catalog.resolve(cluster, '', 'v1', SERVICE_ACCOUNTS);
+    if (!def || this.stopped) return;
+    const key = { cluster, resource: SERVICE_ACCOUNTS, namespace, name: DEFAULT_SA };
+    try {
+      if (await this.d.store.get(key)) return;
+      await this.d.generic.create(this.scope(cluster, namespace), def,
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: DEFAULT_SA, namespace } });
+    } catch (e) {
+      // gone or terminating namespaces, and a racing creator, are expected
+      if (e instanceof StatusError && ['AlreadyExists', 'NotFound', 'Forbidden'].includes(e.reason)) return;
+      this.d.log.error({ err: e, cluster, namespace }, 'cannot create the default service account');
     }
   }
 

@@ -29,6 +29,7 @@ export function checkUnknownFields(def: ResourceDef, obj: KubeObject, mode: Fiel
 
 export function defaultObject(def: ResourceDef, obj: KubeObject): void {
   if (def.schema) applyDefaults(def.schema, obj);
+  def.strategy?.defaults?.(obj);
 }
 
 export function validateAgainstSchema(def: ResourceDef, obj: KubeObject): FieldError[] {

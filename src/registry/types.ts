@@ -91,7 +91,12 @@ export interface StrategyContext {
  * default rules (generation bump on non-metadata change, status split, name validation) first.
  */
 export interface Strategy {
-  /** Mutate a new object before validation (defaults that a schema cannot express). */
+  /**
+   * kube's SetDefaults_* for the type: defaults a schema cannot express (they depend on other
+   * fields). Runs on every write after the schema defaults, before admission and validation.
+   */
+  defaults?(obj: KubeObject): void;
+  /** Mutate a new object before validation (server-assigned values: cluster IPs, generated selectors). */
   prepareForCreate?(obj: KubeObject, ctx: StrategyContext): void;
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
   /** Extra validation beyond the schema; return field errors (empty = valid). */

@@ -9,6 +9,7 @@ import {
 } from './build.js';
 import { conditionsSchema, labelSelectorSchema, rootSchema } from './meta.js';
 import { podTemplateSpecSchema } from './pod.js';
+import { defaultDaemonSet, defaultDeployment, defaultJob, defaultStatefulSet, generateJobSelector } from './defaults.js';
 import { containerImages, containerNames, mapString, selectorString, shortDuration } from './print.js';
 
 const SCALE = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' };
@@ -69,6 +70,7 @@ export function deploymentDef(): ResourceDef {
       ageColumn, ...wideContainerColumns,
     ],
     subresources: { status: true, scale: SCALE },
+    strategy: { defaults: defaultDeployment },
   });
 }
 
@@ -103,6 +105,7 @@ export function statefulSetDef(): ResourceDef {
     }),
     printerColumns: [computed('Ready', 'string', ready('readyReplicas'), { description: 'Number of the pod with ready state' }), ageColumn, ...wideContainerColumns.slice(0, 2)],
     subresources: { status: true, scale: SCALE },
+    strategy: { defaults: defaultStatefulSet },
   });
 }
 
@@ -141,6 +144,7 @@ export function daemonSetDef(): ResourceDef {
       ageColumn, ...wideContainerColumns,
     ],
     subresources: { status: true },
+    strategy: { defaults: defaultDaemonSet },
   });
 }
 
@@ -183,6 +187,7 @@ export function jobDef(): ResourceDef {
       ageColumn, ...wideContainerColumns,
     ],
     subresources: { status: true },
+    strategy: { defaults: defaultJob, prepareForCreate: generateJobSelector },
   });
 }
 

@@ -5,6 +5,7 @@ import {
   ageColumn, atomicList, bool, builtinDef, col, computed, enumStr, mapList, obj, opaque, partial, quantityMap, str, stringList,
 } from './build.js';
 import { conditionsSchema, labelSelectorSchema, rootSchema } from './meta.js';
+import { defaultPersistentVolumeClaim } from './defaults.js';
 
 const ACCESS_MODE_SHORT: Record<string, string> = {
   ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP',
@@ -47,6 +48,7 @@ export function persistentVolumeClaimDef(): ResourceDef {
       computed('VolumeMode', 'string', (o) => o.spec?.volumeMode ?? 'Filesystem', { priority: 1 }),
     ],
     subresources: { status: true },
+    strategy: { defaults: defaultPersistentVolumeClaim },
   });
 }
 

@@ -7,6 +7,7 @@ import {
 } from './build.js';
 import { conditionsSchema, rootSchema } from './meta.js';
 import { mapString, orNone } from './print.js';
+import { defaultService, defaultServiceIPFamilies } from './defaults.js';
 
 const loadBalancerStatus = obj('LoadBalancer contains the current status of the load-balancer, if one is present.', {
   ingress: atomicList('Ingress is a list containing ingress points for the load-balancer.', partial('LoadBalancerIngress represents the status of a load-balancer ingress point.', {
@@ -91,15 +92,21 @@ export function serviceDef(): ResourceDef {
     subresources: { status: true },
     strategy: {
       returnDeletedObject: true,
+      defaults: defaultService,
       prepareForCreate(o) {
         const spec = (o.spec ??= {});
-        if ((spec.type ?? 'ClusterIP') === 'ExternalName' || spec.clusterIP) return;
-        spec.clusterIP = clusterIPFor(o.metadata.namespace ?? '', o.metadata.name ?? o.metadata.generateName ?? '');
-        spec.clusterIPs ??= [spec.clusterIP];
+        if ((spec.type ?? 'ClusterIP') !== 'ExternalName' && !spec.clusterIP) {
+          spec.clusterIP = clusterIPFor(o.metadata.namespace ?? '', o.metadata.name ?? o.metadata.generateName ?? '');
+          spec.clusterIPs ??= [spec.clusterIP];
+        }
+        defaultServiceIPFamilies(o);
       },
       prepareForUpdate(o, old) {
-        // clusterIP is immutable once allocated; keep it when an update omits it (kubectl apply).
-        if (o.spec && !o.spec.clusterIP && old.spec?.clusterIP) { o.spec.clusterIP = old.spec.clusterIP; o.spec.clusterIPs ??= old.spec.clusterIPs; }
+        // allocated once: keep what an update omits (kubectl apply never sends them)
+        if (!o.spec) return;
+        if (!o.spec.clusterIP && old.spec?.clusterIP) { o.spec.clusterIP = old.spec.clusterIP; o.spec.clusterIPs ??= old.spec.clusterIPs; }
+        if (o.spec.ipFamilies === undefined && old.spec?.ipFamilies) o.spec.ipFamilies = old.spec.ipFamilies;
+        if (o.spec.ipFamilyPolicy === undefined && old.spec?.ipFamilyPolicy) o.spec.ipFamilyPolicy = old.spec.ipFamilyPolicy;
       },
     },
   });
