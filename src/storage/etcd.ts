@@ -8,7 +8,10 @@
  * GuaranteedUpdate). One etcd watch over the whole root, with previous values, feeds the shared
  * WatchCache, so every replica sees every replica's writes in revision order.
  */
-import { Etcd3, type IKeyValue, type IOptions, type Watcher as EtcdWatcher } from 'etcd3';
+import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, isBrokenCircuitError, retry } from 'cockatiel';
+import {
+  Etcd3, GRPCUnavailableError, isRecoverableError, type IKeyValue, type IOptions, type Watcher as EtcdWatcher,
+} from 'etcd3';
 import {
   alreadyExists, badRequest, conflict, expired, internalError, isStatusError, notFound,
   serviceUnavailable,
@@ -36,6 +39,8 @@ const MAX_CAS_ATTEMPTS = 32;
 const ECHO_TIMEOUT_MS = 5_000;
 /** Keys fetched per range request while paging (and while filtering a page). */
 const RANGE_CHUNK = 500;
+/** Default bound on one etcd request (kube's etcd client uses a few seconds too). */
+export const DEFAULT_ETCD_REQUEST_TIMEOUT_MS = 5_000;
 
 export interface EtcdStoreOptions {
   servers: string[];
@@ -43,8 +48,41 @@ export interface EtcdStoreOptions {
   root?: string;
   historySize?: number;
   logger?: Logger;
+  /**
+   * Upper bound on every unary etcd call. Without quorum etcd holds reads and writes until its own
+   * timeout (or forever for a partitioned member); this bound turns that into a prompt 503.
+   * @default 5000
+   */
+  requestTimeoutMs?: number;
   /** Extra etcd3 client options (TLS, auth). */
   client?: Omit<IOptions, 'hosts'>;
+}
+
+/**
+ * etcd3's client with fault handling for a multi-member cluster:
+ * - a deadline on every unary call (streams, i.e. watches, have none);
+ * - a retry on another member only when the call could not reach one (UNAVAILABLE: the member is
+ *   down or lost its leader). A timed-out call is not retried: it may have been applied, and the
+ *   caller is better served by a prompt 503 than by a second wait;
+ * - a per-member circuit breaker that, after three failures, skips that member for a second, so a
+ *   dead member costs one failed connection, not one per request;
+ * - watch reconnects backing off to at most 2 s (etcd3's default grows to 30 s), so a watch is back
+ *   within seconds once a member or quorum returns.
+ */
+function etcdClient(opts: EtcdStoreOptions, requestTimeoutMs: number): Etcd3 {
+  return new Etcd3({
+    dialTimeout: requestTimeoutMs,
+    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + requestTimeoutMs }),
+    faultHandling: {
+      host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: 1_000, breaker: new ConsecutiveBreaker(3) }),
+      global: retry(handleWhen((err) => err instanceof GRPCUnavailableError), { maxAttempts: Math.max(1, opts.servers.length - 1) }),
+      // etcd3 declares an IBackoff but calls .next() on it first, which is what cockatiel 3's
+      // backoff factory offers (its own default is `new ExponentialBackoff()` too).
+      watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }) as unknown as NonNullable<NonNullable<IOptions['faultHandling']>['watchBackoff']>,
+    },
+    ...opts.client,
+    hosts: opts.servers,
+  });
 }
 
 export class EtcdStore implements Store {
@@ -60,13 +98,16 @@ export class EtcdStore implements Store {
     private readonly root: string,
     private readonly historySize: number | undefined,
     private readonly log: Logger | undefined,
+    private readonly servers: string[],
+    private readonly requestTimeoutMs: number,
   ) {}
 
   /** Connects, learns the current revision and starts the watch that feeds the cache. */
   static async open(opts: EtcdStoreOptions): Promise<EtcdStore> {
     if (opts.servers.length === 0) throw badRequest('etcd storage needs at least one server (--etcd-servers)');
-    const client = new Etcd3({ ...opts.client, hosts: opts.servers });
-    const store = new EtcdStore(client, opts.root ?? DEFAULT_ETCD_ROOT, opts.historySize, opts.logger);
+    const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_ETCD_REQUEST_TIMEOUT_MS;
+    const client = etcdClient(opts, requestTimeoutMs);
+    const store = new EtcdStore(client, opts.root ?? DEFAULT_ETCD_ROOT, opts.historySize, opts.logger, opts.servers, requestTimeoutMs);
     try {
       await store.startWatch();
     } catch (err) {
@@ -95,8 +136,20 @@ export class EtcdStore implements Store {
       // so end every watch (clients relist) and start over from now.
       this.log?.warn({ err }, 'etcd watch failed; resetting the watch cache');
       void w.cancel().catch(() => undefined);
-      if (!this.closed) this.startWatch().catch((e) => this.log?.error({ err: e }, 'etcd watch restart failed'));
+      this.restartWatch();
     });
+  }
+
+  /** Retries startWatch until it succeeds (etcd may be without quorum for a while) or we close. */
+  private restartWatch(delayMs = 0): void {
+    if (this.closed) return;
+    setTimeout(() => {
+      if (this.closed) return;
+      this.startWatch().catch((err) => {
+        this.log?.warn({ err }, 'etcd watch restart failed; retrying');
+        this.restartWatch(Math.min(2_000, Math.max(100, delayMs * 2)));
+      });
+    }, delayMs).unref();
   }
 
   private ingest(type: 'Put' | 'Delete', kv: IKeyValue, prev: IKeyValue | undefined): void {
@@ -273,7 +326,7 @@ export class EtcdStore implements Store {
 
   async currentResourceVersion(): Promise<string> {
     this.assertOpen();
-    return String(await this.revisionNow());
+    return String(await this.call(() => this.revisionNow()));
   }
 
   async close(): Promise<void> {
@@ -303,8 +356,12 @@ export class EtcdStore implements Store {
           ? 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'
           : 'The resourceVersion for the provided list is too old.');
       }
+      if (isBrokenCircuitError(err) || isRecoverableError(err as Error) || /unavailable|deadline|connect|no leader|timed out/i.test(text)) {
+        this.log?.warn({ err: text }, 'etcd request failed');
+        throw serviceUnavailable(`storage unavailable: etcd (${this.servers.join(',')}) did not answer within ${this.requestTimeoutMs}ms `
+          + `(a majority of etcd members must be up and reachable; a write that timed out may still be applied once they are); retry shortly: ${text}`);
+      }
       this.log?.error({ err }, 'etcd request failed');
-      if (/unavailable|deadline|connect/i.test(text)) throw serviceUnavailable(`etcd unavailable: ${text}`);
       throw internalError(`etcd: ${text}`);
     }
   }
