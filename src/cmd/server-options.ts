@@ -1,6 +1,8 @@
 /**
  * tmc-server's flags (DESIGN.md §9), parsed with commander into typed options.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
 
 export interface ServerOptions {
@@ -30,6 +32,33 @@ export interface ServerOptions {
   heartbeatThresholdSeconds: number;
   /** Events kept for watch resume; older revisions get 410 Expired. */
   watchCacheSize: number;
+  /** Bound on one etcd call; past it the request fails with 503 (docs/ha.md). */
+  etcdRequestTimeoutMs: number;
+  /**
+   * Run the controllers on one elected replica and shard the push syncers over replicas by Leases
+   * (docs/ha.md). 'auto' = on with --storage etcd (the only backend several replicas can share).
+   */
+  leaderElect: 'auto' | 'true' | 'false';
+  /** kube's leader-election timings (client-go LeaderElectionConfig), in milliseconds. */
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  /** This replica's identity in Leases (default: hostname + random suffix, as kube does). */
+  replicaId: string;
+}
+
+/** A kube-style duration: `15s`, `500ms`, `2m`, or a bare number of seconds. */
+export function parseDuration(flag: string, v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(String(v).trim());
+  if (!m) throw new Error(`--${flag} must be a duration like 15s, 500ms or 2m, got ${JSON.stringify(v)}`);
+  const n = Number(m[1]);
+  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+}
+
+/** Whether leader election and syncer sharding run for these options. */
+export function leaderElectionEnabled(o: Pick<ServerOptions, 'leaderElect' | 'storage' | 'mode'>): boolean {
+  if (o.mode !== 'server') return false;
+  return o.leaderElect === 'true' || (o.leaderElect === 'auto' && o.storage === 'etcd');
 }
 
 export function parseServerArgs(argv: string[]): ServerOptions {
@@ -56,6 +85,12 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     .option('--heartbeat-interval <s>', 'ClusterRegistration heartbeat interval in seconds', '10')
     .option('--heartbeat-threshold <s>', 'missed-heartbeat threshold before a cluster is NotReady', '40')
     .option('--watch-cache-size <n>', 'events kept for watch resume (older revisions get 410 Expired)', '10000')
+    .option('--etcd-request-timeout <duration>', 'bound on one etcd call; past it the API answers 503', '5s')
+    .addOption(new Option('--leader-elect <mode>', 'one replica runs the controllers, syncers sharded by Leases (auto: with --storage etcd)').choices(['auto', 'true', 'false']).default('auto'))
+    .option('--leader-elect-lease-duration <duration>', 'how long a Lease holds without renewal before others may take it', '15s')
+    .option('--leader-elect-renew-deadline <duration>', 'a holder that could not renew for this long stops its work (< lease duration)', '10s')
+    .option('--leader-elect-retry-period <duration>', 'how often Leases are renewed or tried', '2s')
+    .option('--replica-id <id>', 'this replica\'s identity in Leases (default: hostname + random suffix)')
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts();
@@ -64,7 +99,7 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
     return n;
   };
-  return {
+  const opts: ServerOptions = {
     dataDir: o.dataDir,
     port: int('port', o.port),
     bindAddress: o.bindAddress,
@@ -86,7 +121,16 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     heartbeatSeconds: int('heartbeat-interval', o.heartbeatInterval, 1),
     heartbeatThresholdSeconds: int('heartbeat-threshold', o.heartbeatThreshold, 1),
     watchCacheSize: int('watch-cache-size', o.watchCacheSize, 1),
+    etcdRequestTimeoutMs: parseDuration('etcd-request-timeout', o.etcdRequestTimeout),
+    leaderElect: o.leaderElect,
+    leaseDurationMs: parseDuration('leader-elect-lease-duration', o.leaderElectLeaseDuration),
+    renewDeadlineMs: parseDuration('leader-elect-renew-deadline', o.leaderElectRenewDeadline),
+    retryPeriodMs: parseDuration('leader-elect-retry-period', o.leaderElectRetryPeriod),
+    replicaId: o.replicaId ?? `${hostname()}-${randomBytes(4).toString('hex')}`,
   };
+  if (!(opts.renewDeadlineMs < opts.leaseDurationMs)) throw new Error('--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration');
+  if (!(opts.retryPeriodMs < opts.renewDeadlineMs)) throw new Error('--leader-elect-retry-period must be shorter than --leader-elect-renew-deadline');
+  return opts;
 }
 
 export function defaultServerOptions(overrides: Partial<ServerOptions> = {}): ServerOptions {

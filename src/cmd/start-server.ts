@@ -131,7 +131,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   // Always wrapped: without a key nothing is sealed, but sealed values left by an earlier run read
   // as a clear error instead of ciphertext.
   const store = withEventsStorage(withStorageMetrics(withSecretEncryption(
-    await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, historySize: opts.watchCacheSize, logger: log }),
+    await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, etcdRequestTimeoutMs: opts.etcdRequestTimeoutMs, historySize: opts.watchCacheSize, logger: log }),
     secretEncryption)));
   enableDefaultMetrics();
   probeStorageOnScrape(store);

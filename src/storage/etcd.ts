@@ -30,7 +30,7 @@ import { parseRevision } from './revision.js';
 import { equalIgnoringResourceVersion } from './semantic-equal.js';
 import type {
   KeyPrefix, KubeObject, ListOptions, ListResult, ObjectKey, Preconditions, Store, UpdateFn,
-  WatchHandlers, WatchOptions, Watcher,
+  WatchEvent, WatchHandlers, WatchOptions, Watcher,
 } from './types.js';
 import { WatchCache } from './watch-cache.js';
 
@@ -92,6 +92,8 @@ export class EtcdStore implements Store {
   private closed = false;
   /** Writes waiting for the watch stream to deliver their revision (see settle()). */
   private echoWaiters: Array<{ rv: number; done: () => void }> = [];
+  /** Private caches of watches served from etcd's history (see watchHistory); closed with the store. */
+  private readonly historyWatches = new Set<WatchCache>();
 
   private constructor(
     private readonly client: Etcd3,
@@ -134,8 +136,8 @@ export class EtcdStore implements Store {
     w.on('error', (err) => {
       // Typically the revision we resume from was compacted while disconnected: history is lost,
       // so end every watch (clients relist) and start over from now.
+      // etcd has already canceled it: cancelling again makes etcd3 throw on the unknown watch id.
       this.log?.warn({ err }, 'etcd watch failed; resetting the watch cache');
-      void w.cancel().catch(() => undefined);
       this.restartWatch();
     });
   }
@@ -153,22 +155,27 @@ export class EtcdStore implements Store {
   }
 
   private ingest(type: 'Put' | 'Delete', kv: IKeyValue, prev: IKeyValue | undefined): void {
+    if (!(Number(kv.mod_revision) > this.cache.latestRevision)) return; // replayed after a reconnect
+    const ev = this.toEvent(type, kv, prev);
+    if (ev) this.cache.append(ev);
+  }
+
+  private toEvent(type: 'Put' | 'Delete', kv: IKeyValue, prev: IKeyValue | undefined): WatchEvent | undefined {
     const key = parseEtcdKey(this.root, kv.key.toString());
-    if (!key) return;
+    if (!key) return undefined;
     const rv = Number(kv.mod_revision);
-    if (!(rv > this.cache.latestRevision)) return; // replayed after a reconnect
     try {
       const prevObject = prev && prev.value.length ? decode(prev) : undefined;
       if (type === 'Delete') {
-        if (!prevObject) return; // nothing to show a watcher
-        this.cache.append({ type: 'DELETED', key, object: withResourceVersion(prevObject, rv), prevObject, resourceVersion: String(rv) });
-      } else {
-        const object = decode(kv);
-        const added = kv.create_revision === kv.mod_revision;
-        this.cache.append({ type: added ? 'ADDED' : 'MODIFIED', key, object, prevObject: added ? undefined : prevObject, resourceVersion: String(rv) });
+        if (!prevObject) return undefined; // nothing to show a watcher
+        return { type: 'DELETED', key, object: withResourceVersion(prevObject, rv), prevObject, resourceVersion: String(rv) };
       }
+      const object = decode(kv);
+      const added = kv.create_revision === kv.mod_revision;
+      return { type: added ? 'ADDED' : 'MODIFIED', key, object, prevObject: added ? undefined : prevObject, resourceVersion: String(rv) };
     } catch (err) {
       this.log?.error({ err, key: kv.key.toString() }, 'undecodable value in etcd; event skipped');
+      return undefined;
     }
   }
 
@@ -321,7 +328,54 @@ export class EtcdStore implements Store {
 
   watch(prefix: KeyPrefix, opts: WatchOptions, handlers: WatchHandlers): Watcher {
     // A revision ahead of the cache is fine here: the cache lags etcd and waits for it.
-    return this.cache.watch(prefix, opts, handlers);
+    try {
+      return this.cache.watch(prefix, opts, handlers);
+    } catch (err) {
+      if (!(isStatusError(err) && err.reason === 'Expired')) throw err;
+    }
+    return this.watchHistory(prefix, opts, handlers);
+  }
+
+  /**
+   * A watch from a revision older than this replica's cache (it started later than the revision,
+   * or the history rolled over) is served by etcd's own history, so every replica answers it the
+   * same way: events if etcd still has the revision, 410 once etcd compacted it. It gets its own
+   * etcd watch feeding a private cache (for the same filter semantics); such watches are rare.
+   */
+  private watchHistory(prefix: KeyPrefix, opts: WatchOptions, handlers: WatchHandlers): Watcher {
+    const from = Number(opts.resourceVersion);
+    const own = new WatchCache({ capacity: 1, startRevision: from, logger: this.log });
+    this.historyWatches.add(own);
+    /** Set once etcd canceled the watch itself: cancelling it again makes etcd3 throw on the unknown id. */
+    let canceledByEtcd = false;
+    const cancel = () => { if (!canceledByEtcd) void etcdWatch.cancel().catch(() => undefined); };
+    const inner = own.watch(prefix, { filter: opts.filter }, {
+      onEvent: (ev) => handlers.onEvent(ev),
+      onClose: (reason) => { this.historyWatches.delete(own); cancel(); handlers.onClose?.(reason); },
+    });
+    const etcdWatch = this.client.watch().prefix(etcdPrefix(this.root, { cluster: '*', resource: prefix.resource }))
+      .withPreviousKV().startRevision(String(from + 1)).watcher();
+    etcdWatch.on('data', (res) => {
+      for (const ev of res.events) {
+        const out = this.toEvent(ev.type, ev.kv, ev.prev_kv);
+        if (out) own.append(out);
+      }
+    });
+    etcdWatch.on('error', (err) => {
+      canceledByEtcd = true;
+      // etcd cancels a watch itself when its start revision is compacted (etcd 3.4 gives no
+      // reason then, later versions say so); other cancellations carry a reason.
+      own.close(/compacted|canceled: *$/i.test(errText(err))
+        ? expired(`too old resource version: ${from} (etcd compacted it)`)
+        : serviceUnavailable(`storage unavailable: the etcd watch failed: ${errText(err)}`));
+    });
+    return {
+      stop: () => {
+        inner.stop();
+        this.historyWatches.delete(own);
+        cancel();
+      },
+    };
   }
 
   async currentResourceVersion(): Promise<string> {
@@ -335,6 +389,7 @@ export class EtcdStore implements Store {
     for (const w of this.echoWaiters) w.done();
     this.echoWaiters = [];
     this.cache?.close();
+    for (const own of [...this.historyWatches]) own.close();
     await this.etcdWatch?.cancel().catch(() => undefined);
     this.client.close();
   }

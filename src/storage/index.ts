@@ -28,6 +28,8 @@ export interface CreateStoreOptions {
   dataDir?: string;
   /** etcd: client URLs, e.g. `http://127.0.0.1:2379`. */
   etcdServers?: string[];
+  /** etcd: bound on one call (default 5 s); past it the call fails with 503. */
+  etcdRequestTimeoutMs?: number;
   /** Events kept for resuming watches (default 10 000). */
   historySize?: number;
   /** sqlite: FULL fsyncs every commit (survives power loss); NORMAL (default) survives process crashes. */
@@ -48,7 +50,7 @@ export async function createStore(opts: CreateStoreOptions): Promise<Store> {
     case 'etcd': {
       // Loaded on demand: the etcd client pulls in gRPC, which the embedded default never needs.
       const { EtcdStore } = await import('./etcd.js');
-      return EtcdStore.open({ servers: opts.etcdServers ?? [], historySize: opts.historySize, logger });
+      return EtcdStore.open({ servers: opts.etcdServers ?? [], requestTimeoutMs: opts.etcdRequestTimeoutMs, historySize: opts.historySize, logger });
     }
     default:
       throw badRequest(`unknown storage backend ${JSON.stringify(opts.backend)}: use sqlite, memory or etcd`);
