@@ -23,6 +23,7 @@ const samples: Record<string, Record<string, unknown>> = {
   'apps/statefulsets': { spec: { selector, template, serviceName: 'web' } },
   'apps/daemonsets': { spec: { selector, template } },
   'batch/jobs': { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['true'] }] } } } },
+  'batch/cronjobs': { spec: { schedule: '*/1 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox' }] } } } } } },
   'services': { spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] } },
   'networking.k8s.io/ingresses': { spec: { rules: [{ host: 'a.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 's', port: { number: 80 } } } }] } }] } },
   'persistentvolumeclaims': { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
@@ -76,7 +77,7 @@ t.test('a realistic sample of every built-in passes pruning, defaulting and vali
 
 t.test('mode groups', async (t) => {
   t.ok(coreDefs().some((d) => d.resource === 'namespaces' && d.shortNames?.includes('ns') && !d.namespaced));
-  t.same(workloadDefs().map(key).sort(), ['apps/daemonsets', 'apps/deployments', 'apps/statefulsets', 'batch/jobs', 'networking.k8s.io/ingresses', 'persistentvolumeclaims', 'services']);
+  t.same(workloadDefs().map(key).sort(), ['apps/daemonsets', 'apps/deployments', 'apps/statefulsets', 'batch/cronjobs', 'batch/jobs', 'networking.k8s.io/ingresses', 'persistentvolumeclaims', 'services']);
   t.same(kcpDefs().map((d) => d.resource), ['workspaces', 'workspacetypes', 'logicalclusters', 'apiresourceschemas', 'apiexports', 'apibindings']);
   t.ok(kcpDefs().every((d) => !d.namespaced));
 });

@@ -11,6 +11,7 @@
 import type { ResourceDef } from '../types.js';
 import { customResourceDefinitionDef } from './apiextensions.js';
 import { reviewDefs } from './authz.js';
+import { cronJobDef } from './cronjob.js';
 import { daemonSetDef, deploymentDef, jobDef, statefulSetDef } from './apps.js';
 import { nodeDef, persistentVolumeClaimDef } from './cluster.js';
 import { configMapDef, eventDef, eventsV1Def, namespaceDef, secretDef, serviceAccountDef } from './core.js';
@@ -28,7 +29,7 @@ export function coreDefs(): ResourceDef[] {
 
 export function workloadDefs(): ResourceDef[] {
   return [
-    deploymentDef(), statefulSetDef(), daemonSetDef(), jobDef(), serviceDef(), ingressDef(), persistentVolumeClaimDef(),
+    deploymentDef(), statefulSetDef(), daemonSetDef(), jobDef(), cronJobDef(), serviceDef(), ingressDef(), persistentVolumeClaimDef(),
   ];
 }
 
@@ -48,6 +49,7 @@ export function builtinResourceDefs(): ResourceDef[] {
 export * from './apiextensions.js';
 export * from './apps.js';
 export * from './authz.js';
+export * from './cronjob.js';
 export * from './cluster.js';
 export * from './core.js';
 export * from './kcp.js';
