@@ -64,6 +64,7 @@ function isProxiedPath(pathname: string): boolean {
  * carry the user's token and are authenticated like any other).
  */
 const ANONYMOUS = ['/healthz', '/readyz', '/livez', '/console'];
+const VW_VERSION = /\/clusters\/[^/]+\/version\/?$/;
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -140,6 +141,8 @@ export function apiRequestListener(o: Omit<ApiServerOptions, 'tls'>): RequestLis
     }
     for (const vw of o.virtualWorkspaces ?? []) {
       if (pathname.startsWith(vw.prefix)) {
+        // a virtual workspace URL (<base>/clusters/<name|*>) is a kubeconfig server too: `kubectl version` asks it
+        if (VW_VERSION.test(pathname)) { writeVersion(res); return; }
         await vw.serve(req, res, pathname.slice(vw.prefix.length), query, user);
         return;
       }

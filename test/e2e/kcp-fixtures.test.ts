@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import * as k8s from '@kubernetes/client-node';
-import { eventually } from '../helpers/http.js';
+import { eventually, request, type Creds } from '../helpers/http.js';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'kcp');
@@ -19,6 +19,7 @@ t.test("kcp's topology APIs, from kcp's own files", async (t) => {
   const srv = await startServer(t);
   const kc = srv.kubeconfigPath;
   const at = (p: string) => `${srv.url}/clusters/${p}`;
+  const creds: Creds = { caPem: srv.pki.ca.certPem, certPem: srv.pki.admin.certPem, keyPem: srv.pki.admin.keyPem };
   for (const ws of ['provider', 'consumer']) {
     await kubectlOK(kc, ['create', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws}}\n` });
     await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(`root:${ws}`) })).code === 0, 20_000, `workspace ${ws}`);
@@ -67,6 +68,28 @@ spec:
   await inConsumer.createClusterCustomObject({ group: 'topology.kcp.io', version: 'v1alpha1', plural: 'partitions',
     body: { apiVersion: 'topology.kcp.io/v1alpha1', kind: 'Partition', metadata: { name: 'us' }, spec: { selector: { matchLabels: { region: 'us' } } } } });
   t.match(await kubectlOK(kc, ['get', 'partitions', '-o', 'name'], { server: at('root:consumer') }), /partition.topology.kcp.io\/us/, 'a write through the view lands in the consumer');
+
+  // the VW URL is a server as any other: /version, discovery, OpenAPI v3 and v2
+  for (const c of ['*', cluster]) {
+    const vw = `${vwURL}/clusters/${c}`;
+    const version = JSON.parse(await kubectlOK(kc, ['version', '-o', 'json'], { server: vw }));
+    t.match(version.serverVersion.gitVersion, /^v1\./, `kubectl version against ${c}`);
+    t.match(await kubectlOK(kc, ['api-resources', '--api-group=topology.kcp.io'], { server: vw }), /partitions\s+topology\.kcp\.io\/v1alpha1\s+false\s+Partition/, `discovery at ${c}`);
+    t.match(await kubectlOK(kc, ['explain', 'partitions.spec.selector'], { server: vw }), /label selector/i, `OpenAPI at ${c}`);
+  }
+  config.clusters = config.clusters.map((c) => ({ ...c, server: `${vwURL}/clusters/*` }));
+  const v = await config.makeApiClient(k8s.VersionApi).getCode();
+  t.match(v.gitVersion, /^v1\./, "client-node's VersionApi");
+  const openapiV3 = await request(`${vwURL}/clusters/*/`, creds, 'GET', 'openapi/v3');
+  t.ok(Object.keys(openapiV3.json.paths).some((k) => k.includes('topology.kcp.io/v1alpha1')), 'the OpenAPI v3 index lists the group');
+  const openapiV2 = await request(`${vwURL}/clusters/*/`, creds, 'GET', 'openapi/v2');
+  t.equal(openapiV2.status, 200);
+
+  // a workspace not bound to the export: the VW answers a Status that says why (kubectl's discovery
+  // swallows a 404 from /api and /apis and shows only "the server could not find the requested resource")
+  const unbound = await request(`${vwURL}/clusters/root:provider/`, creds, 'GET', 'apis/topology.kcp.io/v1alpha1/partitions');
+  t.equal(unbound.status, 404);
+  t.match(unbound.json.message, /workspace "root:provider" is not bound to APIExport root:provider:topology\.kcp\.io/, 'the reason, not a bare NotFound');
 });
 
 t.test('APIResourceSchema validation as in kcp', async (t) => {
