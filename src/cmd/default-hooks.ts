@@ -21,8 +21,9 @@ import type { AdmissionAttributes, AdmissionHook } from '../registry/hooks.js';
 import type { VirtualWorkspace } from '../apiserver/server.js';
 import type { ServerDeps } from './start-server.js';
 import { rbacExportAuthorizer, rbacSyncAuthorizer, tmcVirtualWorkspaces } from '../virtual/index.js';
-import type { ServerOptions } from './server-options.js';
-import type { StartHooks } from './start-server.js';
+import { leaderElectionEnabled, type ServerOptions } from './server-options.js';
+import { CONTROLLERS_LEASE, SYNCERS_LEASE, leaderElected } from './leader-elected.js';
+import type { ComponentFactory, StartHooks } from './start-server.js';
 
 /** Where the TMC controllers see every workspace that bound the TMC API. */
 export const TMC_EXPORT_VIEW = '/services/apiexport/root:tmc/tmc.kcp.io';
@@ -50,7 +51,9 @@ export function defaultVirtualWorkspaces(deps: ServerDeps): VirtualWorkspace[] {
   } : {});
 }
 
-export function defaultHooks(opts: Pick<ServerOptions, 'mode'>): StartHooks {
+type HookOptions = Pick<ServerOptions, 'mode'> & Partial<Pick<ServerOptions, 'storage' | 'leaderElect'>>;
+
+export function defaultHooks(opts: HookOptions): StartHooks {
   const common: StartHooks = {
     schemaRules: () => schemaRulesHook(),
     extraDefs: () => validatingAdmissionPolicyDefs(),
@@ -71,34 +74,46 @@ export function defaultHooks(opts: Pick<ServerOptions, 'mode'>): StartHooks {
     admission: (deps) => admissionHook(deps),
     virtualWorkspaces: defaultVirtualWorkspaces,
     components: [
-      {
-        name: 'clusterregistration-controller',
-        make: (deps) => clusterRegistrationComponent(deps, {
-          registrationInformers: (upstream) => [
-            new Informer({ source: upstream.withPrefix(TMC_EXPORT_VIEW).forCluster('*'), gvr: CLUSTER_REGISTRATIONS }),
-          ],
-        }),
-      },
-      {
-        name: 'workloadplacement-controller',
-        make: async (deps) => {
-          const { kubeClient, close } = adminClient(deps);
-          const controller = new WorkloadPlacementController({
-            kubeClient, workspaces: [], logger: deps.log.child({ controller: 'workloadplacement' }),
-            discoverWorkspaces: () => deps.bindings?.bindingsOf('root:tmc', 'tmc.kcp.io').map((b) => b.cluster) ?? [],
-          });
-          await controller.start();
-          return { stop: async () => { await controller.stop(); close(); } };
+      ...electedIfReplicated(opts, [
+        {
+          name: 'clusterregistration-controller',
+          make: (deps) => clusterRegistrationComponent(deps, {
+            registrationInformers: (upstream) => [
+              new Informer({ source: upstream.withPrefix(TMC_EXPORT_VIEW).forCluster('*'), gvr: CLUSTER_REGISTRATIONS }),
+            ],
+          }),
         },
-      },
-      // push mode: one syncer per Ready ClusterRegistration, in-process
-      { name: 'syncer-manager', make: (deps) => syncerManagerComponent(deps, {}) },
+        {
+          name: 'workloadplacement-controller',
+          make: async (deps) => {
+            const { kubeClient, close } = adminClient(deps);
+            const controller = new WorkloadPlacementController({
+              kubeClient, workspaces: [], logger: deps.log.child({ controller: 'workloadplacement' }),
+              discoverWorkspaces: () => deps.bindings?.bindingsOf('root:tmc', 'tmc.kcp.io').map((b) => b.cluster) ?? [],
+            });
+            await controller.start();
+            return { stop: async () => { await controller.stop(); close(); } };
+          },
+        },
+      ]),
+      // push mode: one syncer per Ready ClusterRegistration, in-process; with replicas, on the
+      // holder of the `tmc-syncers` Lease only, so no cluster ever has two syncers
+      ...electedIfReplicated(opts, [{ name: 'syncer-manager', make: (deps) => syncerManagerComponent(deps, {}) }], SYNCERS_LEASE),
     ],
   };
 }
 
+/**
+ * The controllers run on every server alone, or, when replicas share etcd (--leader-elect), only on
+ * the holder of the `tmc-controllers` Lease (docs/ha.md).
+ */
+function electedIfReplicated(opts: HookOptions, controllers: ComponentFactory[], lease = CONTROLLERS_LEASE): ComponentFactory[] {
+  const enabled = leaderElectionEnabled({ mode: opts.mode, storage: opts.storage ?? 'sqlite', leaderElect: opts.leaderElect ?? 'auto' });
+  return enabled ? [leaderElected(`${lease} (leader-elected)`, lease, controllers)] : controllers;
+}
+
 /** Defaults with per-hook overrides (a hook given by the caller replaces the default one). */
-export function withDefaultHooks(opts: Pick<ServerOptions, 'mode'>, overrides: StartHooks = {}): StartHooks {
+export function withDefaultHooks(opts: HookOptions, overrides: StartHooks = {}): StartHooks {
   const merged: StartHooks = { ...defaultHooks(opts) };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
   return merged;

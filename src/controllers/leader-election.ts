@@ -87,6 +87,11 @@ export class LeaderElector {
   private lastRenew = 0;
   private lastLease: Lease | undefined;
   private inFlight: Promise<void> = Promise.resolve();
+  /**
+   * On the last takeover from another holder: how long the lease record had stood unchanged (by
+   * our clock) when we took it, i.e. roughly since the previous leader's last renewal.
+   */
+  lastTakeoverMs: number | undefined;
 
   constructor(private readonly opts: LeaderElectorOptions) {
     this.clock = opts.clock ?? realClock;
@@ -126,6 +131,12 @@ export class LeaderElector {
 
   /** One attempt, then schedule the next on the injected clock. */
   private tick(): void {
+    // Checked before any round trip: a process frozen past its deadline (SIGSTOP, a long pause)
+    // stops leading the moment its timer runs again, not after another request.
+    if (this.leading && this.clock.now() - this.lastRenew >= this.renewDeadlineMs) {
+      this.opts.logger?.warn({ lease: this.opts.name }, 'renew deadline passed while not running; stopping leading');
+      this.setLeading(false);
+    }
     this.inFlight = this.tryAcquireOrRenew().then((ok) => {
       if (!this.running) return;
       const now = this.clock.now();
@@ -202,6 +213,7 @@ export class LeaderElector {
   private observe(holder: string, renewTime: string, now: number): void {
     const prev = this.observed;
     if (prev && prev.holder === holder && prev.renewTime === renewTime) return;
+    if (prev && prev.holder && prev.holder !== holder && holder === this.opts.identity) this.lastTakeoverMs = now - prev.at;
     this.observed = { holder, renewTime, at: now };
     if (holder && prev?.holder !== holder) this.opts.onNewLeader?.(holder);
   }

@@ -1,0 +1,29 @@
+/**
+ * Metrics of running several replicas (docs/ha.md): who leads, how often leadership moved and how
+ * long the lease stood unheld before this replica took it. The `lease` label is one of a few fixed
+ * names (e.g. `tmc-controllers`), never user input.
+ */
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { registry } from './registry.js';
+
+export const leaderElectionIsLeader = new Gauge({
+  name: 'tmc_leader_election_is_leader',
+  help: '1 while this replica holds the lease and runs the work it guards, else 0.',
+  labelNames: ['lease'] as const,
+  registers: [registry],
+});
+
+export const leaderElectionTransitionsTotal = new Counter({
+  name: 'tmc_leader_election_transitions_total',
+  help: 'Times this replica started (direction=acquired) or stopped (direction=lost) leading.',
+  labelNames: ['lease', 'direction'] as const,
+  registers: [registry],
+});
+
+export const leaderElectionHandoverSeconds = new Histogram({
+  name: 'tmc_leader_election_handover_seconds',
+  help: 'From the previous holder\'s last renewal to this replica leading (takeovers only).',
+  labelNames: ['lease'] as const,
+  buckets: [0.5, 1, 2, 5, 10, 15, 20, 30, 60],
+  registers: [registry],
+});
