@@ -4,10 +4,9 @@
  *   /services/<vw>/…     virtual workspaces registered by the layer above
  *   /api, /apis, /openapi/…   the default cluster
  *   /version             build info
- *   anything else        the auxiliary express app (/healthz, /readyz, /metrics, /admission/…)
- * Health endpoints and the console's static files answer without credentials (as kube allows
- * anonymous access to health);
- * everything else needs an authenticated user or gets 401.
+ *   anything else        the auxiliary express app (/healthz, /readyz, /metrics, /admission/…, /console/)
+ * Health endpoints (as kube allows anonymous access to them) and the web console's static files
+ * answer without credentials; everything else needs an authenticated user or gets 401.
  */
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';

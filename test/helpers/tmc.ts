@@ -45,7 +45,8 @@ export interface SpawnedServer {
 }
 
 /** Runs `node dist/src/cmd/tmc-server.js` and waits for its `ready` line. */
-export function spawnServer(t: Teardown, args: string[], opts: { dataDir?: string; nodeArgs?: string[] } = {}): Promise<SpawnedServer> {
+export function spawnServer(t: Teardown, args: string[], opts: { dataDir?: string; nodeArgs?: string[]; readyTimeoutMs?: number } = {}): Promise<SpawnedServer> {
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
   const dataDir = opts.dataDir ?? tempDir(t);
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), SERVER_BIN, '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,7 +60,7 @@ export function spawnServer(t: Teardown, args: string[], opts: { dataDir?: strin
   return new Promise((resolveReady, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`tmc-server did not become ready in 30s\nstdout: ${out}\nstderr: ${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`tmc-server did not become ready in ${readyTimeoutMs / 1000}s\nstdout: ${out}\nstderr: ${err}`)), readyTimeoutMs);
     child.stderr!.on('data', (d) => { err += d; });
     child.stdout!.on('data', (d) => {
       out += d;
