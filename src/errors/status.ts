@@ -126,6 +126,8 @@ export interface FieldError {
   field: string;
   /** The offending value, rendered like Go's %#v for the message (omitted for Required/Forbidden). */
   value?: unknown;
+  /** The value as kube prints it when a typed Go value shows differently (`map[string]string{…}`). */
+  valueText?: string;
   detail: string;
 }
 
@@ -166,7 +168,7 @@ export function fieldErrorMessage(fe: FieldError): string {
     case 'FieldValueTypeInvalid':
       return `${fe.field}: Invalid value: ${renderFieldValue(fe.value)}: ${fe.detail}`;
     case 'InternalError': return `${fe.field}: Internal error: ${fe.detail}`;
-    default: return `${fe.field}: Invalid value: ${renderFieldValue(fe.value)}: ${fe.detail}`;
+    default: return `${fe.field}: Invalid value: ${fe.valueText ?? renderFieldValue(fe.value)}: ${fe.detail}`;
   }
 }
 

@@ -263,6 +263,7 @@ export class GenericStore {
       const requestedRV = desired.metadata.resourceVersion;
       if (requestedRV && requestedRV !== live.metadata.resourceVersion)
         throw conflict(def, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      checkIdentity(def, live, desired);
       const next = this.mergeForUpdate(def, live, desired, subresource);
       if (this.annotateCluster) setClusterAnnotation(next, scope.cluster);
       def.strategy?.prepareForUpdate?.(next, live, strategyContext(scope, subresource));
@@ -468,6 +469,24 @@ export class GenericStore {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/**
+ * A write may not rename or move an object, nor claim another uid (kube's checkName for name and
+ * namespace: 400; the store's uid precondition: 409), instead of having them silently restored.
+ */
+function checkIdentity(def: ResourceDef, live: KubeObject, desired: KubeObject): void {
+  const dm = desired.metadata ?? {};
+  const lm = live.metadata;
+  if (dm.name && dm.name !== lm.name) {
+    throw badRequest(`the name of the object (${dm.name}) does not match the name on the URL (${lm.name})`);
+  }
+  if (def.namespaced && dm.namespace && dm.namespace !== lm.namespace) {
+    throw badRequest(`the namespace of the object (${dm.namespace}) does not match the namespace on the URL (${lm.namespace})`);
+  }
+  if (dm.uid && dm.uid !== lm.uid) {
+    throw conflict(def, lm.name ?? '', `Precondition failed: UID in precondition: ${dm.uid}, UID in object meta: ${lm.uid}`);
+  }
+}
 
 function randomSuffix(): string {
   let s = '';

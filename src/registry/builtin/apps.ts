@@ -4,13 +4,21 @@
  * (replicas, selector, template, status counters, conditions); the rest is preserved as sent.
  */
 import type { JSONSchemaProps, ResourceDef } from '../types.js';
+import type { KubeObject } from '../../storage/types.js';
 import {
-  ageColumn, atomicList, bool, builtinDef, col, computed, enumStr, int32, int64, intOrString, opaque, partial, str,
+  ageColumn, atomicList, bool, builtinDef, col, computed, enumStr, int32, int64, intOrString, opaque, partial, str, closed,
 } from './build.js';
 import { conditionsSchema, labelSelectorSchema, rootSchema } from './meta.js';
 import { podTemplateSpecSchema } from './pod.js';
+import { validateTemplateOwner, type TemplateOwnerRules } from './validation.js';
 import { defaultDaemonSet, defaultDeployment, defaultJob, defaultStatefulSet, generateJobSelector } from './defaults.js';
 import { containerImages, containerNames, mapString, selectorString, shortDuration } from './print.js';
+
+/** validate and validateUpdate of a pod-template owner. */
+const templateRules = (rules: TemplateOwnerRules) => ({
+  validate: (o: KubeObject) => validateTemplateOwner(o, rules),
+  validateUpdate: (o: KubeObject) => validateTemplateOwner(o, rules),
+});
 
 const SCALE = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' };
 
@@ -30,27 +38,27 @@ const wideContainerColumns = [
 const ready = (readyField: string) => (o: Record<string, any>) => `${o.status?.[readyField] ?? 0}/${o.spec?.replicas ?? 0}`;
 
 export function deploymentDef(): ResourceDef {
-  const rollingUpdate: JSONSchemaProps = partial('Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate.', {
+  const rollingUpdate: JSONSchemaProps = closed('Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate.', {
     maxUnavailable: intOrString('The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Defaults to 25%.'),
     maxSurge: intOrString('The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Defaults to 25%.'),
-  });
+  }, []);
   return builtinDef({
     group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true,
     shortNames: ['deploy'], categories: ['all'],
     schema: rootSchema('Deployment enables declarative updates for Pods and ReplicaSets.', {
-      spec: partial('Specification of the desired behavior of the Deployment.', {
+      spec: closed('Specification of the desired behavior of the Deployment.', {
         replicas: replicas('spec.replicas'),
         selector,
         template: podTemplateSpecSchema,
-        strategy: partial('The deployment strategy to use to replace existing pods with new ones.', {
+        strategy: closed('The deployment strategy to use to replace existing pods with new ones.', {
           type: enumStr('Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.', ['Recreate', 'RollingUpdate'], { default: 'RollingUpdate' }),
           rollingUpdate,
-        }, { 'x-kubernetes-patch-strategy': 'retainKeys' }),
+        }, [], { 'x-kubernetes-patch-strategy': 'retainKeys' }),
         minReadySeconds,
         revisionHistoryLimit,
         paused: bool('Indicates that the deployment is paused.'),
         progressDeadlineSeconds: int32('The maximum time in seconds for a deployment to make progress before it is considered to be failed. Defaults to 600s.', { default: 600 }),
-      }, { required: ['selector', 'template'] }),
+      }, [], { required: ['selector', 'template'] }),
       status: partial('Most recently observed status of the Deployment.', {
         observedGeneration,
         replicas: int32('Total number of non-terminating pods targeted by this deployment (their labels match the selector).'),
@@ -70,7 +78,7 @@ export function deploymentDef(): ResourceDef {
       ageColumn, ...wideContainerColumns,
     ],
     subresources: { status: true, scale: SCALE },
-    strategy: { defaults: defaultDeployment },
+    strategy: { defaults: defaultDeployment, ...templateRules({ kind: 'deployment' }) },
   });
 }
 
@@ -79,7 +87,7 @@ export function statefulSetDef(): ResourceDef {
     group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', namespaced: true,
     shortNames: ['sts'], categories: ['all'],
     schema: rootSchema('StatefulSet represents a set of pods with consistent identities.', {
-      spec: partial('Spec defines the desired identities of pods in this set.', {
+      spec: closed('Spec defines the desired identities of pods in this set.', {
         replicas: replicas('spec.replicas'),
         selector,
         template: podTemplateSpecSchema,
@@ -89,7 +97,7 @@ export function statefulSetDef(): ResourceDef {
         updateStrategy: opaque('updateStrategy indicates the StatefulSetUpdateStrategy that will be employed to update Pods in the StatefulSet when a revision is made to Template.'),
         revisionHistoryLimit,
         minReadySeconds,
-      }, { required: ['selector', 'template'] }),
+      }, ['persistentVolumeClaimRetentionPolicy', 'ordinals'], { required: ['selector', 'template'] }),
       status: partial('Status is the current status of Pods in this StatefulSet.', {
         observedGeneration,
         replicas: int32('replicas is the number of Pods created by the StatefulSet controller.'),
@@ -105,7 +113,7 @@ export function statefulSetDef(): ResourceDef {
     }),
     printerColumns: [computed('Ready', 'string', ready('readyReplicas'), { description: 'Number of the pod with ready state' }), ageColumn, ...wideContainerColumns.slice(0, 2)],
     subresources: { status: true, scale: SCALE },
-    strategy: { defaults: defaultStatefulSet },
+    strategy: { defaults: defaultStatefulSet, ...templateRules({ kind: 'statefulset' }) },
   });
 }
 
@@ -114,13 +122,13 @@ export function daemonSetDef(): ResourceDef {
     group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', namespaced: true,
     shortNames: ['ds'], categories: ['all'],
     schema: rootSchema('DaemonSet represents the configuration of a daemon set.', {
-      spec: partial('The desired behavior of this daemon set.', {
+      spec: closed('The desired behavior of this daemon set.', {
         selector,
         template: podTemplateSpecSchema,
         updateStrategy: opaque('An update strategy to replace existing DaemonSet pods with new pods.'),
         minReadySeconds,
         revisionHistoryLimit,
-      }, { required: ['selector', 'template'] }),
+      }, [], { required: ['selector', 'template'] }),
       status: partial('The current status of this daemon set.', {
         currentNumberScheduled: int32('The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.'),
         numberMisscheduled: int32('The number of nodes that are running the daemon pod, but are not supposed to run the daemon pod.'),
@@ -144,7 +152,7 @@ export function daemonSetDef(): ResourceDef {
       ageColumn, ...wideContainerColumns,
     ],
     subresources: { status: true },
-    strategy: { defaults: defaultDaemonSet },
+    strategy: { defaults: defaultDaemonSet, ...templateRules({ kind: 'daemonset' }) },
   });
 }
 
@@ -153,7 +161,7 @@ export function jobDef(): ResourceDef {
   return builtinDef({
     group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, categories: ['all'],
     schema: rootSchema('Job represents the configuration of a single job.', {
-      spec: partial('Specification of the desired behavior of a job.', {
+      spec: closed('Specification of the desired behavior of a job.', {
         parallelism: int32('Specifies the maximum desired number of pods the job should run at any given time. Defaults to 1.'),
         completions: int32('Specifies the desired number of successfully finished pods the job should be run with.'),
         activeDeadlineSeconds: int64('Specifies the duration in seconds relative to the startTime that the job may be continuously active before the system tries to terminate it.'),
@@ -164,7 +172,7 @@ export function jobDef(): ResourceDef {
         ttlSecondsAfterFinished: int32('ttlSecondsAfterFinished limits the lifetime of a Job that has finished execution (either Complete or Failed).'),
         completionMode: enumStr('completionMode specifies how Pod completions are tracked. It can be `NonIndexed` (default) or `Indexed`.', ['Indexed', 'NonIndexed']),
         suspend: bool('suspend specifies whether the Job controller should create Pods or not.'),
-      }, { required: ['template'] }),
+      }, ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy', 'managedBy'], { required: ['template'] }),
       status: partial('Current status of a job.', {
         conditions: atomicList('The latest available observations of an object\'s current state.', opaque('JobCondition describes current state of a job.')),
         startTime: { type: 'string', format: 'date-time', description: 'Represents time when the job controller started processing a job.' },
@@ -187,7 +195,7 @@ export function jobDef(): ResourceDef {
       ageColumn, ...wideContainerColumns,
     ],
     subresources: { status: true },
-    strategy: { defaults: defaultJob, prepareForCreate: generateJobSelector },
+    strategy: { defaults: defaultJob, prepareForCreate: generateJobSelector, ...templateRules({ kind: 'job', selectorOptional: true, jobRestartPolicy: true }) },
   });
 }
 

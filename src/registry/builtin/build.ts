@@ -23,6 +23,20 @@ export const obj = (description: string, properties: Props, extra: Extra = {}): 
 export const partial = (description: string, properties: Props, extra: Extra = {}): JSONSchemaProps =>
   ({ type: 'object', description, properties, 'x-kubernetes-preserve-unknown-fields': true, ...extra });
 
+/** A field kube has but this schema does not model: any value, kept as sent. */
+export const anyValue = (description: string): JSONSchemaProps => ({ description, 'x-kubernetes-preserve-unknown-fields': true });
+
+/**
+ * An object with every field kube's type has: `typed` ones described, `others` (names only)
+ * kept as sent. Anything else is an unknown field — fieldValidation Strict rejects it, Warn warns,
+ * Ignore drops it — as for kube's own types.
+ */
+export const closed = (description: string, typed: Props, others: string[] = [], extra: Extra = {}): JSONSchemaProps => {
+  const props: Props = {};
+  for (const n of others) if (!typed[n]) props[n] = anyValue(`See the Kubernetes API reference for ${n}.`);
+  return { type: 'object', description, properties: { ...props, ...typed }, ...extra };
+};
+
 /** An object not modelled at all (kept as sent, never rejected). */
 export const opaque = (description: string): JSONSchemaProps =>
   ({ type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true });

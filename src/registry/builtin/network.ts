@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../storage/types.js';
 import type { ResourceDef } from '../types.js';
 import {
-  ageColumn, atomicList, builtinDef, col, computed, enumStr, int32, intOrString, mapList, obj, opaque, partial, str, stringList, stringMap,
+  ageColumn, atomicList, builtinDef, col, computed, enumStr, int32, intOrString, mapList, obj, opaque, partial, str, stringList, stringMap, closed,
 } from './build.js';
 import { conditionsSchema, rootSchema } from './meta.js';
 import { mapString, orNone } from './print.js';
@@ -16,14 +16,14 @@ const loadBalancerStatus = obj('LoadBalancer contains the current status of the 
   })),
 });
 
-const servicePort = partial("ServicePort contains information on service's port.", {
+const servicePort = closed("ServicePort contains information on service's port.", {
   name: str('The name of this port within the service. This must be a DNS_LABEL. All ports within a ServiceSpec must have unique names.'),
   protocol: enumStr('The IP protocol for this port. Supports "TCP", "UDP", and "SCTP". Default is TCP.', ['SCTP', 'TCP', 'UDP'], { default: 'TCP' }),
   appProtocol: str('The application protocol for this port.'),
   port: int32('The port that will be exposed by this service.', { minimum: 1, maximum: 65535 }),
   targetPort: intOrString("Number or name of the port to access on the pods targeted by the service. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If this is a string, it will be looked up as a named port in the target Pod's container ports. Defaults to the value of the 'port' field."),
   nodePort: int32('The port on each node on which this service is exposed when type is NodePort or LoadBalancer.'),
-}, { required: ['port'] });
+}, [], { required: ['port'] });
 
 type Svc = { spec?: { type?: string; clusterIP?: string; externalIPs?: string[]; externalName?: string; ports?: Array<{ port?: number; nodePort?: number; protocol?: string }> }; status?: { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } } };
 
@@ -61,7 +61,7 @@ export function serviceDef(): ResourceDef {
   return builtinDef({
     group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'],
     schema: rootSchema('Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.', {
-      spec: partial('Spec defines the behavior of a service.', {
+      spec: closed('Spec defines the behavior of a service.', {
         type: enumStr('type determines how the Service is exposed. Defaults to ClusterIP.', ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'], { default: 'ClusterIP' }),
         selector: stringMap('Route service traffic to pods with label keys and values matching this selector.', { 'x-kubernetes-map-type': 'atomic' }),
         ports: mapList('The list of ports that are exposed by this service.', servicePort, ['port', 'protocol'], { mergeKey: 'port' }),
@@ -75,7 +75,7 @@ export function serviceDef(): ResourceDef {
         internalTrafficPolicy: enumStr('InternalTrafficPolicy describes how nodes distribute service traffic they receive on the ClusterIP.', ['Cluster', 'Local']),
         ipFamilies: stringList('IPFamilies is a list of IP families (e.g. IPv4, IPv6) assigned to this service.'),
         ipFamilyPolicy: str('IPFamilyPolicy represents the dual-stack-ness requested or required by this Service.'),
-      }),
+      }, ['loadBalancerSourceRanges', 'healthCheckNodePort', 'publishNotReadyAddresses', 'sessionAffinityConfig', 'allocateLoadBalancerNodePorts', 'loadBalancerClass', 'trafficDistribution']),
       status: obj('Most recently observed status of the service.', {
         loadBalancer: loadBalancerStatus,
         conditions: conditionsSchema('Current service state'),

@@ -6,37 +6,37 @@
  */
 import type { JSONSchemaProps } from '../types.js';
 import {
-  atomicList, bool, enumStr, int32, int64, intOrString, mapList, opaque, partial, quantityMap, str, stringList, stringMap, obj,
+  atomicList, bool, enumStr, int32, int64, intOrString, mapList, opaque, partial, quantityMap, str, stringList, stringMap, obj, closed,
 } from './build.js';
 import { localObjectReferenceSchema, objectMetaSchema } from './meta.js';
 
-const containerPort = partial('ContainerPort represents a network port in a single container.', {
+const containerPort = closed('ContainerPort represents a network port in a single container.', {
   name: str('If specified, this must be an IANA_SVC_NAME and unique within the pod. Each named port in a pod must have a unique name.'),
   containerPort: int32("Number of port to expose on the pod's IP address. This must be a valid port number, 0 < x < 65536.", { minimum: 1, maximum: 65535 }),
   hostPort: int32('Number of port to expose on the host.'),
   hostIP: str('What host IP to bind the external port to.'),
   protocol: enumStr('Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".', ['SCTP', 'TCP', 'UDP'], { default: 'TCP' }),
-}, { required: ['containerPort'] });
+}, [], { required: ['containerPort'] });
 
-const envVar = partial('EnvVar represents an environment variable present in a Container.', {
+const envVar = closed('EnvVar represents an environment variable present in a Container.', {
   name: str('Name of the environment variable. Must be a C_IDENTIFIER.'),
   value: str('Variable references $(VAR_NAME) are expanded using the previously defined environment variables in the container and any service environment variables.'),
   valueFrom: opaque("Source for the environment variable's value. Cannot be used if value is not empty."),
-}, { required: ['name'] });
+}, [], { required: ['name'] });
 
-const volumeMount = partial('VolumeMount describes a mounting of a Volume within a container.', {
+const volumeMount = closed('VolumeMount describes a mounting of a Volume within a container.', {
   name: str('This must match the Name of a Volume.'),
   mountPath: str("Path within the container at which the volume should be mounted. Must not contain ':'."),
   readOnly: bool('Mounted read-only if true, read-write otherwise (false or unspecified). Defaults to false.'),
   subPath: str("Path within the volume from which the container's volume should be mounted. Defaults to \"\" (volume's root)."),
-}, { required: ['name', 'mountPath'] });
+}, ['recursiveReadOnly', 'mountPropagation', 'subPathExpr'], { required: ['name', 'mountPath'] });
 
-const resources = partial('Compute Resources required by this container. Cannot be updated.', {
+const resources = closed('Compute Resources required by this container. Cannot be updated.', {
   limits: quantityMap('Limits describes the maximum amount of compute resources allowed.'),
   requests: quantityMap('Requests describes the minimum amount of compute resources required. If Requests is omitted for a container, it defaults to Limits if that is explicitly specified.'),
-});
+}, ['claims']);
 
-export const containerSchema: JSONSchemaProps = partial('A single application container that you want to run within a pod.', {
+export const containerSchema: JSONSchemaProps = closed('A single application container that you want to run within a pod.', {
   name: str('Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name (DNS_LABEL). Cannot be updated.'),
   image: str('Container image name. More info: https://kubernetes.io/docs/concepts/containers/images'),
   command: stringList("Entrypoint array. Not executed within a shell. The container image's ENTRYPOINT is used if this is not provided."),
@@ -53,7 +53,7 @@ export const containerSchema: JSONSchemaProps = partial('A single application co
   startupProbe: opaque('StartupProbe indicates that the Pod has successfully initialized.'),
   lifecycle: opaque('Actions that the management system should take in response to container lifecycle events.'),
   securityContext: opaque('SecurityContext defines the security options the container should be run with.'),
-}, { required: ['name'] });
+}, ['resizePolicy', 'restartPolicy', 'volumeDevices', 'terminationMessagePath', 'terminationMessagePolicy', 'stdin', 'stdinOnce', 'tty'], { required: ['name'] });
 
 const volume = partial('Volume represents a named volume in a pod that may be accessed by any container in the pod.', {
   name: str("name of the volume. Must be a DNS_LABEL and unique within the pod."),
@@ -68,7 +68,7 @@ const volume = partial('Volume represents a named volume in a pod that may be ac
 const containers = (description: string) =>
   mapList(description, containerSchema, ['name'], { mergeKey: 'name' });
 
-export const podSpecSchema: JSONSchemaProps = partial('Specification of the desired behavior of the pod.', {
+export const podSpecSchema: JSONSchemaProps = closed('Specification of the desired behavior of the pod.', {
   containers: containers('List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated.'),
   initContainers: containers('List of initialization containers belonging to the pod. Init containers are executed in order prior to containers being started.'),
   volumes: mapList('List of volumes that can be mounted by containers belonging to the pod.', volume, ['name'], { mergeKey: 'name', strategy: 'merge,retainKeys' }),
@@ -89,7 +89,7 @@ export const podSpecSchema: JSONSchemaProps = partial('Specification of the desi
   tolerations: atomicList("If specified, the pod's tolerations.", opaque('The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect>.')),
   priorityClassName: str('If specified, indicates the pod\'s priority.'),
   schedulerName: str('If specified, the pod will be dispatched by specified scheduler.'),
-}, { required: ['containers'] });
+}, ['ephemeralContainers', 'hostPID', 'hostIPC', 'shareProcessNamespace', 'hostname', 'subdomain', 'hostAliases', 'priority', 'dnsConfig', 'readinessGates', 'runtimeClassName', 'enableServiceLinks', 'preemptionPolicy', 'overhead', 'topologySpreadConstraints', 'setHostnameAsFQDN', 'os', 'hostUsers', 'schedulingGates', 'resourceClaims', 'resources'], { required: ['containers'] });
 
 export const podTemplateSpecSchema: JSONSchemaProps = obj('Template describes the pods that will be created.', {
   metadata: objectMetaSchema,
