@@ -4,6 +4,7 @@
  */
 import type { ManagedFieldsUpdater } from '../registry/hooks.js';
 import type { ResourceDef } from '../registry/types.js';
+import { defaultObject } from '../registry/schema-pipeline.js';
 import type { KubeObject } from '../storage/types.js';
 import type { Patcher } from './context.js';
 import { applyPatch, decodePatchBody, resetFieldsFor, updateManagedFields } from './patch/index.js';
@@ -25,6 +26,7 @@ export function createPatcher(): Patcher {
       const r = applyPatch('apply', live, applied, {
         schema: def.schema, builtin: def.builtin, manager, force, apiVersion: apiVersionOf(def), now,
         resetFields: resetFieldsFor('', Boolean(def.subresources.status)),
+        defaults: (obj) => defaultObject(def, obj),
       });
       r.object.metadata.managedFields = r.managedFields as unknown as KubeObject["metadata"]["managedFields"];
       assertPatchResultBounds(r.object);

@@ -104,6 +104,30 @@ t.test('server-side apply through kubectl', async (t) => {
     t.equal(diff.code, 0, `diff of an unchanged manifest is empty: ${diff.stderr}${diff.stdout}`);
   });
 
+  await t.test('client-side then server-side apply of a StatefulSet whose atomic list the server defaults', async (t) => {
+    const sts = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: default}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: "postgres:16"}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+    await kubectlOK(kc, ['apply', '-f', '-'], { input: sts });
+    const ssa = await kubectl(kc, ['apply', '--server-side', '-f', '-'], { input: sts });
+    t.equal(ssa.code, 0, `no conflict on the defaulted volumeClaimTemplates: ${ssa.stderr}`);
+    const got = await getJSON('sts', 'db');
+    t.match(got.spec.volumeClaimTemplates[0], { kind: 'PersistentVolumeClaim', spec: { volumeMode: 'Filesystem' } });
+    const diff = await kubectl(kc, ['diff', '--server-side', '-f', '-'], { input: sts });
+    t.equal(diff.code, 0, `${diff.stdout}${diff.stderr}`);
+  });
+
   await t.test('a duplicate list-map key names its key values', async (t) => {
     const dup = 'apiVersion: v1\nkind: Service\nmetadata: {name: dup, namespace: default}\nspec:\n  ports:\n  - {name: a, port: 80}\n  - {name: b, port: 80}\n';
     const r = await kubectl(kc, ['apply', '--server-side', '-f', '-'], { input: dup });

@@ -82,6 +82,8 @@ export interface ApplyPatchOptions {
   subresource?: string;
   now?: Date;
   resetFields?: FieldSet;
+  /** For apply: the type's defaulting (see ServerSideApplyOptions.defaults). */
+  defaults?: (obj: KubeObject) => void;
 }
 
 export interface ApplyPatchResult {
@@ -101,7 +103,7 @@ export function applyPatch(kind: PatchKind, liveObj: KubeObject | undefined, bod
     const r = serverSideApply({
       liveObj, appliedObj: decoded as KubeObject, manager: opts.manager ?? '', force: opts.force,
       apiVersion: opts.apiVersion ?? String(decoded.apiVersion ?? ''), subresource: opts.subresource,
-      schema: opts.schema, now: opts.now ?? new Date(), resetFields: opts.resetFields,
+      schema: opts.schema, now: opts.now ?? new Date(), resetFields: opts.resetFields, defaults: opts.defaults,
     });
     return { object: r.object, managedFields: r.managedFields };
   }

@@ -35,6 +35,12 @@ export interface ServerSideApplyOptions {
   now: Date;
   /** Fields this write may not own (see resetFieldsFor). */
   resetFields?: FieldSet;
+  /**
+   * The type's defaulting, applied in place. The merged object is compared with the live one as
+   * it will be stored — defaulted — so an unchanged manifest whose atomic lists the server
+   * defaults (a StatefulSet's volumeClaimTemplates) changes nothing and conflicts with nobody.
+   */
+  defaults?: (obj: KubeObject) => void;
 }
 
 export interface ServerSideApplyResult {
@@ -146,7 +152,8 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   let merged = applyMerge(live, config, schema) as KubeObject;
   if (lastSet && !lastSet.isEmpty()) merged = prune(merged, lastSet, managers, schema);
 
-  const cmp = compare(live, merged, schema);
+  const asStored = o.defaults ? defaulted(merged, o.defaults) : merged;
+  const cmp = compare(live, asStored, schema);
   const changed = withoutUnownedFields(cmp.added.union(cmp.modified), o.resetFields);
   const conflicts: FieldConflict[] = [];
   for (const [key, m] of managers) {
@@ -158,7 +165,7 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   takeOwnership(managers, selfKey, changed, withoutUnownedFields(cmp.removed, o.resetFields));
   managers.set(selfKey, self);
 
-  const objectChanged = !jsonEqual(live, merged);
+  const objectChanged = !jsonEqual(live, asStored);
   if (!objectChanged && previous && previous.set.equals(self.set)) self.time = previous.time;
   capUpdateManagers(managers);
   const managedFields = encodeManagedFields(managers);
@@ -168,6 +175,12 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   if (managedFields.length) object.metadata.managedFields = managedFields as unknown as Array<Record<string, unknown>>;
   else delete object.metadata.managedFields;
   return { object, managedFields, changed: objectChanged };
+}
+
+function defaulted(obj: KubeObject, defaults: (o: KubeObject) => void): KubeObject {
+  const c = deepClone(obj);
+  defaults(c);
+  return c;
 }
 
 function stripManaged(obj: KubeObject): KubeObject {
