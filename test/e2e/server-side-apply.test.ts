@@ -128,6 +128,13 @@ spec:
     t.equal(diff.code, 0, `${diff.stdout}${diff.stderr}`);
   });
 
+  await t.test('an unchanged Secret with stringData is a no-op for diff --server-side', async (t) => {
+    const sec = 'apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: default}\ntype: Opaque\nstringData: {user: admin}\n';
+    await kubectlOK(kc, ['apply', '--server-side', '-f', '-'], { input: sec });
+    const diff = await kubectl(kc, ['diff', '--server-side', '-f', '-'], { input: sec });
+    t.equal(diff.code, 0, `${diff.stdout}${diff.stderr}`);
+  });
+
   await t.test('a duplicate list-map key names its key values', async (t) => {
     const dup = 'apiVersion: v1\nkind: Service\nmetadata: {name: dup, namespace: default}\nspec:\n  ports:\n  - {name: a, port: 80}\n  - {name: b, port: 80}\n';
     const r = await kubectl(kc, ['apply', '--server-side', '-f', '-'], { input: dup });

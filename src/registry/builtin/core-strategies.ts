@@ -71,6 +71,8 @@ const REQUIRED_KEYS: Record<string, string[]> = {
 };
 
 export const secretStrategy: Strategy = {
+  // also the type's defaulting, so server-side apply compares a stringData manifest as stored
+  defaults: foldStringData,
   prepareForCreate: foldStringData,
   prepareForUpdate: foldStringData,
   validate(obj) {
