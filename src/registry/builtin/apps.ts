@@ -1,7 +1,8 @@
 /**
  * apps/v1 workloads (deployments, statefulsets, daemonsets) and batch/v1 jobs: the types the compute
  * export serves and physical clusters run. Spec and status are typed where TMC reads or writes them
- * (replicas, selector, template, status counters, conditions); the rest is preserved as sent.
+ * (replicas, selector, template, status counters, conditions); specs name every field kube has
+ * (unknown ones are refused or warned about per fieldValidation), statuses keep what they are sent.
  */
 import type { JSONSchemaProps, ResourceDef } from '../types.js';
 import type { KubeObject } from '../../storage/types.js';

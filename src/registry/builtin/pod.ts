@@ -1,8 +1,9 @@
 /**
  * The pod template shared by deployments, statefulsets, daemonsets and jobs. The parts that matter to
  * TMC (containers, ports, env, resources, volume mounts, volumes) are typed with kube's
- * strategic-merge and list-type metadata; everything else is kept as sent (preserve-unknown), so a
- * real manifest is never rejected for a field this schema does not list.
+ * strategic-merge and list-type metadata. Pod specs, containers, ports, env, mounts and resources
+ * name every field kube's types have (`closed`), the ones not modelled in detail kept as sent, so
+ * a real manifest is accepted while a misspelt field is an unknown field; volumes stay open.
  */
 import type { JSONSchemaProps } from '../types.js';
 import {
