@@ -12,6 +12,7 @@ import { makeRunner } from './runner.js';
 import { registerBind } from './commands/bind.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerPlacement } from './commands/placement.js';
+import { registerReplicas } from './commands/replicas.js';
 import { clientVersion, registerVersion } from './commands/version.js';
 import { registerWs } from './commands/ws.js';
 
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIO, o: ProgramOptions = {}): Command {
   registerBind(program, run);
   registerCluster(program, run);
   registerPlacement(program, run);
+  registerReplicas(program, run);
   registerVersion(program, run);
   return program;
 }

@@ -12,6 +12,7 @@
  * 409 Conflict and the stale decision is dropped. A local watchdog also stops the group as soon as
  * the clock shows the deadline passed, without waiting for a round trip to the API.
  */
+import { CONTROLLERS_LEASE, HA_LEASE_NAMESPACE, HA_LEASE_WORKSPACE, SYNCERS_LEASE } from '../apis/ha.js';
 import { HttpTransport } from '../client/http-transport.js';
 import { KubeClient } from '../client/kube-client.js';
 import { LeaderElector, leaseStoreFor } from '../controllers/leader-election.js';
@@ -21,10 +22,8 @@ import {
 import type { Component, ComponentFactory, ServerDeps } from './start-server.js';
 
 /** Where TMC's leases live: the root workspace's `default` namespace (exists from bootstrap). */
-export const LEASE_NAMESPACE = 'default';
-export const CONTROLLERS_LEASE = 'tmc-controllers';
-/** The push syncers of every cluster run on this lease's holder (one syncer per cluster, ever). */
-export const SYNCERS_LEASE = 'tmc-syncers';
+const LEASE_NAMESPACE = HA_LEASE_NAMESPACE;
+export { CONTROLLERS_LEASE, SYNCERS_LEASE };
 
 export interface LeaderElectedHandle extends Component {
   elector: LeaderElector;
@@ -42,7 +41,7 @@ export function startLeaderElected(deps: ServerDeps, lease: string, inner: Compo
     server: deps.url, ca: deps.pki.ca.certPem, cert: deps.pki.admin.certPem, key: deps.pki.admin.keyPem,
     userAgent: 'tmc-leader-election', requestTimeoutMs: deps.opts.renewDeadlineMs,
   });
-  const kubeClient = new KubeClient(transport).forCluster('root');
+  const kubeClient = new KubeClient(transport).forCluster(HA_LEASE_WORKSPACE);
   const started: Array<{ name: string; component: Component }> = [];
   // Starts and stops are chained so a quick lose-then-win never runs two copies.
   let chain: Promise<void> = Promise.resolve();
