@@ -6,6 +6,7 @@
  */
 import { internalError, isStatusError } from '../errors/status.js';
 import type { Logger } from '../observability/logger.js';
+import { isTracing, withSpan } from '../observability/tracing.js';
 import type { AdmissionAttributes, AdmissionHook } from '../registry/hooks.js';
 import type { AdmissionPlugin } from './plugin.js';
 
@@ -22,7 +23,12 @@ export class AdmissionChain implements AdmissionHook {
 
   private async run(p: AdmissionPlugin, phase: 'mutate' | 'validate', attrs: AdmissionAttributes): Promise<void> {
     try {
-      await p[phase]!(attrs);
+      if (!isTracing()) await p[phase]!(attrs);
+      else {
+        await withSpan(`admission ${phase} ${p.name}`, {
+          'admission.plugin': p.name, 'admission.phase': phase, 'k8s.operation': attrs.operation, 'k8s.resource': attrs.def.resource,
+        }, async () => { await p[phase]!(attrs); });
+      }
     } catch (e) {
       if (isStatusError(e)) throw e;
       const msg = e instanceof Error ? e.message : String(e);

@@ -10,6 +10,7 @@ import { AdmissionChain } from './chain.js';
 import { PlacementPlugin, PLACEMENTS_RESOURCE } from './placement/index.js';
 import { BINDINGS_RESOURCE, POLICIES_RESOURCE, ValidatingPolicyPlugin } from './validating-policy/index.js';
 import { WatchCache } from './watch-cache.js';
+import { TraceContextPlugin } from './trace-context/index.js';
 
 /** What admission needs from the server (a subset of ServerDeps). */
 export interface AdmissionDeps {
@@ -37,6 +38,7 @@ export function createAdmission(deps: AdmissionDeps): Admission {
   const bindings = cache(BINDINGS_RESOURCE);
   const placements = cache(PLACEMENTS_RESOURCE);
   const chain = new AdmissionChain([
+    new TraceContextPlugin(),
     new PlacementPlugin({ ready: () => placements.ready(), placements: (c, ns) => placements.list(c, ns) as never }),
     new ValidatingPolicyPlugin({
       policies, bindings, store: deps.store, log: deps.log,

@@ -19,6 +19,7 @@ import { isValidClusterPath, splitClusterPrefix } from './request-info.js';
 import { WILDCARD_CLUSTER, checkWildcardRequest } from './wildcard.js';
 import { notFoundPath, serveClusterPath, type RequestWithInfo } from './router.js';
 import { observeRequest } from '../observability/metrics.js';
+import { runTraced } from './request-tracing.js';
 import { writeError, writeJSON } from './responses.js';
 
 export interface VirtualWorkspace {
@@ -105,7 +106,7 @@ export function apiRequestListener(o: Omit<ApiServerOptions, 'tls'>): RequestLis
   const listener: RequestListener = (req, res) => {
     (res as TimedResponse)[STARTED] = performance.now();
     res.once('finish', observeFinished);
-    void handle(req, res).catch((err) => writeError(res, err, o.log, req));
+    runTraced(req, res, () => void handle(req, res).catch((err) => writeError(res, err, o.log, req)));
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

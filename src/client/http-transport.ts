@@ -3,6 +3,7 @@
  * requests reuse pooled ones). TLS material and credentials are plain options here;
  * kubeconfig-transport.ts fills them from a kubeconfig.
  */
+import { injectTraceHeaders, isTracing } from '../observability/tracing.js';
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
@@ -139,6 +140,8 @@ export class HttpTransport implements Transport {
       ...lowerKeys(this.options.headers), ...lowerKeys(dynamic), ...lowerKeys(req.headers),
     };
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+    // W3C trace context of the caller's active span (a no-op while tracing is off)
+    if (isTracing()) injectTraceHeaders(headers);
     const requestOptions: https.RequestOptions = {
       protocol: this.base.protocol,
       hostname: this.base.hostname.replace(/^\[(.*)\]$/, '$1'),

@@ -21,6 +21,10 @@ export interface ServerOptions {
   logFormat?: 'text' | 'json';
   /** Extra names and addresses in the serving certificate (a Service's DNS names). */
   tlsSans: string[];
+  /** OTLP/HTTP traces endpoint; unset = tracing off unless OTEL_EXPORTER_OTLP_* is set. */
+  tracingEndpoint?: string;
+  /** Fraction of new traces sampled (0…1); unset = OTEL_TRACES_SAMPLER_ARG or 1. */
+  tracingSamplingRatio?: number;
   /** cluster mode: simulated nodes */
   nodes: number;
   nodeCpu: string;
@@ -75,6 +79,8 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     .option('--encryption-key-file <file>', 'keys for encrypting Secret data at rest, one "<keyid>:<base64 32 bytes>" a line (first one encrypts)')
     .option('--log-level <level>', 'pino log level', process.env.TMC_LOG_LEVEL ?? 'info')
     .addOption(new Option('--log-format <format>', 'text (readable) or json (one object a line); default: text on a terminal, else json').choices(['text', 'json']))
+    .option('--tracing-endpoint <url>', 'export OpenTelemetry traces over OTLP/HTTP to this URL (e.g. http://collector:4318/v1/traces); also on when OTEL_EXPORTER_OTLP_ENDPOINT is set')
+    .option('--tracing-sampling-ratio <r>', 'fraction of new traces to sample, 0..1 (children follow their parent; default OTEL_TRACES_SAMPLER_ARG or 1)')
     .option('--tls-san <names>', 'comma-separated extra DNS names or IPs for the serving certificate (e.g. a Service name)', '')
     .option('--nodes <n>', 'cluster mode: number of simulated nodes', '3')
     .option('--node-cpu <q>', 'cluster mode: CPU per node', '4')
@@ -99,6 +105,11 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
     return n;
   };
+  const ratio = (v: string) => {
+    const n = Number(v);
+    if (!(n >= 0 && n <= 1)) throw new Error(`--tracing-sampling-ratio must be a number from 0 to 1, got ${JSON.stringify(v)}`);
+    return n;
+  };
   const opts: ServerOptions = {
     dataDir: o.dataDir,
     port: int('port', o.port),
@@ -111,6 +122,8 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     encryptionKeyFile: o.encryptionKeyFile,
     logLevel: o.logLevel,
     logFormat: o.logFormat,
+    tracingEndpoint: o.tracingEndpoint,
+    tracingSamplingRatio: o.tracingSamplingRatio === undefined ? undefined : ratio(o.tracingSamplingRatio),
     tlsSans: String(o.tlsSan).split(',').map((s: string) => s.trim()).filter(Boolean),
     nodes: int('nodes', o.nodes),
     nodeCpu: o.nodeCpu,

@@ -20,6 +20,7 @@ import type { ApiContext } from '../apiserver/context.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { healthEndpoints, mountHealthRoutes, mountMetricsRoute, storageProbe } from '../observability/health-routes.js';
 import { enableDefaultMetrics, probeStorageOnScrape } from '../observability/metrics.js';
+import { startTracing } from '../observability/tracing.js';
 import { withStorageMetrics } from '../storage/instrumented-store.js';
 import { withEventsStorage } from '../registry/events-storage.js';
 import { ResourceCatalog } from '../registry/catalog.js';
@@ -135,6 +136,10 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     secretEncryption)));
   enableDefaultMetrics();
   probeStorageOnScrape(store);
+  const tracing = startTracing({
+    endpoint: opts.tracingEndpoint, samplingRatio: opts.tracingSamplingRatio, logger: log,
+    serviceName: process.env.OTEL_SERVICE_NAME ?? (opts.mode === 'cluster' ? 'tmc-cluster' : 'tmc-server'),
+  });
   // Bound first (answering 503 until the API is in), so the URL is a value every part below is built with.
   const tls = createTlsServer({ keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem });
   let port: number;
@@ -196,6 +201,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   let loopGuard: EventLoopGuard | undefined;
 
   const components: ServerComponent[] = [
+    { name: 'tracing', start: () => undefined /* started above: spans of the start-up belong to it */, stop: () => tracing?.shutdown() },
     { name: 'storage', start: () => undefined /* opened above: everything is built on it */, stop: () => store.close() },
     { name: 'event-loop-guard', start: () => { loopGuard = startEventLoopGuard(log); }, stop: () => loopGuard?.stop() },
     { name: 'listener', start: () => undefined /* bound above: the URL is known */, stop: () => closeServer(tls.server) },

@@ -11,6 +11,7 @@ import t from 'tap';
 import { downstreamNamespaceName } from '../../src/apis/contract.js';
 import { eventually, request } from '../helpers/http.js';
 import { kubectl, kubectlOK, spawnServer, startServer } from '../helpers/tmc.js';
+import { BINDINGS, deployment, registration } from '../helpers/topology.js';
 
 const WS = 'root:events';
 const kubectlMissing = await kubectl('/dev/null', ['version', '--client']).then((r) => r.code !== 0);
@@ -44,7 +45,7 @@ t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubect
   const downstream = (args: string[], input?: string) => kubectlOK(clusters[first].kubeconfigPath, args, { input });
   await downstream(['create', 'namespace', ns]).catch(() => undefined);
   await downstream(['-n', ns, 'create', 'deployment', 'clash', '--image=nginx']);
-  await k(['apply', '-f', '-'], deployment('clash', first));
+  await k(['apply', '-f', '-'], pinned('clash', first));
 
   const describe = (what: string) => k(['describe', what]);
   await eventually(async () => /PlacementDecided/.test(await describe('workloadplacement/web')), 30_000, 'PlacementDecided on the placement');
@@ -88,24 +89,6 @@ t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubect
   await eventually(async () => ((await get(`/apis/events.k8s.io/v1/namespaces/default/events/${conflict.metadata.name}`)).series?.count ?? 1) > 1, 30_000, 'series count grows');
 });
 
-const BINDINGS = `
-apiVersion: apis.kcp.io/v1alpha1
-kind: APIBinding
-metadata: {name: kubernetes}
-spec: {reference: {export: {path: "root:compute", name: kubernetes}}}
----
-apiVersion: apis.kcp.io/v1alpha1
-kind: APIBinding
-metadata: {name: tmc}
-spec:
-  reference: {export: {path: "root:tmc", name: tmc.kcp.io}}
-  permissionClaims:
-  - {group: "", resource: namespaces, all: true, state: Accepted}
-  - {group: "", resource: configmaps, all: true, state: Accepted}
-  - {group: "", resource: secrets, all: true, state: Accepted}
-  - {group: apps, resource: deployments, all: true, state: Accepted}
-`;
-
 const PLACEMENTS = `
 apiVersion: tmc.kcp.io/v1alpha1
 kind: WorkloadPlacement
@@ -124,34 +107,13 @@ spec:
 ${deployment('web')}
 ${deployment('lost')}`;
 
-function deployment(name: string, cluster?: string): string {
-  const placement = cluster ? `
+function pinned(name: string, cluster: string): string {
+  return `${deployment(name)}
 ---
 apiVersion: tmc.kcp.io/v1alpha1
 kind: WorkloadPlacement
 metadata: {name: ${name}, namespace: default}
 spec:
   workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], names: [${name}]}
-  clusterSelector: {clusterNames: [${cluster}]}` : '';
-  return `---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: default, labels: {app: ${name}}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec: {containers: [{name: app, image: nginx, resources: {requests: {cpu: 10m, memory: 16Mi}}}]}${placement}`;
-}
-
-function registration(name: string, serverURL: string): string {
-  return `
-apiVersion: tmc.kcp.io/v1alpha1
-kind: ClusterRegistration
-metadata: {name: ${name}}
-spec:
-  location: test
-  clusterEndpoint: {serverURL: ${serverURL}, secretRef: {namespace: default, name: ${name}-creds}}
-`;
+  clusterSelector: {clusterNames: [${cluster}]}`;
 }

@@ -29,6 +29,7 @@ import { nextDeadlineMs } from './requeue.js';
 import { decisionEvents, failoverFinishedEvents } from './placement-events.js';
 import { NO_EVENTS } from '../../controllers/event-recorder.js';
 import { placementDecisionDuration } from '../../observability/tmc-metrics.js';
+import { contextOfObject, isTracing, withSpan } from '../../observability/tracing.js';
 import { selectWorkloads } from './selection.js';
 import { buildStatus, type StatusInput } from './status.js';
 import type {
@@ -43,6 +44,12 @@ export function placementRef(placement: WorkloadPlacement, fallbackWorkspace = '
   };
 }
 
+/**
+ * One reconcile. While tracing is on, deciding and applying run in a `placement decision` span
+ * continuing the trace of the newest traced write among the selected workloads (their trace
+ * annotation; else the placement's own), so a Deployment's create and the decision it caused are
+ * one trace.
+ */
 export async function reconcilePlacement(placement: WorkloadPlacement, workspace: string, deps: ReconcileDeps): Promise<ReconcileOutput> {
   const now = deps.now();
   const nowStr = rfc3339(now);
@@ -62,93 +69,111 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
   const latest = history[history.length - 1];
   const pin = placement.spec.pinnedRevision;
 
-  // 2. decide
-  const events = deps.events ?? NO_EVENTS;
-  const decideStarted = performance.now();
-  let decided: WorkloadDecision[];
-  let pinnedRecord: PlacementDecision | undefined;
-  if (pin !== undefined) {
-    pinnedRecord = history.find((d) => d.spec.revision === pin);
-    if (!pinnedRecord) {
-      // Touch nothing: the user asked for a decision we do not have.
-      log?.warn({ pinnedRevision: pin }, 'pinned revision not found');
-      return { placement: withStatus(placement, buildStatus(statusInput(placement, nowStr, {
-        phase: 'Failed', decisions: placement.status?.decisions ?? [], placed: [], problems: [],
-        scheduled: { status: 'False', reason: PinReason.PinnedRevisionNotFound, message: `PlacementDecision revision ${pin} does not exist (history keeps ${deps.historyLimit ?? DEFAULT_HISTORY_LIMIT})` },
-      }))) };
-    }
-    const divided = isDivided(placement.spec);
-    decided = selection.owned.map((workload) => {
-      const previous = previousOf(workload, keys);
-      return { workload, previous, decision: pinnedDecision(pinnedRecord as PlacementDecision, workload, previous, keys, divided) };
+  const newest = selection.owned.filter((o) => contextOfObject(o))
+    .sort((a, b) => Number(b.metadata.resourceVersion ?? 0) - Number(a.metadata.resourceVersion ?? 0))[0];
+  const parent = isTracing() ? contextOfObject(newest) ?? contextOfObject(placement) : undefined;
+  if (!parent) return decideApplyAndReport();
+  return withSpan('placement decision', {
+    'kcp.cluster': workspace, 'k8s.namespace': ref.namespace, 'tmc.placement': ref.name, 'tmc.placement.workloads': selection.owned.length,
+  }, async (span) => {
+    const out = await decideApplyAndReport();
+    const st = out.placement.status;
+    span.setAttributes({
+      'tmc.placement.phase': st?.phase ?? '', 'tmc.placement.revision': st?.currentRevision ?? 0,
+      'tmc.placement.clusters': (st?.decisions ?? []).map((d) => d.clusterName).join(','),
     });
-  } else {
-    decided = decideAll({
-      placement, workloads: selection.owned, keys, now, celCompiler: deps.celCompiler,
-      clusters: clusters.map((c) => engineCluster(c, locationWorkspace)),
-      placementCounts: deps.placementCounts?.(locationWorkspace, ref),
-    });
-  }
-  const result = aggregate(decided);
-  const decideMs = performance.now() - decideStarted;
-
-  // 3. record
-  let currentRevision = placement.status?.currentRevision;
-  let placedAt: string | undefined;
-  let latestAfterRecord: PlacementDecision | undefined;
-  const changed = !latest || !sameSelection(latest.spec.selected, result.selected)
-    || (latest.spec.unschedulable?.reason ?? '') !== (result.unschedulable?.reason ?? '')
-    || (pinnedRecord !== undefined && !isRollbackTo(latest, pinnedRecord.spec.revision) && latest !== pinnedRecord);
-  if (decided.length > 0 && changed) {
-    const revision = Math.max(latest?.spec.revision ?? 0, currentRevision ?? 0) + 1;
-    const record = decisionRecord({
-      placement, revision, time: nowStr, result, latest,
-      trigger: triggerOf({
-        placement, latest, result, pinned: pinnedRecord !== undefined,
-        registeredAt: (name) => clustersByName.get(name)?.metadata.creationTimestamp,
-      }),
-      rollbackOf: pinnedRecord?.spec.revision,
-    });
-    const started = performance.now();
-    await deps.createDecision(ref, record);
-    placementDecisionDuration.observe((performance.now() - started + decideMs) / 1000);
-    decisionEvents(events, placement, record, decided.map((d) => d.workload));
-    log?.info({ revision, trigger: record.spec.trigger, selected: result.selected.map((s) => s.clusterName) }, 'placement decision recorded');
-    currentRevision = revision;
-    placedAt = nowStr;
-    latestAfterRecord = record;
-    for (const old of toPrune([...history, record], deps.historyLimit ?? DEFAULT_HISTORY_LIMIT, pin)) {
-      await deps.deleteDecision(ref, old.metadata.name as string);
-    }
-  } else if (decided.length > 0 && latest && currentRevision !== latest.spec.revision) {
-    // Nothing new to record, so the newest record is the decision in effect. The status usually
-    // says so already; it does not when the pass that wrote the record failed to write the status
-    // (a conflict, a restart): without this, the retry saw "unchanged" and kept the old revision.
-    currentRevision = latest.spec.revision;
-    placedAt = latest.spec.time;
-  }
-
-  // 4. apply
-  const placed: StatusInput['placed'] = [];
-  const problems = new Set<string>();
-  const applyOne = async (workload: WorkloadObject, decision: Decision | undefined) => {
-    const out = applyDecision({ placement, workload, decision, keys, clustersByName, now: nowStr, celCompiler: deps.celCompiler });
-    for (const w of out.warnings) problems.add(w);
-    if (out.patch) await deps.patchWorkload(workspace, workload, out.patch);
     return out;
-  };
-  for (const d of decided) placed.push({ workload: d.workload, clusters: (await applyOne(d.workload, d.decision)).clusters });
-  for (const w of selection.released) await applyOne(w, undefined);
-  failoverFinishedEvents(events, placement, latestAfterRecord ?? latest, placed);
-  for (const c of selection.contested) problems.add(`${c.workload.kind} ${c.workload.metadata.name} is placed by ${c.owner}`);
+  }, { parent });
 
-  // 5. status
-  const status = buildStatus(statusInput(placement, nowStr, {
-    phase: result.phase, decisions: result.decisions, placed, currentRevision, placedAt,
-    scheduled: scheduledCondition(result, decided.length, pinnedRecord), problems: [...problems],
-  }));
-  const requeueAfterMs = nextDeadlineMs(placement, decided.map((d) => d.previous), clustersByName, now.getTime());
-  return { placement: withStatus(placement, status), requeueAfterMs };
+  async function decideApplyAndReport(): Promise<ReconcileOutput> {
+    // 2. decide
+    const events = deps.events ?? NO_EVENTS;
+    const decideStarted = performance.now();
+    let decided: WorkloadDecision[];
+    let pinnedRecord: PlacementDecision | undefined;
+    if (pin !== undefined) {
+      pinnedRecord = history.find((d) => d.spec.revision === pin);
+      if (!pinnedRecord) {
+        // Touch nothing: the user asked for a decision we do not have.
+        log?.warn({ pinnedRevision: pin }, 'pinned revision not found');
+        return { placement: withStatus(placement, buildStatus(statusInput(placement, nowStr, {
+          phase: 'Failed', decisions: placement.status?.decisions ?? [], placed: [], problems: [],
+          scheduled: { status: 'False', reason: PinReason.PinnedRevisionNotFound, message: `PlacementDecision revision ${pin} does not exist (history keeps ${deps.historyLimit ?? DEFAULT_HISTORY_LIMIT})` },
+        }))) };
+      }
+      const divided = isDivided(placement.spec);
+      decided = selection.owned.map((workload) => {
+        const previous = previousOf(workload, keys);
+        return { workload, previous, decision: pinnedDecision(pinnedRecord as PlacementDecision, workload, previous, keys, divided) };
+      });
+    } else {
+      decided = decideAll({
+        placement, workloads: selection.owned, keys, now, celCompiler: deps.celCompiler,
+        clusters: clusters.map((c) => engineCluster(c, locationWorkspace)),
+        placementCounts: deps.placementCounts?.(locationWorkspace, ref),
+      });
+    }
+    const result = aggregate(decided);
+    const decideMs = performance.now() - decideStarted;
+
+    // 3. record
+    let currentRevision = placement.status?.currentRevision;
+    let placedAt: string | undefined;
+    let latestAfterRecord: PlacementDecision | undefined;
+    const changed = !latest || !sameSelection(latest.spec.selected, result.selected)
+      || (latest.spec.unschedulable?.reason ?? '') !== (result.unschedulable?.reason ?? '')
+      || (pinnedRecord !== undefined && !isRollbackTo(latest, pinnedRecord.spec.revision) && latest !== pinnedRecord);
+    if (decided.length > 0 && changed) {
+      const revision = Math.max(latest?.spec.revision ?? 0, currentRevision ?? 0) + 1;
+      const record = decisionRecord({
+        placement, revision, time: nowStr, result, latest,
+        trigger: triggerOf({
+          placement, latest, result, pinned: pinnedRecord !== undefined,
+          registeredAt: (name) => clustersByName.get(name)?.metadata.creationTimestamp,
+        }),
+        rollbackOf: pinnedRecord?.spec.revision,
+      });
+      const started = performance.now();
+      await deps.createDecision(ref, record);
+      placementDecisionDuration.observe((performance.now() - started + decideMs) / 1000);
+      decisionEvents(events, placement, record, decided.map((d) => d.workload));
+      log?.info({ revision, trigger: record.spec.trigger, selected: result.selected.map((s) => s.clusterName) }, 'placement decision recorded');
+      currentRevision = revision;
+      placedAt = nowStr;
+      latestAfterRecord = record;
+      for (const old of toPrune([...history, record], deps.historyLimit ?? DEFAULT_HISTORY_LIMIT, pin)) {
+        await deps.deleteDecision(ref, old.metadata.name as string);
+      }
+    } else if (decided.length > 0 && latest && currentRevision !== latest.spec.revision) {
+      // Nothing new to record, so the newest record is the decision in effect. The status usually
+      // says so already; it does not when the pass that wrote the record failed to write the status
+      // (a conflict, a restart): without this, the retry saw "unchanged" and kept the old revision.
+      currentRevision = latest.spec.revision;
+      placedAt = latest.spec.time;
+    }
+
+    // 4. apply
+    const placed: StatusInput['placed'] = [];
+    const problems = new Set<string>();
+    const applyOne = async (workload: WorkloadObject, decision: Decision | undefined) => {
+      const out = applyDecision({ placement, workload, decision, keys, clustersByName, now: nowStr, celCompiler: deps.celCompiler });
+      for (const w of out.warnings) problems.add(w);
+      if (out.patch) await deps.patchWorkload(workspace, workload, out.patch);
+      return out;
+    };
+    for (const d of decided) placed.push({ workload: d.workload, clusters: (await applyOne(d.workload, d.decision)).clusters });
+    for (const w of selection.released) await applyOne(w, undefined);
+    failoverFinishedEvents(events, placement, latestAfterRecord ?? latest, placed);
+    for (const c of selection.contested) problems.add(`${c.workload.kind} ${c.workload.metadata.name} is placed by ${c.owner}`);
+
+    // 5. status
+    const status = buildStatus(statusInput(placement, nowStr, {
+      phase: result.phase, decisions: result.decisions, placed, currentRevision, placedAt,
+      scheduled: scheduledCondition(result, decided.length, pinnedRecord), problems: [...problems],
+    }));
+    const requeueAfterMs = nextDeadlineMs(placement, decided.map((d) => d.previous), clustersByName, now.getTime());
+    return { placement: withStatus(placement, status), requeueAfterMs };
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  * follows the placement's conflictResolution: Abort (default) leaves it alone and fails with
  * Conflict; Overwrite adopts it.
  */
+import { SpanKind, isTracing, withSpan } from '../../observability/tracing.js';
 import { CLUSTER_KEY_LABEL } from '../../apis/contract.js';
 import { isNotFound } from '../../errors/status.js';
 import type { KubeObject } from '../../client/types.js';
@@ -51,7 +52,10 @@ export async function applyDownstream(ctx: SyncContext, t: ApplyTarget): Promise
   if (current && last && last.hash === hash && last.resourceVersion === current.metadata?.resourceVersion) return current;
   let applied: KubeObject;
   try {
-    applied = await ctx.downstreamClient.patch(t.resource.gvr, ns, name, t.desired, { type: 'apply', fieldManager: FIELD_MANAGER, force: true });
+    const apply = () => ctx.downstreamClient.patch(t.resource.gvr, ns, name, t.desired, { type: 'apply', fieldManager: FIELD_MANAGER, force: true });
+    applied = isTracing()
+      ? await withSpan('sync downstream apply', { 'tmc.cluster_key': ctx.clusterKey, 'k8s.namespace': ns, 'k8s.name': name, 'k8s.resource': t.resource.gvr.resource }, apply, { kind: SpanKind.CLIENT })
+      : await apply();
   } catch (err) {
     observeOperation(ctx, 'apply', false);
     throw new SyncFailure('ApplyFailed', `applying ${t.resource.kind} ${ns}/${name}: ${(err as Error).message}`, { cause: err });

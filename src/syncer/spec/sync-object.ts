@@ -8,6 +8,7 @@
  * Every SyncFailure is written as the `Synced` condition of this cluster's status before it is
  * rethrown for the queue's capped backoff.
  */
+import { contextOfObject, isTracing, withSpan } from '../../observability/tracing.js';
 import { deletionAnnotation, downstreamNamespaceName, stateLabel, syncerFinalizer } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
 import { isConflict, isStatusError } from '../../errors/status.js';
@@ -50,7 +51,13 @@ export async function reconcileObject(ctx: SyncContext, state: ObjectSyncState, 
     return removeFromCluster(ctx, state, ref, downstreamNamespace, upstreamObj);
   }
   try {
-    return await syncDown(ctx, state, ref, upstreamObj);
+    const parent = isTracing() ? contextOfObject(upstreamObj) : undefined;
+    if (!parent) return await syncDown(ctx, state, ref, upstreamObj);
+    const synced = upstreamObj;
+    return await withSpan(`sync ${ref.resource.kind}`, {
+      'tmc.cluster': ctx.clusterName ?? ctx.clusterKey, 'tmc.cluster_key': ctx.clusterKey, 'kcp.cluster': ref.workspace,
+      'k8s.namespace': ref.namespace, 'k8s.name': ref.name, 'k8s.resource': ref.resource.gvr.resource,
+    }, () => syncDown(ctx, state, ref, synced), { parent });
   } catch (err) {
     if (err instanceof SyncFailure) {
       reportSyncFailure(ctx, ref, upstreamObj, err);
@@ -177,7 +184,8 @@ async function writeStatus(
   const next = reportedStatus(downstreamObj, syncedCondition(failure, ctx.now), previous);
   if (sameReportedStatus(previous, next)) return;
   try {
-    await ctx.source.writeClusterStatus(ref, next, previous);
+    if (!isTracing()) await ctx.source.writeClusterStatus(ref, next, previous);
+    else await withSpan('sync status write', { 'tmc.cluster_key': ctx.clusterKey }, () => ctx.source.writeClusterStatus(ref, next, previous));
   } catch (err) {
     observeOperation(ctx, 'status', false);
     throw err;

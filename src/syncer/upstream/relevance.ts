@@ -8,6 +8,7 @@
  * clusters' and `kcp.io/cluster` excluded), and whether our finalizer is there. The periodic resync
  * reconciles everything regardless, so a filter mistake could only delay, never lose, a change.
  */
+import { TRACE_CONTEXT_ANNOTATION } from '../../observability/tracing.js';
 import {
   DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, syncerFinalizer,
 } from '../../apis/contract.js';
@@ -47,7 +48,7 @@ function sameForCluster(a: Record<string, string> | undefined, b: Record<string,
 }
 
 function relevantKey(k: string, clusterKey: string): boolean {
-  if (k === 'kcp.io/cluster') return false;
+  if (k === 'kcp.io/cluster' || k === TRACE_CONTEXT_ANNOTATION) return false;
   for (const p of PER_CLUSTER_PREFIXES) if (k.startsWith(p)) return k.slice(p.length) === clusterKey;
   return true;
 }
