@@ -41,7 +41,7 @@ t.test('a failing stop is logged and the rest still stop', async (t) => {
 t.test('tmc-server runs as a named list ending in readiness', async (t) => {
   const srv = await startServer(t, {}, { components: [{ name: 'probe', make: () => ({ stop: () => undefined }) }] });
   t.same(srv.components(), [
-    'storage', 'listener', 'crds', 'logical-clusters', 'api-bindings', 'rbac', 'service-account-tokens', 'api',
-    'namespace-lifecycle', 'admin-kubeconfig', 'bootstrap', 'probe', 'ready',
+    'tracing', 'storage', 'event-loop-guard', 'listener', 'crds', 'logical-clusters', 'workspace-types', 'api-bindings',
+    'workspace-lifecycle', 'rbac', 'service-account-tokens', 'api', 'namespace-lifecycle', 'admin-kubeconfig', 'bootstrap', 'probe', 'ready',
   ]);
 });
