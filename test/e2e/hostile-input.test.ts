@@ -150,6 +150,22 @@ t.test('nesting depth', async (t) => {
   });
 });
 
+t.test('YAML: an alias bomb is refused before it expands; a wide map parses in linear time', async (t) => {
+  const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: laughs}', 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]`);
+  const bomb = await send('POST', CM, lines.join('\n') + '\n', { 'Content-Type': 'application/yaml' });
+  t.equal(bomb.status, 413, bomb.text.slice(0, 200));
+  const cyclic = await send('POST', CM, 'metadata: {name: loop}\ndata: &d {x: *d}\n', { 'Content-Type': 'application/yaml' });
+  t.ok(cyclic.status >= 400 && cyclic.status < 500, `self-referencing alias: ${cyclic.status}`);
+  let wide = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: wide-yaml}\ndata:\n';
+  for (let i = 0; i < 50_000; i++) wide += `  k${i}: v\n`;
+  const created = await send('POST', CM, wide, { 'Content-Type': 'application/yaml' }, 60_000);
+  t.equal(created.status, 201, created.text.slice(0, 200));
+  const dup = await send('POST', CM, 'metadata: {name: dup}\ndata: {a: "1", a: "2"}\n', { 'Content-Type': 'application/yaml' });
+  t.equal(dup.status, 400, `duplicate keys: ${dup.text.slice(0, 200)}`);
+  await alive(t);
+});
+
 t.test('413 is readable by a client that sends the whole body first (Python http.client)', async (t) => {
   const dir = tempDir(t);
   const ca = join(dir, 'ca.crt'); const cert = join(dir, 'c.crt'); const key = join(dir, 'c.key');
