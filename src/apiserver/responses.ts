@@ -27,16 +27,42 @@ export function writeRaw(res: ServerResponse, code: number, text: string, conten
     'Content-Length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.length),
     'Cache-Control': 'no-cache, private',
   };
-  if (warnings && warnings.length) headers['Warning'] = warnings.map(warningHeader);
+  if (warnings && warnings.length) headers['Warning'] = boundedWarnings(warnings).map(warningHeader);
   // an unread oversized body leaves the connection in an unknown state: tell the client not to reuse it
   if (code === 413) headers['Connection'] = 'close';
   res.writeHead(code, headers);
   res.end(body);
 }
 
+/**
+ * kube's warning recorder budget (endpoints/filters/warning.go): 4 KiB of warning text in all; past
+ * it each warning is cut to 256 characters, then the rest dropped. Without it, a body with
+ * thousands of unknown fields answered with more header than any client will read.
+ */
+const WARNINGS_TOTAL_CHARS = 4 * 1024;
+const WARNING_TRUNCATED_CHARS = 256;
+
+function boundedWarnings(warnings: string[]): string[] {
+  let total = 0;
+  for (const w of warnings) total += w.length;
+  if (total <= WARNINGS_TOTAL_CHARS) return warnings;
+  const out: string[] = [];
+  total = 0;
+  for (const w of warnings) {
+    const cut = w.length > WARNING_TRUNCATED_CHARS ? w.slice(0, WARNING_TRUNCATED_CHARS) : w;
+    if (total + cut.length > WARNINGS_TOTAL_CHARS) break;
+    out.push(cut);
+    total += cut.length;
+  }
+  return out;
+}
+
 /** `Warning: 299 - "text"`, as apimachinery's NewWarningHeader writes it. */
 export function warningHeader(text: string): string {
-  return `299 - ${JSON.stringify(text.replace(/[\r\n]+/g, ' '))}`;
+  // header values must be Latin-1 (node throws otherwise): escape everything past ASCII, as Go's
+  // strconv.Quote does for what it cannot print
+  const quoted = JSON.stringify(text.replace(/[\r\n]+/g, ' '));
+  return `299 - ${quoted.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
 }
 
 export function toStatusError(err: unknown): StatusError {

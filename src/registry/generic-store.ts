@@ -522,6 +522,12 @@ export function checkTypeMeta(def: ResourceDef, obj: KubeObject): void {
   }
   if (obj.metadata !== undefined && (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)))
     throw badRequest('metadata must be an object');
+  // kube's decoder refuses these before anything reads them (we write the cluster annotation into one)
+  for (const field of ['labels', 'annotations'] as const) {
+    const m: unknown = obj.metadata?.[field];
+    if (m !== undefined && m !== null && (typeof m !== 'object' || Array.isArray(m)))
+      throw badRequest(`json: cannot unmarshal ${Array.isArray(m) ? 'array' : typeof m} into Go struct field ObjectMeta.metadata.${field} of type map[string]string`);
+  }
 }
 
 /** Bumps metadata.generation when anything but metadata (and status, if split) changed. */
