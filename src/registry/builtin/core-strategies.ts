@@ -45,11 +45,14 @@ function immutableErrors(obj: KubeObject, old: KubeObject, fields: string[]): Fi
   return errs;
 }
 
+/** Schema validation reports a wrong type; these checks only look inside a real map. */
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export const configMapStrategy: Strategy = {
   validate(obj) {
     const errs = [...configKeyErrors(obj.data, 'data'), ...configKeyErrors(obj.binaryData, 'binaryData')];
     for (const k of Object.keys(obj.binaryData ?? {}))
-      if (obj.data && k in obj.data) errs.push(invalid(key('binaryData', k), k, 'duplicate of key present in data'));
+      if (isMap(obj.data) && k in obj.data) errs.push(invalid(key('binaryData', k), k, 'duplicate of key present in data'));
     return errs;
   },
   validateUpdate(obj, old) { return immutableErrors(obj, old, ['data', 'binaryData']); },
@@ -59,6 +62,8 @@ export const configMapStrategy: Strategy = {
 function foldStringData(obj: KubeObject): void {
   if (!obj.stringData || typeof obj.stringData !== 'object') { delete obj.stringData; return; }
   obj.data ??= {};
+  // a data that is not a map is reported by schema validation; there is nothing to fold into
+  if (!isMap(obj.data)) { delete obj.stringData; return; }
   for (const [k, v] of Object.entries(obj.stringData)) obj.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
   delete obj.stringData;
 }
@@ -78,7 +83,7 @@ export const secretStrategy: Strategy = {
   validate(obj) {
     const errs = configKeyErrors(obj.data, 'data');
     const type = obj.type ?? 'Opaque';
-    for (const k of REQUIRED_KEYS[type] ?? []) if (!obj.data || !(k in obj.data)) errs.push(required(key('data', k)));
+    for (const k of REQUIRED_KEYS[type] ?? []) if (!isMap(obj.data) || !(k in obj.data)) errs.push(required(key('data', k)));
     if (type === 'kubernetes.io/service-account-token' && !obj.metadata.annotations?.['kubernetes.io/service-account.name'])
       errs.push(required(key('metadata.annotations', 'kubernetes.io/service-account.name')));
     return errs;
