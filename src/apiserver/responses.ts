@@ -69,6 +69,8 @@ export function toStatusError(err: unknown): StatusError {
   if (err instanceof StatusError) return err;
   const e = err as { type?: string; status?: number; message?: string };
   // body-parser style errors carry a status; anything else is a server bug
+  // only decodeURIComponent throws these here, on a client's malformed percent-encoding
+  if (err instanceof URIError) return new StatusError(400, 'BadRequest', `malformed URL escape in the request path or query: ${err.message}`);
   if (e && e.type === 'entity.too.large') return new StatusError(413, 'RequestEntityTooLarge', e.message ?? 'request entity too large');
   return internalError(err instanceof Error ? err.message : String(err));
 }
