@@ -126,6 +126,8 @@ t.test('explain, history, rollback, unpin on live decisions', async (t) => {
   await eventually('status names the Rollback revision', async () => (await currentRevision()) === rolled.spec.revision || undefined);
   t.match(await tmcctlOK(kc, ['placement', 'history', 'web']), /^1 \(pinned\)/m);
   t.match(await tmcctlOK(kc, ['placement', 'explain', 'web', '--revision', '1']), /pinned to revision 1/);
+  t.match(rb, new RegExp(`^rolling back workloadplacement default/web from revision 2 \\(${other}[^)]*\\)\\) to revision 1: will apply ${chosen}`, 'm'), 'rollback says what it will apply first');
+  t.match(await tmcctlOK(kc, ['placement', 'explain', 'web']), /^Rollback:\s+this decision is a rollback to revision 1/m, 'explain says the decision in effect is a rollback');
 
   const badRev = await tmcctl(kc, ['placement', 'rollback', 'web', '--to-revision', '99']);
   t.equal(badRev.code, 1);

@@ -57,6 +57,10 @@ export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision, o
   const pin = wp.spec?.pinnedRevision ? `, pinned to revision ${wp.spec.pinnedRevision}` : '';
   out.push(`Placement:   ${ns}/${wp.metadata.name} (phase ${wp.status?.phase ?? 'Pending'}, current revision ${wp.status?.currentRevision ?? '-'}${pin})`);
   out.push(`Decision:    ${d.metadata.name} — revision ${d.spec.revision}, trigger ${d.spec.trigger ?? '-'}, at ${d.spec.time ?? d.metadata.creationTimestamp ?? '-'}`);
+  const rollbackOf = d.metadata.annotations?.['tmc.kcp.io/rollback-of'];
+  if (d.spec.trigger === 'Rollback' || rollbackOf) {
+    out.push(`Rollback:    this decision is a rollback${rollbackOf ? ` to revision ${rollbackOf}` : ''}: it re-applies that revision's clusters and replicas instead of scheduling afresh (the verdicts below are that revision's); "tmcctl placement unpin ${wp.metadata.name}" resumes scheduling`);
+  }
   if (d.spec.unschedulable?.reason || d.spec.unschedulable?.message) {
     out.push(`Unschedulable: ${d.spec.unschedulable.reason ?? ''}${d.spec.unschedulable.message ? ` — ${d.spec.unschedulable.message}` : ''}`);
   }

@@ -15,12 +15,14 @@ export async function runRollback(ctx: CliContext, o: { name: string; namespace?
   const workspace = ctx.currentWorkspace();
   const namespace = ctx.namespace(o.namespace);
   const client = ctx.client(workspace);
-  await getPlacement(client, namespace, o.name, workspace);
+  const wp = await getPlacement(client, namespace, o.name, workspace);
   const decisions = await decisionsOf(client, namespace, o.name);
   const d = decisions.find((x) => x.spec.revision === o.revision);
   if (!d) {
     throw new CliError(`workloadplacement ${namespace}/${o.name} has no revision ${o.revision}; revisions: ${decisions.map((x) => x.spec.revision).join(', ') || '<none>'} (see "tmcctl placement history ${o.name}")`);
   }
+  const current = wp.status?.decisions?.map((c) => (c.replicas === undefined ? c.clusterName : `${c.clusterName}(${c.replicas})`)).join(', ') || '<none>';
+  ctx.out(`rolling back workloadplacement ${namespace}/${o.name} from revision ${wp.status?.currentRevision ?? '-'} (${current}) to revision ${o.revision}: will apply ${clusterList(d.spec.selected)}`);
   await client.patch(WORKLOAD_PLACEMENTS, namespace, o.name, pinPatch(o.revision), { type: 'merge' });
   ctx.out(`workloadplacement ${namespace}/${o.name} pinned to revision ${o.revision}: ${clusterList(d.spec.selected)}. Run "tmcctl placement unpin ${o.name}" to resume scheduling.`);
 }
