@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../observability/logger.js';
 import type { ResourceDef } from '../registry/types.js';
+import { StoreInformers } from '../storage/informers.js';
 import type { Store } from '../storage/types.js';
 import { AdmissionChain } from './chain.js';
 import { PlacementPlugin, PLACEMENTS_RESOURCE } from './placement/index.js';
@@ -15,6 +16,8 @@ import { TraceContextPlugin } from './trace-context/index.js';
 /** What admission needs from the server (a subset of ServerDeps). */
 export interface AdmissionDeps {
   store: Store;
+  /** The server's shared informers; admission makes its own over `store` without them. */
+  informers?: StoreInformers;
   catalog: { byKind(cluster: string, group: string, kind: string): ResourceDef | undefined };
   log?: Logger;
   opts?: { mode?: string };
@@ -33,7 +36,8 @@ export function createAdmission(deps: AdmissionDeps): Admission {
   const hit = perStore.get(deps.store);
   if (hit) return hit;
   const defaultCluster = deps.opts?.mode === 'cluster' ? 'cluster' : 'root';
-  const cache = (resource: string) => new WatchCache(deps.store, resource, { log: deps.log, defaultCluster });
+  const informers = deps.informers ?? new StoreInformers(deps.store, { defaultCluster, logger: deps.log });
+  const cache = (resource: string) => new WatchCache(informers, resource);
   const policies = cache(POLICIES_RESOURCE);
   const bindings = cache(BINDINGS_RESOURCE);
   const placements = cache(PLACEMENTS_RESOURCE);
@@ -47,7 +51,10 @@ export function createAdmission(deps: AdmissionDeps): Admission {
   ], deps.log);
   // start filling the caches now, so the first write does not pay for the lists
   for (const c of [policies, bindings, placements]) c.ready().catch((err) => deps.log?.warn({ err, resource: c.resource }, 'admission cache failed to sync'));
-  const a: Admission = { chain, defaultCluster, stop: () => { policies.stop(); bindings.stop(); placements.stop(); } };
+  const a: Admission = { chain, defaultCluster, stop: () => {
+    policies.stop(); bindings.stop(); placements.stop();
+    if (!deps.informers) informers.stop();
+  } };
   perStore.set(deps.store, a);
   return a;
 }

@@ -30,6 +30,14 @@ export const CLUSTER_KEY_LABEL = 'tmc.kcp.io/cluster-key';
 /** the logical cluster of an object, as kcp annotates it */
 export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
 
+/**
+ * The logical cluster an object lives in, from its `kcp.io/cluster` annotation; `fallback` for an
+ * object without one (physical-cluster mode stores none).
+ */
+export function clusterOf(obj: { metadata?: { annotations?: Record<string, string> } } | undefined, fallback = ''): string {
+  return obj?.metadata?.annotations?.[CLUSTER_ANNOTATION] || fallback;
+}
+
 export type SyncState = 'Sync' | 'Pending';
 
 export const stateLabel = (key: string): string => STATE_LABEL_PREFIX + key;

@@ -1,8 +1,10 @@
 /**
  * Request authorization: kube RBAC evaluated per logical cluster over the Role/ClusterRole and
  * binding objects stored in that workspace. `system:masters` is always allowed (as kube). The
- * RBAC objects are read from storage and cached per cluster; store watches invalidate the cache
- * the moment a role or binding changes, so a grant takes effect on the next request. A service
+ * RBAC objects come from the server's shared store informers (indexed by cluster) and each
+ * cluster's evaluation index is cached until one of its roles or bindings changes, so a grant or a
+ * revocation takes effect on the next request. The informers' recovery rules carry that through a
+ * closed or expired watch: a binding deleted meanwhile arrives as a delete after the relist. A service
  * account is evaluated as itself only in the workspace that issued its token
  * (security/workspace-subject.ts).
  */
@@ -13,7 +15,8 @@ import { GROUP_MASTERS } from '../security/user.js';
 import { CLUSTER_NAME_EXTRA } from '../security/service-account-tokens.js';
 import { subjectInWorkspace } from '../security/workspace-subject.js';
 import type { UserInfo } from '../registry/hooks.js';
-import type { Store, Watcher } from '../storage/types.js';
+import type { StoreInformers } from '../storage/informers.js';
+import type { KubeObject } from '../storage/types.js';
 import type { Authorizer } from './context.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -28,7 +31,8 @@ export interface RBACWiring {
   authorize: Authorizer;
   /** Whether RBAC allows `user` a request described by attributes (for checks outside a request path: virtual workspaces). */
   allows(user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<boolean>;
-  start(): void;
+  /** Resolves once every RBAC informer has listed. */
+  start(): Promise<void>;
   /** The decision and its reason, for access reviews (the same evaluation requests get). */
   review(user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<Decision>;
   /** The rules `user` holds in a namespace of a cluster, for SelfSubjectRulesReview. */
@@ -36,19 +40,26 @@ export interface RBACWiring {
   stop(): void;
 }
 
-export function rbacAuthorizer(store: Store): RBACWiring {
-  const listRBAC = async (cluster: string): Promise<RBACObjects> => {
-    const out: Record<string, unknown[]> = {};
-    for (const [field, resource] of Object.entries(RBAC_RESOURCES)) {
-      out[field] = (await store.list({ cluster, resource })).items;
-    }
-    return out as RBACObjects;
+const BY_CLUSTER = 'cluster';
+
+export function rbacAuthorizer(informers: StoreInformers): RBACWiring {
+  const sources = Object.entries(RBAC_RESOURCES).map(([field, resource]) => ({ field, informer: informers.informer(resource) }));
+  for (const { informer } of sources) informer.addIndex(BY_CLUSTER, (o) => [informers.clusterOf(o)]);
+  const listRBAC = (cluster: string): RBACObjects => {
+    const out: Record<string, KubeObject[]> = {};
+    for (const { field, informer } of sources) out[field] = informer.byIndex(BY_CLUSTER, cluster);
+    return out as unknown as RBACObjects;
   };
   const rbac = new RBACAuthorizer({ listRBAC, ttlMs: 0 });
-  let watchers: Watcher[] = [];
-  const start = () => {
-    watchers = Object.values(RBAC_RESOURCES).map((resource) =>
-      store.watch({ cluster: '*', resource }, {}, { onEvent: (ev) => rbac.invalidate(ev.key.cluster) }));
+  const invalidate = (o: KubeObject) => rbac.invalidate(informers.clusterOf(o));
+  const unregister: Array<() => void> = [];
+  const start = async () => {
+    for (const { informer } of sources) {
+      unregister.push(informer.addEventHandler({ onAdd: invalidate, onUpdate: (_old, o) => invalidate(o), onDelete: invalidate }));
+    }
+    for (const { informer } of sources) await informer.waitForSync();
+    // anything decided before the first lists were in is stale
+    rbac.invalidate();
   };
 
   /** RBAC for `user` in `a.cluster`: a service account counts only in its own workspace (kcp's rule), elsewhere it is anonymous. */
@@ -79,5 +90,5 @@ export function rbacAuthorizer(store: Store): RBACWiring {
     const subject = subjectInWorkspace(user, cluster);
     return rbac.rulesFor(cluster, subject.name, subject.groups, namespace);
   };
-  return { authorize, allows, review, rules, start, stop: () => { for (const w of watchers) w.stop(); } };
+  return { authorize, allows, review, rules, start, stop: () => { for (const u of unregister.splice(0)) u(); } };
 }

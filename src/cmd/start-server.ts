@@ -34,6 +34,7 @@ import { ensurePKI, type PKI } from '../security/pki.js';
 import { writeKubeconfig } from '../security/kubeconfig.js';
 import { StaticTokenFile, TokenRegistry } from '../security/tokens.js';
 import { createStore } from '../storage/index.js';
+import { StoreInformers } from '../storage/informers.js';
 import type { Store } from '../storage/types.js';
 import { SecretEncryption } from '../security/encryption.js';
 import { withSecretEncryption } from '../security/encrypting-store.js';
@@ -78,6 +79,8 @@ export interface RunningServer {
 export interface ServerDeps {
   opts: ServerOptions;
   store: Store;
+  /** One shared informer per resource over the store, for every part that keeps a view of one. */
+  informers: StoreInformers;
   generic: GenericStore;
   catalog: ResourceCatalog;
   log: Logger;
@@ -103,6 +106,8 @@ export interface ComponentFactory { name: string; make(deps: ServerDeps): Promis
  */
 export interface StartHooks {
   logger?: Logger;
+  /** Wraps the opened store before anything uses it (tests break its watches through this). */
+  wrapStore?: (store: Store) => Store;
   /** Extra virtual workspaces (apiexport, syncer) registered by higher layers. */
   virtualWorkspaces?: (deps: ServerDeps) => VirtualWorkspace[];
   /** The admission chain (mutating + validating plugins) the generic store calls on every write. */
@@ -131,9 +136,10 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const secretEncryption = SecretEncryption.fromKeyFile(opts.encryptionKeyFile);
   // Always wrapped: without a key nothing is sealed, but sealed values left by an earlier run read
   // as a clear error instead of ciphertext.
-  const store = withEventsStorage(withStorageMetrics(withSecretEncryption(
+  const sealed = withEventsStorage(withStorageMetrics(withSecretEncryption(
     await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, etcdRequestTimeoutMs: opts.etcdRequestTimeoutMs, historySize: opts.watchCacheSize, logger: log }),
     secretEncryption)));
+  const store = hooks.wrapStore ? hooks.wrapStore(sealed) : sealed;
   enableDefaultMetrics();
   probeStorageOnScrape(store);
   const tracing = startTracing({
@@ -153,7 +159,10 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const serverMode = opts.mode === 'server';
-  const clusters = serverMode ? new LogicalClusters(store, log) : undefined;
+  const defaultCluster = serverMode ? ROOT_CLUSTER : 'cluster';
+  // one shared informer per resource for every part of the server that keeps a view of one
+  const informers = new StoreInformers(store, { defaultCluster, logger: log });
+  const clusters = serverMode ? new LogicalClusters(informers) : undefined;
   const workspaceTypes = serverMode ? new WorkspaceTypes(store, log) : undefined;
   const builtins: ResourceDef[] = [...(serverMode ? serverModeDefs() : clusterModeDefs()), ...(hooks.extraDefs?.() ?? [])].map((d) => {
     d = hooks.wrapDef ? hooks.wrapDef(d) : d;
@@ -161,14 +170,13 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     if (d.group === '' && d.resource === 'namespaces') return { ...d, strategy: namespaceStrategy(d.strategy) };
     return d;
   });
-  const defaultCluster = serverMode ? ROOT_CLUSTER : 'cluster';
   const catalog = new ResourceCatalog(builtins);
-  const crds = new CrdSource(store, log, defaultCluster);
+  const crds = new CrdSource(store, informers, log);
   catalog.addSource(crds);
 
   const tokenRegistry = new TokenRegistry();
-  const rbac = rbacAuthorizer(store);
-  const baseDeps = { opts, store, catalog, log, pki, tokens: tokenRegistry, url, allows: rbac.allows };
+  const rbac = rbacAuthorizer(informers);
+  const baseDeps = { opts, store, informers, catalog, log, pki, tokens: tokenRegistry, url, allows: rbac.allows };
   const generic = new GenericStore({
     store, annotateCluster: serverMode, managedFields: managedFieldsUpdater,
     admission: hooks.admission?.(baseDeps),
@@ -178,7 +186,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   // kcp's API model: exports, bindings, identities; bound resources are served per workspace
   const natives = workloadDefs();
   const bindings = serverMode ? new APIBindings({
-    store, generic, log,
+    store, informers, generic, log,
     crdDefs: (c) => crds.defsFor(c),
     resolveDef: (c, g, v, r) => catalog.resolve(c, g, v, r),
     externalURL: () => url,
@@ -191,9 +199,9 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const deps: ServerDeps = { ...baseDeps, generic, bindings };
 
   // legacy service-account token Secrets (kubernetes.io/service-account-token), per workspace
-  const saTokens = new ServiceAccountTokens({ store, log, caPem: pki.ca.certPem, defaultCluster });
+  const saTokens = new ServiceAccountTokens({ store, informers, log, caPem: pki.ca.certPem });
   // every logical cluster gets a `default` namespace, as kcp and kube do
-  const lifecycle = new NamespaceLifecycle({ store, generic, catalog, log, defaultCluster });
+  const lifecycle = new NamespaceLifecycle({ store, informers, generic, catalog, log, defaultCluster });
   // proxy mode: workspaces, APIs and discovery live in the kcp the kubeconfig names (src/proxy/README.md)
   const kcpProxy = opts.kcpKubeconfig ? createKcpProxy({ kubeconfig: opts.kcpKubeconfig, defaultCluster: ROOT_CLUSTER, log }) : undefined;
   const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
@@ -204,6 +212,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     { name: 'tracing', start: () => undefined /* started above: spans of the start-up belong to it */, stop: () => tracing?.shutdown() },
     { name: 'storage', start: () => undefined /* opened above: everything is built on it */, stop: () => store.close() },
     { name: 'event-loop-guard', start: () => { loopGuard = startEventLoopGuard(log); }, stop: () => loopGuard?.stop() },
+    { name: 'informers', start: () => undefined /* each starts when a part first asks for it */, stop: () => informers.stop() },
     { name: 'listener', start: () => undefined /* bound above: the URL is known */, stop: () => closeServer(tls.server) },
     { name: 'crds', start: () => crds.start(), stop: () => crds.stop() },
     ...(clusters ? [{ name: 'logical-clusters', start: () => clusters.start(), stop: () => clusters.stop() }] : []),

@@ -1,10 +1,11 @@
 /**
  * Serves CRDs: keeps, per logical cluster, the ResourceDefs of every Established CRD stored there,
- * fed by a store watch over all clusters. Store watches deliver synchronously within the write,
- * so a CR can be created right after its CRD's create returns.
+ * fed by the server's shared CRD informer. Its handlers run synchronously within the write, so a
+ * CR can be created right after its CRD's create returns.
  */
 import type { Logger } from '../observability/logger.js';
-import type { KubeObject, Store, Watcher } from '../storage/types.js';
+import type { StoreInformers } from '../storage/informers.js';
+import type { KubeObject, Store } from '../storage/types.js';
 import type { DefSource } from './catalog.js';
 import { resourceDefsFromCRD } from './crd/index.js';
 import type { ResourceDef } from './types.js';
@@ -14,31 +15,25 @@ export const CRD_RESOURCE = 'apiextensions.k8s.io/customresourcedefinitions';
 export class CrdSource implements DefSource {
   private readonly byCluster = new Map<string, Map<string, ResourceDef[]>>();
   private gen = 0;
-  private watcher?: Watcher;
+  private unregister?: () => void;
 
-  /** @param defaultCluster the cluster of objects without a `kcp.io/cluster` annotation (cluster mode). */
-  constructor(private readonly store: Store, private readonly log: Logger, private readonly defaultCluster = 'root') {}
+  constructor(private readonly store: Store, private readonly informers: StoreInformers, private readonly log: Logger) {}
 
   async start(): Promise<void> {
-    const list = await this.store.list({ cluster: '*', resource: CRD_RESOURCE });
-    for (const crd of list.items) this.put(crd.metadata.annotations?.['kcp.io/cluster'] ?? this.defaultCluster, crd);
-    this.watcher = this.store.watch({ cluster: '*', resource: CRD_RESOURCE }, { resourceVersion: list.resourceVersion }, {
-      onEvent: (ev) => {
-        if (ev.type === 'DELETED') {
-          this.remove(ev.key.cluster, ev.object.metadata.name!);
-          void this.purge(ev.key.cluster, ev.object);
-        } else {
-          this.put(ev.key.cluster, ev.object);
-        }
-      },
-      onClose: (err) => {
-        if (err) this.log.error({ err }, 'CRD watch closed; restarting');
-        if (err) void this.start();
+    const informer = this.informers.informer(CRD_RESOURCE);
+    const cluster = (o: KubeObject) => this.informers.clusterOf(o);
+    this.unregister = informer.addEventHandler({
+      onAdd: (crd) => this.put(cluster(crd), crd),
+      onUpdate: (_old, crd) => this.put(cluster(crd), crd),
+      onDelete: (crd) => {
+        this.remove(cluster(crd), crd.metadata.name!);
+        void this.purge(cluster(crd), crd);
       },
     });
+    await informer.waitForSync();
   }
 
-  stop(): void { this.watcher?.stop(); }
+  stop(): void { this.unregister?.(); }
 
   private put(cluster: string, crd: KubeObject): void {
     let defs: ResourceDef[] = [];

@@ -6,7 +6,8 @@
  */
 import type { Logger } from '../observability/logger.js';
 import { StatusError } from '../errors/status.js';
-import type { KubeObject, Store, Watcher } from '../storage/types.js';
+import type { StoreInformers } from '../storage/informers.js';
+import type { KubeObject, Store } from '../storage/types.js';
 import type { ResourceCatalog } from './catalog.js';
 import type { GenericStore, RequestScope } from './generic-store.js';
 import { storageResource, type Strategy } from './types.js';
@@ -36,6 +37,7 @@ export function namespaceStrategy(base?: Strategy): Strategy {
 
 export interface NamespaceLifecycleDeps {
   store: Store;
+  informers: StoreInformers;
   generic: GenericStore;
   catalog: ResourceCatalog;
   log: Logger;
@@ -43,7 +45,7 @@ export interface NamespaceLifecycleDeps {
 }
 
 export class NamespaceLifecycle {
-  private watcher?: Watcher;
+  private unregister?: () => void;
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private stopped = false;
 
@@ -52,27 +54,22 @@ export class NamespaceLifecycle {
   async start(clusters?: { all(): string[]; onAdded?(fn: (c: string) => void): void }): Promise<void> {
     for (const c of clusters?.all() ?? [this.d.defaultCluster]) await this.ensureDefault(c);
     clusters?.onAdded?.((c) => void this.ensureDefault(c));
-    const list = await this.d.store.list({ cluster: '*', resource: NAMESPACES });
-    for (const ns of list.items) {
-      if (ns.metadata.deletionTimestamp) this.schedule(this.clusterOf(ns), ns.metadata.name!, 0);
-      else void this.ensureServiceAccount(this.clusterOf(ns), ns.metadata.name!);
-    }
-    this.watcher = this.d.store.watch({ cluster: '*', resource: NAMESPACES }, { resourceVersion: list.resourceVersion }, {
-      onEvent: (ev) => {
-        if (ev.type !== 'DELETED' && ev.object.metadata.deletionTimestamp) this.schedule(ev.key.cluster, ev.key.name, 0);
-        else if (ev.type === 'ADDED') void this.ensureServiceAccount(ev.key.cluster, ev.key.name);
-      },
-    });
+    const informer = this.d.informers.informer(NAMESPACES);
+    const onAdd = (ns: KubeObject) => {
+      if (ns.metadata.deletionTimestamp) this.schedule(this.d.informers.clusterOf(ns), ns.metadata.name!, 0);
+      else void this.ensureServiceAccount(this.d.informers.clusterOf(ns), ns.metadata.name!);
+    };
+    const onUpdate = (ns: KubeObject) => {
+      if (ns.metadata.deletionTimestamp) this.schedule(this.d.informers.clusterOf(ns), ns.metadata.name!, 0);
+    };
+    this.unregister = informer.addEventHandler({ onAdd, onUpdate: (_old, ns) => onUpdate(ns) });
+    await informer.waitForSync();
   }
 
   stop(): void {
     this.stopped = true;
-    this.watcher?.stop();
+    this.unregister?.();
     for (const t of this.pending.values()) clearTimeout(t);
-  }
-
-  private clusterOf(obj: KubeObject): string {
-    return obj.metadata.annotations?.['kcp.io/cluster'] ?? this.d.defaultCluster;
   }
 
   async ensureDefault(cluster: string): Promise<void> {

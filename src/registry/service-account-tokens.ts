@@ -7,8 +7,8 @@
  * ServiceAccountTokenAuthenticator (src/security/service-account-tokens.ts); deleting the Secret or
  * the ServiceAccount revokes the token.
  *
- * Fed by store watches over all clusters (`{cluster:'*', resource:'secrets'}` and
- * `serviceaccounts`), as namespace-lifecycle.ts and tenancy/logical-clusters.ts do.
+ * Fed by the server's shared informers of `serviceaccounts` and `secrets` over all clusters; a
+ * Secret or ServiceAccount deleted while a watch was down is revoked once it recovers.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../observability/logger.js';
@@ -16,7 +16,8 @@ import {
   SA_NAME_ANNOTATION, SA_TOKEN_SECRET_TYPE, SA_UID_ANNOTATION, SYNCER_FOR_LABEL,
   ServiceAccountTokenAuthenticator,
 } from '../security/service-account-tokens.js';
-import type { KubeObject, ObjectKey, Store, Watcher } from '../storage/types.js';
+import type { StoreInformers } from '../storage/informers.js';
+import type { KubeObject, ObjectKey, Store } from '../storage/types.js';
 
 const SECRETS = 'secrets';
 const SERVICE_ACCOUNTS = 'serviceaccounts';
@@ -24,18 +25,17 @@ const RETRY_MS = 1000;
 
 export interface ServiceAccountTokensDeps {
   store: Store;
+  informers: StoreInformers;
   log: Logger;
   /** PEM of the CA serving certificates chain to: `data.ca.crt`. */
   caPem: string;
-  /** The cluster of objects without a `kcp.io/cluster` annotation (cluster mode). */
-  defaultCluster: string;
 }
 
 const k = (c: string, ns: string, n: string) => `${c}|${ns}|${n}`;
 
 export class ServiceAccountTokens {
   readonly authenticator = new ServiceAccountTokenAuthenticator();
-  private readonly watchers: Watcher[] = [];
+  private readonly unregister: Array<() => void> = [];
   /** Token Secrets still waiting for their ServiceAccount (or a failed write), by secret key. */
   private readonly waiting = new Map<string, ObjectKey>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -44,35 +44,30 @@ export class ServiceAccountTokens {
   constructor(private readonly d: ServiceAccountTokensDeps) {}
 
   async start(): Promise<void> {
-    const sas = await this.d.store.list({ cluster: '*', resource: SERVICE_ACCOUNTS });
-    for (const sa of sas.items) this.onServiceAccount(clusterOf(sa, this.d.defaultCluster), sa, false);
-    this.watchers.push(this.d.store.watch({ cluster: '*', resource: SERVICE_ACCOUNTS }, { resourceVersion: sas.resourceVersion }, {
-      onEvent: (ev) => this.onServiceAccount(ev.key.cluster, ev.object, ev.type === 'DELETED'),
-      onClose: (err) => this.restartOn(err, 'serviceaccount'),
+    const cluster = (o: KubeObject) => this.d.informers.clusterOf(o);
+    const keyOf = (s: KubeObject): ObjectKey => ({ cluster: cluster(s), resource: SECRETS, namespace: s.metadata.namespace ?? '', name: s.metadata.name! });
+    // ServiceAccounts first, so every token Secret of the first list finds its account's uid
+    const sas = this.d.informers.informer(SERVICE_ACCOUNTS);
+    this.unregister.push(sas.addEventHandler({
+      onAdd: (sa) => this.onServiceAccount(cluster(sa), sa, false),
+      onUpdate: (_old, sa) => this.onServiceAccount(cluster(sa), sa, false),
+      onDelete: (sa) => this.onServiceAccount(cluster(sa), sa, true),
     }));
-    const secrets = await this.d.store.list({ cluster: '*', resource: SECRETS });
-    for (const s of secrets.items) {
-      const key = { cluster: clusterOf(s, this.d.defaultCluster), resource: SECRETS, namespace: s.metadata.namespace ?? '', name: s.metadata.name! };
-      this.onSecret(key, s, false);
-    }
-    this.watchers.push(this.d.store.watch({ cluster: '*', resource: SECRETS }, { resourceVersion: secrets.resourceVersion }, {
-      onEvent: (ev) => this.onSecret(ev.key, ev.object, ev.type === 'DELETED'),
-      onClose: (err) => this.restartOn(err, 'secret'),
+    await sas.waitForSync();
+    const secrets = this.d.informers.informer(SECRETS);
+    this.unregister.push(secrets.addEventHandler({
+      onAdd: (s) => this.onSecret(keyOf(s), s, false),
+      onUpdate: (_old, s) => this.onSecret(keyOf(s), s, false),
+      onDelete: (s) => this.onSecret(keyOf(s), s, true),
     }));
+    await secrets.waitForSync();
   }
 
   stop(): void {
     this.stopped = true;
-    for (const w of this.watchers.splice(0)) w.stop();
+    for (const u of this.unregister.splice(0)) u();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-  }
-
-  private restartOn(err: Error | undefined, what: string): void {
-    if (!err || this.stopped) return;
-    this.d.log.error({ err }, `service-account token ${what} watch closed; restarting`);
-    for (const w of this.watchers.splice(0)) w.stop();
-    void this.start().catch((e) => this.d.log.error({ err: e }, 'service-account tokens: restart failed'));
   }
 
   private onServiceAccount(cluster: string, sa: KubeObject, deleted: boolean): void {
@@ -146,10 +141,6 @@ export class ServiceAccountTokens {
       };
     });
   }
-}
-
-function clusterOf(obj: KubeObject, fallback: string): string {
-  return obj.metadata.annotations?.['kcp.io/cluster'] ?? fallback;
 }
 
 function decode(b64: unknown): string {

@@ -1,48 +1,45 @@
 /**
  * Which logical clusters exist. `root` always does; every `Workspace` named `n` stored in cluster
- * `c` creates `c:n`. Kept in memory from a store watch over all clusters, so checking a request's
- * cluster costs a Set lookup.
+ * `c` creates `c:n`. Kept in memory from the server's shared Workspace informer, so checking a
+ * request's cluster costs a Map lookup.
  */
+import { clusterOf } from '../apis/contract.js';
 import { StatusError } from '../errors/status.js';
-import type { Logger } from '../observability/logger.js';
-import type { KubeObject, Store, Watcher } from '../storage/types.js';
+import type { StoreInformers } from '../storage/informers.js';
+import type { KubeObject } from '../storage/types.js';
 
 export const WORKSPACE_RESOURCE = 'tenancy.kcp.io/workspaces';
 export const ROOT_CLUSTER = 'root';
 
 export class LogicalClusters {
   private readonly clusters = new Map<string, KubeObject | undefined>([[ROOT_CLUSTER, undefined]]);
-  private watcher?: Watcher;
+  private unregister?: () => void;
   private readonly deletedListeners: Array<(cluster: string) => void> = [];
   private readonly addedListeners: Array<(cluster: string) => void> = [];
 
-  constructor(private readonly store: Store, private readonly log: Logger) {}
+  constructor(private readonly informers: StoreInformers) {}
 
   async start(): Promise<void> {
-    const list = await this.store.list({ cluster: '*', resource: WORKSPACE_RESOURCE });
-    for (const ws of list.items) this.clusters.set(childCluster(ws), ws);
-    this.watcher = this.store.watch({ cluster: '*', resource: WORKSPACE_RESOURCE }, { resourceVersion: list.resourceVersion }, {
-      onEvent: (ev) => {
-        const child = `${ev.key.cluster}:${ev.key.name}`;
-        if (ev.type === 'DELETED') {
-          this.clusters.delete(child);
-          for (const fn of this.deletedListeners) fn(child);
-        } else {
-          const isNew = !this.clusters.has(child);
-          this.clusters.set(child, ev.object);
-          if (isNew) for (const fn of this.addedListeners) fn(child);
-        }
-      },
-      onClose: (err) => {
-        if (err) {
-          this.log.error({ err }, 'workspace watch closed; restarting');
-          void this.start();
-        }
+    const informer = this.informers.informer(WORKSPACE_RESOURCE);
+    const put = (ws: KubeObject) => {
+      const child = childCluster(ws);
+      const isNew = !this.clusters.has(child);
+      this.clusters.set(child, ws);
+      if (isNew) for (const fn of this.addedListeners) fn(child);
+    };
+    this.unregister = informer.addEventHandler({
+      onAdd: put,
+      onUpdate: (_old, ws) => put(ws),
+      onDelete: (ws) => {
+        const child = childCluster(ws);
+        this.clusters.delete(child);
+        for (const fn of this.deletedListeners) fn(child);
       },
     });
+    await informer.waitForSync();
   }
 
-  stop(): void { this.watcher?.stop(); }
+  stop(): void { this.unregister?.(); }
 
   exists(cluster: string): boolean {
     return this.clusters.has(cluster);
@@ -69,6 +66,6 @@ export class LogicalClusters {
 }
 
 function childCluster(ws: KubeObject): string {
-  const parent = ws.metadata.annotations?.['kcp.io/cluster'] ?? ROOT_CLUSTER;
+  const parent = clusterOf(ws, ROOT_CLUSTER);
   return `${parent}:${ws.metadata.name}`;
 }

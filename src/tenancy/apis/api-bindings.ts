@@ -12,7 +12,8 @@ import type { DefSource } from '../../registry/catalog.js';
 import { resourceDefsFromSpec } from '../../registry/crd/index.js';
 import type { GenericStore, RequestScope } from '../../registry/generic-store.js';
 import type { ResourceDef } from '../../registry/types.js';
-import type { KubeObject, Store, Watcher } from '../../storage/types.js';
+import type { StoreInformers } from '../../storage/informers.js';
+import type { KubeObject, Store } from '../../storage/types.js';
 import { setCondition, nowRFC3339, type Condition } from './conditions.js';
 import { IDENTITY_KEY, IDENTITY_NAMESPACE, identityHash, newIdentityKey } from './identity.js';
 import { namingConflict } from './naming-conflict.js';
@@ -31,6 +32,7 @@ interface BoundExport { cluster: string; name: string; identityHash: string; cla
 
 export interface APIBindingsDeps {
   store: Store;
+  informers: StoreInformers;
   generic: GenericStore;
   log: Logger;
   /** CRD-served resources of a cluster (a binding may not shadow them). */
@@ -62,38 +64,43 @@ export class APIBindings implements DefSource {
   private readonly served = new Map<string, Map<string, ResourceDef[]>>();
   /** cluster → binding name → the export it is bound to */
   private readonly boundTo = new Map<string, Map<string, BoundExport>>();
-  private readonly watchers: Watcher[] = [];
+  private readonly unregister: Array<() => void> = [];
   private gen = 0;
   private pass: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private listed = false;
 
   constructor(private readonly d: APIBindingsDeps) {}
 
   async start(): Promise<void> {
     for (const [kind, map] of [[RES.schemas, this.schemas], [RES.exports, this.exports], [RES.bindings, this.bindings]] as const) {
-      const list = await this.d.store.list({ cluster: '*', resource: kind });
-      for (const o of list.items) map.set(k(clusterOf(o), o.metadata.name!), o);
-      this.watchers.push(this.d.store.watch({ cluster: '*', resource: kind }, { resourceVersion: list.resourceVersion }, {
-        onEvent: (ev) => {
-          const key = k(ev.key.cluster, ev.key.name);
-          if (ev.type === 'DELETED') map.delete(key); else map.set(key, ev.object);
-          if (kind === RES.bindings && ev.type === 'DELETED') this.unserve(ev.key.cluster, ev.key.name);
+      const informer = this.d.informers.informer(kind);
+      const put = (o: KubeObject) => { map.set(k(clusterOf(o), o.metadata.name!), o); this.kick(); };
+      this.unregister.push(informer.addEventHandler({
+        onAdd: put,
+        onUpdate: (_old, o) => put(o),
+        onDelete: (o) => {
+          map.delete(k(clusterOf(o), o.metadata.name!));
+          if (kind === RES.bindings) this.unserve(clusterOf(o), o.metadata.name!);
           this.kick();
         },
       }));
+      await informer.waitForSync();
     }
+    // reconcile only once all three are listed: a binding must not be judged before its export is known
+    this.listed = true;
     await this.reconcileAll();
   }
 
   stop(): void {
     this.stopped = true;
-    for (const w of this.watchers) w.stop();
+    for (const u of this.unregister.splice(0)) u();
   }
 
   /** Runs a reconcile pass soon; passes never overlap, and a kick during a pass runs one more. */
   private kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.listed) return;
     if (this.pass) { this.again = true; return; }
     this.pass = new Promise<void>((r) => setImmediate(r)).then(() => this.reconcileAll()).catch((err) => {
       this.d.log.error({ err }, 'API binding reconcile failed');

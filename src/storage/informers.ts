@@ -1,0 +1,99 @@
+/**
+ * Informers over the store, for the parts of the server that keep an in-memory view of a resource
+ * (RBAC, CRDs, workspaces, namespaces, API bindings, service-account tokens, admission caches):
+ * the leaf informer (src/informer/) fed by `Store.list` and `Store.watch` across all logical
+ * clusters, with one shared informer per resource however many parts watch it.
+ *
+ * Store watches deliver synchronously within the write, and so do these informers' handlers: a
+ * part that reacts to a CRD sees it before the create that stored it returns. A store watch that
+ * closes with an error (fell behind, etcd watch lost) is retried with backoff from the last
+ * revision; one that is too old (410) relists, and what was deleted meanwhile arrives as deletes.
+ */
+import { clusterOf } from '../apis/contract.js';
+import { Informer, type ListerWatcher } from '../informer/informer.js';
+import type { Clock } from '../informer/clock.js';
+import { cacheKey } from '../informer/object-cache.js';
+import type { Logger } from '../observability/logger.js';
+import type { KeyPrefix, KubeObject, Store } from './types.js';
+
+/** ListerWatcher over one store prefix. */
+export function storeListWatch(store: Store, prefix: KeyPrefix): ListerWatcher<KubeObject> {
+  return {
+    async list(page) {
+      const r = await store.list(prefix, { limit: page.limit, continue: page.continue });
+      return { items: r.items, resourceVersion: r.resourceVersion, continue: r.continue };
+    },
+    watch(resourceVersion, onEvent, onDone) {
+      let ended = false;
+      const end = (err: Error | null) => {
+        if (ended) return;
+        ended = true;
+        onDone(err);
+      };
+      try {
+        const watcher = store.watch(prefix, { resourceVersion: resourceVersion || undefined }, {
+          onEvent: (ev) => { if (!ended) onEvent({ type: ev.type, object: ev.object }); },
+          // undefined: the store is closing; the server is stopping and its informers with it
+          onClose: (reason) => { if (reason) end(reason); else ended = true; },
+        });
+        return { stop: () => { ended = true; watcher.stop(); } };
+      } catch (err) {
+        // 410 for a revision older than the history is thrown here; report it as the watch's end
+        queueMicrotask(() => end(err instanceof Error ? err : new Error(String(err))));
+        return { stop: () => { ended = true; } };
+      }
+    },
+  };
+}
+
+export interface StoreInformersOptions {
+  /** The cluster of objects without a `kcp.io/cluster` annotation (physical-cluster mode). */
+  defaultCluster: string;
+  logger?: Logger;
+  clock?: Clock;
+  backoff?: { initialMs?: number; maxMs?: number };
+}
+
+/** One shared informer per resource over all logical clusters (client-go's SharedInformerFactory). */
+export class StoreInformers {
+  private readonly informers = new Map<string, Informer<KubeObject>>();
+  private stopped = false;
+
+  constructor(private readonly store: Store, private readonly opts: StoreInformersOptions) {}
+
+  /** The shared informer of `resource` (`secrets`, `rbac.authorization.k8s.io/roles`), started. */
+  informer(resource: string): Informer<KubeObject> {
+    let inf = this.informers.get(resource);
+    if (!inf) {
+      const defaultCluster = this.opts.defaultCluster;
+      inf = new Informer<KubeObject>({
+        listWatch: storeListWatch(this.store, { cluster: '*', resource }),
+        resource, logger: this.opts.logger, clock: this.opts.clock, backoff: this.opts.backoff,
+        // every list pass is one consistent snapshot: the store pages cheaply but a relist is rare
+        pageSize: 0,
+        keyOf: (o) => cacheKey(clusterOf(o, defaultCluster), o.metadata?.namespace, o.metadata?.name ?? ''),
+      });
+      this.informers.set(resource, inf);
+      if (!this.stopped) inf.start();
+      else inf.stop();
+    }
+    return inf;
+  }
+
+  /** The informer of `resource`, once its first list is in. */
+  async synced(resource: string): Promise<Informer<KubeObject>> {
+    const inf = this.informer(resource);
+    if (!(await inf.waitForSync())) throw new Error(`informer for ${resource} stopped before its first list`);
+    return inf;
+  }
+
+  /** The cluster an object of these informers lives in. */
+  clusterOf(obj: KubeObject): string {
+    return clusterOf(obj, this.opts.defaultCluster);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const inf of this.informers.values()) inf.stop();
+  }
+}
