@@ -163,7 +163,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   // one shared informer per resource for every part of the server that keeps a view of one
   const informers = new StoreInformers(store, { defaultCluster, logger: log });
   const clusters = serverMode ? new LogicalClusters(informers) : undefined;
-  const workspaceTypes = serverMode ? new WorkspaceTypes(store, log) : undefined;
+  const workspaceTypes = serverMode ? new WorkspaceTypes(informers) : undefined;
   const builtins: ResourceDef[] = [...(serverMode ? serverModeDefs() : clusterModeDefs()), ...(hooks.extraDefs?.() ?? [])].map((d) => {
     d = hooks.wrapDef ? hooks.wrapDef(d) : d;
     d = withKcpStrategy(d, { externalURL: () => url, types: workspaceTypes, workspaceOf: (c) => clusters?.workspace(c) });
@@ -194,7 +194,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   }) : undefined;
   if (bindings) catalog.addSource(bindings);
   // kcp's workspace controllers: LogicalCluster objects, the deletion cascade, home workspaces
-  const workspaces = serverMode ? new WorkspaceLifecycle({ store, generic, catalog, log, externalURL: () => url }) : undefined;
+  const workspaces = serverMode ? new WorkspaceLifecycle({ store, informers, generic, catalog, log, externalURL: () => url }) : undefined;
   const homes = clusters ? new HomeWorkspaces({ store, generic, catalog, clusterExists: (c) => clusters.exists(c) }) : undefined;
   const deps: ServerDeps = { ...baseDeps, generic, bindings };
 

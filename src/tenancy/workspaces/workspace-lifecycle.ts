@@ -13,7 +13,8 @@ import type { Logger } from '../../observability/logger.js';
 import type { ResourceCatalog } from '../../registry/catalog.js';
 import type { GenericStore, RequestScope } from '../../registry/generic-store.js';
 import { storageResource, type ResourceDef } from '../../registry/types.js';
-import type { KubeObject, Store, Watcher } from '../../storage/types.js';
+import type { StoreInformers } from '../../storage/informers.js';
+import type { KubeObject, Store } from '../../storage/types.js';
 import { WORKSPACE_RESOURCE } from '../logical-clusters.js';
 import { WORKSPACE_FINALIZER } from '../workspace-strategy.js';
 
@@ -27,6 +28,7 @@ const LAST = ['apis.kcp.io/apibindings', LOGICAL_CLUSTER_RESOURCE];
 
 export interface WorkspaceLifecycleDeps {
   store: Store;
+  informers: StoreInformers;
   generic: GenericStore;
   catalog: ResourceCatalog;
   log: Logger;
@@ -36,7 +38,7 @@ export interface WorkspaceLifecycleDeps {
 const clusterOf = (o: KubeObject) => o.metadata.annotations?.['kcp.io/cluster'] ?? 'root';
 
 export class WorkspaceLifecycle {
-  private watcher?: Watcher;
+  private unregister?: () => void;
   private readonly queue = new Set<string>();
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -46,17 +48,15 @@ export class WorkspaceLifecycle {
 
   async start(): Promise<void> {
     await this.ensureLogicalCluster('root', undefined);
-    const list = await this.d.store.list({ cluster: '*', resource: WORKSPACE_RESOURCE });
-    for (const ws of list.items) this.enqueue(clusterOf(ws), ws.metadata.name!);
-    this.watcher = this.d.store.watch({ cluster: '*', resource: WORKSPACE_RESOURCE }, { resourceVersion: list.resourceVersion }, {
-      onEvent: (ev) => this.enqueue(ev.key.cluster, ev.key.name),
-      onClose: (err) => { if (err && !this.stopped) { this.d.log.error({ err }, 'workspace watch closed; restarting'); void this.start(); } },
-    });
+    const informer = this.d.informers.informer(WORKSPACE_RESOURCE);
+    const enqueue = (ws: KubeObject) => this.enqueue(this.d.informers.clusterOf(ws), ws.metadata.name!);
+    this.unregister = informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ws) => enqueue(ws), onDelete: enqueue });
+    await informer.waitForSync();
   }
 
   stop(): void {
     this.stopped = true;
-    this.watcher?.stop();
+    this.unregister?.();
     if (this.timer) clearTimeout(this.timer);
   }
 

@@ -5,7 +5,8 @@
  * run synchronously in its strategy) can resolve types by (path, name) without I/O.
  */
 import type { Logger } from '../../observability/logger.js';
-import type { KubeObject, Store, Watcher } from '../../storage/types.js';
+import type { StoreInformers } from '../../storage/informers.js';
+import type { KubeObject } from '../../storage/types.js';
 
 export const WORKSPACE_TYPES_RESOURCE = 'tenancy.kcp.io/workspacetypes';
 
@@ -49,25 +50,22 @@ const key = (path: string, name: string) => `${path}|${name}`;
 
 export class WorkspaceTypes {
   private readonly stored = new Map<string, KubeObject>();
-  private watcher?: Watcher;
+  private unregister?: () => void;
 
-  constructor(private readonly store: Store, private readonly log: Logger) {}
+  constructor(private readonly informers: StoreInformers) {}
 
   async start(): Promise<void> {
-    const list = await this.store.list({ cluster: '*', resource: WORKSPACE_TYPES_RESOURCE });
-    for (const o of list.items) this.stored.set(key(clusterOf(o), o.metadata.name!), o);
-    this.watcher = this.store.watch({ cluster: '*', resource: WORKSPACE_TYPES_RESOURCE }, { resourceVersion: list.resourceVersion }, {
-      onEvent: (ev) => {
-        const k = key(ev.key.cluster, ev.key.name);
-        if (ev.type === 'DELETED') this.stored.delete(k); else this.stored.set(k, ev.object);
-      },
-      onClose: (err) => {
-        if (err) { this.log.error({ err }, 'workspace type watch closed; restarting'); void this.start(); }
-      },
+    const informer = this.informers.informer(WORKSPACE_TYPES_RESOURCE);
+    const put = (o: KubeObject) => { this.stored.set(key(this.informers.clusterOf(o), o.metadata.name!), o); };
+    this.unregister = informer.addEventHandler({
+      onAdd: put,
+      onUpdate: (_old, o) => put(o),
+      onDelete: (o) => { this.stored.delete(key(this.informers.clusterOf(o), o.metadata.name!)); },
     });
+    await informer.waitForSync();
   }
 
-  stop(): void { this.watcher?.stop(); }
+  stop(): void { this.unregister?.(); }
 
   /** The spec of type `name` in workspace `path`; the built-ins of root exist even before bootstrap stores them. */
   get(path: string, name: string): WorkspaceTypeSpec | undefined {
