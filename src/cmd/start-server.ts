@@ -46,6 +46,7 @@ import { withKcpStrategy } from '../tenancy/kcp-strategies.js';
 import { WorkspaceTypes } from '../tenancy/workspaces/workspace-types.js';
 import { WorkspaceLifecycle } from '../tenancy/workspaces/workspace-lifecycle.js';
 import { HomeWorkspaces } from '../tenancy/workspaces/home.js';
+import { EndpointSlices } from '../tenancy/apis/endpoint-slices.js';
 import { NamespaceLifecycle, namespaceStrategy } from '../registry/namespace-lifecycle.js';
 import { ServiceAccountTokens } from '../registry/service-account-tokens.js';
 import type { ServerOptions } from './server-options.js';
@@ -195,6 +196,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   if (bindings) catalog.addSource(bindings);
   // kcp's workspace controllers: LogicalCluster objects, the deletion cascade, home workspaces
   const workspaces = serverMode ? new WorkspaceLifecycle({ store, informers, generic, catalog, log, externalURL: () => url }) : undefined;
+  const slices = serverMode ? new EndpointSlices({ store, generic, catalog, log, externalURL: () => url }) : undefined;
   const homes = clusters ? new HomeWorkspaces({ store, generic, catalog, clusterExists: (c) => clusters.exists(c) }) : undefined;
   const deps: ServerDeps = { ...baseDeps, generic, bindings };
 
@@ -218,6 +220,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     ...(clusters ? [{ name: 'logical-clusters', start: () => clusters.start(), stop: () => clusters.stop() }] : []),
     ...(workspaceTypes ? [{ name: 'workspace-types', start: () => workspaceTypes.start(), stop: () => workspaceTypes.stop() }] : []),
     ...(bindings ? [{ name: 'api-bindings', start: () => bindings.start(), stop: () => bindings.stop() }] : []),
+    ...(slices ? [{ name: 'endpoint-slices', start: () => slices.start(), stop: () => slices.stop() }] : []),
     ...(workspaces ? [{ name: 'workspace-lifecycle', start: () => workspaces.start(), stop: () => workspaces.stop() }] : []),
     { name: 'rbac', start: () => rbac.start(), stop: () => rbac.stop() },
     { name: 'service-account-tokens', start: () => saTokens.start(), stop: () => saTokens.stop() },

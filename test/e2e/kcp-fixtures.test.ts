@@ -53,8 +53,17 @@ spec:
   t.match(bad.stderr, /matchLabels/);
 
   // the provider's view through the APIExport virtual workspace, with client-node
+  // as kcp controllers do: the VW URL from the export's default APIExportEndpointSlice
+  await eventually(async () => (await kubectl(kc, ['get', 'apiexportendpointslice', 'topology.kcp.io', '-o', 'jsonpath={.status.endpoints[0].url}'], { server: at('root:provider') })).stdout.startsWith('https://'), 10_000, 'endpoint slice');
+  const slice = JSON.parse(await kubectlOK(kc, ['get', 'apiexportendpointslice', 'topology.kcp.io', '-o', 'json'], { server: at('root:provider') }));
+  t.same(slice.spec.export, { path: 'root:provider', name: 'topology.kcp.io' }, 'a default slice per export');
+  const vwURL: string = slice.status.endpoints[0].url;
   const exp = JSON.parse(await kubectlOK(kc, ['get', 'apiexport', 'topology.kcp.io', '-o', 'json'], { server: at('root:provider') }));
-  const vwURL: string = exp.status.virtualWorkspaces[0].url;
+  t.equal(vwURL, exp.status.virtualWorkspaces[0].url, 'the same URL as the deprecated status.virtualWorkspaces');
+  // a user's slice naming the export from elsewhere, and one naming no export
+  await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:consumer'), input: 'apiVersion: apis.kcp.io/v1alpha1\nkind: APIExportEndpointSlice\nmetadata: {name: mine}\nspec: {export: {path: "root:provider", name: topology.kcp.io}}\n---\napiVersion: apis.kcp.io/v1alpha1\nkind: APIExportEndpointSlice\nmetadata: {name: none}\nspec: {export: {name: nope}}\n' });
+  await kubectlOK(kc, ['wait', '--for=jsonpath={.status.endpoints[0].url}=' + vwURL, 'apiexportendpointslice/mine', '--timeout=10s'], { server: at('root:consumer') });
+  await kubectlOK(kc, ['wait', '--for=condition=APIExportValid=False', 'apiexportendpointslice/none', '--timeout=10s'], { server: at('root:consumer') });
   const config = new k8s.KubeConfig();
   config.loadFromFile(kc);
   config.clusters = config.clusters.map((c) => ({ ...c, server: `${vwURL}/clusters/*` }));

@@ -37,6 +37,7 @@ const samples: Record<string, Record<string, unknown>> = {
   'authorization.k8s.io/subjectaccessreviews': { spec: { user: 'alice', nonResourceAttributes: { verb: 'get', path: '/healthz' } } },
   'authorization.k8s.io/localsubjectaccessreviews': { spec: { groups: ['dev'], resourceAttributes: { namespace: 'default', verb: 'get', resource: 'pods' } } },
   'authorization.k8s.io/selfsubjectrulesreviews': { spec: { namespace: 'default' } },
+  'apis.kcp.io/apiexportendpointslices': { spec: { export: { path: 'root:tmc', name: 'tmc.kcp.io' } } },
   'apis.kcp.io/apibindings': { spec: { reference: { export: { path: 'root:tmc', name: 'tmc.kcp.io' } } } },
 };
 
@@ -78,7 +79,7 @@ t.test('a realistic sample of every built-in passes pruning, defaulting and vali
 t.test('mode groups', async (t) => {
   t.ok(coreDefs().some((d) => d.resource === 'namespaces' && d.shortNames?.includes('ns') && !d.namespaced));
   t.same(workloadDefs().map(key).sort(), ['apps/daemonsets', 'apps/deployments', 'apps/statefulsets', 'batch/cronjobs', 'batch/jobs', 'networking.k8s.io/ingresses', 'persistentvolumeclaims', 'services']);
-  t.same(kcpDefs().map((d) => d.resource), ['workspaces', 'workspacetypes', 'logicalclusters', 'apiresourceschemas', 'apiexports', 'apibindings']);
+  t.same(kcpDefs().map((d) => d.resource), ['workspaces', 'workspacetypes', 'logicalclusters', 'apiresourceschemas', 'apiexports', 'apibindings', 'apiexportendpointslices']);
   t.ok(kcpDefs().every((d) => !d.namespaced));
 });
 

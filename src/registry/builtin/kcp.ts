@@ -244,3 +244,28 @@ export function apiBindingDef(): ResourceDef {
     subresources: { status: true },
   });
 }
+
+export function apiExportEndpointSliceDef(): ResourceDef {
+  return builtinDef({
+    group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexportendpointslices', kind: 'APIExportEndpointSlice', namespaced: false, categories: ['kcp'],
+    schema: rootSchema('APIExportEndpointSlice is a sink for the endpoints of an APIExport: the URLs of its virtual workspace, through which a provider\'s controllers reach the bound workspaces.', {
+      spec: partial('Spec holds the desired state.', {
+        export: exportReference,
+        partition: str('partition (optional) points to a partition that is used for filtering the endpoints of the APIExport part of the slice.'),
+      }, { required: ['export'] }),
+      status: partial('Status communicates the observed state.', {
+        conditions: conditionsSchema('conditions is a list of conditions that apply to the APIExportEndpointSlice.'),
+        endpoints: atomicList('endpoints contains all the URLs of the APIExport service.', obj('APIExportEndpoint contains the endpoint information of an APIExport service for a specific shard.', {
+          url: str('url is an APIExport virtual workspace URL.'),
+        }, { required: ['url'] })),
+        shardSelector: str('shardSelector is the selector used to filter the shards.'),
+      }),
+    }, { required: ['spec'] }),
+    printerColumns: [
+      col('Export', 'string', '.spec.export.name'),
+      col('Partition', 'string', '.spec.partition'),
+      ageColumn,
+    ],
+    subresources: { status: true },
+  });
+}
