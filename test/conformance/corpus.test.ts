@@ -23,20 +23,12 @@ const PARALLEL = 6;
 
 type Obj = Record<string, any>;
 
-const SSA_DEFAULTED_ATOMIC_LIST = 'server-side apply reports a conflict with kubectl-client-side-apply on an atomic list whose items the server defaults (gateway-api spec.rules and spec.parentRefs, StatefulSet spec.volumeClaimTemplates): the applied value is compared before defaulting, so an unchanged manifest conflicts (issue 10 item 2, wire-ssa)';
-const SECRET_STRING_DATA_APPLY_TIME = 'a server-side apply of an unchanged Secret that uses stringData moves its managedFields time (the applied stringData differs from the stored data until the Secret strategy converts it), so a dry-run apply shows a changed time (wire-ssa: managed fields)';
-
 /**
  * Cases that fail for a known reason, reported as tap `todo`s naming it. Key:
  * `[<version>:]<file or *>[@<step prefix>]`. Each entry is a bug or gap to fix, never a silent skip.
  */
 const KNOWN_FAILURES: Record<string, string> = {
-  ...Object.fromEntries(['gateway-api-example-basic-grpc.yaml', 'gateway-api-example-basic-http.yaml', 'gateway-api-example-http-filter.yaml', 'gateway-api-example-httproute-all-fields-set.yaml',
-    'examples-databases-cassandra-cassandra-statefulset.yaml', 'website-controllers-statefulset.yaml']
-    .flatMap((f) => ['server-side apply over', 'second server-side apply', 'diff --server-side'].map((step) => [`${f}@${step}`, SSA_DEFAULTED_ATOMIC_LIST]))),
-  // kubectl 1.20's diff shows managedFields (1.32 hides them)
-  '1.20:website-secret-basicauth-secret.yaml@diff --server-side': SECRET_STRING_DATA_APPLY_TIME,
-  '1.20:website-secret-bootstrap-token-secret-literal.yaml@diff --server-side': SECRET_STRING_DATA_APPLY_TIME,
+  // none: the server-side apply conflicts on defaulted atomic lists and the stringData apply time are fixed
 };
 
 function knownFailure(version: string, file: string, step: string): string | undefined {
