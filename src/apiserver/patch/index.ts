@@ -2,7 +2,7 @@
  * Patch entry point for the PATCH handler: pick the patch kind from the Content-Type, decode the
  * body (JSON, or YAML/JSON for apply), and apply it. Pure: no I/O, the clock is passed in.
  */
-import { parse as parseYaml } from 'yaml';
+import { decodeBody } from '../body.js';
 import type { JSONSchemaProps } from '../../registry/types.js';
 import type { KubeObject } from '../../storage/types.js';
 import { badRequest } from '../../errors/status.js';
@@ -58,11 +58,9 @@ export function decodePatchBody(kind: PatchKind, body: string | Uint8Array | unk
   if (typeof body !== 'string' && !(body instanceof Uint8Array)) return body;
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
   if (kind === 'apply') {
-    try {
-      return parseYaml(text, { maxAliasCount: 100 });
-    } catch (e) {
-      throw badRequest(`error decoding YAML: ${(e as Error).message}`);
-    }
+    // the request-body decoder: one YAML parser with its bounds (depth, alias expansion, linear
+    // duplicate-key check) for every body, rather than a second parser without them
+    return decodeBody(Buffer.from(text, 'utf8'), 'application/yaml');
   }
   try {
     return JSON.parse(text);
