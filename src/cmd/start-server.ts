@@ -48,7 +48,7 @@ import { WorkspaceLifecycle } from '../tenancy/workspaces/workspace-lifecycle.js
 import { HomeWorkspaces } from '../tenancy/workspaces/home.js';
 import { EndpointSlices } from '../tenancy/apis/endpoint-slices.js';
 import { NamespaceLifecycle, namespaceStrategy } from '../registry/namespace-lifecycle.js';
-import { ServiceAccountTokens } from '../registry/service-account-tokens.js';
+import { ServiceAccountTokens, tokenSecretView } from '../registry/service-account-tokens.js';
 import type { ServerOptions } from './server-options.js';
 import { createKcpProxy } from '../proxy/kcp-proxy.js';
 import { startComponents, type ServerComponent } from './components.js';
@@ -162,7 +162,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const serverMode = opts.mode === 'server';
   const defaultCluster = serverMode ? ROOT_CLUSTER : 'cluster';
   // one shared informer per resource for every part of the server that keeps a view of one
-  const informers = new StoreInformers(store, { defaultCluster, logger: log });
+  const informers = new StoreInformers(store, { defaultCluster, logger: log, transforms: { secrets: tokenSecretView } });
   const clusters = serverMode ? new LogicalClusters(informers) : undefined;
   const workspaceTypes = serverMode ? new WorkspaceTypes(informers) : undefined;
   const builtins: ResourceDef[] = [...(serverMode ? serverModeDefs() : clusterModeDefs()), ...(hooks.extraDefs?.() ?? [])].map((d) => {

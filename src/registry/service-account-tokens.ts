@@ -23,6 +23,17 @@ const SECRETS = 'secrets';
 const SERVICE_ACCOUNTS = 'serviceaccounts';
 const RETRY_MS = 1000;
 
+/**
+ * What the shared secrets informer keeps: metadata and type of every Secret, and only the `token`
+ * value of service-account token Secrets (the one value read from the cache), so the server holds
+ * no other Secret's data decrypted in memory.
+ */
+export function tokenSecretView(s: KubeObject): KubeObject {
+  const { data: _data, stringData: _stringData, ...rest } = s as KubeObject & { data?: Record<string, string>; stringData?: unknown };
+  const token = s.type === SA_TOKEN_SECRET_TYPE ? (s as { data?: Record<string, string> }).data?.token : undefined;
+  return token === undefined ? rest : { ...rest, data: { token } };
+}
+
 export interface ServiceAccountTokensDeps {
   store: Store;
   informers: StoreInformers;

@@ -52,6 +52,12 @@ export interface StoreInformersOptions {
   logger?: Logger;
   clock?: Clock;
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * What a resource's shared informer keeps of each object (client-go's SetTransform), set once
+   * here so every user of that informer sees the same shape: e.g. secrets without the values no
+   * component needs, so the server does not hold every Secret decrypted in memory.
+   */
+  transforms?: Record<string, (obj: KubeObject) => KubeObject>;
 }
 
 /** One shared informer per resource over all logical clusters (client-go's SharedInformerFactory). */
@@ -71,6 +77,7 @@ export class StoreInformers {
         resource, logger: this.opts.logger, clock: this.opts.clock, backoff: this.opts.backoff,
         // every list pass is one consistent snapshot: the store pages cheaply but a relist is rare
         pageSize: 0,
+        transform: this.opts.transforms?.[resource],
         keyOf: (o) => cacheKey(clusterOf(o, defaultCluster), o.metadata?.namespace, o.metadata?.name ?? ''),
       });
       this.informers.set(resource, inf);
