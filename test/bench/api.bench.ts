@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import type { BenchOutput, BenchRow, Goal } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SERVER_BIN = join(here, '..', '..', 'src', 'cmd', 'tmc-server.js');
@@ -30,7 +31,7 @@ function waitLine(child: ChildProcess, re: RegExp): Promise<RegExpMatchArray> {
   });
 }
 
-export async function run(): Promise<Record<string, unknown>> {
+export async function run(): Promise<BenchOutput> {
   const dir = mkdtempSync(join(tmpdir(), 'tmc-bench-'));
   const tmc = spawn(process.execPath, [SERVER_BIN, '--data-dir', dir, '--port', '0', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const m = await waitLine(tmc, /ready at https:\/\/127\.0\.0\.1:(\d+)/);
@@ -56,6 +57,8 @@ export async function run(): Promise<Record<string, unknown>> {
   });
   const base = '/clusters/root/api/v1/namespaces';
   const results: Record<string, unknown> = {};
+  const rows: BenchRow[] = [];
+  const fanout: Record<string, number> = {};
   try {
     // fixtures: namespaces with 1k and 10k configmaps on both servers
     for (const t of targets) {
@@ -90,16 +93,24 @@ export async function run(): Promise<Record<string, unknown>> {
       ['LIST 10k', `${base}/bench10k/configmaps`, 'GET'],
       ['CREATE', `${base}/benchcreate/configmaps`, 'POST'],
     ];
+    // Goals from issue 13, as a ratio to the raw server measured in the same run.
+    const goals: Record<string, Goal> = { 'GET one': { op: '>=', value: 0.6, on: 'ratio' }, CREATE: { op: '>=', value: 0.4, on: 'ratio' } };
+    let turn = 0;
     for (const [label, path, method] of cases) {
+      // the bodies each side answers, so the table says when they differ in size
+      const bytes = method === 'GET' ? { measured: (await req(targets[0].port, 'GET', path)).text.length, baseline: (await req(targets[1].port, 'GET', path)).text.length } : undefined;
       for (const c of [10, 50]) {
         const row: Record<string, unknown> = {};
-        for (const t of targets) row[t.name] = await cannon(t, path, c, method);
+        // tmc and raw take turns going first, so a busy phase of the machine does not favour one
+        for (const t of turn++ % 2 ? [...targets].reverse() : targets) row[t.name] = await cannon(t, path, c, method);
         const tr = (row.tmc as { rps: number }).rps, rr = (row.raw as { rps: number }).rps;
         row.ratio = rr ? Number((tr / rr).toFixed(2)) : null;
         results[`${label} c=${c}`] = row;
+        rows.push({ metric: `${label} c=${c}`, goal: goals[label], measured: tr, baseline: rr, baselineName: 'raw node:https', unit: 'req/s', bytes });
         process.stdout.write(`${label} c=${c}: tmc ${tr} rps, raw ${rr} rps, ratio ${row.ratio}\n`);
       }
     }
+
     // watch fan-out: 1000 watchers, one write, time until every watcher has the event. Each
     // watch starts from the revision a list just returned, as an informer does (a revision the
     // store never reached is refused with 410, so it cannot be a made-up number).
@@ -133,6 +144,7 @@ export async function run(): Promise<Record<string, unknown>> {
       while (got.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       got.sort((a, b) => a - b);
       results[`watch fan-out 1000 (${t.name})`] = { delivered: got.length, p50ms: Number(got[Math.floor(got.length / 2)]?.toFixed(1)), lastms: Number(got[got.length - 1]?.toFixed(1)) };
+      fanout[t.name] = got.length === n ? got[got.length - 1] : NaN;
       process.stdout.write(`watch fan-out ${t.name}: ${got.length}/${n} delivered, last after ${got[got.length - 1]?.toFixed(1)} ms\n`);
       for (const s of streams) s.destroy();
       watchAgent.destroy();
@@ -142,5 +154,6 @@ export async function run(): Promise<Record<string, unknown>> {
     for (const t of targets) t.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
-  return results;
+  rows.push({ metric: 'watch fan-out, 1 write → 1 000 watchers, last delivery', goal: { op: '<=', value: 50 }, measured: fanout.tmc, baseline: fanout.raw, baselineName: 'raw node:https', unit: 'ms' });
+  return { rows, details: results };
 }

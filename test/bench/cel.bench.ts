@@ -8,6 +8,7 @@
 
 import { Environment } from '@marcbachmann/cel-js';
 import { celActivation, compileRule } from '../../src/cel/rule.js';
+import type { BenchOutput, BenchRow } from './report.js';
 
 const RULES = {
   k8s: { expr: "self.spec.replicas <= 10 && self.metadata.labels['env'] in ['prod','dev']", vars: ['self'] },
@@ -49,9 +50,10 @@ function measure(fn: (ctx: any) => unknown, ctxs: unknown[], ms: number): number
   return n / ((performance.now() - start) / 1000);
 }
 
-export async function run(): Promise<Record<string, unknown>> {
+export async function run(): Promise<BenchOutput> {
   const ms = Number(process.env.CEL_BENCH_MS ?? 1500);
   const results: Record<string, unknown> = {};
+  const rows: BenchRow[] = [];
   for (const [name, rule] of Object.entries(RULES) as [keyof typeof RULES, (typeof RULES)[keyof typeof RULES]][]) {
     const raw = contexts(name, 64);
     const converted = raw.map((c) => celActivation(c));
@@ -70,9 +72,10 @@ export async function run(): Promise<Record<string, unknown>> {
       ratio: Number((ours / rawEngine).toFixed(2)),
       srcCelIncludingJsonConversionPerSec: Math.round(oursWithConversion),
     };
+    rows.push({ metric: `CEL ${name} rule evaluations`, goal: { op: '>=', value: 0.8, on: 'ratio' }, measured: Math.round(ours), baseline: Math.round(rawEngine), baselineName: 'raw cel-js', unit: '/s' });
   }
   console.log(JSON.stringify({ bench: 'cel', ...results }, null, 2));
-  return results;
+  return { rows, details: results };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

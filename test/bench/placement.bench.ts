@@ -13,6 +13,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { schedule } from '../../src/placement/index.js';
 import type { CelCompiler, ClusterRegistration, ScheduleInput } from '../../src/placement/types.js';
+import type { BenchOutput, BenchRow } from './report.js';
 
 const env = new Environment({ unlistedVariablesAreDyn: true });
 const celCompiler: CelCompiler = (e) => {
@@ -103,8 +104,10 @@ function time(fn: () => unknown, runs: number): { p50: number; p99: number; mean
   };
 }
 
-export async function run(): Promise<Record<string, unknown>> {
+export async function run(): Promise<BenchOutput> {
   const results: Record<string, unknown> = {};
+  const rows: BenchRow[] = [];
+  const goals: Record<number, number> = { 1000: 2, 5000: 10 };
   for (const [n, runs] of [[100, 400], [1000, 120], [5000, 40]] as const) {
     const clusters = fleet(n);
     const inp = input(clusters);
@@ -125,10 +128,11 @@ export async function run(): Promise<Record<string, unknown>> {
       chosen: d.clusters.length,
       replicas: d.clusters.reduce((s, c) => s + (c.replicas ?? 0), 0),
     };
+    rows.push({ metric: `one decision over ${n} clusters, p99`, goal: goals[n] ? { op: '<=', value: goals[n] } : undefined, measured: decision.p99, baseline: celOnly.p99, baselineName: 'CEL selector alone', unit: 'ms' });
   }
   results.anchor = 'Karmada cluster_schedule p99 32 ms at 100 clusters';
   console.log(JSON.stringify({ bench: 'placement', ...results }, null, 2));
-  return results;
+  return { rows, details: results };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();
