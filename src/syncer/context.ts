@@ -24,7 +24,7 @@ export interface SyncContext {
   lastApplied: Map<string, { resourceVersion: string; hash: string }>;
   /**
    * When this process created a downstream copy (ms, per `<ns>/<name>` of the copy): its first
-   * status report waits briefly for the cluster's controller (spec/sync-object.ts). Optional so
+   * status report waits briefly for the cluster's controller (downsync/sync-object.ts). Optional so
    * hand-built contexts in tests need not carry it.
    */
   createdCopies?: Map<string, number>;

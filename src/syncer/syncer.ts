@@ -1,7 +1,7 @@
 /**
  * One Syncer per physical cluster: an upstream source (Sync-labelled objects for this cluster key),
  * a downstream cache (objects labelled with the key), one rate-limited queue and N workers running
- * spec/sync-object.ts and lifecycle/namespace-sweep.ts. Both caches are synced before the first
+ * downsync/sync-object.ts and lifecycle/namespace-sweep.ts. Both caches are synced before the first
  * reconcile, so a restart never mistakes "not listed yet" for "deleted".
  */
 import type { KubeClient } from '../client/kube-client.js';
@@ -19,7 +19,7 @@ import { DownstreamCache } from './downstream/downstream-cache.js';
 import { namespaceKey, objectKey, parseSyncKey, type UpstreamRef } from './keys.js';
 import { sweepNamespace, type SweepState } from './lifecycle/namespace-sweep.js';
 import { DEFAULT_RESOURCES, type SyncedResource } from './resources.js';
-import { reconcileObject, type ObjectSyncState } from './spec/sync-object.js';
+import { reconcileObject, type ObjectSyncState } from './downsync/sync-object.js';
 import { relevantChange } from './upstream/relevance.js';
 import type { UpstreamSource } from './upstream/source.js';
 

@@ -12,7 +12,7 @@ import type { SyncContext } from '../../src/syncer/context.js';
 import type { DownstreamCache } from '../../src/syncer/downstream/downstream-cache.js';
 import { releasePatch } from '../../src/syncer/lifecycle/deletion.js';
 import { DEPLOYMENTS } from '../../src/syncer/resources.js';
-import { applyDownstream } from '../../src/syncer/spec/apply.js';
+import { applyDownstream } from '../../src/syncer/downsync/apply.js';
 import type { UpstreamSource } from '../../src/syncer/upstream/source.js';
 
 const KEY = 'K1';

@@ -13,7 +13,7 @@ import { SyncFailure } from '../conditions.js';
 import type { SyncContext } from '../context.js';
 import type { UpstreamRef } from '../keys.js';
 import type { SyncedResource } from '../resources.js';
-import { getLive } from '../spec/apply.js';
+import { getLive } from '../downsync/apply.js';
 
 /** Deletes our downstream object; true once nothing of ours remains under that name. */
 export async function deleteDownstream(ctx: SyncContext, resource: SyncedResource, ns: string, name: string): Promise<boolean> {

@@ -15,8 +15,8 @@ import { DEPENDENCY_LABEL } from '../annotations.js';
 import type { SyncContext } from '../context.js';
 import { NAMESPACES } from '../downstream/downstream-cache.js';
 import { CONFIGMAPS, SECRETS } from '../resources.js';
-import { referencedInNamespace } from '../spec/dependencies.js';
-import { parseLocator } from '../spec/namespace.js';
+import { referencedInNamespace } from '../downsync/dependencies.js';
+import { parseLocator } from '../downsync/namespace.js';
 import { deleteDownstream } from './deletion.js';
 
 export interface SweepState {

@@ -32,7 +32,7 @@ export async function ensureNamespace(ctx: SyncContext, locator: NamespaceLocato
 
 /**
  * ensureNamespace, also saying whether this call created the namespace: then it is empty — no
- * object in it can be someone else's yet, and spec/apply.ts skips its conflict-check GET.
+ * object in it can be someone else's yet, and downsync/apply.ts skips its conflict-check GET.
  */
 export async function ensureNamespaceCreated(ctx: SyncContext, locator: NamespaceLocator): Promise<{ name: string; created: boolean }> {
   const name = downstreamNamespaceName(locator);
