@@ -7,11 +7,11 @@
  *
  * Each patch carries `metadata.resourceVersion` (and uid) of `old`, so a write based on a stale
  * read fails with 409 Conflict and the queue retries it against fresh state.
+ *
+ * Where the patches go is injected: over the API (client-committer.ts) for the reconcilers and
+ * syncers, over the generic store (registry/store-committer.ts) for the server's own controllers.
  */
-import type { KubeClient } from '../client/kube-client.js';
-import { clusterOf } from '../client/object-cache.js';
-import type { GroupVersionResource } from '../client/resource-path.js';
-import type { KubeObject } from '../client/types.js';
+import type { KubeObject } from '../apis/object.js';
 import { createMergePatch } from './merge-patch.js';
 
 export type PatchFunc = (obj: KubeObject, mergePatch: Record<string, unknown>) => Promise<unknown>;
@@ -41,17 +41,6 @@ export function newCommitter(funcs: CommitterFuncs): CommitFunc {
     if (statusPatch !== undefined) return written(await funcs.patchStatus(oldObj, withPreconditions({ status: statusPatch }, oldObj)));
     return undefined;
   };
-}
-
-/** Patch functions over a KubeClient; objects carrying `kcp.io/cluster` go to that workspace. */
-export function committerForClient(
-  kubeClient: KubeClient, gvr: GroupVersionResource,
-  clientForCluster: (cluster: string) => KubeClient = (cluster) => (cluster ? kubeClient.forCluster(cluster) : kubeClient),
-): CommitFunc {
-  const patchWith = (subresource?: string): PatchFunc => (obj, mergePatch) =>
-    clientForCluster(clusterOf(obj)).patch(gvr, obj.metadata.namespace, obj.metadata.name as string, mergePatch,
-      { type: 'merge', subresource });
-  return newCommitter({ patch: patchWith(), patchStatus: patchWith('status') });
 }
 
 function written(answer: unknown): KubeObject | undefined {

@@ -2,8 +2,8 @@
  * Queue keys, kcp style: `cluster|namespace/name`, or `cluster|name` for cluster-scoped objects;
  * the cluster (from the `kcp.io/cluster` annotation) is '' outside kcp.
  */
-import { clusterOf } from '../client/object-cache.js';
-import type { KubeObject } from '../client/types.js';
+import { clusterOf } from '../apis/contract.js';
+import type { KubeObject } from '../apis/object.js';
 import { TerminalError } from './reconcile.js';
 
 export interface ObjectRef {

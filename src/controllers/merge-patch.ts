@@ -26,3 +26,14 @@ export function createMergePatch(from: Json, to: Json): Json | undefined {
   }
   return patch;
 }
+
+/** Applies a merge patch to a copy of `target`: objects merge, null deletes, anything else replaces. */
+export function applyMergePatch(target: Json, patch: Json): Json {
+  if (!isPlainObject(patch)) return structuredClone(patch);
+  const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else if (value !== undefined) out[key] = applyMergePatch(out[key], value);
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
  * per-item exponential backoff (base × 2^failures, capped) and an optional overall token bucket
  * (which keeps a burst of failing items from hammering the server).
  */
-import type { Clock } from '../client/clock.js';
+import type { Clock } from '../informer/clock.js';
 
 export interface RateLimiterOptions {
   /** @default 5 */

@@ -9,7 +9,7 @@
  * spec.priority, and client-go's workqueue_* metrics under the queue's name. After `shutDown()` adds are ignored and `get()`
  * returns undefined, so workers exit once their current item is done.
  */
-import { realClock, type Clock, type TimerHandle } from '../client/clock.js';
+import { realClock, type Clock, type TimerHandle } from '../informer/clock.js';
 import { PriorityFifo } from './priority-fifo.js';
 import { ItemRateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { workqueueMetricsFor, type WorkqueueMetrics } from '../observability/workqueue-metrics.js';
@@ -53,6 +53,7 @@ export class WorkQueue {
   private readonly waiting = new Map<string, Waiting>();
   private readonly limiter: ItemRateLimiter;
   private getters: Array<(key: string | undefined) => void> = [];
+  private idleWaiters: Array<() => void> = [];
   private shuttingDown = false;
 
   constructor(private readonly opts: WorkQueueOptions = {}) {
@@ -126,9 +127,29 @@ export class WorkQueue {
     const started = this.processing.get(key);
     if (started !== undefined) this.metrics.worked(performance.now() - started);
     this.processing.delete(key);
-    if (this.shuttingDown) return;
-    const priority = this.dirty.get(key);
-    if (priority !== undefined) this.enqueue(key, priority);
+    if (!this.shuttingDown) {
+      const priority = this.dirty.get(key);
+      if (priority !== undefined) this.enqueue(key, priority);
+    }
+    this.wakeIdleWaiters();
+  }
+
+  /**
+   * Resolves once no key is ready or being processed (at once if none is). Keys waiting on a delay
+   * (addAfter, a rate-limited retry) do not count: a key that keeps failing must not hold its
+   * callers forever. For start-up and tests that need what was added so far to be reconciled.
+   */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.shuttingDown || (this.ready.length === 0 && this.processing.size === 0);
+  }
+
+  private wakeIdleWaiters(): void {
+    if (this.idleWaiters.length && this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   len(): number {
@@ -151,6 +172,7 @@ export class WorkQueue {
     this.metrics.depth(0);
     this.metrics.inFlight(undefined);
     for (const g of this.getters.splice(0)) g(undefined);
+    this.wakeIdleWaiters();
   }
 
   private enqueue(key: string, priority: number): void {

@@ -2,7 +2,8 @@ import t from 'tap';
 import { HttpTransport } from '../../src/client/http-transport.js';
 import { KubeClient } from '../../src/client/kube-client.js';
 import type { KubeObject } from '../../src/client/types.js';
-import { committerForClient, newCommitter } from '../../src/controllers/committer.js';
+import { committerForClient } from '../../src/controllers/client-committer.js';
+import { newCommitter } from '../../src/controllers/committer.js';
 import { createMergePatch } from '../../src/controllers/merge-patch.js';
 import { FakeApiServer, sendJson } from '../client/fake-api-server.js';
 

@@ -118,3 +118,24 @@ t.test('shutDown: adds ignored, getters released, pending timers cancelled', asy
   t.equal(clock.pendingCount(), 0);
   t.ok(queue.isShuttingDown());
 });
+
+t.test('idle() waits for ready and in-flight keys, not for delayed ones', async (t) => {
+  const clock = new FakeClock();
+  const queue = new WorkQueue({ clock });
+  await queue.idle();
+  t.pass('an empty queue is idle at once');
+  queue.add('a');
+  queue.addAfter('later', 1000);
+  let idle = false;
+  const waiting = queue.idle().then(() => { idle = true; });
+  const key = await queue.get();
+  await new Promise((r) => setImmediate(r));
+  t.notOk(idle, 'not idle while a is in flight');
+  queue.add('a');
+  queue.done(key as string);
+  await new Promise((r) => setImmediate(r));
+  t.notOk(idle, 'a was re-added while in flight: ready again');
+  queue.done((await queue.get()) as string);
+  await waiting;
+  t.ok(idle, 'idle once a is done, though "later" still waits on its delay');
+});
