@@ -13,12 +13,17 @@ export interface KubeConfigSource extends KubeConfigInput {
    * `KubeClient.forCluster` needs when the kubeconfig points at `/clusters/root`.
    */
   basePath?: string;
+  /**
+   * Replace the server URL as a whole, keeping the kubeconfig's credentials: a virtual workspace
+   * URL found at run time (an APIExportEndpointSlice's endpoint), which may be another host.
+   */
+  server?: string;
   userAgent?: string;
 }
 
 export function httpTransportFromKubeConfig(source: KubeConfigSource): HttpTransport {
   const kc = resolveKubeConfig(source);
-  const server = new URL(kc.server);
+  const server = new URL(source.server ?? kc.server);
   if (source.basePath !== undefined) server.pathname = source.basePath;
 
   const headers: Record<string, string> = {};

@@ -51,7 +51,7 @@ export function defaultVirtualWorkspaces(deps: ServerDeps): VirtualWorkspace[] {
   } : {});
 }
 
-type HookOptions = Pick<ServerOptions, 'mode'> & Partial<Pick<ServerOptions, 'storage' | 'leaderElect'>>;
+type HookOptions = Pick<ServerOptions, 'mode'> & Partial<Pick<ServerOptions, 'storage' | 'leaderElect' | 'controllers'>>;
 
 export function defaultHooks(opts: HookOptions): StartHooks {
   const common: StartHooks = {
@@ -73,7 +73,9 @@ export function defaultHooks(opts: HookOptions): StartHooks {
     auxRoutes: (app, deps) => { registerAdmissionRoutes(app, deps); registerConsole(app); },
     admission: (deps) => admissionHook(deps),
     virtualWorkspaces: defaultVirtualWorkspaces,
-    components: [
+    // --controllers=false: the API alone; a tmc-controller process runs them through the TMC
+    // export's virtual workspace (docs/tmc-controller.md)
+    components: opts.controllers === false ? [] : [
       ...electedIfReplicated(opts, [
         {
           name: 'clusterregistration-controller',

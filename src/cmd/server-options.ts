@@ -49,6 +49,11 @@ export interface ServerOptions {
   retryPeriodMs: number;
   /** This replica's identity in Leases (default: hostname + random suffix, as kube does). */
   replicaId: string;
+  /**
+   * Run the TMC controllers (placement, cluster registration, syncer manager) in this process.
+   * false: serve the API alone, for a separate `tmc-controller` (docs/tmc-controller.md).
+   */
+  controllers: boolean;
 }
 
 /** A kube-style duration: `15s`, `500ms`, `2m`, or a bare number of seconds. */
@@ -97,6 +102,7 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     .option('--leader-elect-renew-deadline <duration>', 'a holder that could not renew for this long stops its work (< lease duration)', '10s')
     .option('--leader-elect-retry-period <duration>', 'how often Leases are renewed or tried', '2s')
     .option('--replica-id <id>', 'this replica\'s identity in Leases (default: hostname + random suffix)')
+    .addOption(new Option('--controllers <bool>', 'run the TMC controllers in this process (false: serve the API alone, for a separate tmc-controller)').choices(['true', 'false']).default('true'))
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts();
@@ -140,6 +146,7 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     renewDeadlineMs: parseDuration('leader-elect-renew-deadline', o.leaderElectRenewDeadline),
     retryPeriodMs: parseDuration('leader-elect-retry-period', o.leaderElectRetryPeriod),
     replicaId: o.replicaId ?? `${hostname()}-${randomBytes(4).toString('hex')}`,
+    controllers: o.controllers === 'true',
   };
   if (!(opts.renewDeadlineMs < opts.leaseDurationMs)) throw new Error('--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration');
   if (!(opts.retryPeriodMs < opts.renewDeadlineMs)) throw new Error('--leader-elect-retry-period must be shorter than --leader-elect-renew-deadline');

@@ -38,6 +38,11 @@ export interface SyncerManagerOptions {
   registrationWorkspaces?: string[];
   /** Where workloads live. @default discovered: workspaces bound to root:compute kubernetes */
   workloadWorkspaces?: string[];
+  /**
+   * Where workloads live, as a provider (wins over `workloadWorkspaces`): tmc-controller passes
+   * the workspaces its APIExport virtual workspace shows (ViewWorkspaces).
+   */
+  workloadWorkspaceProvider?: WorkspaceProvider;
   /** Only where wildcard reads are refused (see BoundWorkspaces): the tree-walk interval. @default 10000 */
   discoveryIntervalMs?: number;
   /** @default 30000 */
@@ -88,7 +93,7 @@ export class SyncerManager {
     this.shared = new SharedUpstreamInformers(rootClient, opts.logger);
     this.events = new EventRecorder({ clientFor: (ws) => (ws ? rootClient.forCluster(ws) : rootClient), controller: 'tmc.kcp.io/syncer', logger: opts.logger });
     this.registrationWorkspaces = provider(opts.registrationWorkspaces, TMC_EXPORT);
-    this.workloadWorkspaces = provider(opts.workloadWorkspaces, COMPUTE_EXPORT);
+    this.workloadWorkspaces = opts.workloadWorkspaceProvider ?? provider(opts.workloadWorkspaces, COMPUTE_EXPORT);
     this.controller = new Controller({ name: 'syncer-manager', queue: this.queue, logger: opts.logger, reconcile: (k) => this.reconcile(k) });
   }
 
@@ -137,7 +142,8 @@ export class SyncerManager {
   private async reconcile(key: string): Promise<ReconcileResult> {
     const [ws, name] = key.split('|');
     const ckey = clusterKeyOf(ws, name);
-    const reg = this.informers.get(ws)?.get(ws, undefined, name) as ClusterRegistration | undefined;
+    // registrationWorkspaces ['*'] (a virtual workspace): one wildcard informer holds every workspace's
+    const reg = (this.informers.get(ws) ?? this.informers.get('*'))?.get(ws, undefined, name) as ClusterRegistration | undefined;
     const running = this.running.get(ckey);
 
     if (!reg || reg.metadata?.deletionTimestamp || reg.spec?.syncMode === 'Pull') {

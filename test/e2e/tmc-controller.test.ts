@@ -1,0 +1,228 @@
+/**
+ * The kcp-native deployment end to end: `tmc-server --controllers=false` serves the API alone, and
+ * a separate `tmc-controller` process — holding only a ServiceAccount token of root:tmc whose RBAC
+ * allows the TMC export's content (plus its Lease) — finds the export's virtual workspace through
+ * the APIExportEndpointSlice and runs cluster registration, placement and the push syncers through
+ * it. Three consumer workspaces each register two simulated clusters and place a Deployment on
+ * both; it lands downstream and its summed status comes back upstream.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { parse, stringify } from 'yaml';
+import { CLUSTER_KEY_LABEL, clusterKey, clusterOf } from '../../src/apis/contract.js';
+import { CLUSTER_REGISTRATIONS, WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/gvr.js';
+import { KubeClient } from '../../src/client/kube-client.js';
+import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transport.js';
+import type { KubeObject } from '../../src/client/types.js';
+import { DIST_ROOT, kubectlOK, spawnServer, startServer, tempDir } from '../helpers/tmc.js';
+import { waitFor } from '../syncer/harness.js';
+
+const CONTROLLER_BIN = join(DIST_ROOT, 'src', 'cmd', 'tmc-controller.js');
+const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
+const API_EXPORTS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports' };
+const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
+const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
+const WORKSPACES = ['root:team-a', 'root:team-b', 'root:team-c'];
+
+/** Both bindings, every claim of the TMC export accepted as the export states it (identity hashes included), as `tmcctl bind` does. */
+function bindings(claims: Array<Record<string, unknown>>): string {
+  const binding = (name: string, path: string, exportName: string, spec: Record<string, unknown> = {}) => stringify({
+    apiVersion: 'apis.kcp.io/v1alpha1', kind: 'APIBinding', metadata: { name }, spec: { reference: { export: { path, name: exportName } }, ...spec },
+  });
+  return `${binding('kubernetes', 'root:compute', 'kubernetes')}---\n${binding('tmc', 'root:tmc', 'tmc.kcp.io', {
+    permissionClaims: claims.map((c) => ({ ...c, state: 'Accepted' })),
+  })}`;
+}
+
+/** The controller's identity: a ServiceAccount of root:tmc that may use the export's VW and its Lease, nothing else. */
+const CONTROLLER_RBAC = `
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: tmc-controller, namespace: default}
+---
+apiVersion: v1
+kind: Secret
+type: kubernetes.io/service-account-token
+metadata: {name: tmc-controller-token, namespace: default, annotations: {kubernetes.io/service-account.name: tmc-controller}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: tmc-controller}
+rules:
+- {apiGroups: [apis.kcp.io], resources: [apiexports/content], resourceNames: [tmc.kcp.io], verbs: ["*"]}
+- {apiGroups: [apis.kcp.io], resources: [apiexportendpointslices], resourceNames: [tmc.kcp.io], verbs: [get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: tmc-controller}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: tmc-controller}
+subjects: [{kind: ServiceAccount, name: tmc-controller, namespace: default}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: tmc-controller-lease, namespace: default}
+rules:
+- {apiGroups: [coordination.k8s.io], resources: [leases], verbs: [get, create, update]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: tmc-controller-lease, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: tmc-controller-lease}
+subjects: [{kind: ServiceAccount, name: tmc-controller, namespace: default}]
+`;
+
+function registration(name: string, serverURL: string): string {
+  return `---
+apiVersion: tmc.kcp.io/v1alpha1
+kind: ClusterRegistration
+metadata: {name: ${name}}
+spec:
+  location: ${name}
+  clusterEndpoint: {serverURL: "${serverURL}", secretRef: {namespace: default, name: ${name}-kubeconfig}}
+`;
+}
+
+function placedDeployment(name: string): string {
+  return `---
+apiVersion: tmc.kcp.io/v1alpha1
+kind: WorkloadPlacement
+metadata: {name: ${name}, namespace: default}
+spec:
+  workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], labelSelector: {matchLabels: {app: ${name}}}}
+  numberOfClusters: 2
+  replicaScheduling: {type: Divided}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: default, labels: {app: ${name}}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: app, image: nginx, resources: {requests: {cpu: 10m, memory: 16Mi}}}]}
+`;
+}
+
+interface Deployment extends KubeObject { spec: { replicas: number }; status?: { readyReplicas?: number; replicas?: number } }
+
+t.test('tmc-server --controllers=false plus tmc-controller through the APIExport virtual workspace', async (t) => {
+  const server = await spawnServer(t, ['--controllers=false']);
+  const [east, west] = await Promise.all(['east', 'west'].map(() => startServer(t, { mode: 'cluster', nodes: 1, readyDelayMs: 100 })));
+  const kc = server.kubeconfigPath;
+  const admin = new KubeClient(httpTransportFromKubeConfig({ file: kc, basePath: '' }));
+  t.teardown(() => admin.transport.close?.());
+  const at = (ws: string) => `${server.url}/clusters/${ws}`;
+
+  await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:tmc'), input: CONTROLLER_RBAC });
+  const tmcExport = await admin.forCluster('root:tmc').get(API_EXPORTS, undefined, 'tmc.kcp.io') as KubeObject & { spec: { permissionClaims: Array<Record<string, unknown>> } };
+  const BINDINGS = bindings(tmcExport.spec.permissionClaims);
+  for (const ws of WORKSPACES) {
+    await kubectlOK(kc, ['apply', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws.split(':')[1]}}\n` });
+  }
+  await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Ready', ...WORKSPACES.map((ws) => `workspace/${ws.split(':')[1]}`), '--timeout=30s']);
+  await Promise.all(WORKSPACES.map(async (ws) => {
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at(ws), input: BINDINGS });
+    await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/kubernetes', 'apibinding/tmc', '--timeout=30s'], { server: at(ws) });
+    for (const [name, cluster] of [['east', east], ['west', west]] as const) {
+      await kubectlOK(kc, ['-n', 'default', 'create', 'secret', 'generic', `${name}-kubeconfig`, `--from-file=kubeconfig=${cluster.kubeconfigPath}`], { server: at(ws) });
+    }
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at(ws), input: registration('east', east.url) + registration('west', west.url) + placedDeployment('web') });
+  }));
+
+  await t.test('--controllers=false: the server serves the API and runs no controller', async (t) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    const regs = await admin.forCluster('root:team-a').list(CLUSTER_REGISTRATIONS);
+    t.same(regs.items.map((r) => (r as { status?: { conditions?: unknown[] } }).status?.conditions ?? []), [[], []], 'no registration has been probed');
+    const web = await admin.forCluster('root:team-a').get(DEPLOYMENTS, 'default', 'web');
+    t.notOk(Object.keys(web.metadata?.labels ?? {}).some((k) => k.startsWith('state.tmc.kcp.io/')), 'nothing placed');
+  });
+
+  // The controller's kubeconfig: root:tmc with the ServiceAccount's token, nothing else.
+  const secret = await waitFor('the controller token', async () => {
+    const s = await admin.forCluster('root:tmc').get(SECRETS, 'default', 'tmc-controller-token') as KubeObject & { data?: Record<string, string> };
+    return s.data?.token ? s.data : undefined;
+  });
+  const token = Buffer.from(secret.token, 'base64').toString();
+  const dir = tempDir(t, 'tmc-controller-');
+  const adminConfig = parse(readFileSync(kc, 'utf8'));
+  const controllerConfig = {
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'tmc',
+    clusters: [{ name: 'tmc', cluster: { ...adminConfig.clusters[0].cluster, server: at('root:tmc') } }],
+    users: [{ name: 'tmc-controller', user: { token } }],
+    contexts: [{ name: 'tmc', context: { cluster: 'tmc', user: 'tmc-controller' } }],
+  };
+  const controllerKubeconfig = join(dir, 'controller.kubeconfig');
+  writeFileSync(controllerKubeconfig, stringify(controllerConfig));
+  const asController = new KubeClient(httpTransportFromKubeConfig({ file: controllerKubeconfig, basePath: '' }));
+  t.teardown(() => asController.transport.close?.());
+
+  await t.test('the controller\'s credentials reach the TMC export\'s view only', async (t) => {
+    const direct = await asController.forCluster('root:team-a').list(DEPLOYMENTS, { namespace: 'default' }).then(() => 200, (e: { code?: number }) => e.code);
+    t.equal(direct, 403, 'no direct access to a consumer workspace');
+    const compute = await asController.withPrefix('/services/apiexport/root:compute/kubernetes').forCluster('*').list(DEPLOYMENTS).then(() => 200, (e: { code?: number }) => e.code);
+    t.equal(compute, 403, 'no access to another export\'s view');
+  });
+
+  const child = spawn(process.execPath, [CONTROLLER_BIN, '--kubeconfig', controllerKubeconfig,
+    '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0',
+    '--leader-elect', '--identity', 'ctl-1', '--heartbeat-interval', '2', '--log-level', process.env.TMC_CONTROLLER_LOG_LEVEL ?? 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  const ready = await waitFor('tmc-controller ready', async () => /tmc-controller ready \(([^)]*)\)/.exec(out)?.[1] ?? (child.exitCode !== null ? Promise.reject(new Error(out)) : undefined), 30_000, 100);
+  const viewURL = /virtual workspace (\S+?),/.exec(ready)?.[1];
+  const metricsURL = /metrics (\S+?)\/metrics/.exec(ready)?.[1];
+  const healthURL = /health (\S+?)\/readyz/.exec(ready)?.[1];
+  t.equal(viewURL, `${server.url}/services/apiexport/root:tmc/tmc.kcp.io`, 'the VW URL came from the endpoint slice');
+
+  await t.test('three workspaces: registrations Ready, each Deployment on both clusters, status summed back', async (t) => {
+    for (const ws of WORKSPACES) {
+      await waitFor(`registrations of ${ws} Ready`, async () => {
+        const regs = await admin.forCluster(ws).list(CLUSTER_REGISTRATIONS);
+        return regs.items.length === 2 && regs.items.every((r) => (r as { status?: { conditions?: Array<{ type: string; status: string }> } }).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      }, 30_000, 200);
+    }
+    for (const cluster of [east, west]) {
+      const down = new KubeClient(httpTransportFromKubeConfig({ file: cluster.kubeconfigPath, basePath: '' }));
+      t.teardown(() => down.transport.close?.());
+      const placed = await waitFor('three Deployments downstream', async () => {
+        const l = await down.list(DEPLOYMENTS, { labelSelector: CLUSTER_KEY_LABEL });
+        return l.items.length === 3 ? l.items : undefined;
+      }, 30_000, 200);
+      const keys = new Set(placed.map((d) => d.metadata?.labels?.[CLUSTER_KEY_LABEL]));
+      t.equal(keys.size, 3, `one Deployment per workspace on ${cluster === east ? 'east' : 'west'} (each workspace's own registration)`);
+    }
+    for (const ws of WORKSPACES) {
+      const web = await waitFor(`${ws} web ready upstream`, async () => {
+        const d = await admin.forCluster(ws).get<Deployment>(DEPLOYMENTS, 'default', 'web');
+        return d.status?.readyReplicas === 2 ? d : undefined;
+      }, 30_000, 200);
+      const cluster = clusterOf(web);
+      const labels = web.metadata?.labels ?? {};
+      t.equal(labels[`state.tmc.kcp.io/${clusterKey(cluster, 'east')}`], 'Sync', `${ws}: placed on its east`);
+      t.equal(labels[`state.tmc.kcp.io/${clusterKey(cluster, 'west')}`], 'Sync', `${ws}: placed on its west`);
+      const placement = await admin.forCluster(ws).get(WORKLOAD_PLACEMENTS, 'default', 'web') as KubeObject & { status?: { phase?: string; decisions?: unknown[] } };
+      t.equal(placement.status?.phase, 'Scheduled', `${ws}: placement status written through the VW`);
+      t.equal(placement.status?.decisions?.length, 2);
+    }
+  });
+
+  await t.test('leader election, health and metrics', async (t) => {
+    const lease = await admin.forCluster('root:tmc').get(LEASES, 'default', 'tmc-controller') as KubeObject & { spec?: { holderIdentity?: string } };
+    t.equal(lease.spec?.holderIdentity, 'ctl-1', 'the Lease in the export\'s workspace names this process');
+    const readyz = await fetch(`${healthURL}/readyz`);
+    t.equal(readyz.status, 200);
+    t.equal(await readyz.text(), 'ok');
+    const metrics = await fetch(`${metricsURL}/metrics`);
+    t.match(await metrics.text(), /workqueue_adds_total\{[^}]*name="workloadplacement"/, 'controller workqueue metrics');
+  });
+
+  if (!t.passing()) t.comment(`tmc-controller output:\n${out.slice(-6000)}`);
+  child.kill('SIGTERM');
+  t.equal(await exited, 0, 'tmc-controller stops cleanly on SIGTERM');
+});
