@@ -32,9 +32,10 @@ export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
 
 /**
  * The logical cluster an object lives in, from its `kcp.io/cluster` annotation; `fallback` for an
- * object without one (physical-cluster mode stores none).
+ * object without one (physical-cluster mode stores none). Every reader goes through this one
+ * accessor, so a change of what the annotation holds (the workspace path today) is made here.
  */
-export function clusterOf(obj: { metadata?: { annotations?: Record<string, string> } } | undefined, fallback = ''): string {
+export function clusterOf(obj: { metadata?: { annotations?: Record<string, string> } } | null | undefined, fallback = ''): string {
   return obj?.metadata?.annotations?.[CLUSTER_ANNOTATION] || fallback;
 }
 

@@ -15,7 +15,7 @@
  * The Event goes to the object's namespace (cluster-scoped objects: `default`, as kube does) in the
  * object's workspace (its `kcp.io/cluster` annotation; '' = the client's own).
  */
-import { CLUSTER_ANNOTATION } from '../apis/contract.js';
+import { clusterOf } from '../apis/contract.js';
 import type { KubeClient } from '../client/kube-client.js';
 import type { KubeObject } from '../client/types.js';
 import type { Logger } from '../observability/logger.js';
@@ -83,7 +83,7 @@ export class EventRecorder implements EventSink {
   event(regarding: KubeObject, type: EventType, reason: string, action: string, note: string, related?: KubeObject): void {
     if (this.stopped) return;
     const meta = regarding.metadata ?? {};
-    const workspace = meta.annotations?.[CLUSTER_ANNOTATION] ?? '';
+    const workspace = clusterOf(regarding);
     const objectKey = `${workspace}|${regarding.kind}|${meta.namespace ?? ''}|${meta.name}|${meta.uid ?? ''}`;
     const seriesKey = `${objectKey}|${type}|${reason}|${action}|${note}`;
     const now = this.now();

@@ -8,6 +8,7 @@
  * write means lives here, so virtual workspaces and in-process clients get identical behaviour.
  */
 import { randomUUID, randomInt } from 'node:crypto';
+import { CLUSTER_ANNOTATION } from '../apis/contract.js';
 import {
   StatusError, badRequest, conflict, forbidden, invalid, notFound, type FieldError,
 } from '../errors/status.js';
@@ -68,7 +69,6 @@ export interface GenericStoreOptions {
 }
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
-const CLUSTER_ANNOTATION = 'kcp.io/cluster';
 
 /** A patch/apply producer: given the live object (undefined when absent), returns the desired one. */
 export type PatchProducer = (live: KubeObject | undefined) => Promise<{ object: KubeObject; managedFieldsSet?: boolean }>;

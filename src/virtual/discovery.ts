@@ -8,12 +8,13 @@
  * names them — as a User, or as one of their Groups (so a binding for `system:authenticated`
  * opens a workspace to everyone who has logged in).
  */
+import { clusterOf } from '../apis/contract.js';
 import type { UserInfo } from '../registry/hooks.js';
 import type { KubeObject, Store } from '../storage/types.js';
 import type { APIBindings } from '../tenancy/apis/api-bindings.js';
+import { ROOT_CLUSTER } from '../tenancy/logical-clusters.js';
 import { MASTERS } from './authorizers.js';
 
-const CLUSTER_ANNOTATION = 'kcp.io/cluster';
 const WORKSPACES = 'tenancy.kcp.io/workspaces';
 const BINDING_RESOURCES = ['rbac.authorization.k8s.io/rolebindings', 'rbac.authorization.k8s.io/clusterrolebindings'];
 
@@ -41,7 +42,7 @@ export async function listWorkspaceTree(store: Store, user: UserInfo, root = 'ro
   const all: WorkspaceEntry[] = [{ path: root, parent: root.includes(':') ? root.slice(0, root.lastIndexOf(':')) : '', type: root === 'root' ? 'root' : 'universal' }];
   const children = new Map<string, KubeObject[]>();
   for (const ws of items) {
-    const parent = ws.metadata.annotations?.[CLUSTER_ANNOTATION] ?? 'root';
+    const parent = clusterOf(ws, ROOT_CLUSTER);
     if (!children.has(parent)) children.set(parent, []);
     children.get(parent)!.push(ws);
   }
@@ -59,7 +60,7 @@ export async function listWorkspaceTree(store: Store, user: UserInfo, root = 'ro
   for (const resource of BINDING_RESOURCES) {
     const { items: rbs } = await store.list({ cluster: '*', resource });
     for (const rb of rbs) {
-      if (names(user, (rb.subjects ?? []) as Subject[])) allowed.add(rb.metadata.annotations?.[CLUSTER_ANNOTATION] ?? 'root');
+      if (names(user, (rb.subjects ?? []) as Subject[])) allowed.add(clusterOf(rb, ROOT_CLUSTER));
     }
   }
   return all.filter((w) => allowed.has(w.path)).sort((a, b) => a.path.localeCompare(b.path));

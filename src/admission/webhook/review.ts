@@ -3,6 +3,7 @@
  * AdmissionAttributes, and builds the response (uid echoed, base64 JSONPatch for mutations,
  * warnings, a Status with code ≥ 400 for denials).
  */
+import { clusterOf } from '../../apis/contract.js';
 import { badRequest, type Status } from '../../errors/status.js';
 import type { AdmissionAttributes } from '../../registry/hooks.js';
 import type { Operation, ResourceDef } from '../../registry/types.js';
@@ -54,7 +55,7 @@ export function parseReview(body: unknown): AdmissionRequest {
 /** The workspace a reviewed object lives in: its `kcp.io/cluster` annotation, else the default. */
 export function reviewCluster(req: AdmissionRequest, fallback: string): string {
   const o = req.object ?? req.oldObject;
-  return o?.metadata?.annotations?.['kcp.io/cluster'] || fallback;
+  return clusterOf(o, fallback);
 }
 
 /** A def for the reviewed resource: the served one when known, else one made from the review. */

@@ -7,7 +7,7 @@
  * cluster (`kcp.io/cluster`) so one wildcard informer over many workspaces works the same as one
  * informer per workspace.
  */
-import { CLUSTER_ANNOTATION, PLACEMENT_ANNOTATION, PLACEMENT_NAME_LABEL } from '../../apis/contract.js';
+import { clusterOf, PLACEMENT_ANNOTATION, PLACEMENT_NAME_LABEL } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
 
 export const BY_WORKSPACE = 'workspace';
@@ -18,7 +18,7 @@ export const BY_PLACED_ON = 'placed-on';
 export const BY_OWNER = 'owner';
 export const BY_PLACEMENT = 'placement';
 
-export const workspaceOf = (obj: KubeObject): string => obj.metadata?.annotations?.[CLUSTER_ANNOTATION] ?? '';
+export const workspaceOf = (obj: KubeObject): string => clusterOf(obj);
 export const namespaceKey = (workspace: string, namespace: string): string => `${workspace}|${namespace}`;
 
 /** ClusterRegistrations by their workspace. */

@@ -14,7 +14,7 @@
  * Returns the placement with its new status (the controller commits it); throws on I/O errors so
  * the queue retries with backoff. Idempotent: a second pass over unchanged inputs writes nothing.
  */
-import { CLUSTER_ANNOTATION } from '../../apis/contract.js';
+import { clusterOf } from '../../apis/contract.js';
 import type { Decision } from '../../placement/index.js';
 import { aggregate, type PlacementResult } from './aggregate.js';
 import { applyDecision } from './apply.js';
@@ -38,7 +38,7 @@ import type {
 
 export function placementRef(placement: WorkloadPlacement, fallbackWorkspace = ''): PlacementRef {
   return {
-    workspace: placement.metadata.annotations?.[CLUSTER_ANNOTATION] ?? fallbackWorkspace,
+    workspace: clusterOf(placement, fallbackWorkspace),
     namespace: placement.metadata.namespace as string,
     name: placement.metadata.name as string,
   };

@@ -10,7 +10,7 @@
  */
 import { TRACE_CONTEXT_ANNOTATION } from '../../observability/tracing.js';
 import {
-  DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, syncerFinalizer,
+  CLUSTER_ANNOTATION, DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, syncerFinalizer,
 } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
 import { deepEqual } from '../../controllers/merge-patch.js';
@@ -48,7 +48,7 @@ function sameForCluster(a: Record<string, string> | undefined, b: Record<string,
 }
 
 function relevantKey(k: string, clusterKey: string): boolean {
-  if (k === 'kcp.io/cluster' || k === TRACE_CONTEXT_ANNOTATION) return false;
+  if (k === CLUSTER_ANNOTATION || k === TRACE_CONTEXT_ANNOTATION) return false;
   for (const p of PER_CLUSTER_PREFIXES) if (k.startsWith(p)) return k.slice(p.length) === clusterKey;
   return true;
 }

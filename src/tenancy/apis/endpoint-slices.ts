@@ -5,17 +5,19 @@
  * (one shard here, so one endpoint). A slice whose export does not exist has no endpoints and
  * `APIExportValid=False`.
  */
+import { clusterOf as annotatedCluster } from '../../apis/contract.js';
 import { StatusError } from '../../errors/status.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ResourceCatalog } from '../../registry/catalog.js';
 import type { GenericStore, RequestScope } from '../../registry/generic-store.js';
 import type { KubeObject, Store, Watcher } from '../../storage/types.js';
 import { nowRFC3339, setCondition } from './conditions.js';
+import { ROOT_CLUSTER } from '../logical-clusters.js';
 
 const EXPORTS = 'apis.kcp.io/apiexports';
 const SLICES = 'apis.kcp.io/apiexportendpointslices';
 const SYSTEM = { name: 'system:tmc:endpoint-slices', groups: ['system:masters'] };
-const clusterOf = (o: KubeObject) => o.metadata.annotations?.['kcp.io/cluster'] ?? 'root';
+const clusterOf = (o: KubeObject) => annotatedCluster(o, ROOT_CLUSTER);
 
 export interface EndpointSlicesDeps { store: Store; generic: GenericStore; catalog: ResourceCatalog; log: Logger; externalURL: () => string }
 

@@ -8,6 +8,7 @@
  *
  * It runs inside the server on the store, as the API bindings controller does.
  */
+import { clusterOf } from '../../apis/contract.js';
 import { StatusError } from '../../errors/status.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ResourceCatalog } from '../../registry/catalog.js';
@@ -15,7 +16,7 @@ import type { GenericStore, RequestScope } from '../../registry/generic-store.js
 import { storageResource, type ResourceDef } from '../../registry/types.js';
 import type { StoreInformers } from '../../storage/informers.js';
 import type { KubeObject, Store } from '../../storage/types.js';
-import { WORKSPACE_RESOURCE } from '../logical-clusters.js';
+import { ROOT_CLUSTER, WORKSPACE_RESOURCE } from '../logical-clusters.js';
 import { WORKSPACE_FINALIZER } from '../workspace-strategy.js';
 
 export const LOGICAL_CLUSTER_RESOURCE = 'core.kcp.io/logicalclusters';
@@ -35,7 +36,6 @@ export interface WorkspaceLifecycleDeps {
   externalURL: () => string;
 }
 
-const clusterOf = (o: KubeObject) => o.metadata.annotations?.['kcp.io/cluster'] ?? 'root';
 
 export class WorkspaceLifecycle {
   private unregister?: () => void;
@@ -107,7 +107,7 @@ export class WorkspaceLifecycle {
     if (await this.d.store.get({ cluster: path, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME })) return;
     const def = this.d.catalog.resolve(path, 'core.kcp.io', 'v1alpha1', 'logicalclusters');
     if (!def) return;
-    const parent = ws ? clusterOf(ws) : undefined;
+    const parent = ws ? clusterOf(ws, ROOT_CLUSTER) : undefined;
     const type = ws?.spec?.type as { name?: string; path?: string } | undefined;
     const obj: KubeObject = {
       apiVersion: 'core.kcp.io/v1alpha1', kind: 'LogicalCluster',

@@ -131,4 +131,3 @@ export function parentPath(path: string): string | undefined {
   return i > 0 ? path.slice(0, i) : undefined;
 }
 
-const clusterOf = (o: KubeObject) => o.metadata.annotations?.['kcp.io/cluster'] ?? 'root';

@@ -6,12 +6,12 @@
  * object filter (by the `kcp.io/cluster` annotation, which every stored object carries). The
  * snapshot is recomputed only when bindings, the catalog or the export change.
  */
+import { clusterOf } from '../../apis/contract.js';
 import type { ResourceCatalog, DefSource } from '../../registry/catalog.js';
 import type { ResourceDef } from '../../registry/types.js';
 import type { KubeObject, ObjectFilter } from '../../storage/types.js';
 import type { APIBindings, PermissionClaim } from '../../tenancy/apis/api-bindings.js';
 
-export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
 
 const grKey = (group: string, resource: string) => `${group}/${resource}`;
 
@@ -122,8 +122,8 @@ export class ExportView implements DefSource {
    */
   filter(def: ResourceDef): ObjectFilter {
     return (o) => {
-      const c = o.metadata.annotations?.[CLUSTER_ANNOTATION];
-      return c !== undefined && this.clustersFor(def).has(c);
+      const c = clusterOf(o);
+      return c !== '' && this.clustersFor(def).has(c);
     };
   }
 }
