@@ -33,7 +33,26 @@ export const eventLoopStalls = new Counter({
   registers: [registry],
 });
 
+/**
+ * A stall only says the timer fired late: the loop was held, or the OS did not run the process at
+ * all (a machine oversubscribed many times over). The CPU time the process spent over the late
+ * interval tells them apart: a loop held by our own work burns that time, a starved process does
+ * not. This counts the stalls during which the process used at least the threshold in CPU time,
+ * so it stays meaningful on a loaded machine (CI runners, tests in parallel).
+ */
+export const eventLoopBusyStalls = new Counter({
+  name: 'tmc_event_loop_busy_stalls_total',
+  help: 'Stalls during which the process itself used at least the stall threshold in CPU time: its own work held the loop (not the machine starving it).',
+  registers: [registry],
+});
+
 export interface EventLoopGuard { stop(): void }
+
+/** Process CPU time (user + system, every thread) in milliseconds. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 /** Starts measuring (idempotent for the histogram; each guard has its own stall watchdog). */
 export function startEventLoopGuard(log: Logger, opts: { stallSeconds?: number; tickMs?: number } = {}): EventLoopGuard {
@@ -45,13 +64,20 @@ export function startEventLoopGuard(log: Logger, opts: { stallSeconds?: number; 
   }
   // a timer that fires late by more than the threshold saw the loop blocked for that long
   let last = performance.now();
+  let lastCpu = cpuMs();
   const timer = setInterval(() => {
     const now = performance.now();
+    const cpu = cpuMs();
     const late = now - last - tickMs;
+    const used = cpu - lastCpu;
     last = now;
+    lastCpu = cpu;
     if (late > stallMs) {
       eventLoopStalls.inc();
-      log.warn({ blockedMs: Math.round(late) }, 'event loop was blocked: every request waited');
+      const busy = used >= stallMs;
+      if (busy) eventLoopBusyStalls.inc();
+      log.warn({ blockedMs: Math.round(late), cpuMs: Math.round(used), busy },
+        busy ? 'event loop was blocked: every request waited' : 'event loop was late, the process was not running (machine overloaded)');
     }
   }, tickMs);
   timer.unref();
