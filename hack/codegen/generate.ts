@@ -337,7 +337,7 @@ function schemasDataModule(doc: APIDocument): string {
   const json = (v: unknown): string => JSON.stringify(v, null, 2);
   return `${header(doc.source, '//')}// The same objects as manifests/apiresourceschemas/ and manifests/apiexports/, as data, so the
 // server can bootstrap ${doc.apiExport?.workspace ?? 'the export workspace'} without reading manifests/ at run time.
-import type { APIResourceSchema, APIExport, ClaimIdentitySource } from './schemas.js';
+import type { APIResourceSchema, APIExport, ClaimIdentitySource } from './kcp-types.js';
 
 /** One APIResourceSchema per kind of ${doc.group}/${doc.version}. */
 export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = ${json(schemas)};

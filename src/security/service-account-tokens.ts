@@ -14,9 +14,8 @@
  * plus `system:tmc:syncers`. The pull-agent naming is what lets the syncer virtual workspace's
  * authorizer confine the token to that one registration (src/virtual/authorizers.ts).
  */
-import { SYNCER_USER_PREFIX, SYNCERS_GROUP } from '../virtual/authorizers.js';
 import { hashToken, type TokenAuthenticator } from './tokens.js';
-import { withAuthenticatedGroup, type UserInfo } from './user.js';
+import { SYNCER_USER_PREFIX, SYNCERS_GROUP, withAuthenticatedGroup, type UserInfo } from './user.js';
 
 export const SA_TOKEN_SECRET_TYPE = 'kubernetes.io/service-account-token';
 export const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';

@@ -8,18 +8,11 @@
  */
 import { forbidden } from '../errors/status.js';
 import type { UserInfo } from '../registry/hooks.js';
+import { CONTROLLERS_GROUP, GROUP_MASTERS, SYNCERS_GROUP, SYNCER_USER_PREFIX, syncerUserName } from '../security/user.js';
 
-export const MASTERS = 'system:masters';
-/** In-process and external TMC controllers (placement, syncer engine, status aggregation). */
-export const CONTROLLERS_GROUP = 'system:tmc:controllers';
-/** Pull agents: the users tokens are minted for, one per ClusterRegistration. */
-export const SYNCERS_GROUP = 'system:tmc:syncers';
-/** A pull agent's user name: `system:tmc:syncer:<registration workspace>:<registration name>`. */
-export const SYNCER_USER_PREFIX = 'system:tmc:syncer:';
-
-export function syncerUserName(workspace: string, name: string): string {
-  return `${SYNCER_USER_PREFIX}${workspace}:${name}`;
-}
+// The identities live in security/ (its token authenticator mints them); re-exported for the VW's users.
+export { CONTROLLERS_GROUP, SYNCERS_GROUP, SYNCER_USER_PREFIX, syncerUserName } from '../security/user.js';
+export const MASTERS = GROUP_MASTERS;
 
 export interface ExportAccess { exportCluster: string; exportName: string; verb: string }
 /** Throws a Forbidden StatusError when `user` may not use the APIExport's content. */

@@ -2,7 +2,7 @@
 // Edit openapi/tmc.kcp.io_v1alpha1.yaml and run `npm run build && node dist/hack/codegen.js`.
 // The same objects as manifests/apiresourceschemas/ and manifests/apiexports/, as data, so the
 // server can bootstrap root:tmc without reading manifests/ at run time.
-import type { APIResourceSchema, APIExport, ClaimIdentitySource } from './schemas.js';
+import type { APIResourceSchema, APIExport, ClaimIdentitySource } from './kcp-types.js';
 
 /** One APIResourceSchema per kind of tmc.kcp.io/v1alpha1. */
 export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [

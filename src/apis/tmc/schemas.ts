@@ -2,12 +2,8 @@
  * The kcp objects that define the TMC API, as typed data: the APIResourceSchemas of
  * tmc.kcp.io/v1alpha1 and the APIExport `tmc.kcp.io` that serves them from `root:tmc`. The server
  * bootstraps root:tmc from these, so it never reads manifests/ at run time. The data itself is
- * generated from openapi/ into apiresourceschemas.generated.ts; this file gives it types and a
- * few lookups.
- *
- * The types here mirror kcp's apis.kcp.io/v1alpha1 shapes and the CRD schema
- * (apiextensions.k8s.io/v1 JSONSchemaProps) structurally, because apis/ imports nothing of the
- * project; they are assignable to registry/types.ts' JSONSchemaProps (a test checks that).
+ * generated from openapi/ into apiresourceschemas.generated.ts; this file gives it a few lookups.
+ * The object types are in kcp-types.ts (re-exported here).
  *
  * May import: nothing outside src/apis.
  */
@@ -17,114 +13,9 @@ import {
   GENERATED_API_RESOURCE_SCHEMAS,
   GENERATED_CLAIM_IDENTITY_SOURCES,
 } from './apiresourceschemas.generated.js';
+import type { APIExport, APIResourceSchema, ClaimIdentitySource } from './kcp-types.js';
 
-/** A CEL validation rule, as `x-kubernetes-validations` holds it. */
-export interface SchemaValidationRule {
-  rule: string;
-  message?: string;
-  messageExpression?: string;
-  reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
-  fieldPath?: string;
-  optionalOldSelf?: boolean;
-}
-
-/** A structural OpenAPI v3 schema node, as a CRD or APIResourceSchema carries it. */
-export interface OpenAPIV3Schema {
-  type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
-  format?: string;
-  description?: string;
-  properties?: Record<string, OpenAPIV3Schema>;
-  additionalProperties?: OpenAPIV3Schema | boolean;
-  items?: OpenAPIV3Schema;
-  required?: string[];
-  enum?: unknown[];
-  default?: unknown;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  minItems?: number;
-  maxItems?: number;
-  anyOf?: OpenAPIV3Schema[];
-  'x-kubernetes-preserve-unknown-fields'?: boolean;
-  'x-kubernetes-int-or-string'?: boolean;
-  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
-  'x-kubernetes-list-map-keys'?: string[];
-  'x-kubernetes-map-type'?: 'atomic' | 'granular';
-  'x-kubernetes-validations'?: SchemaValidationRule[];
-  /** Other extensions (so the type stays assignable to schema types that allow them). */
-  [ext: `x-${string}`]: unknown;
-}
-
-/** A CRD-style printer column. */
-export interface PrinterColumnDefinition {
-  name: string;
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
-  jsonPath: string;
-  format?: string;
-  description?: string;
-  /** 0: always shown; 1: only with `-o wide`. */
-  priority?: number;
-}
-
-export interface ResourceNames {
-  plural: string;
-  singular: string;
-  kind: string;
-  listKind: string;
-  shortNames?: string[];
-  categories?: string[];
-}
-
-export interface APIResourceVersion {
-  name: string;
-  served: boolean;
-  storage: boolean;
-  /** kcp's shape: the OpenAPI v3 schema itself (a CRD would wrap it in `openAPIV3Schema`). */
-  schema: OpenAPIV3Schema;
-  subresources?: { status?: Record<string, never> };
-  additionalPrinterColumns?: PrinterColumnDefinition[];
-}
-
-/** apis.kcp.io/v1alpha1 APIResourceSchema. */
-export interface APIResourceSchema {
-  apiVersion: 'apis.kcp.io/v1alpha1';
-  kind: 'APIResourceSchema';
-  metadata: { name: string };
-  spec: {
-    group: string;
-    names: ResourceNames;
-    scope: 'Cluster' | 'Namespaced';
-    versions: APIResourceVersion[];
-  };
-}
-
-/** One permission claim of an APIExport (v1alpha1). identityHash is required for non-built-in resources. */
-export interface PermissionClaim {
-  group: string;
-  resource: string;
-  all: boolean;
-  identityHash?: string;
-}
-
-/** apis.kcp.io/v1alpha1 APIExport (the fields TMC sets). */
-export interface APIExport {
-  apiVersion: 'apis.kcp.io/v1alpha1';
-  kind: 'APIExport';
-  metadata: { name: string };
-  spec: {
-    latestResourceSchemas: string[];
-    permissionClaims: PermissionClaim[];
-  };
-}
-
-/** A claim whose identityHash is the status.identityHash of APIExport `export` in workspace `path`. */
-export interface ClaimIdentitySource {
-  group: string;
-  resource: string;
-  identityFrom?: { path: string; export: string };
-}
+export type * from './kcp-types.js';
 
 /** The APIResourceSchemas of tmc.kcp.io, one per resource. */
 export const TMC_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = GENERATED_API_RESOURCE_SCHEMAS;
