@@ -27,15 +27,28 @@ export const STATUS_ANNOTATION_PREFIX = 'status.tmc.kcp.io/';
 export const NAMESPACE_LOCATOR_ANNOTATION = 'tmc.kcp.io/namespace-locator';
 /** downstream label naming the cluster key that owns the object */
 export const CLUSTER_KEY_LABEL = 'tmc.kcp.io/cluster-key';
-/** the logical cluster of an object, as kcp annotates it */
+/** the logical cluster *name* of an object, as kcp annotates it (`root`, or a generated name like `2a7x9k3bq1z8yh4p`) */
 export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
+/** the workspace *path* of an object (`root:org:team`), as kcp annotates LogicalClusters and exports */
+export const PATH_ANNOTATION = 'kcp.io/path';
+
+type Annotated = { metadata?: { annotations?: Record<string, string> } } | null | undefined;
 
 /**
- * The logical cluster an object lives in, from its `kcp.io/cluster` annotation; `fallback` for an
- * object without one (physical-cluster mode stores none). Every reader goes through this one
- * accessor, so a change of what the annotation holds (the workspace path today) is made here.
+ * The workspace path an object lives in: the `/clusters/<path>` it is served under, and the
+ * cluster part of every key TMC computes (caches, cluster keys, downstream namespaces), which must
+ * not change when a workspace is addressed by name instead. `kcp.io/path`, else `kcp.io/cluster`:
+ * objects stored before names existed carry the path there, and a real kcp's objects carry only
+ * the name, which `/clusters/<name>` resolves just the same. `fallback` for an object without
+ * either (physical-cluster mode stores none). Every reader goes through this one accessor.
  */
-export function clusterOf(obj: { metadata?: { annotations?: Record<string, string> } } | null | undefined, fallback = ''): string {
+export function clusterOf(obj: Annotated, fallback = ''): string {
+  const a = obj?.metadata?.annotations;
+  return a?.[PATH_ANNOTATION] || a?.[CLUSTER_ANNOTATION] || fallback;
+}
+
+/** The logical cluster name an object lives in (`kcp.io/cluster`), what kcp-style clients address it by. */
+export function logicalClusterNameOf(obj: Annotated, fallback = ''): string {
   return obj?.metadata?.annotations?.[CLUSTER_ANNOTATION] || fallback;
 }
 

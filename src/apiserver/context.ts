@@ -48,6 +48,11 @@ export interface ApiContext {
   /** Throws NotFound/Forbidden when the logical cluster does not exist. */
   checkCluster(cluster: string): Promise<void>;
   /**
+   * The workspace path `/clusters/<x>` means, x being a logical cluster name or a path (kcp serves
+   * both); unset, x is the path.
+   */
+  resolveCluster?(x: string): string;
+  /**
    * kcp's home workspace: `GET /clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/~` answers the
    * requesting user's home Workspace (creating it on first use). Unset: `~` is an ordinary name.
    */

@@ -130,7 +130,8 @@ export function apiRequestListener(o: Omit<ApiServerOptions, 'tls'>): RequestLis
     if (o.workspaces) {
       const split = splitClusterPrefix(pathname);
       if (split) {
-        const [cluster, rest] = split;
+        const [named, rest] = split;
+        const cluster = o.ctx.resolveCluster?.(named) ?? named;
         if (cluster === WILDCARD_CLUSTER) checkWildcardRequest(user, req.method ?? 'GET', rest, query);
         else if (!isValidClusterPath(cluster)) throw badRequest(`invalid logical cluster path "${cluster}": segments must be lowercase RFC 1123 labels joined by ':' (or '*' for system:masters' reads across workspaces)`);
         // `kubectl version` asks for <server>/version, and the kubeconfig's server is a workspace URL

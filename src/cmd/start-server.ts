@@ -93,6 +93,8 @@ export interface ServerDeps {
   bindings?: APIBindings;
   /** RBAC for checks outside a request path (virtual workspaces). */
   allows?: RBACWiring['allows'];
+  /** Server mode: which logical clusters exist, by path and by name (undefined in cluster mode). */
+  clusters?: LogicalClusters;
 }
 
 /** Something that runs inside the server while it is up (simulator, in-process controllers). */
@@ -177,9 +179,10 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
 
   const tokenRegistry = new TokenRegistry();
   const rbac = rbacAuthorizer(informers);
-  const baseDeps = { opts, store, informers, catalog, log, pki, tokens: tokenRegistry, url, allows: rbac.allows };
+  const baseDeps = { opts, store, informers, catalog, log, pki, tokens: tokenRegistry, url, allows: rbac.allows, clusters };
   const generic = new GenericStore({
     store, annotateCluster: serverMode, managedFields: managedFieldsUpdater,
+    clusterName: clusters ? (path) => clusters.nameOf(path) : undefined,
     admission: hooks.admission?.(baseDeps),
     schemaRules: hooks.schemaRules?.(baseDeps),
   });
@@ -238,6 +241,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
             }
             clusters.check(cluster);
           },
+          ...(clusters ? { resolveCluster: (x: string) => clusters.resolve(x) } : {}),
           ...(homes ? { homeWorkspace: (user) => homes.get(user) } : {}),
         };
         const tokens = [...(opts.tokenAuthFile ? [StaticTokenFile.fromFile(opts.tokenAuthFile)] : []), tokenRegistry, saTokens.authenticator];

@@ -8,7 +8,7 @@
  * write means lives here, so virtual workspaces and in-process clients get identical behaviour.
  */
 import { randomUUID, randomInt } from 'node:crypto';
-import { CLUSTER_ANNOTATION } from '../apis/contract.js';
+import { CLUSTER_ANNOTATION, PATH_ANNOTATION } from '../apis/contract.js';
 import {
   StatusError, badRequest, conflict, forbidden, invalid, notFound, type FieldError,
 } from '../errors/status.js';
@@ -60,8 +60,13 @@ export interface DeleteOutcome {
 
 export interface GenericStoreOptions {
   store: Store;
-  /** Annotate objects with `kcp.io/cluster` (server mode); physical-cluster mode does not. */
+  /** Annotate objects with `kcp.io/cluster` and `kcp.io/path` (server mode); physical-cluster mode does not. */
   annotateCluster: boolean;
+  /**
+   * The logical cluster name of a workspace path, for `kcp.io/cluster` (storage keys stay by path:
+   * see docs/kcp-apis.md). Unset: the name is the path.
+   */
+  clusterName?: (path: string) => string;
   now?: () => Date;
   admission?: AdmissionHook;
   schemaRules?: SchemaRuleValidator;
@@ -76,6 +81,7 @@ export type PatchProducer = (live: KubeObject | undefined) => Promise<{ object: 
 export class GenericStore {
   readonly store: Store;
   private readonly annotateCluster: boolean;
+  private readonly clusterName: (path: string) => string;
   private readonly now: () => Date;
   private readonly admission?: AdmissionHook;
   private readonly schemaRules?: SchemaRuleValidator;
@@ -84,6 +90,7 @@ export class GenericStore {
   constructor(opts: GenericStoreOptions) {
     this.store = opts.store;
     this.annotateCluster = opts.annotateCluster;
+    this.clusterName = opts.clusterName ?? ((path) => path);
     this.now = opts.now ?? (() => new Date());
     this.admission = opts.admission;
     this.schemaRules = opts.schemaRules;
@@ -92,6 +99,14 @@ export class GenericStore {
 
   key(scope: { cluster: string; namespace: string }, def: ResourceDef, name: string): ObjectKey {
     return { cluster: scope.cluster, resource: storageResource(def), namespace: def.namespaced ? scope.namespace : '', name };
+  }
+
+  /** Where an object lives, as kcp annotates it; whatever a client sent there is overwritten. */
+  private setClusterAnnotations(obj: KubeObject, path: string): void {
+    if (path === '*') return;
+    obj.metadata.annotations ??= {};
+    obj.metadata.annotations[CLUSTER_ANNOTATION] = this.clusterName(path);
+    obj.metadata.annotations[PATH_ANNOTATION] = path;
   }
 
   // ---------------------------------------------------------------- reads
@@ -183,7 +198,7 @@ export class GenericStore {
     meta.creationTimestamp = rfc3339(this.now());
     meta.generation = 1;
     if (def.subresources.status) delete obj.status;
-    if (this.annotateCluster) setClusterAnnotation(obj, scope.cluster);
+    if (this.annotateCluster) this.setClusterAnnotations(obj, scope.cluster);
 
     if (def.namespaced) await this.requireLiveNamespace(scope, def, meta.name ?? '');
 
@@ -265,7 +280,7 @@ export class GenericStore {
         throw conflict(def, name, 'the object has been modified; please apply your changes to the latest version and try again');
       checkIdentity(def, live, desired);
       const next = this.mergeForUpdate(def, live, desired, subresource);
-      if (this.annotateCluster) setClusterAnnotation(next, scope.cluster);
+      if (this.annotateCluster) this.setClusterAnnotations(next, scope.cluster);
       def.strategy?.prepareForUpdate?.(next, live, strategyContext(scope, subresource));
       await this.admitAndValidate(scope, def, 'UPDATE', next, live, subresource);
       if (!produced.managedFieldsSet) this.setManagedFields(scope, def, live, next, subresource);
@@ -502,11 +517,6 @@ function strategyContext(scope: RequestScope, subresource: string): StrategyCont
   return { cluster: scope.cluster, namespace: scope.namespace, user: scope.user, dryRun: scope.dryRun, subresource };
 }
 
-function setClusterAnnotation(obj: KubeObject, cluster: string): void {
-  if (cluster === '*') return;
-  obj.metadata.annotations ??= {};
-  obj.metadata.annotations[CLUSTER_ANNOTATION] = cluster;
-}
 
 /** apiVersion/kind in a body must name this resource; missing ones are filled in. */
 export function checkTypeMeta(def: ResourceDef, obj: KubeObject): void {

@@ -1,8 +1,11 @@
 /**
- * Which logical clusters exist. `root` always does; every `Workspace` named `n` stored in cluster
- * `c` creates `c:n`. Kept in memory from the server's shared Workspace informer, so checking a
- * request's cluster costs a Map lookup.
+ * Which logical clusters exist, by path and by name. `root` always does; every `Workspace` named
+ * `n` stored in cluster `c` creates `c:n`, whose logical cluster name is the Workspace's
+ * `spec.cluster` (generated at create, as kcp's scheduler does; a Workspace stored before names
+ * existed has its path there, so its name is its path). Kept in memory from the server's shared
+ * Workspace informer, so resolving a request's cluster costs a Map lookup.
  */
+import { randomBytes } from 'node:crypto';
 import { clusterOf } from '../apis/contract.js';
 import { StatusError } from '../errors/status.js';
 import type { StoreInformers } from '../storage/informers.js';
@@ -13,6 +16,8 @@ export const ROOT_CLUSTER = 'root';
 
 export class LogicalClusters {
   private readonly clusters = new Map<string, KubeObject | undefined>([[ROOT_CLUSTER, undefined]]);
+  /** logical cluster name → path, for names that differ from their path */
+  private readonly paths = new Map<string, string>();
   private unregister?: () => void;
   private readonly deletedListeners: Array<(cluster: string) => void> = [];
   private readonly addedListeners: Array<(cluster: string) => void> = [];
@@ -25,6 +30,8 @@ export class LogicalClusters {
       const child = childCluster(ws);
       const isNew = !this.clusters.has(child);
       this.clusters.set(child, ws);
+      const name = nameOf(ws);
+      if (name && name !== child) this.paths.set(name, child);
       if (isNew) for (const fn of this.addedListeners) fn(child);
     };
     this.unregister = informer.addEventHandler({
@@ -33,6 +40,8 @@ export class LogicalClusters {
       onDelete: (ws) => {
         const child = childCluster(ws);
         this.clusters.delete(child);
+        const name = nameOf(ws);
+        if (name && this.paths.get(name) === child) this.paths.delete(name);
         for (const fn of this.deletedListeners) fn(child);
       },
     });
@@ -40,6 +49,20 @@ export class LogicalClusters {
   }
 
   stop(): void { this.unregister?.(); }
+
+  /**
+   * The path of `/clusters/<x>`, where x is a logical cluster name or a path; x itself when it is
+   * no known name (then it is a path, checked by `check`). Names are random 16-character base36
+   * strings, so they never collide with a path's first segment (`root`, `user`).
+   */
+  resolve(x: string): string {
+    return this.paths.get(x) ?? x;
+  }
+
+  /** The logical cluster name of a path (`kcp.io/cluster`, `spec.cluster`); the path when it has none. */
+  nameOf(path: string): string {
+    return nameOf(this.clusters.get(path)) || path;
+  }
 
   exists(cluster: string): boolean {
     return this.clusters.has(cluster);
@@ -64,6 +87,18 @@ export class LogicalClusters {
 
   onAdded(fn: (cluster: string) => void): void { this.addedListeners.push(fn); }
 }
+
+/** A new logical cluster name: 16 base36 characters, like kcp's. */
+export function newLogicalClusterName(): string {
+  let n = BigInt('0x' + randomBytes(11).toString('hex'));
+  let s = '';
+  for (let i = 0; i < 16; i++) { s += BASE36[Number(n % 36n)]; n /= 36n; }
+  return s;
+}
+
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+const nameOf = (ws: KubeObject | undefined): string => (typeof ws?.spec?.cluster === 'string' ? ws.spec.cluster : '');
 
 function childCluster(ws: KubeObject): string {
   const parent = clusterOf(ws, ROOT_CLUSTER);

@@ -4,7 +4,7 @@
  *   the parent type names none); a type named without a path is looked up in this workspace and its
  *   ancestors; the type must exist and the parent and child types must allow each other;
  * - `spec.URL` (this server + `/clusters/<path>`, what `kubectl ws` follows) and `spec.cluster` (the
- *   logical cluster; immutable) are set by the system, as is the phase, mirrored in the label
+ *   logical cluster's generated name; immutable) are set by the system, as is the phase, mirrored in the label
  *   `tenancy.kcp.io/phase`;
  * - the finalizer `core.kcp.io/logicalcluster` holds a deleted Workspace until its logical cluster
  *   and everything in it are gone (workspace-lifecycle.ts), so `kubectl delete ws` returns when done.
@@ -16,6 +16,7 @@ import { forbidden, invalid } from '../registry/schema/errors.js';
 import type { KubeObject } from '../storage/types.js';
 import type { Strategy, StrategyContext } from '../registry/types.js';
 import { nowRFC3339 } from './apis/conditions.js';
+import { newLogicalClusterName } from './logical-clusters.js';
 import { refString, type TypeRef, type WorkspaceTypes } from './workspaces/workspace-types.js';
 
 export const PHASE_LABEL = 'tenancy.kcp.io/phase';
@@ -55,7 +56,8 @@ export function workspaceStrategy(d: WorkspaceStrategyDeps): Strategy {
         if (found) obj.spec.type = { name: type.name, path: found };
       }
       const path = `${ctx.cluster}:${obj.metadata.name}`;
-      obj.spec.cluster = path;
+      // a client's value is not taken: a name must be new, or it would alias another workspace's
+      obj.spec.cluster = newLogicalClusterName();
       obj.spec.URL = `${d.externalURL()}/clusters/${path}`;
       const now = nowRFC3339();
       obj.status = { url: obj.spec.URL, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] };

@@ -24,12 +24,14 @@ export interface VirtualWorkspaceDeps {
   catalog: ResourceCatalog;
   log: Logger;
   bindings?: APIBindings;
+  /** Resolves a logical cluster name in a URL to its workspace path (server mode). */
+  clusters?: { resolve(nameOrPath: string): string };
 }
 
 /** Both virtual workspaces, as `StartHooks.virtualWorkspaces` wants them. */
 export function tmcVirtualWorkspaces(deps: VirtualWorkspaceDeps, authz: { exports?: ExportAuthorizer; syncers?: SyncAuthorizer } = {}): VirtualWorkspace[] {
   return [
-    apiExportVirtualWorkspace({ generic: deps.generic, catalog: deps.catalog, log: deps.log, bindings: deps.bindings, authorize: authz.exports }),
-    syncerVirtualWorkspace({ store: deps.store, generic: deps.generic, catalog: deps.catalog, log: deps.log, bindings: deps.bindings, authorize: authz.syncers }),
+    apiExportVirtualWorkspace({ generic: deps.generic, catalog: deps.catalog, log: deps.log, bindings: deps.bindings, authorize: authz.exports, clusters: deps.clusters }),
+    syncerVirtualWorkspace({ store: deps.store, generic: deps.generic, catalog: deps.catalog, log: deps.log, bindings: deps.bindings, authorize: authz.syncers, clusters: deps.clusters }),
   ];
 }

@@ -199,7 +199,7 @@ spec:
 
     const vw = `${srv.url}/services/apiexport/root:compute/kubernetes/clusters/*`;
     const list = JSON.parse(await kubectlOK(kc, ['get', 'deployments', '-A', '-o', 'json'], { server: vw }));
-    const seen = list.items.map((d: any) => `${d.metadata.annotations['kcp.io/cluster']}/${d.metadata.name}`).sort();
+    const seen = list.items.map((d: any) => `${d.metadata.annotations['kcp.io/path']}/${d.metadata.name}`).sort();
     t.same(seen, ['root:c1/web-c1', 'root:c2/web-c2'], 'both bound workspaces, and nothing of the unbound one');
     const table = await kubectlOK(kc, ['get', 'deployments', '-A'], { server: vw });
     t.match(table, /web-c1/);
@@ -220,9 +220,9 @@ spec:
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at(c2), input: deployment('later-c2') });
     await eventually('the watch sees c2\'s new deployment', async () => (/later-c2/.test(out) ? true : undefined));
     const watched = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: any })
-      .map((e) => `${e.type} ${e.object.metadata.annotations['kcp.io/cluster']}/${e.object.metadata.name}`);
+      .map((e) => `${e.type} ${e.object.metadata.annotations['kcp.io/path']}/${e.object.metadata.name}`);
     t.same(watched.sort(), ['ADDED root:c1/web-c1', 'ADDED root:c2/later-c2', 'ADDED root:c2/web-c2'],
-      'both bound workspaces stream, each object with kcp.io/cluster; the unbound workspace never appears');
+      'both bound workspaces stream, each object with kcp.io/path; the unbound workspace never appears');
     child.kill();
 
     const wildWrite = await kubectl(kc, ['apply', '-f', '-'], { server: vw, input: deployment('nowhere') });

@@ -71,7 +71,16 @@ spec:
   const list = await objects.listClusterCustomObject({ group: 'topology.kcp.io', version: 'v1alpha1', plural: 'partitions' }) as { items: Array<{ metadata: { name: string; annotations: Record<string, string> } }> };
   t.same(list.items.map((i) => i.metadata.name), ['eu'], 'the export sees the consumer\'s partition');
   const cluster = list.items[0]!.metadata.annotations['kcp.io/cluster']!;
-  t.ok(cluster, 'each object names its logical cluster');
+  const consumerName = (await request(srv.url, creds, 'GET', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/consumer')).json.spec.cluster;
+  t.equal(cluster, consumerName, "each object names its logical cluster: the consumer's name, not its path");
+  t.equal(list.items[0]!.metadata.annotations['kcp.io/path'], 'root:consumer');
+  const providerName = (await request(srv.url, creds, 'GET', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/provider')).json.spec.cluster;
+  t.equal(vwURL, `${srv.url}/services/apiexport/${providerName}/topology.kcp.io`, "the VW URL names the export's logical cluster, as kcp builds it");
+  // as a kcp controller writes back: to the workspace by the name in kcp.io/cluster
+  const written = await request(srv.url, creds, 'PATCH', `/clusters/${cluster}/apis/topology.kcp.io/v1alpha1/partitions/eu`,
+    { metadata: { labels: { seen: 'yes' } } }, { 'Content-Type': 'application/merge-patch+json' });
+  t.equal(written.status, 200, written.text);
+  t.equal(written.json.metadata.annotations['kcp.io/cluster'], cluster);
   config.clusters = config.clusters.map((c) => ({ ...c, server: `${vwURL}/clusters/${cluster}` }));
   const inConsumer = config.makeApiClient(k8s.CustomObjectsApi);
   await inConsumer.createClusterCustomObject({ group: 'topology.kcp.io', version: 'v1alpha1', plural: 'partitions',
@@ -79,7 +88,7 @@ spec:
   t.match(await kubectlOK(kc, ['get', 'partitions', '-o', 'name'], { server: at('root:consumer') }), /partition.topology.kcp.io\/us/, 'a write through the view lands in the consumer');
 
   // the VW URL is a server as any other: /version, discovery, OpenAPI v3 and v2
-  for (const c of ['*', cluster]) {
+  for (const c of ['*', cluster, 'root:consumer']) {
     const vw = `${vwURL}/clusters/${c}`;
     const version = JSON.parse(await kubectlOK(kc, ['version', '-o', 'json'], { server: vw }));
     t.match(version.serverVersion.gitVersion, /^v1\./, `kubectl version against ${c}`);

@@ -187,7 +187,7 @@ t.test('kubectl against tmc-server', async (t) => {
     const r = await kubectl(kc, ['get', 'widgets'], { server: orgURL });
     t.not(r.code, 0);
     const cm = JSON.parse(await kubectlOK(kc, ['get', 'configmap', 'only-in-org', '-o', 'json'], { server: orgURL }));
-    t.equal(cm.metadata.annotations['kcp.io/cluster'], 'root:org');
+    t.equal(cm.metadata.annotations['kcp.io/path'], 'root:org');
     const missing = await kubectl(kc, ['get', 'configmaps'], { server: `${srv.url}/clusters/root:nope` });
     t.not(missing.code, 0);
   });

@@ -1,6 +1,6 @@
 /**
  * kcp's workspace contract through the real kubectl: spec.URL / spec.cluster / the phase label and
- * kcp's printer columns; WorkspaceTypes (built-ins, defaulting, allowed parents and children);
+ * kcp's printer columns; logical cluster names beside paths (`/clusters/<name>`, `kcp.io/cluster`); WorkspaceTypes (built-ins, defaulting, allowed parents and children);
  * LogicalCluster objects; home workspaces (`workspaces/~`); and the deletion cascade.
  */
 import t from 'tap';
@@ -22,7 +22,7 @@ t.test('workspaces as kcp has them', async (t) => {
     await create(at('root'), 'org');
     const org = await getWS(at('root'), 'org');
     t.equal(org.spec.URL, `${srv.url}/clusters/root:org`, 'spec.URL is the workspace URL');
-    t.equal(org.spec.cluster, 'root:org', 'spec.cluster names the logical cluster');
+    t.match(org.spec.cluster, /^[0-9a-z]{16}$/, 'spec.cluster is a generated logical cluster name, as in kcp');
     t.same(org.spec.type, { name: 'organization', path: 'root' }, "a typeless workspace in root gets root's default child type");
     t.equal(org.status.phase, 'Ready');
     t.equal(org.metadata.labels['tenancy.kcp.io/phase'], 'Ready', 'the phase is a label');
@@ -35,15 +35,59 @@ t.test('workspaces as kcp has them', async (t) => {
     t.not(r.code, 0);
     t.match(r.stderr, /spec\.cluster: Invalid value: "elsewhere": field is immutable/, 'spec.cluster is immutable');
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root'), input: ws('org') });
-    t.equal((await getWS(at('root'), 'org')).spec.cluster, 'root:org', 'an apply without the system fields keeps them');
+    t.equal((await getWS(at('root'), 'org')).spec.cluster, org.spec.cluster, 'an apply without the system fields keeps them');
 
     // the LogicalCluster of the workspace
     await eventually(async () => (await kubectl(kc, ['get', 'logicalcluster', 'cluster'], { server: at('root:org') })).code === 0, 10_000, 'LogicalCluster cluster');
     const lc = JSON.parse(await kubectlOK(kc, ['get', 'logicalcluster', 'cluster', '-o', 'json'], { server: at('root:org') }));
     t.equal(lc.metadata.annotations['kcp.io/path'], 'root:org');
+    t.equal(lc.metadata.annotations['kcp.io/cluster'], org.spec.cluster);
     t.equal(lc.status.URL, org.spec.URL);
     t.equal(lc.spec.owner.name, 'org');
     t.equal(lc.spec.owner.uid, org.metadata.uid);
+  });
+
+  await t.test('logical cluster names beside paths', async (t) => {
+    const org = await getWS(at('root'), 'org');
+    const name: string = org.spec.cluster;
+    await create(at('root:org'), 'team');
+    const team = (await getWS(at('root:org'), 'team')).spec.cluster as string;
+    t.not(team, name, 'each workspace its own name');
+    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:org:team') })).code === 0, 10_000, 'team');
+
+    // written by path, read by name, and the other way round
+    await kubectlOK(kc, ['create', 'configmap', 'by-path', '--from-literal=a=b'], { server: at('root:org:team') });
+    await kubectlOK(kc, ['create', 'configmap', 'by-name', '--from-literal=a=b'], { server: at(team) });
+    for (const c of ['root:org:team', team]) {
+      t.match(await kubectlOK(kc, ['get', 'configmaps', '-o', 'name'], { server: at(c) }), /configmap\/by-name\nconfigmap\/by-path/, `/clusters/${c} serves the workspace`);
+    }
+    const cm = JSON.parse(await kubectlOK(kc, ['get', 'configmap', 'by-name', '-o', 'json'], { server: at('root:org:team') }));
+    t.equal(cm.metadata.annotations['kcp.io/cluster'], team, 'kcp.io/cluster holds the name');
+    t.equal(cm.metadata.annotations['kcp.io/path'], 'root:org:team', 'kcp.io/path the path');
+    const spoofed = await request(srv.url, admin, 'POST', `/clusters/${name}/api/v1/namespaces/default/configmaps`,
+      { metadata: { name: 'spoof', annotations: { 'kcp.io/cluster': team, 'kcp.io/path': 'root:org:team' } } });
+    t.equal(spoofed.status, 201, spoofed.text);
+    t.same([spoofed.json.metadata.annotations['kcp.io/cluster'], spoofed.json.metadata.annotations['kcp.io/path']], [name, 'root:org'], "a client's values are overwritten");
+
+    // root is its own name; a workspace's Workspace and LogicalCluster agree
+    const rootLC = JSON.parse(await kubectlOK(kc, ['get', 'logicalcluster', 'cluster', '-o', 'json'], { server: at('root') }));
+    t.same([rootLC.metadata.annotations['kcp.io/cluster'], rootLC.metadata.annotations['kcp.io/path']], ['root', 'root']);
+    t.equal(JSON.parse(await kubectlOK(kc, ['get', 'logicalcluster', 'cluster', '-o', 'json'], { server: at(name) })).metadata.annotations['kcp.io/path'], 'root:org');
+
+    // the wildcard view reports names; a kcp-style client writes back to /clusters/<kcp.io/cluster>
+    const all = (await request(srv.url, admin, 'GET', '/clusters/*/api/v1/configmaps')).json.items as any[];
+    const found = all.find((c) => c.metadata.name === 'by-path');
+    t.equal(found.metadata.annotations['kcp.io/cluster'], team, 'wildcard lists carry the name');
+    const back = await request(srv.url, admin, 'PATCH', `/clusters/${found.metadata.annotations['kcp.io/cluster']}/api/v1/namespaces/default/configmaps/by-path`,
+      { data: { written: 'back' } }, { 'Content-Type': 'application/merge-patch+json' });
+    t.equal(back.status, 200, back.text);
+    t.equal(JSON.parse(await kubectlOK(kc, ['get', 'configmap', 'by-path', '-o', 'json'], { server: at('root:org:team') })).data.written, 'back');
+
+    // a Workspace's name is its own: deleted and created again, the old name no longer resolves
+    await kubectlOK(kc, ['delete', 'workspace', 'team', '--timeout=30s'], { server: at('root:org') });
+    t.equal((await request(srv.url, admin, 'GET', `/clusters/${team}/api/v1/namespaces`)).status, 404, 'a deleted name is gone');
+    await create(at('root:org'), 'team');
+    t.not((await getWS(at('root:org'), 'team')).spec.cluster, team, 'a new workspace gets a new name');
   });
 
   await t.test('WorkspaceTypes', async (t) => {
@@ -106,7 +150,7 @@ t.test('workspaces as kcp has them', async (t) => {
     // an object held by its own finalizer holds the workspace until it is released
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:doomed:child'), input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: default, finalizers: [example.com/hold]}\n' });
     const wildcard = async () => (await request(srv.url, admin, 'GET', '/clusters/*/api/v1/configmaps')).json.items
-      .map((c: any) => `${c.metadata.annotations['kcp.io/cluster']}/${c.metadata.name}`) as string[];
+      .map((c: any) => `${c.metadata.annotations['kcp.io/path']}/${c.metadata.name}`) as string[];
     t.ok((await wildcard()).includes('root:doomed:child:grandchild/keep-me-not'));
 
     t.equal((await kubectl(kc, ['delete', 'workspace', 'doomed', '--wait=false'], { server: at('root') })).code, 0);

@@ -24,8 +24,8 @@ t.test('/clusters/* on the server: system:masters, list and watch only', async (
 
   const list = await request(srv.url, admin, 'GET', '/clusters/*/apis/apis.kcp.io/v1alpha1/apibindings');
   t.equal(list.status, 200);
-  t.same(list.json.items.map((o: { metadata: { annotations: Record<string, string>; name: string } }) => `${o.metadata.annotations['kcp.io/cluster']}/${o.metadata.name}`).sort(),
-    ['root:a/kubernetes', 'root:b/tmc'], 'objects of every workspace, each with its kcp.io/cluster');
+  t.same(list.json.items.map((o: { metadata: { annotations: Record<string, string>; name: string } }) => `${o.metadata.annotations['kcp.io/path']}/${o.metadata.name}`).sort(),
+    ['root:a/kubernetes', 'root:b/tmc'], 'objects of every workspace, each with its kcp.io/path');
   const denied = await request(srv.url, alice, 'GET', '/clusters/*/apis/apis.kcp.io/v1alpha1/apibindings');
   t.equal(denied.status, 403);
   t.match(denied.json.message, /system:masters only/);

@@ -753,7 +753,7 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
                   "locationWorkspace": {
                     "type": "string",
                     "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(:[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
-                    "description": "The workspace (path such as root:org:clusters, or logical cluster name) whose ClusterRegistrations are candidates. Default: this placement's own workspace."
+                    "description": "The workspace path (such as root:org:clusters; not a logical cluster name) whose ClusterRegistrations are candidates. Default: this placement's own workspace."
                   },
                   "numberOfClusters": {
                     "type": "integer",

@@ -172,7 +172,7 @@ export interface components {
             workloadSelector?: components["schemas"]["WorkloadSelector"];
             /** @description Which clusters are candidates. Unset or empty means every ClusterRegistration in locationWorkspace. */
             clusterSelector?: components["schemas"]["ClusterSelector"];
-            /** @description The workspace (path such as root:org:clusters, or logical cluster name) whose ClusterRegistrations are candidates. Default: this placement's own workspace. */
+            /** @description The workspace path (such as root:org:clusters; not a logical cluster name) whose ClusterRegistrations are candidates. Default: this placement's own workspace. */
             locationWorkspace?: string;
             /**
              * Format: int32

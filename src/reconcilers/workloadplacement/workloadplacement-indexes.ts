@@ -4,7 +4,7 @@
  * placements that name it or select by type/labels in its namespace (and the one its annotation
  * names); a placement → the workloads it names or owns and its PlacementDecisions; a cluster →
  * how many placements are on it. Index values carry the logical
- * cluster (`kcp.io/cluster`) so one wildcard informer over many workspaces works the same as one
+ * cluster (its path, see clusterOf) so one wildcard informer over many workspaces works the same as one
  * informer per workspace.
  */
 import { clusterOf, PLACEMENT_ANNOTATION, PLACEMENT_NAME_LABEL } from '../../apis/contract.js';

@@ -5,14 +5,14 @@
  * Stripped: server-owned metadata (uid, resourceVersion, generation, creationTimestamp,
  * managedFields, ownerReferences, finalizers, deletion fields, selfLink, generateName), status,
  * every TMC contract label/annotation (state, deletion, spec-diff, status, placement),
- * `kcp.io/cluster` and kubectl's last-applied-configuration. Services lose their cluster IPs (the
+ * `kcp.io/cluster`, `kcp.io/path` and kubectl's last-applied-configuration. Services lose their cluster IPs (the
  * physical cluster allocates its own). Added: the namespace, the cluster-key label, the upstream
  * identity and generation, and a hash of the result.
  */
 import { TRACE_CONTEXT_ANNOTATION } from '../../observability/tracing.js';
 import { createHash } from 'node:crypto';
 import {
-  CLUSTER_ANNOTATION, CLUSTER_KEY_LABEL, DELETION_ANNOTATION_PREFIX, PLACEMENT_ANNOTATION, SPEC_DIFF_ANNOTATION_PREFIX,
+  CLUSTER_ANNOTATION, CLUSTER_KEY_LABEL, PATH_ANNOTATION, DELETION_ANNOTATION_PREFIX, PLACEMENT_ANNOTATION, SPEC_DIFF_ANNOTATION_PREFIX,
   STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX,
 } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
@@ -22,7 +22,7 @@ import { applySpecDiff, specDiffOf } from './spec-diff.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const DROPPED_ANNOTATION_PREFIXES = [DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATUS_ANNOTATION_PREFIX];
-const DROPPED_ANNOTATIONS = new Set([PLACEMENT_ANNOTATION, CLUSTER_ANNOTATION, LAST_APPLIED, TRACE_CONTEXT_ANNOTATION]);
+const DROPPED_ANNOTATIONS = new Set([PLACEMENT_ANNOTATION, CLUSTER_ANNOTATION, PATH_ANNOTATION, LAST_APPLIED, TRACE_CONTEXT_ANNOTATION]);
 const DROPPED_METADATA = [
   'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'ownerReferences', 'finalizers',
   'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generateName',

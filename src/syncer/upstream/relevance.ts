@@ -10,7 +10,7 @@
  */
 import { TRACE_CONTEXT_ANNOTATION } from '../../observability/tracing.js';
 import {
-  CLUSTER_ANNOTATION, DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, syncerFinalizer,
+  CLUSTER_ANNOTATION, DELETION_ANNOTATION_PREFIX, PATH_ANNOTATION, SPEC_DIFF_ANNOTATION_PREFIX, STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, syncerFinalizer,
 } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
 import { deepEqual } from '../../controllers/merge-patch.js';
@@ -34,7 +34,7 @@ export function relevantChange(oldObj: KubeObject, newObj: KubeObject, clusterKe
   return !sameForCluster(om.labels, nm.labels, clusterKey) || !sameForCluster(om.annotations, nm.annotations, clusterKey);
 }
 
-/** Equal maps, ignoring other clusters' per-cluster keys and kcp.io/cluster. */
+/** Equal maps, ignoring other clusters' per-cluster keys and where the object lives (kcp.io/cluster, kcp.io/path). */
 function sameForCluster(a: Record<string, string> | undefined, b: Record<string, string> | undefined, clusterKey: string): boolean {
   const x = a ?? {};
   const y = b ?? {};
@@ -48,7 +48,7 @@ function sameForCluster(a: Record<string, string> | undefined, b: Record<string,
 }
 
 function relevantKey(k: string, clusterKey: string): boolean {
-  if (k === CLUSTER_ANNOTATION || k === TRACE_CONTEXT_ANNOTATION) return false;
+  if (k === CLUSTER_ANNOTATION || k === PATH_ANNOTATION || k === TRACE_CONTEXT_ANNOTATION) return false;
   for (const p of PER_CLUSTER_PREFIXES) if (k.startsWith(p)) return k.slice(p.length) === clusterKey;
   return true;
 }

@@ -12,6 +12,7 @@
  *                             workspace (a name it held may be free for them now)
  *   CRD changed             → the bindings of its workspace (naming conflicts)
  */
+import { logicalClusterNameOf } from '../../apis/contract.js';
 import { Controller, type ControllerOptions } from '../../controllers/controller.js';
 import type { CommitFunc } from '../../controllers/committer.js';
 import { keyOf, splitKey } from '../../controllers/keys.js';
@@ -148,7 +149,8 @@ export class APIBindingController {
     const exp = this.exports.get(cluster, undefined, name);
     if (!exp || exp.metadata.deletionTimestamp) return;
     const identityHash = await ensureIdentity({ ...this.d, scope: (c, ns) => this.scope(c, ns) }, cluster, exp);
-    const url = `${this.d.externalURL()}/services/apiexport/${cluster}/${name}`;
+    // as kcp builds it: by the export's logical cluster name (its path resolves there too)
+    const url = `${this.d.externalURL()}/services/apiexport/${logicalClusterNameOf(exp, cluster)}/${name}`;
     await this.commitStatus(exp, exportStatus(exp, { identityHash, url, now: this.now() }));
   }
 

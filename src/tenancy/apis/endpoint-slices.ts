@@ -5,7 +5,7 @@
  * (one shard here, so one endpoint). A slice whose export does not exist has no endpoints and
  * `APIExportValid=False`.
  */
-import { clusterOf as annotatedCluster } from '../../apis/contract.js';
+import { clusterOf as annotatedCluster, logicalClusterNameOf } from '../../apis/contract.js';
 import { StatusError } from '../../errors/status.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ResourceCatalog } from '../../registry/catalog.js';
@@ -76,7 +76,7 @@ export class EndpointSlices {
       const now = nowRFC3339();
       const status: Record<string, unknown> = { ...(slice.status ?? {}) };
       if (exp) {
-        status.endpoints = [{ url: `${this.d.externalURL()}/services/apiexport/${exportCluster}/${ref.name}` }];
+        status.endpoints = [{ url: `${this.d.externalURL()}/services/apiexport/${logicalClusterNameOf(exp, exportCluster)}/${ref.name}` }];
         status.conditions = setCondition(slice.status?.conditions, { type: 'APIExportValid', status: 'True' }, now);
       } else {
         delete status.endpoints;

@@ -31,6 +31,8 @@ export interface APIExportVWDeps {
   log: Logger;
   bindings?: APIBindings;
   authorize?: ExportAuthorizer;
+  /** Resolves a logical cluster name in the URL to its workspace path; both forms are served, as in kcp. */
+  clusters?: { resolve(nameOrPath: string): string };
 }
 
 /** Verbs that a wildcard URL can serve: anything else needs to know which workspace to write to. */
@@ -71,7 +73,11 @@ export function apiExportVirtualWorkspace(deps: APIExportVWDeps): VirtualWorkspa
   return {
     prefix: APIEXPORT_PREFIX,
     async serve(req: IncomingMessage, res: ServerResponse, rest: string, query: URLSearchParams, user: UserInfo): Promise<void> {
-      const { params: [exportCluster, exportName], cluster, path } = parseViewPath(rest, 2, SHAPE);
+      const parsed = parseViewPath(rest, 2, SHAPE);
+      const [exportName, path] = [parsed.params[1], parsed.path];
+      const resolve = (x: string) => deps.clusters?.resolve(x) ?? x;
+      const exportCluster = resolve(parsed.params[0]);
+      const cluster = resolve(parsed.cluster);
       const info = parseRequestInfo(cluster, path, req.method ?? 'GET', query);
       await authorize(user, { exportCluster, exportName, verb: info.isResource ? info.verb : 'get' });
       const bindings = deps.bindings;

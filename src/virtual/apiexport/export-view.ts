@@ -3,7 +3,7 @@
  * bound to it, plus each claimed resource in the workspaces whose binding accepted the claim.
  *
  * It is the view's DefSource (discovery/OpenAPI/resolution per URL cluster) and the source of the
- * object filter (by the `kcp.io/cluster` annotation, which every stored object carries). The
+ * object filter (by the workspace path every stored object carries in `kcp.io/path`, see clusterOf). The
  * snapshot is recomputed only when bindings, the catalog or the export change.
  */
 import { clusterOf } from '../../apis/contract.js';

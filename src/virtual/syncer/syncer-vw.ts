@@ -38,6 +38,8 @@ export interface SyncerVWDeps {
   log: Logger;
   bindings?: APIBindings;
   authorize?: SyncAuthorizer;
+  /** Resolves a logical cluster name in the URL to its workspace path. */
+  clusters?: { resolve(nameOrPath: string): string };
 }
 
 /** The syncer view's resources: the compute export's workload types plus the core ones. */
@@ -84,7 +86,12 @@ export function syncerVirtualWorkspace(deps: SyncerVWDeps): VirtualWorkspace {
   return {
     prefix: SYNCER_PREFIX,
     async serve(req: IncomingMessage, res: ServerResponse, rest: string, query: URLSearchParams, user: UserInfo): Promise<void> {
-      const { params: [workspace, name, uid], cluster, path } = parseViewPath(rest, 3, SHAPE);
+      const parsed = parseViewPath(rest, 3, SHAPE);
+      const [name, uid, path] = [parsed.params[1], parsed.params[2], parsed.path];
+      // the cluster key is of the registration's path: the same whichever form the URL uses
+      const resolve = (x: string) => deps.clusters?.resolve(x) ?? x;
+      const workspace = resolve(parsed.params[0]);
+      const cluster = resolve(parsed.cluster);
       await authorize(user, { workspace, name, verb: 'sync' });
       const reg = await deps.store.get({ cluster: workspace, resource: `${REGISTRATIONS.group}/${REGISTRATIONS.resource}`, namespace: '', name });
       if (!reg) throw notFound(REGISTRATIONS, name);
