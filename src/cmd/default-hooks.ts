@@ -22,7 +22,8 @@ import type { VirtualWorkspace } from '../apiserver/server.js';
 import type { ServerDeps } from './start-server.js';
 import { rbacExportAuthorizer, rbacSyncAuthorizer, tmcVirtualWorkspaces } from '../virtual/index.js';
 import { leaderElectionEnabled, type ServerOptions } from './server-options.js';
-import { CONTROLLERS_LEASE, SYNCERS_LEASE, leaderElected } from './leader-elected.js';
+import { CONTROLLERS_LEASE, leaderElected } from './leader-elected.js';
+import { shardedSyncerComponents } from './syncer-shards.js';
 import type { ComponentFactory, StartHooks } from './start-server.js';
 
 /** Where the TMC controllers see every workspace that bound the TMC API. */
@@ -98,9 +99,9 @@ export function defaultHooks(opts: HookOptions): StartHooks {
           },
         },
       ]),
-      // push mode: one syncer per Ready ClusterRegistration, in-process; with replicas, on the
-      // holder of the `tmc-syncers` Lease only, so no cluster ever has two syncers
-      ...electedIfReplicated(opts, [{ name: 'syncer-manager', make: (deps) => syncerManagerComponent(deps, {}) }], SYNCERS_LEASE),
+      // push mode: one syncer per Ready ClusterRegistration, in-process; with replicas, each
+      // cluster's on the holder of its own Lease, so no cluster ever has two syncers
+      ...(replicated(opts) ? shardedSyncerComponents() : [{ name: 'syncer-manager', make: (deps: ServerDeps) => syncerManagerComponent(deps, {}) }]),
     ],
   };
 }
@@ -110,8 +111,11 @@ export function defaultHooks(opts: HookOptions): StartHooks {
  * the holder of the `tmc-controllers` Lease (docs/ha.md).
  */
 function electedIfReplicated(opts: HookOptions, controllers: ComponentFactory[], lease = CONTROLLERS_LEASE): ComponentFactory[] {
-  const enabled = leaderElectionEnabled({ mode: opts.mode, storage: opts.storage ?? 'sqlite', leaderElect: opts.leaderElect ?? 'auto' });
-  return enabled ? [leaderElected(`${lease} (leader-elected)`, lease, controllers)] : controllers;
+  return replicated(opts) ? [leaderElected(`${lease} (leader-elected)`, lease, controllers)] : controllers;
+}
+
+function replicated(opts: HookOptions): boolean {
+  return leaderElectionEnabled({ mode: opts.mode, storage: opts.storage ?? 'sqlite', leaderElect: opts.leaderElect ?? 'auto' });
 }
 
 /** Defaults with per-hook overrides (a hook given by the caller replaces the default one). */

@@ -12,7 +12,7 @@
  * 409 Conflict and the stale decision is dropped. A local watchdog also stops the group as soon as
  * the clock shows the deadline passed, without waiting for a round trip to the API.
  */
-import { CONTROLLERS_LEASE, HA_LEASE_NAMESPACE, HA_LEASE_WORKSPACE, SYNCERS_LEASE } from '../apis/ha.js';
+import { CONTROLLERS_LEASE, HA_LEASE_NAMESPACE, HA_LEASE_WORKSPACE } from '../apis/ha.js';
 import { HttpTransport } from '../client/http-transport.js';
 import { KubeClient } from '../client/kube-client.js';
 import { LeaderElector, leaseStoreFor } from '../controllers/leader-election.js';
@@ -23,7 +23,7 @@ import type { Component, ComponentFactory, ServerDeps } from './start-server.js'
 
 /** Where TMC's leases live: the root workspace's `default` namespace (exists from bootstrap). */
 const LEASE_NAMESPACE = HA_LEASE_NAMESPACE;
-export { CONTROLLERS_LEASE, SYNCERS_LEASE };
+export { CONTROLLERS_LEASE };
 
 export interface LeaderElectedHandle extends Component {
   elector: LeaderElector;

@@ -69,6 +69,13 @@ export interface LeaderElectorOptions {
   retryPeriodMs?: number;
   clock?: Clock;
   logger?: Logger;
+  /**
+   * Asked right before taking a lease this replica does not hold (absent, released or expired);
+   * false skips the attempt. Lease shards use it to cap how many shards one replica takes.
+   */
+  mayAcquire?(): boolean;
+  /** After every attempt, won or not (after onStartedLeading when it won). */
+  afterAttempt?(): void;
   onStartedLeading(): void;
   onStoppedLeading(): void;
   /** Someone (maybe us) was observed holding the lease for the first time. */
@@ -103,6 +110,14 @@ export class LeaderElector {
 
   isLeader(): boolean {
     return this.leading;
+  }
+
+  /**
+   * Leading and renewed within the renew deadline by the clock right now: the fence a writer checks
+   * before each write, true even before a frozen process's timers have run again.
+   */
+  leadingWithinDeadline(): boolean {
+    return this.leading && this.clock.now() - this.lastRenew < this.renewDeadlineMs;
   }
 
   /** Starts campaigning: the first attempt happens now, then every retryPeriodMs. */
@@ -147,6 +162,7 @@ export class LeaderElector {
         this.opts.logger?.warn({ lease: this.opts.name }, 'failed to renew the lease within the deadline');
         this.setLeading(false);
       }
+      this.opts.afterAttempt?.();
       this.timer = this.clock.setTimeout(() => this.tick(), this.retryPeriodMs);
     });
   }
@@ -171,6 +187,7 @@ export class LeaderElector {
     try {
       const current = await this.opts.store.get();
       if (!current) {
+        if (this.opts.mayAcquire && !this.opts.mayAcquire()) return false;
         this.lastLease = await this.opts.store.create({
           apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
           metadata: { name: this.opts.name, namespace: this.opts.namespace },
@@ -190,6 +207,7 @@ export class LeaderElector {
       if (holder && holder !== me && observedAt + durationMs > now) return false;
 
       const takingOver = holder !== me;
+      if (takingOver && this.opts.mayAcquire && !this.opts.mayAcquire()) return false;
       this.lastLease = await this.opts.store.update({
         ...current,
         spec: {

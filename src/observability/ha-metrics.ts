@@ -27,3 +27,31 @@ export const leaderElectionHandoverSeconds = new Histogram({
   buckets: [0.5, 1, 2, 5, 10, 15, 20, 30, 60],
   registers: [registry],
 });
+
+/** Syncer sharding (one Lease per push cluster): what this replica syncs and how often it changed. */
+export const syncerShardsOwned = new Gauge({
+  name: 'tmc_syncer_shards_owned',
+  help: 'Push clusters whose syncer runs on this replica (it holds their tmc-syncer-* Lease).',
+  registers: [registry],
+});
+
+export const syncerShardOwned = new Gauge({
+  name: 'tmc_syncer_shard_owned',
+  help: '1 while this replica owns the push cluster (label: its cluster key), else 0.',
+  labelNames: ['cluster_key'] as const,
+  registers: [registry],
+});
+
+export const syncerShardTransitionsTotal = new Counter({
+  name: 'tmc_syncer_shard_transitions_total',
+  help: 'Shard ownership changes on this replica: acquired, lost (renewal failed) or released (given back or unwanted).',
+  labelNames: ['direction'] as const,
+  registers: [registry],
+});
+
+export const syncerShardHandoverSeconds = new Histogram({
+  name: 'tmc_syncer_shard_handover_seconds',
+  help: 'On taking a cluster from another replica: how long its Lease had stood unrenewed.',
+  buckets: [0.5, 1, 2, 5, 10, 15, 20, 30, 60],
+  registers: [registry],
+});

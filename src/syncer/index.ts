@@ -2,7 +2,7 @@
  * The sync engine's public surface (see README.md and docs/sync.md).
  */
 export { Syncer, type SyncerOptions } from './syncer.js';
-export { SyncerManager, syncerManagerComponent, type SyncerManagerOptions, type ManagerDeps } from './manager/syncer-manager.js';
+export { SyncerManager, syncerManagerComponent, type SyncerManagerOptions, type ManagerDeps, type ShardOwnership, type ShardCallbacks } from './manager/syncer-manager.js';
 export { downstreamClientFor } from './manager/credentials.js';
 export { StatusAggregator, type StatusAggregatorOptions } from './status/aggregator.js';
 export { releaseCluster, type ReleaseClusterOptions } from './lifecycle/release-cluster.js';

@@ -1,6 +1,6 @@
 /**
  * Leader election across tmc-server processes on one etcd: exactly one replica runs the
- * controllers (and one the syncers); SIGKILL of the leader hands over within the lease duration;
+ * controllers (and one the status aggregator); SIGKILL of the leader hands over within the lease duration;
  * a SIGSTOPped leader is replaced, and once resumed it stops leading at once (its renew deadline
  * passed while frozen) instead of running beside the new leader. Handover times are printed.
  */
@@ -53,7 +53,7 @@ if (!findEtcd()) {
     const b = await start('replica-b');
     const leader = await until('a controllers leader', () => holder('tmc-controllers', b));
     t.ok(['replica-a', 'replica-b'].includes(leader), `leader is ${leader}`);
-    await until('the syncers lease is held', () => holder('tmc-syncers', b));
+    await until('the status aggregator lease is held', () => holder('tmc-status-aggregator', b));
     const [lead, other] = leader === 'replica-a' ? [a, b] : [b, a];
     t.equal(await until('leader metric', () => isLeader(lead, 'tmc-controllers')), 1, 'the leader reports is_leader 1');
     t.equal(await until('follower metric', () => isLeader(other, 'tmc-controllers')), 0, 'the other reports 0');

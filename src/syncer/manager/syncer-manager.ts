@@ -9,6 +9,12 @@
  * every informer. Past the grace it stops (downstream objects stay where they are; nothing is
  * deleted because a cluster is unreachable). A deleted registration stops its syncer at once and
  * releases the cluster (lifecycle/release-cluster.ts) so no upstream deletion waits for it.
+ *
+ * Sharded (several replicas, docs/ha.md): with `shards`, a cluster's syncer runs only while this
+ * replica owns the cluster's shard; every eligible cluster is campaigned for, ownership changes
+ * start and stop syncers, and each syncer writes through fenced clients that refuse writes the
+ * moment ownership lapses. The aggregator and the release of deleted clusters then run in a
+ * separate, leader-elected manager (`runSyncers: false`).
  */
 import { clusterKey as clusterKeyOf } from '../../apis/contract.js';
 import { CLUSTER_REGISTRATIONS, type ClusterRegistration } from '../../apis/tmc/index.js';
@@ -18,6 +24,7 @@ import { KubeClient } from '../../client/kube-client.js';
 import { clusterOf } from '../../client/object-cache.js';
 import type { KubeObject } from '../../client/types.js';
 import { Controller } from '../../controllers/controller.js';
+import { fencedTransport } from '../../controllers/fenced-transport.js';
 import { EventRecorder } from '../../controllers/event-recorder.js';
 import type { ReconcileResult } from '../../controllers/reconcile.js';
 import { WorkQueue } from '../../controllers/workqueue.js';
@@ -53,7 +60,30 @@ export interface SyncerManagerOptions {
   workers?: number;
   /** Run the status aggregator. @default true */
   aggregate?: boolean;
+  /** Run syncers (false: only the aggregator and releasing deleted clusters). @default true */
+  runSyncers?: boolean;
+  /** Release a deleted cluster from upstream objects. @default true */
+  releaseDeleted?: boolean;
+  /** Run a cluster's syncer only while this replica owns its shard (the cluster key). */
+  shards?: (callbacks: ShardCallbacks) => ShardOwnership;
   logger?: Logger;
+}
+
+/** Who owns which cluster (controllers/lease-shards.ts over Leases). */
+export interface ShardOwnership {
+  start(): void;
+  stop(): Promise<void>;
+  want(shard: string): void;
+  unwant(shard: string): Promise<void>;
+  /** Ours at this instant: also the fence each write of the shard's syncer checks. */
+  owns(shard: string): boolean;
+  /** The Lease name of a shard, for messages. */
+  leaseOf?(shard: string): string;
+}
+
+export interface ShardCallbacks {
+  onAcquired(shard: string): void;
+  onLost(shard: string): Promise<void>;
 }
 
 interface Running {
@@ -79,6 +109,9 @@ export class SyncerManager {
   private readonly shared: SharedUpstreamInformers;
   private unsubscribe: (() => void) | undefined;
   private readonly events: EventRecorder;
+  private readonly shards: ShardOwnership | undefined;
+  /** cluster key → the registration's queue key, to reconcile a cluster when its shard moves */
+  private readonly registrationOf = new Map<string, string>();
 
   constructor(private readonly rootClient: KubeClient, private readonly opts: SyncerManagerOptions = {}) {
     const provider = (given: string[] | undefined, exp: typeof TMC_EXPORT): WorkspaceProvider => {
@@ -95,6 +128,14 @@ export class SyncerManager {
     this.registrationWorkspaces = provider(opts.registrationWorkspaces, TMC_EXPORT);
     this.workloadWorkspaces = opts.workloadWorkspaceProvider ?? provider(opts.workloadWorkspaces, COMPUTE_EXPORT);
     this.controller = new Controller({ name: 'syncer-manager', queue: this.queue, logger: opts.logger, reconcile: (k) => this.reconcile(k) });
+    this.shards = opts.shards?.({
+      onAcquired: (ckey) => { const key = this.registrationOf.get(ckey); if (key) this.queue.add(key); },
+      onLost: async (ckey) => {
+        await this.stopSyncer(ckey, 'this replica no longer owns the cluster\'s shard');
+        const key = this.registrationOf.get(ckey);
+        if (key) this.queue.add(key);
+      },
+    });
   }
 
   async start(): Promise<void> {
@@ -103,6 +144,7 @@ export class SyncerManager {
       this.aggregator = new StatusAggregator({ rootClient: this.rootClient, workspaces: this.workloadWorkspaces, logger: this.opts.logger, shared: this.shared });
       await this.aggregator.start();
     }
+    this.shards?.start();
     this.unsubscribe = this.registrationWorkspaces.onChange((ws) => this.watchRegistrations(ws));
     this.watchRegistrations(this.registrationWorkspaces.current());
     this.controller.start();
@@ -113,6 +155,8 @@ export class SyncerManager {
     for (const d of this.discovered) d.stop();
     for (const inf of this.informers.values()) inf.stop();
     await this.controller.stop();
+    // Stops the owned clusters' syncers before releasing their Leases: a graceful handover.
+    await this.shards?.stop();
     await Promise.all([...this.running.values()].map((r) => { const stopped = r.syncer.stop(); r.closeDownstream(); return stopped; }));
     this.running.clear();
     await this.aggregator?.stop();
@@ -145,34 +189,55 @@ export class SyncerManager {
     // registrationWorkspaces ['*'] (a virtual workspace): one wildcard informer holds every workspace's
     const reg = (this.informers.get(ws) ?? this.informers.get('*'))?.get(ws, undefined, name) as ClusterRegistration | undefined;
     const running = this.running.get(ckey);
+    this.registrationOf.set(ckey, key);
 
     if (!reg || reg.metadata?.deletionTimestamp || reg.spec?.syncMode === 'Pull') {
       if (running) await this.stopSyncer(ckey, 'registration deleted or not Push');
-      if (!reg && this.deleted.delete(key)) {
+      await this.shards?.unwant(ckey);
+      if (!reg) this.registrationOf.delete(ckey);
+      if (!reg && this.deleted.delete(key) && (this.opts.releaseDeleted ?? true)) {
         const n = await releaseCluster({ rootClient: this.rootClient, workspaces: this.workloadWorkspaces.current(), clusterKey: ckey });
         this.opts.logger?.info({ registration: key, clusterKey: ckey, released: n }, 'released a deleted cluster from upstream objects');
       }
       return;
     }
+    if (!(this.opts.runSyncers ?? true)) return;
     const ready = reg.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
     if (!ready) {
-      if (!running) return;
+      if (!running) { await this.shards?.unwant(ckey); return; }
       const grace = this.opts.notReadyGraceMs ?? 30_000;
       running.notReadySince ??= Date.now();
       const left = grace - (Date.now() - running.notReadySince);
       if (left > 0) return { requeueAfter: left };
       await this.stopSyncer(ckey, 'registration NotReady past the grace period');
+      await this.shards?.unwant(ckey);
       return;
+    }
+    const shards = this.shards;
+    if (shards) {
+      shards.want(ckey);
+      if (!shards.owns(ckey)) {
+        if (running) await this.stopSyncer(ckey, 'this replica does not own the cluster\'s shard');
+        return; // reconciled again when the shard is acquired
+      }
     }
     if (running) {
       running.notReadySince = undefined;
       if (running.generation === reg.metadata?.generation) return;
       await this.stopSyncer(ckey, 'registration spec changed');
     }
-    const downstreamClient = await downstreamClientFor(this.rootClient.forCluster(ws), reg);
+    let downstreamClient = await downstreamClientFor(this.rootClient.forCluster(ws), reg);
+    let upstreamClient = this.rootClient;
+    if (shards) {
+      // Ownership may have lapsed while the credentials were read.
+      if (!shards.owns(ckey) || this.running.has(ckey)) { downstreamClient.transport.close?.(); return; }
+      const fence = (c: KubeClient): KubeClient => new KubeClient(fencedTransport(c.transport, () => shards.owns(ckey), `the Lease ${shards.leaseOf?.(ckey) ?? ckey}`), c.pathPrefix);
+      downstreamClient = fence(downstreamClient);
+      upstreamClient = fence(this.rootClient);
+    }
     const resources = selectResources(DEFAULT_RESOURCES, reg.spec?.supportedResources);
     const logger = this.opts.logger?.child({ clusterKey: ckey, registration: key });
-    const source = new DirectSource({ rootClient: this.rootClient, clusterKey: ckey, resources, workspaces: this.workloadWorkspaces, logger, shared: this.shared });
+    const source = new DirectSource({ rootClient: upstreamClient, clusterKey: ckey, resources, workspaces: this.workloadWorkspaces, logger, shared: this.shared });
     const syncer = new Syncer({
       clusterKey: ckey, source, downstreamClient, resources, logger, clusterName: reg.metadata?.name, events: this.events,
       namespaceCleanDelayMs: this.opts.namespaceCleanDelayMs, resyncMs: this.opts.resyncMs, workers: this.opts.workers,
