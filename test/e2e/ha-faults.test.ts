@@ -1,0 +1,271 @@
+/**
+ * The HA acceptance run (issue 14): 3 etcd members, 3 tmc-server replicas (processes), 3 simulated
+ * physical clusters (`tmc-server --mode cluster`), 200 Deployments placed on every cluster, created
+ * through all replicas at once. Mid-burst the controllers leader is SIGKILLed (and later started
+ * again), then one etcd member is SIGKILLed; after the burst a replica that syncs clusters is
+ * SIGSTOPped while Deployments change. Then everything must converge: every acknowledged create is
+ * upstream, every upstream Deployment is on every cluster once with the upstream spec, nothing
+ * else is there. Handover times are printed, never asserted (2 busy cores); deadlines are generous.
+ */
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { clusterKey } from '../../src/apis/contract.js';
+import { LEASES_GVR, syncerShardLeaseName } from '../../src/apis/ha.js';
+import { CLUSTER_REGISTRATIONS, WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/gvr.js';
+import { HttpTransport } from '../../src/client/http-transport.js';
+import { KubeClient } from '../../src/client/kube-client.js';
+import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transport.js';
+import { resolveKubeConfig } from '../../src/client/kubeconfig.js';
+import { clusterOf } from '../../src/client/object-cache.js';
+import type { KubeObject } from '../../src/client/types.js';
+import { isAlreadyExists } from '../../src/errors/status.js';
+import { findEtcd, startEtcdCluster } from '../helpers/etcd.js';
+import { spawnServer, tempDir, type SpawnedServer } from '../helpers/tmc.js';
+import { DEPLOYMENTS, SECRETS, bind, createWorkspace, deployment } from '../syncer/harness.js';
+
+const LEASE_MS = 3_000;
+const TIMINGS = ['--leader-elect', 'true', '--leader-elect-lease-duration', '3s', '--leader-elect-renew-deadline', '2s', '--leader-elect-retry-period', '500ms'];
+const WORKSPACE = 'root:ha';
+const COUNT = 200;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Lease = KubeObject & { spec?: { holderIdentity?: string; renewTime?: string } };
+type Deployment = KubeObject & { spec?: { replicas?: number } };
+
+/** Polls until fn returns a value (not undefined/false); errors count as "not yet". */
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message ?? last}` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+interface Replica { id: string; srv: SpawnedServer; root: KubeClient; state: 'up' | 'killed' | 'stopped' }
+
+if (!findEtcd()) {
+  t.plan(0, 'no etcd binary on PATH (apt-get install etcd-server to run the HA tests)');
+} else {
+  t.test('3 etcd x 3 replicas x 3 clusters: leader SIGKILL, etcd member SIGKILL, replica SIGSTOP, then convergence', async (t) => {
+    const log = (msg: string) => t.comment(`[+${((Date.now() - began) / 1000).toFixed(1)}s] ${msg}`);
+    const began = Date.now();
+    const etcd = await startEtcdCluster(t, 3);
+    const pkiDir = tempDir(t);
+    const replicas: Replica[] = [];
+    // Nothing is left stopped, whatever happens: a frozen process would hold its ports and memory.
+    t.teardown(() => { for (const r of replicas) r.srv.child.kill('SIGCONT'); });
+
+    let creds: { ca: string; cert: string; key: string } | undefined;
+    const start = async (id: string, dataDir = tempDir(t)): Promise<Replica> => {
+      if (dataDir !== pkiDir) cpSync(join(pkiDir, 'pki'), join(dataDir, 'pki'), { recursive: true, force: false, errorOnExist: false });
+      const srv = await spawnServer(t, ['--storage', 'etcd', '--etcd-servers', etcd.clientURLs.join(','), '--replica-id', id, ...TIMINGS], { dataDir });
+      if (!creds) {
+        const kc = resolveKubeConfig({ file: srv.kubeconfigPath });
+        creds = { ca: String(kc.ca), cert: String(kc.cert), key: String(kc.key) };
+      }
+      const root = new KubeClient(new HttpTransport({ server: srv.url, ...creds, requestTimeoutMs: 10_000 }));
+      const replica: Replica = { id, srv, root, state: 'up' };
+      const i = replicas.findIndex((r) => r.id === id);
+      if (i >= 0) replicas[i] = replica; else replicas.push(replica);
+      return replica;
+    };
+    await start('replica-a', pkiDir);
+    const [clusterServers] = await Promise.all([
+      Promise.all([1, 2, 3].map(() => spawnServer(t, ['--mode', 'cluster', '--nodes', '8', '--ready-delay', '300']))),
+      start('replica-b'), start('replica-c'),
+    ]);
+    log('etcd, replicas and clusters up');
+
+    let turn = 0;
+    /** A replica that is up, round-robin: requests spread over the replicas as behind a balancer. */
+    const up = (): Replica => {
+      const live = replicas.filter((r) => r.state === 'up');
+      return live[turn++ % live.length];
+    };
+    const ws = (r = up()) => r.root.forCluster(WORKSPACE);
+    const leases = async (): Promise<Map<string, Lease>> =>
+      new Map(((await up().root.forCluster('root').list(LEASES_GVR, { namespace: 'default' })).items as Lease[]).map((l) => [l.metadata?.name ?? '', l]));
+    /** The holder of a Lease renewed within the lease duration (same machine, same clock). */
+    const liveHolder = (l: Lease | undefined): string | undefined =>
+      l?.spec?.holderIdentity && Date.now() - Date.parse(l.spec.renewTime ?? '') < LEASE_MS ? l.spec.holderIdentity : undefined;
+
+    // One workspace bound to the compute and TMC APIs, the three clusters registered (the
+    // cluster-registration controller on the leader makes them Ready), one placement on all three.
+    const wsClient = await createWorkspace(replicas[0].root, WORKSPACE);
+    await bind(wsClient, 'kubernetes', 'root:compute', 'kubernetes');
+    await bind(wsClient, 'tmc', 'root:tmc', 'tmc.kcp.io');
+    await until('bindings', () => Promise.all([ws().list(DEPLOYMENTS, { namespace: 'default' }), ws().list(CLUSTER_REGISTRATIONS)]).then(() => true), 60_000);
+    const clusters = clusterServers.map((srv, i) => ({
+      name: `cluster-${i + 1}`, srv, client: new KubeClient(httpTransportFromKubeConfig({ file: srv.kubeconfigPath, basePath: '' })), lease: '',
+    }));
+    for (const c of clusters) {
+      await wsClient.create(SECRETS, 'default', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${c.name}-kubeconfig` }, data: { kubeconfig: readFileSync(c.srv.kubeconfigPath).toString('base64') } });
+      const reg: KubeObject = await wsClient.create<KubeObject>(CLUSTER_REGISTRATIONS, undefined, {
+        apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'ClusterRegistration', metadata: { name: c.name },
+        spec: { syncMode: 'Push', clusterEndpoint: { serverURL: c.srv.url, secretRef: { namespace: 'default', name: `${c.name}-kubeconfig` } } },
+      } as KubeObject);
+      c.lease = syncerShardLeaseName(clusterKey(clusterOf(reg) || WORKSPACE, c.name));
+    }
+    await until('clusters Ready', async () => (await ws().list(CLUSTER_REGISTRATIONS)).items.filter((r) =>
+      (r.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).length === 3, 60_000);
+    await wsClient.create(WORKLOAD_PLACEMENTS, 'default', {
+      apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'WorkloadPlacement', metadata: { name: 'everywhere' },
+      spec: { workloadSelector: { workloadTypes: [{ group: 'apps', kind: 'Deployment' }], labelSelector: { matchLabels: { ha: 'yes' } } }, numberOfClusters: 3, replicaScheduling: { type: 'Duplicated' } },
+    });
+    await wsClient.create(DEPLOYMENTS, 'default', deployment('warmup', { ha: 'yes' }, { replicas: 1 }));
+    await until('the warm-up Deployment on every cluster', async () =>
+      (await Promise.all(clusters.map((c) => c.client.list(DEPLOYMENTS, { fieldSelector: 'metadata.name=warmup' })))).every((l) => l.items.length === 1), 90_000);
+
+    const owners = async (): Promise<Map<string, string | undefined>> => {
+      const all = await leases();
+      return new Map(clusters.map((c) => [c.name, liveHolder(all.get(c.lease))]));
+    };
+    const describe = (m: Map<string, string | undefined>) => [...m].map(([c, r]) => `${c}→${r ?? 'none'}`).join(' ');
+    const balanced = async () => {
+      const m = await owners();
+      const live = replicas.filter((r) => r.state === 'up').map((r) => r.id);
+      const per = live.map((id) => [...m.values()].filter((o) => o === id).length);
+      const cap = Math.ceil(clusters.length / live.length);
+      return [...m.values()].every((o) => o && live.includes(o)) && per.every((n) => n <= cap) ? m : undefined;
+    };
+    log(`syncers spread: ${describe(await until('one cluster per replica', balanced, 60_000))}`);
+
+    // The burst: 200 creates, 8 in flight, through whichever replicas are up. A create that fails
+    // (a killed replica, 503 while etcd elects) is retried elsewhere; AlreadyExists means an earlier
+    // attempt was applied after all. Only answered creates count as acknowledged.
+    const acked = new Set<string>();
+    const names = Array.from({ length: COUNT }, (_, i) => `app-${i}`);
+    const faults: Array<Promise<void>> = [];
+    const handovers: string[] = [];
+    const killLeader = async () => {
+      const leader = liveHolder((await leases()).get('tmc-controllers'));
+      const victim = replicas.find((r) => r.id === leader)!;
+      const before = await owners();
+      const itsClusters = clusters.filter((c) => before.get(c.name) === victim.id).map((c) => c.name);
+      victim.state = 'killed';
+      const killedAt = Date.now();
+      await victim.srv.kill('SIGKILL');
+      log(`SIGKILLed the controllers leader ${victim.id} (it synced: ${itsClusters.join(', ') || 'nothing'}) after ${acked.size} creates`);
+      await until('a new controllers leader', async () => {
+        const h = liveHolder((await leases()).get('tmc-controllers'));
+        return h !== undefined && h !== victim.id;
+      });
+      handovers.push(`controllers leader after SIGKILL: ${Date.now() - killedAt} ms`);
+      await until('its clusters synced by others', async () => {
+        const m = await owners();
+        return itsClusters.every((c) => m.get(c) && m.get(c) !== victim.id);
+      });
+      if (itsClusters.length) handovers.push(`clusters of the SIGKILLed replica (${itsClusters.join(', ')}): ${Date.now() - killedAt} ms`);
+      // The replica comes back (same identity, same data dir) and must get its share again.
+      await start(victim.id, victim.srv.dataDir);
+      log(`${victim.id} restarted`);
+    };
+    const killEtcdMember = async () => {
+      await etcd.members[0].kill('SIGKILL');
+      log(`SIGKILLed etcd member ${etcd.members[0].name} after ${acked.size} creates`);
+    };
+    const create = async (name: string) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await ws().create(DEPLOYMENTS, 'default', deployment(name, { ha: 'yes' }, { replicas: 1 }));
+          acked.add(name);
+          return;
+        } catch (err) {
+          if (isAlreadyExists(err)) { acked.add(name); return; }
+          if (attempt >= 40) throw err;
+          await sleep(250);
+        }
+      }
+    };
+    const burstStart = Date.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (next < names.length) {
+        await create(names[next++]);
+        if (acked.size >= 60 && faults.length === 0) faults.push(killLeader());
+        if (acked.size >= 130 && faults.length === 1) faults.push(killEtcdMember());
+      }
+    }));
+    log(`burst: ${acked.size} creates acknowledged in ${Date.now() - burstStart} ms`);
+    await Promise.all(faults);
+
+    /** Every acknowledged write upstream; every upstream Deployment once on every cluster, same replicas; nothing else. */
+    const converged = async (): Promise<string> => {
+      const upstream = (await ws().list(DEPLOYMENTS, { namespace: 'default', labelSelector: 'ha=yes' })).items as Deployment[];
+      const want = new Map(upstream.map((d) => [d.metadata?.name ?? '', d.spec?.replicas]));
+      const problems: string[] = [];
+      const lost = [...acked].filter((n) => !want.has(n));
+      if (lost.length) problems.push(`acknowledged but missing upstream: ${lost.slice(0, 5).join(', ')}`);
+      for (const c of clusters) {
+        const down = (await c.client.list(DEPLOYMENTS)).items as Deployment[];
+        const seen = new Map<string, number>();
+        for (const d of down) seen.set(d.metadata?.name ?? '', (seen.get(d.metadata?.name ?? '') ?? 0) + 1);
+        const missing = [...want.keys()].filter((n) => !seen.has(n));
+        const dup = [...seen].filter(([, k]) => k > 1).map(([n]) => n);
+        const orphans = [...seen.keys()].filter((n) => !want.has(n));
+        const differ = down.filter((d) => want.has(d.metadata?.name ?? '') && want.get(d.metadata?.name ?? '') !== d.spec?.replicas).map((d) => d.metadata?.name);
+        if (missing.length) problems.push(`${c.name}: ${missing.length} missing (${missing.slice(0, 3).join(', ')})`);
+        if (dup.length) problems.push(`${c.name}: duplicates ${dup.slice(0, 3).join(', ')}`);
+        if (orphans.length) problems.push(`${c.name}: orphans ${orphans.slice(0, 3).join(', ')}`);
+        if (differ.length) problems.push(`${c.name}: ${differ.length} with other replicas (${differ.slice(0, 3).join(', ')})`);
+      }
+      return problems.join('; ');
+    };
+    let last = '';
+    const convergence = (what: string) => until(what, async () => {
+      last = await converged();
+      return last === '' ? true : undefined;
+    }, 150_000, 1_000).catch((err: Error) => { throw new Error(`${err.message}; last check: ${last}`); });
+
+    await convergence('convergence after the leader and etcd member faults');
+    t.equal(acked.size, COUNT, 'every create was acknowledged in the end');
+    t.equal(await converged(), '', `all ${COUNT + 1} Deployments on all 3 clusters, no duplicates, no orphans, no acknowledged write missing`);
+    log(`converged; syncers now: ${describe(await until('the restarted replica takes its share', balanced, 60_000))}`);
+
+    // SIGSTOP a replica that syncs clusters, then change 20 Deployments: its clusters must move
+    // and the changes reach every cluster; the frozen one must not write when it resumes.
+    const now = await owners();
+    const frozen = replicas.find((r) => r.state === 'up' && [...now.values()].includes(r.id))!;
+    const itsClusters = clusters.filter((c) => now.get(c.name) === frozen.id).map((c) => c.name);
+    frozen.state = 'stopped';
+    const stoppedAt = Date.now();
+    frozen.srv.child.kill('SIGSTOP');
+    log(`SIGSTOPped ${frozen.id} (it synced: ${itsClusters.join(', ')})`);
+    const movedOff = until('the frozen replica\'s clusters synced by others', async () => {
+      const m = await owners();
+      return itsClusters.every((c) => m.get(c) && m.get(c) !== frozen.id);
+    }).then(() => { handovers.push(`clusters of the SIGSTOPped replica (${itsClusters.join(', ')}): ${Date.now() - stoppedAt} ms`); });
+    for (const name of names.slice(0, 20)) {
+      await until(`scale ${name}`, async () => {
+        await ws().patch(DEPLOYMENTS, 'default', name, { spec: { replicas: 2 } }, { type: 'merge' });
+        return true;
+      }, 30_000);
+    }
+    await movedOff;
+    await convergence('convergence while a replica is frozen');
+    t.equal(await converged(), '', '20 scaled Deployments reached every cluster while the replica was frozen');
+
+    frozen.srv.child.kill('SIGCONT');
+    frozen.state = 'up';
+    log(`SIGCONT ${frozen.id}`);
+    log(`syncers after it resumed: ${describe(await until('the resumed replica takes its share back', balanced, 60_000))}`);
+    for (const name of names.slice(20, 30)) {
+      await until(`scale ${name}`, async () => {
+        await ws().patch(DEPLOYMENTS, 'default', name, { spec: { replicas: 3 } }, { type: 'merge' });
+        return true;
+      }, 30_000);
+    }
+    await convergence('convergence after the replica resumed');
+    t.equal(await converged(), '', 'still exactly one copy of each, all up to date');
+    for (const h of handovers) t.comment(`handover: ${h} (lease duration ${LEASE_MS} ms)`);
+    log('done');
+  });
+}
