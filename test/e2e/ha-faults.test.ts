@@ -10,14 +10,13 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { clusterKey } from '../../src/apis/contract.js';
+import { clusterKey, clusterOf } from '../../src/apis/contract.js';
 import { LEASES_GVR, syncerShardLeaseName } from '../../src/apis/ha.js';
 import { CLUSTER_REGISTRATIONS, WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/gvr.js';
 import { HttpTransport } from '../../src/client/http-transport.js';
 import { KubeClient } from '../../src/client/kube-client.js';
 import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transport.js';
 import { resolveKubeConfig } from '../../src/client/kubeconfig.js';
-import { clusterOf } from '../../src/client/object-cache.js';
 import type { KubeObject } from '../../src/client/types.js';
 import { isAlreadyExists } from '../../src/errors/status.js';
 import { findEtcd, startEtcdCluster } from '../helpers/etcd.js';
@@ -112,7 +111,7 @@ if (!findEtcd()) {
         apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'ClusterRegistration', metadata: { name: c.name },
         spec: { syncMode: 'Push', clusterEndpoint: { serverURL: c.srv.url, secretRef: { namespace: 'default', name: `${c.name}-kubeconfig` } } },
       } as KubeObject);
-      c.lease = syncerShardLeaseName(clusterKey(clusterOf(reg) || WORKSPACE, c.name));
+      c.lease = syncerShardLeaseName(clusterKey(clusterOf(reg, WORKSPACE), c.name));
     }
     await until('clusters Ready', async () => (await ws().list(CLUSTER_REGISTRATIONS)).items.filter((r) =>
       (r.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).length === 3, 60_000);

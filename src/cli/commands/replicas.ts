@@ -8,9 +8,8 @@ import {
   CONTROLLERS_LEASE, HA_LEASE_NAMESPACE, HA_LEASE_WORKSPACE, LEASES_GVR, REPLICA_LEASE_PREFIX, STATUS_AGGREGATOR_LEASE,
   SYNCER_SHARD_LEASE_PREFIX, syncerShardLeaseName,
 } from '../../apis/ha.js';
-import { clusterKey } from '../../apis/contract.js';
+import { clusterKey, clusterOf } from '../../apis/contract.js';
 import { CLUSTER_REGISTRATIONS, type ClusterRegistration } from '../../apis/tmc/index.js';
-import { clusterOf } from '../../client/object-cache.js';
 import type { KubeObject } from '../../client/types.js';
 import { isNotFound } from '../../errors/status.js';
 import type { CliContext } from '../context.js';
@@ -64,7 +63,7 @@ export async function runReplicas(ctx: CliContext): Promise<void> {
       const name = c.metadata.name ?? '';
       if (mode === 'Pull') return { cluster: name, mode, syncedBy: 'pull agent' };
       if (!sharded) return { cluster: name, mode, syncedBy: leases.length ? '<unknown>' : 'this server (no leader election)' };
-      const leaseName = syncerShardLeaseName(clusterKey(clusterOf(c as unknown as KubeObject) || workspace, name));
+      const leaseName = syncerShardLeaseName(clusterKey(clusterOf(c as unknown as KubeObject, workspace), name));
       const l = byName.get(leaseName);
       const syncedBy = l && live(l) ? l.spec!.holderIdentity! : `<none>${l?.spec?.holderIdentity ? ` (was ${l.spec.holderIdentity})` : ''}`;
       return { cluster: name, mode, syncedBy, lease: leaseName };
