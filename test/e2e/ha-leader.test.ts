@@ -13,7 +13,7 @@ import { kubectl, spawnServer, tempDir, type SpawnedServer } from '../helpers/tm
 const LEASE_MS = 3_000;
 const TIMINGS = ['--leader-elect', 'true', '--leader-elect-lease-duration', '3s', '--leader-elect-renew-deadline', '2s', '--leader-elect-retry-period', '500ms'];
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => undefined);
