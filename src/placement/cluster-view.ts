@@ -1,18 +1,20 @@
 /**
- * One pass over each ClusterRegistration that turns it into the numbers filters and scorers use:
- * readiness, free resources (exact), replicas that still fit, whether it already holds the
- * workload. Built once per call so no plugin parses a quantity or a timestamp twice.
+ * A cluster as one decision sees it: the placement-independent facts (ClusterSnapshot, computed
+ * once per cluster object) plus what depends on this workload and its previous decision — whether
+ * it is already here, the room it would have (its own replicas given back), and how many of its
+ * replicas fit.
  */
-import { type Amounts, type QuantityCache, RESOURCES } from './resources.js';
-import { parseTime } from './time.js';
+import { type Amounts, RESOURCES } from './resources.js';
+import { type ClusterFacts, memoized, REGION_LABEL, toNumber } from './snapshot.js';
 import type { ClusterRegistration, Taint } from './types.js';
 import type { WorkloadView } from './workload-view.js';
 
-export const REGION_LABEL = 'topology.kubernetes.io/region';
+export { REGION_LABEL };
 
 export interface ClusterView {
   name: string;
   obj: ClusterRegistration;
+  facts: ClusterFacts;
   labels: Record<string, string>;
   location: string | undefined;
   region: string | undefined;
@@ -40,73 +42,77 @@ export interface ClusterView {
   availableReplicas: number;
 }
 
+/**
+ * `requestKey` names the workload's per-replica request (workloadView), so the replicas that fit
+ * a cluster the workload is not on yet are computed once per (cluster, pod size).
+ */
 export function clusterView(
-  c: ClusterRegistration,
+  f: ClusterFacts,
   w: WorkloadView,
   previous: Map<string, number | undefined>,
-  q: QuantityCache,
+  requestKey: number,
 ): ClusterView {
-  const name = c.metadata.name;
-  const labels = c.metadata.labels ?? {};
-  const ready = c.status?.conditions?.find((x) => x.type === 'Ready');
-  const override = q.amounts(c.spec?.capacity);
-  const reported = q.amounts(c.status?.allocatable);
-  const allocatable: Amounts = {
-    cpu: override.cpu ?? reported.cpu,
-    memory: override.memory ?? reported.memory,
-    pods: override.pods ?? reported.pods,
-  };
-  const allocated = q.amounts(c.status?.allocated);
-  const isPrevious = previous.has(name);
+  const isPrevious = previous.has(f.name);
   // Replicas already here count against `allocated`; give them back so a cluster is never judged
   // too small for what it already runs (Karmada's "fresh" add-back).
-  const previousReplicas = isPrevious ? (previous.get(name) ?? w.replicas ?? 0) : 0;
-  const free: Amounts = { cpu: undefined, memory: undefined, pods: undefined };
-  let availableReplicas = Infinity;
-  const prevN = previousReplicas > 0 ? BigInt(previousReplicas) : 0n;
-  for (const r of RESOURCES) {
-    const a = allocatable[r];
-    if (a === undefined) continue;
-    const per = w.request?.[r] ?? 0n;
-    let f = a - (allocated[r] ?? 0n);
-    if (prevN > 0n) f += per * prevN;
-    free[r] = f;
-    if (per > 0n) {
-      const fit = f <= 0n ? 0 : Number(f / per);
-      if (fit < availableReplicas) availableReplicas = fit;
-    }
+  const previousReplicas = isPrevious ? (previous.get(f.name) ?? w.replicas ?? 0) : 0;
+  if (!isPrevious) {
+    // The same for every decision about a pod of this size: built once, shared (read-only).
+    return memoized(f, requestKey, () => view(f, false, 0, f.freeBase, f.freeBaseN, fits(f.freeBase, w.request)));
   }
-  const synced = c.status?.syncedResources?.flatMap((e) => {
-    if (typeof e === 'string') return [e];
-    if (e.state && e.state !== 'Accepted') return [];
-    return [e.group ? `${e.resource}.${e.group}` : e.resource];
-  });
+  let free = f.freeBase;
+  let freeN = f.freeBaseN;
+  if (previousReplicas > 0) {
+    free = { cpu: undefined, memory: undefined, pods: undefined };
+    const prevN = BigInt(previousReplicas);
+    for (const r of RESOURCES) {
+      const base = f.freeBase[r];
+      if (base !== undefined) free[r] = base + (w.request?.[r] ?? 0n) * prevN;
+    }
+    freeN = { cpu: toNumber(free.cpu), memory: toNumber(free.memory) };
+  }
+  return view(f, true, previousReplicas, free, freeN, fits(free, w.request));
+}
+
+function view(f: ClusterFacts, isPrevious: boolean, previousReplicas: number, free: Amounts, freeN: ClusterView['freeN'], availableReplicas: number): ClusterView {
   return {
-    name,
-    obj: c,
-    labels,
-    location: c.spec?.location,
-    region: labels[REGION_LABEL],
-    clusterKey: c.status?.clusterKey,
-    ready: ready?.status === 'True',
-    readyTransition: ready?.lastTransitionTime,
-    taints: c.spec?.taints ?? [],
-    unschedulable: c.spec?.unschedulable === true,
-    evictAfterMs: c.spec?.evictAfter ? parseTime(c.spec.evictAfter) : undefined,
-    syncedResources: synced,
-    allocatable,
-    allocated,
+    name: f.name,
+    obj: f.obj,
+    facts: f,
+    labels: f.labels,
+    location: f.location,
+    region: f.region,
+    clusterKey: f.clusterKey,
+    ready: f.ready,
+    readyTransition: f.readyTransition,
+    taints: f.taints,
+    unschedulable: f.unschedulable,
+    evictAfterMs: f.evictAfterMs,
+    syncedResources: f.syncedResources,
+    allocatable: f.allocatable,
+    allocated: f.allocated,
     free,
-    allocatableN: { cpu: toNumber(allocatable.cpu), memory: toNumber(allocatable.memory) },
-    freeN: { cpu: toNumber(free.cpu), memory: toNumber(free.memory) },
+    allocatableN: f.allocatableN,
+    freeN,
     isPrevious,
     previousReplicas,
     availableReplicas,
   };
 }
 
-function toNumber(nanos: bigint | undefined): number {
-  return nanos === undefined ? NaN : Number(nanos) / 1e9;
+/** Replicas of `request` that fit in `free` (exact); Infinity when no reported resource limits it. */
+function fits(free: Amounts, request: Amounts | undefined): number {
+  let n = Infinity;
+  for (const r of RESOURCES) {
+    const f = free[r];
+    if (f === undefined) continue;
+    const per = request?.[r] ?? 0n;
+    if (per > 0n) {
+      const fit = f <= 0n ? 0 : Number(f / per);
+      if (fit < n) n = fit;
+    }
+  }
+  return n;
 }
 
 /**

@@ -18,11 +18,15 @@ export const NANO = 1_000_000_000n;
 export class QuantityCache {
   private readonly memo = new Map<string | number, bigint | null>();
 
+  /** `limit`: entries kept before the memo starts over (a long-lived cache must stay bounded). */
+  constructor(private readonly limit = Infinity) {}
+
   nanos(q: string | number | undefined): bigint | undefined {
     if (q === undefined || q === null) return undefined;
     let v = this.memo.get(q);
     if (v === undefined) {
       v = tryParseQuantity(q)?.nanos ?? null;
+      if (this.memo.size >= this.limit) this.memo.clear();
       this.memo.set(q, v);
     }
     return v ?? undefined;

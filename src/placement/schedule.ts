@@ -3,15 +3,14 @@
  * divide replicas → explain. Pure and deterministic: the same input gives the same decision
  * whatever the order of `clusters`, and `now` is the only time it knows.
  */
-import { CelRuntime } from './cel.js';
 import { type ClusterView, clusterView } from './cluster-view.js';
 import { FILTERS, type FilterContext } from './filters/index.js';
 import { Reason } from './reasons.js';
 import { divideReplicas, isDivided } from './replicas.js';
-import { QuantityCache } from './resources.js';
 import { resolveScorers, type ScoreContext } from './scorers/index.js';
 import { type Ranked, selectClusters } from './select.js';
 import { CompiledClusterSelector } from './selectors.js';
+import { ClusterSnapshot } from './snapshot.js';
 import { availabilitySummary } from './summary.js';
 import { toMillis } from './time.js';
 import type {
@@ -25,9 +24,13 @@ export function schedule(input: ScheduleInput): Decision {
   const spec = input.placement.spec;
   const opts = input.options ?? {};
   const warnings: string[] = [];
-  const q = new QuantityCache();
-  const cel = new CelRuntime(opts.celCompiler, opts.celEvaluator);
-  const workload = workloadView(input.workload, opts, q);
+  // Without a caller's snapshot nothing outlives the call: safe for inputs someone mutates.
+  const snapshot = opts.snapshot ?? new ClusterSnapshot();
+  const cel = snapshot.celRuntime(opts.celCompiler, opts.celEvaluator);
+  const celKey = String(snapshot.celId(opts.celCompiler, opts.celEvaluator));
+  const workload = workloadView(input.workload, opts, snapshot.quantities);
+  const requestKey = snapshot.memoSlot(`fit\u0000${workload.request?.cpu}\u0000${workload.request?.memory}\u0000${workload.request?.pods}`);
+  const selectorKey = (s: object) => snapshot.memoSlot(`sel\u0000${celKey}\u0000${JSON.stringify(s)}`);
   const purgeMode = spec.failover?.purgeMode ?? 'Graceful';
   const previous = new Map<string, number | undefined>();
   for (const p of input.previous?.clusters ?? []) previous.set(p.clusterName, p.replicas);
@@ -46,14 +49,15 @@ export function schedule(input: ScheduleInput): Decision {
       warnings.push(`duplicate cluster name "${c.metadata.name}": only the first is considered`);
       continue;
     }
-    views.push(clusterView(c, workload, previous, q));
+    views.push(clusterView(snapshot.facts(c), workload, previous, requestKey));
   }
 
   // --- filter ---
   const divided = isDivided(spec.replicaScheduling);
   const ctx: FilterContext = {
     spec, workload, nowMs, cel, divided,
-    selector: spec.clusterSelector ? new CompiledClusterSelector(spec.clusterSelector, cel) : undefined,
+    ruleSlots: (spec.rules ?? []).map((r) => (r.expression.includes('workload') ? undefined : snapshot.memoSlot(`rule\u0000${celKey}\u0000${r.expression}`))),
+    selector: spec.clusterSelector ? new CompiledClusterSelector(spec.clusterSelector, cel, selectorKey(spec.clusterSelector)) : undefined,
   };
   const filters = FILTERS.filter((f) => f.enabled(ctx));
   // Most verdicts are a plain pass: share one frozen object per filter instead of 5 000 copies.
@@ -62,16 +66,19 @@ export function schedule(input: ScheduleInput): Decision {
   const feasible: number[] = [];
   const firstFailure: Array<FilterVerdict | undefined> = new Array(views.length);
   const retainedBy = new Map<string, FilterVerdict>();
+  // A cluster every filter passes plainly shares this one list (read-only, like `passed`).
+  const allPassed: FilterVerdict[] = Object.freeze(passed.slice()) as FilterVerdict[];
   for (let i = 0; i < views.length; i++) {
     const c = views[i];
-    const verdicts: FilterVerdict[] = new Array(filters.length);
+    let verdicts = allPassed;
     let ok = true;
     for (let k = 0; k < filters.length; k++) {
       const o = filters[k].filter(c, ctx);
       if (o.passed && o.reason === undefined && !o.retained) {
-        verdicts[k] = passed[k];
+        if (verdicts !== allPassed) verdicts[k] = passed[k];
         continue;
       }
+      if (verdicts === allPassed) verdicts = passed.slice(0, k);
       const v: FilterVerdict = { plugin: filters[k].name, passed: o.passed };
       if (o.reason !== undefined) v.reason = o.reason;
       if (o.message !== undefined) v.message = o.message;
@@ -97,8 +104,11 @@ export function schedule(input: ScheduleInput): Decision {
   const totals = new Float64Array(feasible.length);
   for (const { plugin, weight } of scorers) {
     const scores = plugin.score(feasibleViews, sctx);
+    // Scores are integers 0..100: one shared frozen entry per value instead of one per cluster.
+    const shared: ScoreEntry[] = [];
     for (let j = 0; j < feasible.length; j++) {
-      const entry: ScoreEntry = { plugin: plugin.name, score: scores[j], weight };
+      const score = scores[j];
+      const entry: ScoreEntry = shared[score] ?? (shared[score] = Object.freeze({ plugin: plugin.name, score, weight }));
       candidates[feasible[j]].scores.push(entry);
       totals[j] += scores[j] * weight;
     }
@@ -131,7 +141,7 @@ export function schedule(input: ScheduleInput): Decision {
   // --- replicas ---
   let replicas: Array<number | undefined> = chosen.map(() => undefined);
   if (workload.replicas !== undefined) {
-    const staticSelectors = (spec.replicaScheduling?.weights?.static ?? []).map((s) => ({ selector: new CompiledClusterSelector(s.clusterSelector ?? {}, cel), weight: s.weight }));
+    const staticSelectors = (spec.replicaScheduling?.weights?.static ?? []).map((s) => ({ selector: new CompiledClusterSelector(s.clusterSelector ?? {}, cel, selectorKey(s.clusterSelector ?? {})), weight: s.weight }));
     const division = divideReplicas({ total: workload.replicas, clusters: chosen, retained: new Set(retainedBy.keys()), scheduling: spec.replicaScheduling, staticSelectors });
     if (division.problem) {
       return { status: 'Unschedulable', clusters: [], unschedulable: { reason: division.problem.reason, message: `${division.problem.message}; ${summary()}` }, evictions: hardEvictions(), retained: [], ...base };

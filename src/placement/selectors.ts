@@ -7,6 +7,7 @@ import { type LabelSelector, labelSelectorFromSpec } from '../machinery/labels.j
 import type { CelRuntime } from './cel.js';
 import type { ClusterView } from './cluster-view.js';
 import { Reason } from './reasons.js';
+import { memoized } from './snapshot.js';
 import type { ClusterSelector } from './types.js';
 
 export type Match = { matched: true } | { matched: false; reason: string; message: string };
@@ -17,7 +18,11 @@ export class CompiledClusterSelector {
   private readonly labels: LabelSelector | undefined;
   private readonly labelError: string | undefined;
 
-  constructor(private readonly spec: ClusterSelector, private readonly cel: CelRuntime) {
+  /**
+   * `memoKey`: when given, a cluster's verdict is kept in its snapshot memo under this key (it
+   * depends only on the cluster, this selector and the CEL environment the key must name).
+   */
+  constructor(private readonly spec: ClusterSelector, private readonly cel: CelRuntime, private readonly memoKey?: number) {
     this.names = spec.clusterNames?.length ? new Set(spec.clusterNames) : undefined;
     this.locations = spec.locations?.length ? new Set(spec.locations) : undefined;
     if (spec.labelSelector) {
@@ -30,6 +35,10 @@ export class CompiledClusterSelector {
   }
 
   match(c: ClusterView): Match {
+    return this.memoKey === undefined ? this.evaluate(c) : memoized(c.facts, this.memoKey, () => this.evaluate(c));
+  }
+
+  private evaluate(c: ClusterView): Match {
     if (this.names && !this.names.has(c.name)) {
       return { matched: false, reason: Reason.ClusterNotSelected, message: 'not in clusterNames' };
     }

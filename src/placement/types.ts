@@ -6,6 +6,7 @@
  * declares the fields it reads. Everything optional that the API allows to be omitted is optional
  * here too: the engine applies the defaults itself and documents them next to the code that does.
  */
+import type { ClusterSnapshot } from './snapshot.js';
 
 /** cpu, memory and pods as Kubernetes quantities ("500m", "2Gi", "110"). */
 export interface ResourceList {
@@ -209,6 +210,11 @@ export interface ScheduleOptions {
   preferredLocations?: string[];
   /** Seed of the Random scorer; default: the workload's uid (or namespace/name). */
   randomSeed?: string;
+  /**
+   * Per-cluster facts shared by every decision that passes the same snapshot (see snapshot.ts).
+   * The cluster objects must then be treated as immutable: replace an object to change a cluster.
+   */
+  snapshot?: ClusterSnapshot;
 }
 
 export interface ScheduleInput {

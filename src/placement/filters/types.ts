@@ -16,6 +16,13 @@ export interface FilterContext {
   workload: WorkloadView;
   nowMs: number;
   cel: CelRuntime;
+  /** Names the CEL environment in memo keys of CEL results (ClusterSnapshot.celId). */
+  /**
+   * Per spec.rules[k]: the memo key of its result when the rule never names `workload` (then it
+   * is a fact about the cluster, evaluated once per cluster object and CEL environment however
+   * many placements share it); undefined otherwise.
+   */
+  ruleSlots: Array<number | undefined>;
   /** Divided replicas: a cluster needs room for one replica, not all of them. */
   divided: boolean;
   selector: CompiledClusterSelector | undefined;

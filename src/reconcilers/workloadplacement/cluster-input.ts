@@ -9,7 +9,7 @@
  * waits on it.
  */
 import { clusterKey } from '../../apis/contract.js';
-import type { ClusterRegistration as EngineCluster } from '../../placement/index.js';
+import { ClusterSnapshot, type ClusterRegistration as EngineCluster } from '../../placement/index.js';
 import type { ClusterRegistration } from './types.js';
 
 export function engineCluster(c: ClusterRegistration, workspace: string): EngineCluster {
@@ -28,6 +28,25 @@ export function engineCluster(c: ClusterRegistration, workspace: string): Engine
       clusterKey: keyOf(c, workspace),
     },
   };
+}
+
+/**
+ * The engine's view of the informer's clusters, shared by every reconcile: the converted object
+ * per informer object (so the engine's ClusterSnapshot, keyed by object identity, recognises an
+ * unchanged cluster) and the snapshot itself. Valid because informer objects are never mutated:
+ * an update replaces the object, and the replacement is converted and analysed afresh.
+ */
+export class SharedClusters {
+  readonly snapshot = new ClusterSnapshot();
+  private readonly converted = new WeakMap<ClusterRegistration, { workspace: string; engine: EngineCluster }>();
+
+  engineCluster(c: ClusterRegistration, workspace: string): EngineCluster {
+    const hit = this.converted.get(c);
+    if (hit && hit.workspace === workspace) return hit.engine;
+    const engine = engineCluster(c, workspace);
+    this.converted.set(c, { workspace, engine });
+    return engine;
+  }
 }
 
 export function keyOf(c: ClusterRegistration, workspace: string): string {

@@ -15,7 +15,7 @@ import {
   schedule, type ClusterRegistration as EngineCluster, type Decision, type PreviousDecision,
   type Workload, type WorkloadPlacementSpec,
 } from '../../placement/index.js';
-import type { CelCompiler } from '../../placement/index.js';
+import type { CelCompiler, ClusterSnapshot } from '../../placement/index.js';
 import type { ClusterKeys } from './cluster-input.js';
 import { replicasFromSpecDiff } from './spec-diff.js';
 import type { WorkloadObject, WorkloadPlacement } from './types.js';
@@ -70,6 +70,8 @@ export interface DecideInput {
   celCompiler?: CelCompiler;
   /** Other placements per cluster, for the Balance scorer. */
   placementCounts?: Record<string, number>;
+  /** Shared per-cluster facts (the clusters' objects must then be immutable). */
+  snapshot?: ClusterSnapshot;
 }
 
 export function decideAll(input: DecideInput): WorkloadDecision[] {
@@ -89,7 +91,7 @@ export function decideAll(input: DecideInput): WorkloadDecision[] {
         previous,
         now: input.now,
         placementCounts: input.placementCounts,
-        options: { celCompiler: input.celCompiler, randomSeed },
+        options: { celCompiler: input.celCompiler, randomSeed, snapshot: input.snapshot },
       });
       if (memoKey !== undefined) memo.set(memoKey, decision);
     }

@@ -10,6 +10,7 @@ import type { ObjectMeta } from '../../apis/object.js';
 import type { EventSink } from '../../controllers/event-recorder.js';
 import type { Logger } from '../../observability/logger.js';
 import type { CelCompiler } from '../../placement/index.js';
+import type { SharedClusters } from './cluster-input.js';
 
 export type { ClusterRegistration, PlacementDecision, WorkloadPlacement };
 
@@ -71,6 +72,11 @@ export interface ReconcileDeps {
   placementExists?(workspace: string, namespace: string, name: string): boolean;
   now(): Date;
   celCompiler?: CelCompiler;
+  /**
+   * Clusters analysed once per informer object and shared by every decision (cluster-input.ts);
+   * only for cluster lists whose objects are never mutated in place. Absent: per reconcile.
+   */
+  sharedClusters?: SharedClusters;
   /** PlacementDecisions kept per placement (the pinned one is never deleted). @default 10 */
   historyLimit?: number;
   logger?: Logger;

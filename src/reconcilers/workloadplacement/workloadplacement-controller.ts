@@ -26,6 +26,7 @@ import { isAlreadyExists, isNotFound } from '../../errors/status.js';
 import type { Logger } from '../../observability/logger.js';
 import type { CelCompiler } from '../../placement/index.js';
 import { defaultCelCompiler } from './cel-compiler.js';
+import { SharedClusters } from './cluster-input.js';
 import {
   BY_LOCATION, BY_NAMESPACE, BY_OWNER, BY_PLACED_ON, BY_PLACEMENT, BY_WORKLOAD_NAME, BY_WORKSPACE,
   byLocation, byNamespace, byOwner, byPlacedOn, byPlacement, byWorkloadName, byWorkspace,
@@ -84,6 +85,8 @@ export class WorkloadPlacementController {
   private readonly clusterInformers = new Map<string, Informer>();
   private readonly resources: readonly WorkloadResource[];
   private readonly commit: CommitFunc;
+  /** Clusters analysed once per informer object, for every placement's decisions. */
+  private readonly sharedClusters = new SharedClusters();
   private readonly deps: ReconcileDeps;
   private readonly log: Logger | undefined;
   private started = false;
@@ -378,6 +381,7 @@ export class WorkloadPlacementController {
       placementExists: (ws, ns, name) => this.findPlacement(ws, ns, name) !== undefined,
       now: o.now ?? (() => new Date()),
       celCompiler: o.celCompiler ?? defaultCelCompiler(),
+      sharedClusters: this.sharedClusters,
       historyLimit: o.historyLimit,
       logger: this.log,
     };

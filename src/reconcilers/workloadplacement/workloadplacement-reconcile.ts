@@ -109,7 +109,8 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
     } else {
       decided = decideAll({
         placement, workloads: selection.owned, keys, now, celCompiler: deps.celCompiler,
-        clusters: clusters.map((c) => engineCluster(c, locationWorkspace)),
+        clusters: clusters.map((c) => (deps.sharedClusters ? deps.sharedClusters.engineCluster(c, locationWorkspace) : engineCluster(c, locationWorkspace))),
+        snapshot: deps.sharedClusters?.snapshot,
         placementCounts: deps.placementCounts?.(locationWorkspace, ref),
       });
     }

@@ -1,0 +1,164 @@
+/**
+ * ClusterSnapshot: what the engine knows about each cluster independently of any placement,
+ * computed once per cluster object and shared by every decision that sees that object.
+ *
+ * Keyed by object identity (a WeakMap): an informer replaces a cached object when the cluster
+ * changes, so a changed cluster is a new key and its facts are recomputed on first use, while
+ * the old entry goes with the old object. This is the incremental maintenance: nothing is
+ * rebuilt for the 999 clusters that did not change. Callers must therefore treat the objects
+ * they pass as immutable (informer caches are); schedule() without a snapshot uses a fresh one
+ * per call, which is always safe.
+ *
+ * Besides the parsed facts (quantities as exact nanos and as numbers, readiness, taints, synced
+ * resources), each cluster carries a small memo for results that depend on the cluster and on
+ * something shared by many decisions: a clusterSelector's verdict, a rule that does not read
+ * `workload`, the replicas of a given pod request that fit. CEL results are keyed by the
+ * compiler, so two controllers with different CEL environments never share a verdict.
+ */
+import { CelRuntime } from './cel.js';
+import { type Amounts, QuantityCache, RESOURCES } from './resources.js';
+import { parseTime } from './time.js';
+import type { CelCompiler, CelEvaluator, ClusterRegistration, Taint } from './types.js';
+
+export const REGION_LABEL = 'topology.kubernetes.io/region';
+
+/** The placement-independent part of a cluster, in the shape filters and scorers read. */
+export interface ClusterFacts {
+  name: string;
+  obj: ClusterRegistration;
+  labels: Record<string, string>;
+  location: string | undefined;
+  region: string | undefined;
+  clusterKey: string | undefined;
+  ready: boolean;
+  readyTransition: string | undefined;
+  taints: Taint[];
+  unschedulable: boolean;
+  evictAfterMs: number | undefined;
+  syncedResources: readonly string[] | undefined;
+  /** Effective allocatable: spec.capacity per resource when set, else status.allocatable. */
+  allocatable: Amounts;
+  allocated: Amounts;
+  /** allocatable − allocated (undefined where allocatable is unreported): `free` when nothing of the workload runs here. */
+  freeBase: Amounts;
+  allocatableN: { cpu: number; memory: number };
+  freeBaseN: { cpu: number; memory: number };
+  /** Memo of placement-shared results (see the file comment), by interned key (memoSlot); bounded. */
+  memo: Map<number, unknown>;
+}
+
+/** Entries per cluster memo before it is cleared: a few selectors and pod sizes are the norm. */
+const MEMO_LIMIT = 64;
+
+export class ClusterSnapshot {
+  private readonly byObject = new WeakMap<ClusterRegistration, ClusterFacts>();
+  private readonly runtimes = new WeakMap<object, CelRuntime>();
+  private readonly compilerIds = new WeakMap<object, number>();
+  private nextCompilerId = 1;
+  private readonly slots = new Map<string, number>();
+  /** Quantity text → nanos, shared: a fleet spells its sizes the same few ways. */
+  readonly quantities = new QuantityCache(10_000);
+
+  facts(c: ClusterRegistration): ClusterFacts {
+    let f = this.byObject.get(c);
+    if (!f) {
+      f = clusterFacts(c, this.quantities);
+      this.byObject.set(c, f);
+    }
+    return f;
+  }
+
+  /**
+   * A memo key as a small integer: a decision builds its keys afresh, and a Map lookup by a new
+   * string of equal content compares every character, 1 000 times per decision.
+   */
+  memoSlot(key: string): number {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(key, slot);
+    }
+    return slot;
+  }
+
+  /** One CEL runtime (compiled programs) per compiler or evaluator, shared by every decision. */
+  celRuntime(compiler: CelCompiler | undefined, evaluator: CelEvaluator | undefined): CelRuntime {
+    const key = compiler ?? evaluator;
+    if (!key) return new CelRuntime(undefined, undefined);
+    let rt = this.runtimes.get(key);
+    if (!rt) {
+      rt = new CelRuntime(compiler, evaluator);
+      this.runtimes.set(key, rt);
+    }
+    return rt;
+  }
+
+  /** A short id per compiler or evaluator, for memo keys of CEL-dependent results. */
+  celId(compiler: CelCompiler | undefined, evaluator: CelEvaluator | undefined): number {
+    const key = compiler ?? evaluator;
+    if (!key) return 0;
+    let id = this.compilerIds.get(key);
+    if (id === undefined) {
+      id = this.nextCompilerId++;
+      this.compilerIds.set(key, id);
+    }
+    return id;
+  }
+}
+
+/** The memoized value of `key` for this cluster, computing it once. */
+export function memoized<T>(f: ClusterFacts, key: number, compute: () => T): T {
+  const hit = f.memo.get(key);
+  if (hit !== undefined || f.memo.has(key)) return hit as T;
+  const v = compute();
+  if (f.memo.size >= MEMO_LIMIT) f.memo.clear();
+  f.memo.set(key, v);
+  return v;
+}
+
+function clusterFacts(c: ClusterRegistration, q: QuantityCache): ClusterFacts {
+  const labels = c.metadata.labels ?? {};
+  const ready = c.status?.conditions?.find((x) => x.type === 'Ready');
+  const override = q.amounts(c.spec?.capacity);
+  const reported = q.amounts(c.status?.allocatable);
+  const allocatable: Amounts = {
+    cpu: override.cpu ?? reported.cpu,
+    memory: override.memory ?? reported.memory,
+    pods: override.pods ?? reported.pods,
+  };
+  const allocated = q.amounts(c.status?.allocated);
+  const freeBase: Amounts = { cpu: undefined, memory: undefined, pods: undefined };
+  for (const r of RESOURCES) {
+    const a = allocatable[r];
+    if (a !== undefined) freeBase[r] = a - (allocated[r] ?? 0n);
+  }
+  const synced = c.status?.syncedResources?.flatMap((e) => {
+    if (typeof e === 'string') return [e];
+    if (e.state && e.state !== 'Accepted') return [];
+    return [e.group ? `${e.resource}.${e.group}` : e.resource];
+  });
+  return {
+    name: c.metadata.name,
+    obj: c,
+    labels,
+    location: c.spec?.location,
+    region: labels[REGION_LABEL],
+    clusterKey: c.status?.clusterKey,
+    ready: ready?.status === 'True',
+    readyTransition: ready?.lastTransitionTime,
+    taints: c.spec?.taints ?? [],
+    unschedulable: c.spec?.unschedulable === true,
+    evictAfterMs: c.spec?.evictAfter ? parseTime(c.spec.evictAfter) : undefined,
+    syncedResources: synced,
+    allocatable,
+    allocated,
+    freeBase,
+    allocatableN: { cpu: toNumber(allocatable.cpu), memory: toNumber(allocatable.memory) },
+    freeBaseN: { cpu: toNumber(freeBase.cpu), memory: toNumber(freeBase.memory) },
+    memo: new Map(),
+  };
+}
+
+export function toNumber(nanos: bigint | undefined): number {
+  return nanos === undefined ? NaN : Number(nanos) / 1e9;
+}

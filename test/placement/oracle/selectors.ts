@@ -1,0 +1,50 @@
+/**
+ * ClusterSelector matching (clusterNames AND labelSelector AND locations AND CEL expression), the
+ * shape shared by spec.clusterSelector and replicaScheduling.weights.static[].clusterSelector.
+ * Compiled once per call; a mismatch says which part failed.
+ */
+import { type LabelSelector, labelSelectorFromSpec } from '../../../src/machinery/labels.js';
+import type { CelRuntime } from './cel.js';
+import type { ClusterView } from './cluster-view.js';
+import { Reason } from './reasons.js';
+import type { ClusterSelector } from './types.js';
+
+export type Match = { matched: true } | { matched: false; reason: string; message: string };
+
+export class CompiledClusterSelector {
+  private readonly names: Set<string> | undefined;
+  private readonly locations: Set<string> | undefined;
+  private readonly labels: LabelSelector | undefined;
+  private readonly labelError: string | undefined;
+
+  constructor(private readonly spec: ClusterSelector, private readonly cel: CelRuntime) {
+    this.names = spec.clusterNames?.length ? new Set(spec.clusterNames) : undefined;
+    this.locations = spec.locations?.length ? new Set(spec.locations) : undefined;
+    if (spec.labelSelector) {
+      try {
+        this.labels = labelSelectorFromSpec(spec.labelSelector);
+      } catch (e) {
+        this.labelError = (e as Error).message;
+      }
+    }
+  }
+
+  match(c: ClusterView): Match {
+    if (this.names && !this.names.has(c.name)) {
+      return { matched: false, reason: Reason.ClusterNotSelected, message: 'not in clusterNames' };
+    }
+    if (this.labelError) return { matched: false, reason: Reason.ClusterNotSelected, message: `invalid labelSelector: ${this.labelError}` };
+    if (this.labels && !this.labels.matches(c.labels)) {
+      return { matched: false, reason: Reason.ClusterNotSelected, message: `labels do not match ${this.labels.toString() || '{}'}` };
+    }
+    if (this.locations && (c.location === undefined || !this.locations.has(c.location))) {
+      return { matched: false, reason: Reason.ClusterNotSelected, message: `location ${c.location ?? '(none)'} not in [${[...this.locations].join(', ')}]` };
+    }
+    if (this.spec.expression) {
+      const r = this.cel.evaluate(this.spec.expression, { cluster: c.obj });
+      if (typeof r !== 'boolean') return { matched: false, reason: Reason.CELError, message: `expression: ${r.error}` };
+      if (!r) return { matched: false, reason: Reason.ClusterNotSelected, message: `expression is false: ${this.spec.expression}` };
+    }
+    return { matched: true };
+  }
+}
