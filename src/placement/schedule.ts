@@ -56,6 +56,7 @@ export function schedule(input: ScheduleInput): Decision {
   const divided = isDivided(spec.replicaScheduling);
   const ctx: FilterContext = {
     spec, workload, nowMs, cel, divided,
+    apiSlot: workload.resource === undefined ? 0 : snapshot.memoSlot(`api\u0000${workload.resource}`),
     ruleSlots: (spec.rules ?? []).map((r) => (r.expression.includes('workload') ? undefined : snapshot.memoSlot(`rule\u0000${celKey}\u0000${r.expression}`))),
     selector: spec.clusterSelector ? new CompiledClusterSelector(spec.clusterSelector, cel, selectorKey(spec.clusterSelector)) : undefined,
   };
@@ -118,7 +119,8 @@ export function schedule(input: ScheduleInput): Decision {
       candidates[i].total = totals[j];
       return { name: views[i].name, labels: views[i].labels, total: totals[j], rank: 0, index: i };
     })
-    .sort((a, b) => b.total - a.total || cmp(a.name, b.name));
+    // views are in name order (unique names), so the index breaks ties as the name would
+    .sort((a, b) => b.total - a.total || a.index - b.index);
   ranked.forEach((r, k) => (r.rank = k));
 
   // --- select ---

@@ -23,6 +23,8 @@ export interface FilterContext {
    * many placements share it); undefined otherwise.
    */
   ruleSlots: Array<number | undefined>;
+  /** Memo key of the APICompatibility verdict for the workload's resource. */
+  apiSlot: number;
   /** Divided replicas: a cluster needs room for one replica, not all of them. */
   divided: boolean;
   selector: CompiledClusterSelector | undefined;
