@@ -10,9 +10,9 @@ export async function simulatorComponent(deps: SimulatorDeps): Promise<Simulator
   const log = deps.log.child({ component: 'simulator' });
   await ensureNodes(deps.generic, deps.catalog, deps.opts, log);
   const sim = new StatusSimulator({
-    store: deps.store, generic: deps.generic, catalog: deps.catalog, log, readyDelayMs: deps.opts.readyDelayMs,
+    informers: deps.informers, generic: deps.generic, catalog: deps.catalog, log, readyDelayMs: deps.opts.readyDelayMs,
   });
-  sim.start();
+  await sim.start();
   log.info({ readyDelayMs: deps.opts.readyDelayMs, refuseWrites: deps.opts.refuseWrites }, 'status simulator running');
   return { stop: () => sim.stop() };
 }

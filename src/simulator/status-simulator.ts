@@ -1,7 +1,8 @@
 /**
  * The status simulator: plays kube-controller-manager, the scheduler and the kubelets for the
- * workload types. It keeps a watched copy of them (and the nodes) and, on any change, recomputes the
- * whole picture: which pods fit (capacity.ts), whose ready delay has passed (progress.ts), and what
+ * workload types. It reads them (and the nodes) from the server's shared store informers (their
+ * recovery rules: a workload deleted while a watch was down is gone after the relist) and, on any
+ * change, recomputes the whole picture: which pods fit (capacity.ts), whose ready delay has passed (progress.ts), and what
  * each status should say (workload-status.ts). Only differing statuses are written, through the
  * `status` subresource of the generic store, as any controller would.
  *
@@ -14,7 +15,8 @@ import type { Logger } from '../observability/logger.js';
 import type { ResourceCatalog } from '../registry/catalog.js';
 import type { GenericStore, RequestScope } from '../registry/generic-store.js';
 import { storageResource, type ResourceDef } from '../registry/types.js';
-import type { KubeObject, Store, Watcher } from '../storage/types.js';
+import type { StoreInformers } from '../storage/informers.js';
+import type { KubeObject } from '../storage/types.js';
 import { nodeView, pack, podRequest, type Demand, type NodeView } from './capacity.js';
 import { ProgressTracker } from './progress.js';
 import { CLUSTER, SIMULATOR_USER } from './types.js';
@@ -44,7 +46,7 @@ const KINDS: Kind[] = [
 interface Item { kind: Kind; def: ResourceDef; obj: KubeObject; key: string }
 
 export interface StatusSimulatorOptions {
-  store: Store;
+  informers: StoreInformers;
   generic: GenericStore;
   catalog: ResourceCatalog;
   log: Logger;
@@ -58,9 +60,7 @@ const RETRY_MS = 1000;
 export class StatusSimulator {
   private readonly progress: ProgressTracker;
   private readonly now: () => number;
-  private readonly watchers: Watcher[] = [];
-  /** storage resource → namespace/name → the object as last watched (shared with the store: never mutated). */
-  private readonly cache = new Map<string, Map<string, KubeObject>>();
+  private readonly unregister: Array<() => void> = [];
   /** What we last wrote per workload, so a status the store normalises differently is not rewritten forever. */
   private readonly lastWritten = new Map<string, { rv: string; status: string }>();
   /** What each workload's status was last computed from (see reconcile). */
@@ -80,50 +80,28 @@ export class StatusSimulator {
     this.now = o.now ?? Date.now;
   }
 
-  start(): void {
-    for (const resource of ['nodes', ...KINDS.map((k) => storageResource(k))]) this.follow(resource);
-  }
-
   /**
-   * Lists a resource once, then keeps an in-memory copy current from its watch: a pass reads the
-   * copy instead of listing (and parsing) every workload again, which made a burst of N creates cost
-   * O(N²). A watch that closes relists after RETRY_MS.
+   * A pass reads the informers' caches instead of listing (and parsing) every workload again, which
+   * made a burst of N creates cost O(N²); every change of a followed resource schedules one.
    */
-  private follow(resource: string): void {
-    if (this.stopped) return;
-    const retry = (err: unknown): void => {
-      if (this.stopped) return;
-      this.o.log.warn({ err, resource }, 'simulator watch closed; relisting');
-      setTimeout(() => this.follow(resource), RETRY_MS).unref();
-    };
-    this.o.store.list({ cluster: CLUSTER, resource }).then(({ items, resourceVersion }) => {
-      if (this.stopped) return;
-      const objects = new Map(items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
-      this.cache.set(resource, objects);
-      const watcher = this.o.store.watch({ cluster: CLUSTER, resource }, { resourceVersion }, {
-        onEvent: (ev) => {
-          const k = `${ev.key.namespace ?? ''}/${ev.key.name}`;
-          if (ev.type === 'DELETED') objects.delete(k); else objects.set(k, ev.object);
-          this.kick();
-        },
-        onClose: (err) => {
-          const i = this.watchers.indexOf(watcher);
-          if (i >= 0) this.watchers.splice(i, 1);
-          retry(err);
-        },
-      });
-      this.watchers.push(watcher);
-      this.kick();
-    }, retry);
+  async start(): Promise<void> {
+    const kick = () => this.kick();
+    for (const resource of ['nodes', ...KINDS.map((k) => storageResource(k))]) {
+      const informer = this.o.informers.informer(resource);
+      this.unregister.push(informer.addEventHandler({ onAdd: kick, onUpdate: kick, onDelete: kick }));
+      await informer.waitForSync();
+    }
+    this.kick();
   }
 
+  /** The objects as last watched (shared with the store and the informer: never mutated). */
   private cached(resource: string): KubeObject[] {
-    return [...(this.cache.get(resource)?.values() ?? [])];
+    return this.o.informers.informer(resource).list();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const w of this.watchers) w.stop();
+    for (const u of this.unregister.splice(0)) u();
     clearTimeout(this.kickTimer);
     clearTimeout(this.wakeTimer);
     await this.idle;

@@ -6,6 +6,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { ResourceCatalog } from '../registry/catalog.js';
 import type { GenericStore } from '../registry/generic-store.js';
+import type { StoreInformers } from '../storage/informers.js';
 import type { Store } from '../storage/types.js';
 
 /** The cluster-mode flags the simulator reads (--nodes, --node-cpu, …). */
@@ -23,6 +24,8 @@ export interface SimulatorOptions {
 export interface SimulatorDeps {
   opts: SimulatorOptions;
   store: Store;
+  /** The server's shared store informers (one per resource). */
+  informers: StoreInformers;
   generic: GenericStore;
   catalog: ResourceCatalog;
   log: Logger;
