@@ -103,11 +103,16 @@ spec:
   const openapiV2 = await request(`${vwURL}/clusters/*/`, creds, 'GET', 'openapi/v2');
   t.equal(openapiV2.status, 200);
 
-  // a workspace not bound to the export: the VW answers a Status that says why (kubectl's discovery
-  // swallows a 404 from /api and /apis and shows only "the server could not find the requested resource")
+  // a workspace not bound to the export: the VW says why, to API clients as a Status and to
+  // kubectl through its discovery client (which shows a server's own words only for a text 403)
   const unbound = await request(`${vwURL}/clusters/root:provider/`, creds, 'GET', 'apis/topology.kcp.io/v1alpha1/partitions');
   t.equal(unbound.status, 404);
   t.match(unbound.json.message, /workspace "root:provider" is not bound to APIExport root:provider:topology\.kcp\.io/, 'the reason, not a bare NotFound');
+  for (const args of [['api-resources'], ['get', 'partitions']]) {
+    const r = await kubectl(kc, args, { server: `${vwURL}/clusters/root:provider` });
+    t.not(r.code, 0);
+    t.match(r.stderr, /Error from server \(Forbidden\): workspace "root:provider" is not bound to APIExport root:provider:topology\.kcp\.io; .*bind it with an APIBinding/, `kubectl ${args[0]} shows why`);
+  }
 });
 
 t.test('APIResourceSchema validation as in kcp', async (t) => {

@@ -38,6 +38,22 @@ export interface APIExportVWDeps {
 /** Verbs that a wildcard URL can serve: anything else needs to know which workspace to write to. */
 const WILDCARD_VERBS = new Set(['list', 'watch']);
 
+const notBoundMessage = (cluster: string, exportCluster: string, exportName: string) =>
+  `workspace "${cluster}" is not bound to APIExport ${exportCluster}:${exportName}; it has nothing to show here (bind it with an APIBinding)`;
+
+/**
+ * Discovery (/api, /apis…) of a workspace the view does not show. client-go's discovery client
+ * reads an error response with Result.Raw(), which never decodes a Status: it keeps the server's
+ * words only for a 403 whose body is text (any other code becomes a fixed sentence, e.g. "the
+ * server could not find the requested resource" for 404). So the reason goes out as a text 403,
+ * and `kubectl --server <vw>/clusters/<ws> api-resources` (or get) prints it. kcp's virtual
+ * workspaces refuse such a workspace with 403 too.
+ */
+function writeDiscoveryRefusal(res: ServerResponse, message: string): void {
+  res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message), 'X-Content-Type-Options': 'nosniff' });
+  res.end(message);
+}
+
 export function apiExportVirtualWorkspace(deps: APIExportVWDeps): VirtualWorkspace {
   const authorize = deps.authorize ?? defaultExportAuthorizer;
   const views = new Map<string, { view: ExportView; ctx: ApiContext }>();
@@ -60,8 +76,7 @@ export function apiExportVirtualWorkspace(deps: APIExportVWDeps): VirtualWorkspa
         log: deps.log,
         checkCluster: (cluster) => {
           if (cluster === '*' || view.isBound(cluster)) return;
-          throw new StatusError(404, 'NotFound',
-            `workspace "${cluster}" is not bound to APIExport ${exportCluster}:${exportName}; it has nothing to show here (bind it with an APIBinding)`);
+          throw new StatusError(404, 'NotFound', notBoundMessage(cluster, exportCluster, exportName));
         },
       });
       v = { view, ctx };
@@ -89,7 +104,11 @@ export function apiExportVirtualWorkspace(deps: APIExportVWDeps): VirtualWorkspa
         throw badRequest(`${info.verb} is not supported across all workspaces (clusters/*): name the object's workspace instead, `
           + `${APIEXPORT_PREFIX}${exportCluster}/${exportName}/clusters/<workspace>/… (its kcp.io/cluster annotation)`);
       }
-      const { ctx } = viewOf(bindings, exportCluster, exportName);
+      const { view, ctx } = viewOf(bindings, exportCluster, exportName);
+      if (cluster !== '*' && !info.isResource && info.apiPrefix !== '' && !view.isBound(cluster)) {
+        writeDiscoveryRefusal(res, notBoundMessage(cluster, exportCluster, exportName));
+        return;
+      }
       await serveClusterPath(ctx, req, res, cluster, path, query, user);
     },
   };
