@@ -7,6 +7,11 @@
  *
  * Every committed write is appended to the watch cache right after its commit, so the cache sees
  * revisions in order.
+ *
+ * A write serializes its object once and parses the stored text once (for the watch event, which
+ * must not share anything with the caller). `create` and `update` return the object the caller
+ * gave (or its UpdateFn produced) stamped with the new revision — a shallow copy of it, still the
+ * caller's to mutate, and never the event's — instead of parsing the text a second time.
  */
 import {
   alreadyExists, conflict, expired, internalError, isStatusError, notFound, serviceUnavailable,
@@ -147,10 +152,11 @@ export class LocalStore implements Store {
     assertStorable(obj, key);
     if (this.rows.read(key)) throw alreadyExists(groupResourceOf(key.resource), key.name);
     const rv = this.rows.revision() + 1;
-    const text = JSON.stringify(withResourceVersion(obj, rv));
+    const stored = withResourceVersion(obj, rv);
+    const text = JSON.stringify(stored);
     this.write(() => this.rows.put(key, text, rv));
     this.emit('ADDED', key, JSON.parse(text) as KubeObject, undefined, rv);
-    return JSON.parse(text) as KubeObject;
+    return stored;
   }
 
   async update(key: ObjectKey, next: KubeObject | UpdateFn, preconditions?: Preconditions): Promise<KubeObject> {
@@ -182,10 +188,11 @@ export class LocalStore implements Store {
       assertStorable(candidate, key);
       if (equalIgnoringResourceVersion(candidate, current)) return current;
       const rv = this.rows.revision() + 1;
-      const text = JSON.stringify(withResourceVersion(candidate, rv));
+      const stored = withResourceVersion(candidate, rv);
+      const text = JSON.stringify(stored);
       this.write(() => this.rows.put(key, text, rv));
       this.emit('MODIFIED', key, JSON.parse(text) as KubeObject, current, rv);
-      return JSON.parse(text) as KubeObject;
+      return stored;
     }
   }
 

@@ -51,6 +51,8 @@ export function openWatch(baseURL: string, creds: Creds, path: string): { events
   const url = new URL(path, baseURL);
   const req = https.request(url, { method: 'GET', ca: creds.caPem, cert: creds.certPem, key: creds.keyPem }, (res) => {
     resolveStatus(res.statusCode ?? 0);
+    // decode across chunk boundaries: a multi-byte character may be split between two chunks
+    res.setEncoding('utf8');
     let buf = '';
     res.on('data', (c) => {
       buf += c;

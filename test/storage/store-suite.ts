@@ -148,6 +148,28 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     t.equal(rvOf(await s.get(key('a'))), rvOf(v2));
   });
 
+  t.test('what create/update return, and what the caller passed, share nothing with the stored object or the watch event', async (t) => {
+    const s = await open(t);
+    const w = collect(s, { cluster: '*', resource: R });
+    const input = obj('iso', { x: { deep: 1 } });
+    const created = await s.create(key('iso'), input);
+    created.data.x = 'mutated by the caller';
+    (input.data as { y?: number }).y = 1;
+    const next = obj('iso', { x: { deep: 2 } });
+    const updated = await s.update(key('iso'), next);
+    (updated.data.x as { deep: number }).deep = 99;
+    (next.data.x as { deep: number }).deep = 98;
+    const viaFn = await s.update(key('iso'), (o) => { o.data.x = { deep: 3 }; return o; });
+    (viaFn.data.x as { deep: number }).deep = 97;
+    await waitFor(() => w.events.length >= 3, 'three events');
+    t.same(w.events.map((e) => e.object.data), [{ x: { deep: 1 } }, { x: { deep: 2 } }, { x: { deep: 3 } }], 'events as written');
+    t.same(w.events[2].prevObject?.data, { x: { deep: 2 } }, 'prevObject as stored');
+    t.same((await s.get(key('iso')))?.data, { x: { deep: 3 } }, 'stored as written');
+    t.equal(created.metadata.resourceVersion, w.events[0].resourceVersion, 'create returns the object with its revision');
+    t.equal(viaFn.metadata.resourceVersion, w.events[2].resourceVersion, 'update returns the object with its revision');
+    w.watcher.stop();
+  });
+
   t.test('a no-op update writes nothing and emits nothing', async (t) => {
     const s = await open(t);
     const v1 = await s.create(key('a'), obj('a', { x: 1, nested: { k: [1, 2] } }));
