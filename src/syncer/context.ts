@@ -24,10 +24,15 @@ export interface SyncContext {
   lastApplied: Map<string, { resourceVersion: string; hash: string }>;
   /**
    * When this process created a downstream copy (ms, per `<ns>/<name>` of the copy): its first
-   * status report waits briefly for the cluster's controller (downsync/sync-object.ts). Optional so
+   * status report waits briefly for the copy to settle (status/report-pacing.ts). Optional so
    * hand-built contexts in tests need not carry it.
    */
   createdCopies?: Map<string, number>;
+  /**
+   * When this syncer last wrote each object's status report (ms, by queue key), for the pacing of
+   * status/report-pacing.ts. Optional like createdCopies.
+   */
+  reportedAt?: Map<string, number>;
   /** The ClusterRegistration's name, for metric labels. @default clusterKey */
   clusterName?: string;
   /** Events about upstream objects (sync failures, conflicts). @default none */

@@ -66,7 +66,7 @@ export class Syncer {
     this.cache = new DownstreamCache(opts.downstreamClient, opts.clusterKey, resources, opts.logger);
     this.ctx = {
       clusterKey: opts.clusterKey, resources, source: opts.source, downstreamClient: opts.downstreamClient, cache: this.cache,
-      logger: opts.logger, now: () => new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lastApplied: new Map(), createdCopies: new Map(),
+      logger: opts.logger, now: () => new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lastApplied: new Map(), createdCopies: new Map(), reportedAt: new Map(),
       clusterName: opts.clusterName, events: opts.events,
     };
     this.sweep = { emptySince: new Map(), cleanDelayMs: opts.namespaceCleanDelayMs ?? 30_000, nowMs: () => Date.now() };

@@ -15,9 +15,10 @@ import { isConflict, isStatusError } from '../../errors/status.js';
 import type { ReconcileResult } from '../../controllers/reconcile.js';
 import { SyncFailure, syncedCondition } from '../conditions.js';
 import type { SyncContext } from '../context.js';
-import type { UpstreamRef } from '../keys.js';
+import { objectKey, type UpstreamRef } from '../keys.js';
 import { deleteDownstream, releaseUpstream } from '../lifecycle/deletion.js';
 import { parseReportedStatus, reportedStatus, sameReportedStatus } from '../status/cluster-status.js';
+import { reportDelay } from '../status/report-pacing.js';
 import { needsApply } from '../transform/drift.js';
 import { toDownstream } from '../transform/transform.js';
 import type { JsonPatchOp } from '../upstream/source.js';
@@ -80,43 +81,15 @@ async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamR
     dependencyFailure = await syncDependencies(ctx, ref, upstreamObj, namespace);
     state.dependenciesChecked(ref);
   }
-  // 5. The object itself, 6. its status up.
+  // 5. The object itself, 6. its status up (paced: status/report-pacing.ts).
   const downstreamObj = await applyDownstream(ctx, { resource: ref.resource, desired, upstreamRef: ref, upstreamObj, namespaceIsNew });
-  if (!dependencyFailure) {
-    const wait = firstReportWait(ctx, ref, upstreamObj, downstreamObj);
-    if (wait > 0) return { requeueAfter: wait };
-  }
-  await writeStatus(ctx, ref, upstreamObj, downstreamObj, dependencyFailure);
+  const wait = await writeStatus(ctx, ref, upstreamObj, downstreamObj, dependencyFailure);
   if (dependencyFailure) throw dependencyFailure;
+  if (wait > 0) return { requeueAfter: wait };
 }
 
-/** How long the first report of a copy may wait for the cluster's controller to write its status. */
 /** A JSON patch whose test failed (kube answers 422). */
 const isInvalid = (err: unknown): boolean => isStatusError(err) && err.code === 422;
-
-export const FIRST_REPORT_WAIT_MS = 1000;
-
-/**
- * One status write per object × cluster in the common case: while a workload copy this process
- * just created has no status yet and nothing was reported for this cluster, the Synced-only report
- * is not written — the controller's first status update (a downstream event, so a reconcile) is
- * folded into it. After FIRST_REPORT_WAIT_MS (no controller, or a slow one) the requeue writes the
- * Synced-only report as before. Objects without a pod template (ConfigMaps, Services) have no
- * status controller to wait for. Returns the ms left to wait, 0 to write now.
- */
-function firstReportWait(ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeObject, downstreamObj: KubeObject | undefined): number {
-  const key = `${downstreamObj?.metadata?.namespace}/${downstreamObj?.metadata?.name}`;
-  const created = ctx.createdCopies?.get(key);
-  if (created === undefined) return 0;
-  const status = (downstreamObj as { status?: Record<string, unknown> } | undefined)?.status;
-  const left = created + FIRST_REPORT_WAIT_MS - Date.now();
-  if (!ref.resource.podTemplatePath || left <= 0 || (status && Object.keys(status).length > 0)
-    || parseReportedStatus(upstreamObj, ctx.clusterKey) !== undefined) {
-    ctx.createdCopies!.delete(key);
-    return 0;
-  }
-  return left;
-}
 
 /**
  * Adds our finalizer with a strategic-merge patch: `metadata.finalizers` merges as a set, so the
@@ -169,6 +142,7 @@ async function removeFromCluster(
     throw err;
   }
   if (!gone) return { requeueAfter: 1000 }; // terminating behind downstream finalizers
+  ctx.reportedAt?.delete(objectKey(ref));
   state.sweepNamespace(downstreamNamespace);
   if (!upstreamObj) return;
   const meta = upstreamObj.metadata ?? {};
@@ -177,12 +151,25 @@ async function removeFromCluster(
   await releaseUpstream(ctx, ref, upstreamObj, kind);
 }
 
+/**
+ * Writes this cluster's report when it changed and its pacing allows; otherwise returns how long
+ * to wait (the caller requeues, and the later reconcile reports the state as it is then).
+ */
 async function writeStatus(
   ctx: SyncContext, ref: UpstreamRef, upstreamObj: KubeObject, downstreamObj: KubeObject | undefined, failure: SyncFailure | undefined,
-): Promise<void> {
+): Promise<number> {
   const previous = parseReportedStatus(upstreamObj, ctx.clusterKey);
   const next = reportedStatus(downstreamObj, syncedCondition(failure, ctx.now), previous);
-  if (sameReportedStatus(previous, next)) return;
+  if (sameReportedStatus(previous, next)) return 0;
+  const id = objectKey(ref);
+  const copy = `${downstreamObj?.metadata?.namespace}/${downstreamObj?.metadata?.name}`;
+  const nowMs = Date.now();
+  const wait = reportDelay({
+    resource: ref.resource, downstreamObj, previous, next, nowMs,
+    createdAt: previous === undefined ? ctx.createdCopies?.get(copy) : undefined,
+    lastWrittenAt: ctx.reportedAt?.get(id),
+  });
+  if (wait > 0) return wait;
   try {
     if (!isTracing()) await ctx.source.writeClusterStatus(ref, next, previous);
     else await withSpan('sync status write', { 'tmc.cluster_key': ctx.clusterKey }, () => ctx.source.writeClusterStatus(ref, next, previous));
@@ -190,8 +177,11 @@ async function writeStatus(
     observeOperation(ctx, 'status', false);
     throw err;
   }
+  ctx.createdCopies?.delete(copy);
+  ctx.reportedAt?.set(id, nowMs);
   observeOperation(ctx, 'status', true);
   if (downstreamObj) observePropagation(ctx, 'up', downstreamObj);
+  return 0;
 }
 
 /** Best effort: the failure itself is what the queue retries; a failed report is logged. */
