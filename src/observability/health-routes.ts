@@ -4,7 +4,7 @@
  * health mounts them from here, so they answer the same everywhere.
  */
 import type { Express, Request, Response } from 'express';
-import { HealthRegistry } from './health.js';
+import { HealthRegistry, Unavailable } from './health.js';
 import { metricsContentType, metricsText } from './metrics.js';
 
 export interface HealthEndpoints {
@@ -35,7 +35,21 @@ export function mountMetricsRoute(app: Express): void {
   });
 }
 
-/** The readyz `storage` check. */
+/**
+ * The readyz `storage` check. The store's 503 (etcd without quorum or unreachable) becomes a public
+ * reason without the store's internals (member URLs): what an operator behind a load balancer needs.
+ */
 export function storageProbe(store: { currentResourceVersion(): Promise<string> }): () => Promise<void> {
-  return async () => { await store.currentResourceVersion(); };
+  return async () => {
+    try {
+      await store.currentResourceVersion();
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 503) {
+        throw new Unavailable(/etcd/.test(String((err as Error).message))
+          ? 'storage is unavailable: etcd did not answer in time (a majority of etcd members must be up and reachable); API requests answer 503 until it does'
+          : 'storage is unavailable');
+      }
+      throw err;
+    }
+  };
 }

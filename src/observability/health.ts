@@ -9,12 +9,24 @@
  *
  * Failure details stay out of the response body (kube withholds them too: they may reveal
  * internals) and go to the log via `onFailure`. `?exclude=<name>` skips a check.
+ *
+ * One exception, for load balancers and operators: a check that fails with `Unavailable` (a
+ * dependency is down, e.g. etcd without quorum) makes the answer 503 and shows its message, which
+ * is written for the public: `[-]storage failed: etcd is unavailable: …`.
  */
 
 /** Passes by returning (anything but `false`), fails by throwing or returning `false`. */
 export type HealthCheck = () => unknown | Promise<unknown>;
 
-export interface HealthResponse { status: 200 | 404 | 500; body: string }
+export interface HealthResponse { status: 200 | 404 | 500 | 503; body: string }
+
+/** A check's failure meaning "a dependency is unavailable"; its message is shown (see the header). */
+export class Unavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Unavailable';
+  }
+}
 
 export interface HealthRegistryOptions {
   /** `healthz`, `livez` or `readyz`: used in the summary line. */
@@ -57,14 +69,16 @@ export class HealthRegistry {
     const verbose = query.has('verbose');
     const lines: string[] = [];
     let failed = false;
+    let unavailable = false;
     const results = await Promise.all([...this.checks].map(async ([name, check]) =>
       excluded.has(name) ? { name, excluded: true, err: undefined } : { name, excluded: false, err: await this.run(name, check) }));
     for (const r of results) {
       if (r.excluded) lines.push(`[+]${r.name} excluded: ok`);
       else if (r.err === undefined) lines.push(`[+]${r.name} ok`);
+      else if (r.err instanceof Unavailable) { failed = unavailable = true; lines.push(`[-]${r.name} failed: ${r.err.message}`); }
       else { failed = true; lines.push(`[-]${r.name} failed: reason withheld`); }
     }
-    if (failed) return { status: 500, body: `${lines.join('\n')}\n${this.name} check failed` };
+    if (failed) return { status: unavailable ? 503 : 500, body: `${lines.join('\n')}\n${this.name} check failed` };
     if (!verbose) return { status: 200, body: 'ok' };
     return { status: 200, body: `${lines.join('\n')}\n${this.name} check passed\n` };
   }
@@ -75,6 +89,7 @@ export class HealthRegistry {
     if (!check) return { status: 404, body: `404 page not found` };
     const err = await this.run(checkName, check);
     if (err === undefined) return { status: 200, body: 'ok' };
+    if (err instanceof Unavailable) return { status: 503, body: `service unavailable: ${err.message}` };
     return { status: 500, body: `internal server error: ${errorText(err)}` };
   }
 

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { HealthRegistry } from '../../src/observability/health.js';
+import { HealthRegistry, Unavailable } from '../../src/observability/health.js';
+import { storageProbe } from '../../src/observability/health-routes.js';
 
 t.test('all passing: ok, or the verbose listing', async (t) => {
   const h = new HealthRegistry({ name: 'readyz' }).add('storage', async () => undefined).add('informers', () => true);
@@ -36,4 +37,24 @@ t.test('single check endpoint and timeouts', async (t) => {
   t.same(await h.handle(), { status: 200, body: 'ok' });
   t.same(h.names(), ['ping', 'fine']);
   t.throws(() => h.add('bad name', () => true));
+});
+
+t.test('an Unavailable dependency: 503 with its public reason, on the summary and the single check', async (t) => {
+  const h = new HealthRegistry({ name: 'readyz' })
+    .add('storage', () => { throw new Unavailable('storage is unavailable: etcd did not answer in time'); })
+    .add('started', () => false);
+  const r = await h.handle();
+  t.equal(r.status, 503);
+  t.equal(r.body, '[+]ping ok\n[-]storage failed: storage is unavailable: etcd did not answer in time\n[-]started failed: reason withheld\nreadyz check failed');
+  t.same(await h.handleOne('storage'), { status: 503, body: 'service unavailable: storage is unavailable: etcd did not answer in time' });
+});
+
+t.test('storageProbe: a store 503 becomes Unavailable without the store\'s internals; other errors stay withheld', async (t) => {
+  const etcdDown = Object.assign(new Error('storage unavailable: etcd (http://10.0.0.7:2379) did not answer within 5000ms'), { code: 503 });
+  const err = await storageProbe({ currentResourceVersion: () => Promise.reject(etcdDown) })().then(() => undefined, (e: unknown) => e);
+  t.ok(err instanceof Unavailable);
+  t.match((err as Error).message, /a majority of etcd members must be up/);
+  t.notMatch((err as Error).message, /10\.0\.0\.7/);
+  const other = await storageProbe({ currentResourceVersion: () => Promise.reject(new Error('disk I/O error')) })().then(() => undefined, (e: unknown) => e);
+  t.notOk(other instanceof Unavailable);
 });
