@@ -23,6 +23,12 @@ export const SYNCER_FINALIZER_PREFIX = 'tmc.kcp.io/syncer-';
 export const SPEC_DIFF_ANNOTATION_PREFIX = 'spec-diff.tmc.kcp.io/';
 /** annotation `status.tmc.kcp.io/<key>`: that cluster's status JSON */
 export const STATUS_ANNOTATION_PREFIX = 'status.tmc.kcp.io/';
+/**
+ * annotation `failover.tmc.kcp.io/<key>`: the copy on that cluster is an old one a failover keeps
+ * running (purgeMode Graceful until the replacement is available, or Never); the value says why.
+ * The aggregate status does not count old copies while others run (it names them in a condition).
+ */
+export const FAILOVER_ANNOTATION_PREFIX = 'failover.tmc.kcp.io/';
 /** downstream namespace annotation: {"workspace","namespace","cluster"} */
 export const NAMESPACE_LOCATOR_ANNOTATION = 'tmc.kcp.io/namespace-locator';
 /** downstream label naming the cluster key that owns the object */
@@ -59,6 +65,7 @@ export const deletionAnnotation = (key: string): string => DELETION_ANNOTATION_P
 export const syncerFinalizer = (key: string): string => SYNCER_FINALIZER_PREFIX + key;
 export const specDiffAnnotation = (key: string): string => SPEC_DIFF_ANNOTATION_PREFIX + key;
 export const statusAnnotation = (key: string): string => STATUS_ANNOTATION_PREFIX + key;
+export const failoverAnnotation = (key: string): string => FAILOVER_ANNOTATION_PREFIX + key;
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

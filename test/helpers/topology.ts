@@ -34,14 +34,14 @@ spec:
 `;
 }
 
-/** A one-replica Deployment labelled app=<name>. */
-export function deployment(name: string): string {
+/** A Deployment (one replica unless told) labelled app=<name>. */
+export function deployment(name: string, replicas = 1): string {
   return `---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${name}, namespace: default, labels: {app: ${name}}}
 spec:
-  replicas: 1
+  replicas: ${replicas}
   selector: {matchLabels: {app: ${name}}}
   template:
     metadata: {labels: {app: ${name}}}

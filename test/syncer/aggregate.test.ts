@@ -85,6 +85,35 @@ const rows: Row[] = [
     clusters: [cs('a', { phase: 'Bound' }), cs('b', { phase: 'Pending' })],
     expect: {},
   },
+  {
+    name: 'graceful failover: the old copy is not counted beside its replacement, and is named', kind: 'Deployment', generation: 2,
+    clusters: [
+      { ...cs('old', { replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 3, observedGeneration: 1 }), share: 3, old: 'NotReady: kept until the chosen clusters report the workload available (purgeMode Graceful)' },
+      { ...cs('new', { replicas: 3, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 3, unavailableReplicas: 1, observedGeneration: 2 }), share: 3 },
+    ],
+    expect: { replicas: 3, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 3, unavailableReplicas: 1, observedGeneration: 2 },
+    conditions: { OldCopies: 'True', 'Synced/old': 'True', 'Synced/new': 'True' },
+  },
+  {
+    name: 'a copy being removed is old too; when every copy is old they are all counted', kind: 'Deployment',
+    clusters: [{ ...cs('a', { replicas: 2, readyReplicas: 2 }), share: 2, old: 'being removed' }, { ...cs('b', { replicas: 1, readyReplicas: 1 }), share: 1, old: 'being removed' }],
+    expect: { replicas: 3, readyReplicas: 3 },
+  },
+  {
+    name: 'Duplicated: each cluster counts up to all replicas', kind: 'Deployment',
+    clusters: [{ ...cs('a', { replicas: 2, readyReplicas: 2, availableReplicas: 2 }), share: 2 }, { ...cs('b', { replicas: 2, readyReplicas: 2, availableReplicas: 2 }), share: 2 }],
+    expect: { replicas: 4, readyReplicas: 4, availableReplicas: 4 },
+  },
+  {
+    name: 'Divided: a cluster still running its old, larger share counts only its new share', kind: 'Deployment',
+    clusters: [{ ...cs('a', { replicas: 3, readyReplicas: 3, unavailableReplicas: 0 }), share: 1 }, { ...cs('b', { replicas: 2, readyReplicas: 2 }), share: 2 }],
+    expect: { replicas: 3, readyReplicas: 3, unavailableReplicas: 0 },
+  },
+  {
+    name: 'daemonsets: an old copy is left out, no share cap', kind: 'DaemonSet',
+    clusters: [{ ...cs('a', { desiredNumberScheduled: 3, numberReady: 3 }), old: 'being removed' }, cs('b', { desiredNumberScheduled: 5, numberReady: 5 })],
+    expect: { desiredNumberScheduled: 5, numberReady: 5 }, conditions: { OldCopies: 'True' },
+  },
 ];
 
 for (const row of rows) {
@@ -117,4 +146,19 @@ t.test('per-cluster status: observedGeneration mapped to upstream, Synced condit
 t.test('clusterStatusesOf: Sync clusters plus reporting ones, sorted', async (t) => {
   const obj = { metadata: { name: 'x', labels: { 'state.tmc.kcp.io/b': 'Sync', 'state.tmc.kcp.io/c': 'Pending' }, annotations: { 'status.tmc.kcp.io/a': '{"replicas":1}', 'status.tmc.kcp.io/b': 'not json' } } } as KubeObject;
   t.same(clusterStatusesOf(obj), [{ key: 'a', status: { replicas: 1 } }, { key: 'b', status: {} }]);
+});
+
+t.test('clusterStatusesOf: each cluster\'s share and whether its copy is old', async (t) => {
+  const obj = { metadata: { name: 'x', labels: { 'state.tmc.kcp.io/a': 'Sync', 'state.tmc.kcp.io/b': 'Sync', 'state.tmc.kcp.io/c': 'Sync' }, annotations: {
+    'spec-diff.tmc.kcp.io/a': JSON.stringify([{ op: 'replace', path: '/spec/replicas', value: 1 }, { op: 'add', path: '/metadata/labels/x', value: 'y' }]),
+    'failover.tmc.kcp.io/b': 'NotReady: kept',
+    'deletion.tmc.kcp.io/c': '2026-01-01T00:00:00Z',
+  } }, spec: { replicas: 4 } } as unknown as KubeObject;
+  t.same(clusterStatusesOf(obj), [
+    { key: 'a', status: {}, share: 1 },
+    { key: 'b', status: {}, share: 4, old: 'NotReady: kept' },
+    { key: 'c', status: {}, share: 4, old: 'being removed' },
+  ]);
+  const out = aggregateStatus('Deployment', 1, clusterStatusesOf(obj));
+  t.match(cond(out, 'OldCopies')?.message, /b: 0\/0 ready \(NotReady: kept\); c: 0\/0 ready \(being removed\)/);
 });

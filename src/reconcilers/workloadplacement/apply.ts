@@ -9,12 +9,14 @@
  *   cluster's annotations go too;
  * - a cluster vacated because it failed (NotReady, drained, NoExecute) follows the placement's
  *   `failover.purgeMode`: Graceful keeps its copy syncing until every chosen cluster reports the
- *   workload available at its share, Never keeps it, Immediately vacates at once;
+ *   workload available at its share, Never keeps it, Immediately vacates at once; a copy kept so
+ *   is marked `failover.tmc.kcp.io/<key>` (an old copy: the aggregate status does not count it);
  * - a placed cluster the engine neither chose nor evicted (no decision could be made) stays;
  * - a label for a cluster key no registered cluster has is vacated.
  */
 import {
-  PLACEMENT_ANNOTATION, STATE_LABEL_PREFIX, deletionAnnotation, specDiffAnnotation, stateLabel, statusAnnotation, syncerFinalizer,
+  PLACEMENT_ANNOTATION, STATE_LABEL_PREFIX, deletionAnnotation, failoverAnnotation, specDiffAnnotation, stateLabel, statusAnnotation,
+  syncerFinalizer,
 } from '../../apis/contract.js';
 import type { Override, WorkloadClusterStatus } from '../../apis/tmc/index.js';
 import type { CelCompiler, Decision, DecisionCluster } from '../../placement/index.js';
@@ -64,6 +66,7 @@ export function applyDecision(input: ApplyInput): ApplyOutput {
     chosen.set(key, c);
     labels[stateLabel(key)] = 'Sync';
     delete annotations[deletionAnnotation(key)];
+    delete annotations[failoverAnnotation(key)];
     const overrides = matchingOverrides(input, c.clusterName, warnings);
     const ops = specDiff(w, divided ? c.replicas : undefined, overrides);
     if (ops.length > 0) annotations[specDiffAnnotation(key)] = JSON.stringify(ops);
@@ -95,6 +98,8 @@ export function applyDecision(input: ApplyInput): ApplyOutput {
         const why = mode === 'Never'
           ? `kept although ${eviction.reason} (purgeMode Never)`
           : `${eviction.reason}: kept until the chosen clusters report the workload available (purgeMode Graceful)`;
+        // marks the old copy, so the aggregate status does not count it beside its replacement
+        annotations[failoverAnnotation(key)] = why;
         statuses.push(clusterStatus(name as string, 'Sync', undefined, false, why));
         continue;
       }
@@ -106,6 +111,7 @@ export function applyDecision(input: ApplyInput): ApplyOutput {
       delete annotations[deletionAnnotation(key)];
       delete annotations[specDiffAnnotation(key)];
       delete annotations[statusAnnotation(key)];
+      delete annotations[failoverAnnotation(key)];
       continue;
     }
     statuses.push(clusterStatus(name ?? key, 'Deleting', undefined, false, eviction ? `${eviction.reason}: ${eviction.message}` : 'removing'));

@@ -12,7 +12,7 @@ import type { WorkloadObject } from './types.js';
 export type PatchOp = JSONPatchOperation;
 
 /** Labels/annotations the syncer removes before patching; they do not count as "present". */
-const STRIPPED_PREFIXES = ['state.tmc.kcp.io/', 'deletion.tmc.kcp.io/', 'spec-diff.tmc.kcp.io/', 'status.tmc.kcp.io/', 'tmc.kcp.io/', 'kcp.io/'];
+const STRIPPED_PREFIXES = ['state.tmc.kcp.io/', 'deletion.tmc.kcp.io/', 'spec-diff.tmc.kcp.io/', 'status.tmc.kcp.io/', 'failover.tmc.kcp.io/', 'tmc.kcp.io/', 'kcp.io/'];
 
 export function specDiff(w: WorkloadObject, replicas: number | undefined, overrides: readonly Override[]): PatchOp[] {
   const ops: PatchOp[] = [];

@@ -4,7 +4,8 @@
  *
  * | kind                                 | fields                                                   |
  * |--------------------------------------|----------------------------------------------------------|
- * | Deployment, StatefulSet, DaemonSet   | integer counters summed; observedGeneration (see below)  |
+ * | Deployment, StatefulSet, DaemonSet   | integer counters summed, replica counters up to each     |
+ * |                                      | cluster's share; old copies apart (old-copies.ts)        |
  * | Job                                  | jobs.ts: counts summed, Complete when all are            |
  * | Service, Ingress                     | loadBalancer.ingress union                               |
  * | anything else, one cluster           | that cluster's status as is                              |
@@ -14,6 +15,7 @@
  */
 import { mergeConditions, syncConditions } from './conditions.js';
 import { aggregateJob } from './jobs.js';
+import { oldCopiesCondition, splitOldCopies } from './old-copies.js';
 import { unionLoadBalancer } from './services.js';
 import type { AggregateStatus, ClusterStatus } from './types.js';
 import { observedGeneration, sumCounters } from './workloads.js';
@@ -25,10 +27,12 @@ export function aggregateStatus(kind: string, upstreamGeneration: number | undef
   const merged = mergeConditions(clusters);
   let out: AggregateStatus;
   if (REPLICATED.has(kind)) {
-    out = sumCounters(clusters);
-    const og = observedGeneration(clusters, upstreamGeneration);
+    const { counted, old } = splitOldCopies(clusters);
+    out = sumCounters(counted);
+    const og = observedGeneration(counted, upstreamGeneration);
     if (og !== undefined) out.observedGeneration = og;
-    if (merged.length) out.conditions = merged;
+    if (old.length) merged.push(oldCopiesCondition(old));
+    if (merged.length) out.conditions = merged.sort((a, b) => a.type.localeCompare(b.type));
   } else if (kind === 'Job') {
     out = aggregateJob(clusters, merged);
   } else if (kind === 'Service' || kind === 'Ingress') {

@@ -1,19 +1,24 @@
 /**
  * Deployments, StatefulSets, DaemonSets: every integer counter is summed (replicas, readyReplicas,
  * availableReplicas, updatedReplicas, unavailableReplicas, currentReplicas, and the DaemonSet
- * number* fields), so kubectl's READY column reads as one big cluster.
+ * number* fields), so kubectl's READY column reads as one big cluster. The replica counters of a
+ * cluster count at most its share (its desired replicas), so the sum never exceeds what was asked
+ * for: N x replicas when Duplicated, spec.replicas when Divided.
  */
 import type { AggregateStatus, ClusterStatus } from './types.js';
 
 /** Counters that are not additive. */
 const NOT_SUMMED = new Set(['observedGeneration', 'collisionCount']);
+/** Counters of pods that exist or are ready: at most the cluster's share each. */
+const CAPPED = new Set(['replicas', 'readyReplicas', 'availableReplicas', 'updatedReplicas', 'currentReplicas']);
 
 export function sumCounters(clusters: readonly ClusterStatus[]): AggregateStatus {
   const out: AggregateStatus = {};
-  for (const { status } of clusters) {
+  for (const { status, share } of clusters) {
     for (const [field, value] of Object.entries(status)) {
       if (NOT_SUMMED.has(field) || typeof value !== 'number' || !Number.isInteger(value)) continue;
-      out[field] = ((out[field] as number | undefined) ?? 0) + value;
+      const counted = share !== undefined && CAPPED.has(field) ? Math.min(value, share) : value;
+      out[field] = ((out[field] as number | undefined) ?? 0) + counted;
     }
   }
   return out;

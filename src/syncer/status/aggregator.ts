@@ -5,7 +5,9 @@
  * subresource. Separate from the syncers because in pull mode a syncer can only write its own
  * cluster's status (through the syncer VW), never the sum.
  */
-import { STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX } from '../../apis/contract.js';
+import {
+  DELETION_ANNOTATION_PREFIX, FAILOVER_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX,
+} from '../../apis/contract.js';
 import { Informer } from '../../client/informer.js';
 import type { KubeClient } from '../../client/kube-client.js';
 import { clusterOf } from '../../client/object-cache.js';
@@ -117,14 +119,18 @@ export class StatusAggregator {
   }
 }
 
-/** Per-cluster statuses, state labels, generation or `.status` itself (someone else wrote it). */
+/**
+ * Per-cluster statuses, shares (spec-diff) and old-copy marks (failover, deletion), state labels,
+ * generation or `.status` itself (someone else wrote it).
+ */
 function aggregateInputsChanged(o: KubeObject, n: KubeObject): boolean {
   const pick = (m: Record<string, string> | undefined, prefix: string): string =>
     Object.entries(m ?? {}).filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('\n');
   type Json = Parameters<typeof deepEqual>[0];
   const status = (x: KubeObject): Json => ((x as { status?: Json }).status ?? null);
   return o.metadata?.generation !== n.metadata?.generation || o.metadata?.deletionTimestamp !== n.metadata?.deletionTimestamp
-    || pick(o.metadata?.annotations, STATUS_ANNOTATION_PREFIX) !== pick(n.metadata?.annotations, STATUS_ANNOTATION_PREFIX)
+    || [STATUS_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, FAILOVER_ANNOTATION_PREFIX, DELETION_ANNOTATION_PREFIX]
+      .some((prefix) => pick(o.metadata?.annotations, prefix) !== pick(n.metadata?.annotations, prefix))
     || pick(o.metadata?.labels, STATE_LABEL_PREFIX) !== pick(n.metadata?.labels, STATE_LABEL_PREFIX)
     || !deepEqual(status(o), status(n));
 }

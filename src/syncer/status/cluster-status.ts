@@ -4,7 +4,9 @@
  * corresponds to (downstream generations are the physical cluster's own counter), and a `Synced`
  * condition says whether the last sync worked and, if not, why.
  */
-import { STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, statusAnnotation } from '../../apis/contract.js';
+import {
+  STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, deletionAnnotation, failoverAnnotation, specDiffAnnotation, statusAnnotation,
+} from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
 import { deepEqual } from '../../controllers/merge-patch.js';
 import type { ClusterStatus, ReportedStatus } from '../aggregate/types.js';
@@ -66,5 +68,43 @@ export function clusterStatusesOf(upstreamObj: KubeObject): ClusterStatus[] {
   for (const k of Object.keys(upstreamObj.metadata?.annotations ?? {})) {
     if (k.startsWith(STATUS_ANNOTATION_PREFIX)) keys.add(k.slice(STATUS_ANNOTATION_PREFIX.length));
   }
-  return [...keys].sort().map((key) => ({ key, status: parseReportedStatus(upstreamObj, key) ?? {} }));
+  return [...keys].sort().map((key) => {
+    const c: ClusterStatus = { key, status: parseReportedStatus(upstreamObj, key) ?? {} };
+    const share = shareOf(upstreamObj, key);
+    if (share !== undefined) c.share = share;
+    const old = oldCopyReason(upstreamObj, key);
+    if (old !== undefined) c.old = old;
+    return c;
+  });
+}
+
+/**
+ * The replicas the cluster is asked to run: the last `/spec/replicas` of its spec-diff (its Divided
+ * share, or an override), else the upstream spec.replicas (Duplicated, or one cluster); undefined
+ * for kinds without replicas.
+ */
+function shareOf(upstreamObj: KubeObject, key: string): number | undefined {
+  let share: number | undefined;
+  const spec = (upstreamObj as { spec?: { replicas?: unknown } }).spec;
+  if (typeof spec?.replicas === 'number' && Number.isInteger(spec.replicas)) share = spec.replicas;
+  const raw = upstreamObj.metadata?.annotations?.[specDiffAnnotation(key)];
+  if (!raw) return share;
+  try {
+    const ops = JSON.parse(raw) as unknown;
+    if (!Array.isArray(ops)) return share;
+    for (const op of ops as Array<{ op?: unknown; path?: unknown; value?: unknown }>) {
+      if ((op?.op === 'replace' || op?.op === 'add') && op.path === '/spec/replicas' && Number.isInteger(op.value)) share = op.value as number;
+    }
+  } catch {
+    // a broken spec-diff is the syncer's to report; the share stays the whole
+  }
+  return share;
+}
+
+/** Why the copy on this cluster is an old one: a failover keeps it, or it is being removed. */
+function oldCopyReason(upstreamObj: KubeObject, key: string): string | undefined {
+  const annotations = upstreamObj.metadata?.annotations ?? {};
+  const failover = annotations[failoverAnnotation(key)];
+  if (annotations[deletionAnnotation(key)] !== undefined) return failover ? `being removed; ${failover}` : 'being removed';
+  return failover;
 }

@@ -12,7 +12,7 @@
 import { TRACE_CONTEXT_ANNOTATION } from '../../observability/tracing.js';
 import { createHash } from 'node:crypto';
 import {
-  CLUSTER_ANNOTATION, CLUSTER_KEY_LABEL, PATH_ANNOTATION, DELETION_ANNOTATION_PREFIX, PLACEMENT_ANNOTATION, SPEC_DIFF_ANNOTATION_PREFIX,
+  CLUSTER_ANNOTATION, CLUSTER_KEY_LABEL, PATH_ANNOTATION, DELETION_ANNOTATION_PREFIX, FAILOVER_ANNOTATION_PREFIX, PLACEMENT_ANNOTATION, SPEC_DIFF_ANNOTATION_PREFIX,
   STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX,
 } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
@@ -21,7 +21,7 @@ import type { SyncedResource } from '../resources.js';
 import { applySpecDiff, specDiffOf } from './spec-diff.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-const DROPPED_ANNOTATION_PREFIXES = [DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATUS_ANNOTATION_PREFIX];
+const DROPPED_ANNOTATION_PREFIXES = [DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATUS_ANNOTATION_PREFIX, FAILOVER_ANNOTATION_PREFIX];
 const DROPPED_ANNOTATIONS = new Set([PLACEMENT_ANNOTATION, CLUSTER_ANNOTATION, PATH_ANNOTATION, LAST_APPLIED, TRACE_CONTEXT_ANNOTATION]);
 const DROPPED_METADATA = [
   'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'ownerReferences', 'finalizers',

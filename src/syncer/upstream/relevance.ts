@@ -10,13 +10,13 @@
  */
 import { TRACE_CONTEXT_ANNOTATION } from '../../observability/tracing.js';
 import {
-  CLUSTER_ANNOTATION, DELETION_ANNOTATION_PREFIX, PATH_ANNOTATION, SPEC_DIFF_ANNOTATION_PREFIX, STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, syncerFinalizer,
+  CLUSTER_ANNOTATION, DELETION_ANNOTATION_PREFIX, FAILOVER_ANNOTATION_PREFIX, PATH_ANNOTATION, SPEC_DIFF_ANNOTATION_PREFIX, STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, syncerFinalizer,
 } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
 import { deepEqual } from '../../controllers/merge-patch.js';
 
 type Json = Parameters<typeof deepEqual>[0];
-const PER_CLUSTER_PREFIXES = [STATE_LABEL_PREFIX, DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATUS_ANNOTATION_PREFIX];
+const PER_CLUSTER_PREFIXES = [STATE_LABEL_PREFIX, DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATUS_ANNOTATION_PREFIX, FAILOVER_ANNOTATION_PREFIX];
 const IGNORED_TOP = new Set(['metadata', 'status']);
 
 export function relevantChange(oldObj: KubeObject, newObj: KubeObject, clusterKey: string): boolean {

@@ -95,6 +95,8 @@ t.test('NotReady: kept during tolerationSeconds, then Graceful failover waits fo
   t.equal(ann(world.workload('web'), `deletion.tmc.kcp.io/${key('c1')}`), undefined);
   const kept = p.status?.placedWorkloads?.[0].clusters?.find((c) => c.clusterName === 'c1');
   t.match(kept?.message, /purgeMode Graceful/);
+  t.match(ann(world.workload('web'), `failover.tmc.kcp.io/${key('c1')}`), /purgeMode Graceful/, 'the kept copy is marked old for the aggregate status');
+  t.equal(ann(world.workload('web'), `failover.tmc.kcp.io/${key('c2')}`), undefined, 'the replacement is not');
 
   world.report('web', 'c2', { availableReplicas: 2 });
   await world.reconcile(p);
@@ -110,6 +112,7 @@ t.test('NotReady: kept during tolerationSeconds, then Graceful failover waits fo
   await world.reconcile(p);
   t.same(world.placedOn('web'), ['c2'], 'finalizer gone: label removed');
   t.equal(ann(world.workload('web'), `deletion.tmc.kcp.io/${key('c1')}`), undefined);
+  t.equal(ann(world.workload('web'), `failover.tmc.kcp.io/${key('c1')}`), undefined, 'and the old-copy mark with it');
 
   // recovery: Steady keeps the workload where it is
   world.setReady('c1', true);
