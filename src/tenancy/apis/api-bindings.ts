@@ -7,33 +7,18 @@
  * It runs inside the server on the store, as kcp's own controllers run inside kcp; TMC's
  * controllers (reconcilers/) stay on the client side of the API.
  */
-import type { Logger } from '../../observability/logger.js';
 import type { DefSource } from '../../registry/catalog.js';
-import type { GenericStore } from '../../registry/generic-store.js';
 import type { ResourceDef } from '../../registry/types.js';
-import type { StoreInformers } from '../../storage/informers.js';
-import type { KubeObject, Store } from '../../storage/types.js';
+import type { KubeObject } from '../../storage/types.js';
 import { APIBindingController, APIS_RESOURCES, type APIBindingControllerDeps } from './apibinding-controller.js';
-import { schemaDefs, type BindingInputs, type PermissionClaim } from './apibinding-reconcile.js';
+import { schemaDefs, type PermissionClaim } from './apibinding-reconcile.js';
 import { ServedBindings } from './served-bindings.js';
 
 export { APIS_GROUP } from './apibinding-controller.js';
 export type { PermissionClaim } from './apibinding-reconcile.js';
 
-export interface APIBindingsDeps {
-  store: Store;
-  informers: StoreInformers;
-  generic: GenericStore;
-  log: Logger;
-  /** CRD-served resources of a cluster (a binding may not shadow them). */
-  crdDefs: (cluster: string) => ResourceDef[];
-  resolveDef: (cluster: string, group: string, version: string, resource: string) => ResourceDef | undefined;
-  /** Base URL of this server, for status.virtualWorkspaces. */
-  externalURL: () => string;
-  nativeDef?: BindingInputs['nativeDef'];
-  /** Called once per reconciled key (metrics; tests see what was reconciled). */
-  onOutcome?: APIBindingControllerDeps['onOutcome'];
-}
+/** What the controller needs, less what the façade owns (what is served). */
+export type APIBindingsDeps = Omit<APIBindingControllerDeps, 'served'>;
 
 export class APIBindings implements DefSource {
   private readonly served = new ServedBindings();
