@@ -4,7 +4,8 @@
  * allows the TMC export's content (plus its Lease) — finds the export's virtual workspace through
  * the APIExportEndpointSlice and runs cluster registration, placement and the push syncers through
  * it. Three consumer workspaces each register two simulated clusters and place a Deployment on
- * both; it lands downstream and its summed status comes back upstream.
+ * both (one of them set up through a proxy-mode front end); it lands downstream and its summed
+ * status comes back upstream.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -73,14 +74,20 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: tmc-controller-
 subjects: [{kind: ServiceAccount, name: tmc-controller, namespace: default}]
 `;
 
-function registration(name: string, serverURL: string): string {
+/** A Push ClusterRegistration and the Secret holding the cluster's kubeconfig. */
+function registration(name: string, cluster: { url: string; kubeconfigPath: string }): string {
   return `---
+apiVersion: v1
+kind: Secret
+metadata: {name: ${name}-kubeconfig, namespace: default}
+data: {kubeconfig: ${readFileSync(cluster.kubeconfigPath).toString('base64')}}
+---
 apiVersion: tmc.kcp.io/v1alpha1
 kind: ClusterRegistration
 metadata: {name: ${name}}
 spec:
   location: ${name}
-  clusterEndpoint: {serverURL: "${serverURL}", secretRef: {namespace: default, name: ${name}-kubeconfig}}
+  clusterEndpoint: {serverURL: "${cluster.url}", secretRef: {namespace: default, name: ${name}-kubeconfig}}
 `;
 }
 
@@ -119,17 +126,20 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
   await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:tmc'), input: CONTROLLER_RBAC });
   const tmcExport = await admin.forCluster('root:tmc').get(API_EXPORTS, undefined, 'tmc.kcp.io') as KubeObject & { spec: { permissionClaims: Array<Record<string, unknown>> } };
   const BINDINGS = bindings(tmcExport.spec.permissionClaims);
-  for (const ws of WORKSPACES) {
-    await kubectlOK(kc, ['apply', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws.split(':')[1]}}\n` });
-  }
+  // team-c is set up through a proxy-mode front end (`--kcp-kubeconfig` = this server, also
+  // --controllers=false): the controller, on the upstream's view, must serve it all the same.
+  const front = await startServer(t, { kcpKubeconfig: kc, controllers: false });
+  const via = (ws: string) => (ws === 'root:team-c'
+    ? { kubeconfig: front.kubeconfigPath, server: `${front.url}/clusters/${ws}` } : { kubeconfig: kc, server: at(ws) });
+  const workspace = (ws: string) => `---\napiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws.split(':')[1]}}\n`;
+  await kubectlOK(kc, ['apply', '-f', '-'], { input: WORKSPACES.filter((ws) => ws !== 'root:team-c').map(workspace).join('') });
+  await kubectlOK(front.kubeconfigPath, ['apply', '-f', '-'], { input: workspace('root:team-c') });
   await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Ready', ...WORKSPACES.map((ws) => `workspace/${ws.split(':')[1]}`), '--timeout=30s']);
   await Promise.all(WORKSPACES.map(async (ws) => {
-    await kubectlOK(kc, ['apply', '-f', '-'], { server: at(ws), input: BINDINGS });
-    await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/kubernetes', 'apibinding/tmc', '--timeout=30s'], { server: at(ws) });
-    for (const [name, cluster] of [['east', east], ['west', west]] as const) {
-      await kubectlOK(kc, ['-n', 'default', 'create', 'secret', 'generic', `${name}-kubeconfig`, `--from-file=kubeconfig=${cluster.kubeconfigPath}`], { server: at(ws) });
-    }
-    await kubectlOK(kc, ['apply', '-f', '-'], { server: at(ws), input: registration('east', east.url) + registration('west', west.url) + placedDeployment('web') });
+    const { kubeconfig, server } = via(ws);
+    await kubectlOK(kubeconfig, ['apply', '-f', '-'], { server, input: BINDINGS });
+    await kubectlOK(kubeconfig, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/kubernetes', 'apibinding/tmc', '--timeout=30s'], { server });
+    await kubectlOK(kubeconfig, ['apply', '-f', '-'], { server, input: registration('east', east) + registration('west', west) + placedDeployment('web') });
   }));
 
   await t.test('--controllers=false: the server serves the API and runs no controller', async (t) => {
