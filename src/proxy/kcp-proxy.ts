@@ -58,6 +58,11 @@ function subjectOf(certPem: string): { cn?: string; orgs: string[] } {
   };
 }
 
+function isWatch(url: string | undefined): boolean {
+  const watch = new URLSearchParams((url ?? '').split('?')[1] ?? '').get('watch');
+  return watch === 'true' || watch === '1';
+}
+
 export function createKcpProxy(o: KcpProxyOptions): KcpProxy {
   const kc = typeof o.kubeconfig === 'string' ? readKubeconfigFile(o.kubeconfig) : o.kubeconfig;
   const serverURL = new URL(kc.server);
@@ -97,6 +102,14 @@ export function createKcpProxy(o: KcpProxyOptions): KcpProxy {
       res.once('close', () => {
         if (!res.writableFinished) proxyReq.destroy();
       });
+    });
+    // A watch's headers must reach the client when the upstream sends them, not with the first
+    // event: kubectl wait and client-go informers block on them (a quiet watch held `kubectl wait`
+    // until the upstream's first bookmark). http-proxy sets the status and headers synchronously
+    // right after this event, so they are flushed on the next tick.
+    proxyServer.on('proxyRes', (_proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => {
+      if (!isWatch(req.url)) return;
+      process.nextTick(() => { if (!res.headersSent && !res.destroyed) res.flushHeaders(); });
     });
     proxyServer.on('error', (err: Error, req: IncomingMessage, res: ServerResponse | Socket) => {
       if (!('writeHead' in res)) { res.destroy(); return; }

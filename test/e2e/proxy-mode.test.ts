@@ -10,11 +10,15 @@ import https from 'node:https';
 import http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { kubectl, kubectlOK, startServer, tempDir } from '../helpers/tmc.js';
-import { eventually, request } from '../helpers/http.js';
+import { eventually, openWatch, request } from '../helpers/http.js';
 import { createKcpProxy, upstreamPath } from '../../src/proxy/kcp-proxy.js';
 import { writeKubeconfig } from '../../src/security/kubeconfig.js';
+
+/** kcp's own files (copied from kcp-dev/kcp, see test/fixtures/kcp/README.md). */
+const KCP_FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'kcp');
 
 t.test('tmc-server B proxies to tmc-server A', async (t) => {
   const A = await startServer(t);
@@ -72,6 +76,17 @@ t.test('tmc-server B proxies to tmc-server A', async (t) => {
     t.equal(child.exitCode, null, 'the watch is still open');
   });
 
+  await t.test('a quiet watch through B answers at once (headers before the first event)', async (t) => {
+    const rv = (await request(B.url, credsB, 'GET', '/clusters/root/api/v1/namespaces/default/configmaps')).json.metadata.resourceVersion;
+    const w = openWatch(B.url, credsB, `/clusters/root/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`);
+    t.teardown(() => w.stop());
+    // without bookmarks nothing is sent until a change: the status must not wait for one
+    const status = await Promise.race([w.status, new Promise<number>((r) => setTimeout(() => r(-1), 10_000).unref())]);
+    t.equal(status, 200, 'the watch was answered before any event');
+    await kubectlOK(A.kubeconfigPath, ['create', 'configmap', 'after-quiet', '-n', 'default']);
+    await eventually(() => w.events.some((e) => e.object?.metadata?.name === 'after-quiet'), 15_000, 'the event after the quiet start');
+  });
+
   await t.test('errors from A pass through unchanged', async (t) => {
     const viaB = await kubectl(B.kubeconfigPath, ['get', 'configmap', 'nope', '-n', 'default']);
     const viaA = await kubectl(A.kubeconfigPath, ['get', 'configmap', 'nope', '-n', 'default']);
@@ -84,6 +99,29 @@ t.test('tmc-server B proxies to tmc-server A', async (t) => {
     t.equal(rawB.status, 404);
     t.same(rawB.json, rawA.json, 'same Status body');
     t.equal(rawB.headers['content-type'], rawA.headers['content-type'], 'same content type');
+  });
+
+  await t.test("kcp's own files through B: schemas, export, endpoint slice, binding", async (t) => {
+    const viaB = (ws: string) => ({ server: `${B.url}/clusters/${ws}` });
+    await kubectlOK(B.kubeconfigPath, ['apply', '-f', '-'], { input: ['provider-b', 'consumer-b']
+      .map((n) => `---\napiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${n}}\n`).join('') });
+    await kubectlOK(B.kubeconfigPath, ['wait', '--for=jsonpath={.status.phase}=Ready', 'workspace/provider-b', 'workspace/consumer-b', '--timeout=30s']);
+    await kubectlOK(B.kubeconfigPath, ['apply', '-f', join(KCP_FIXTURES, 'topology/apiresourceschema-partitions.topology.kcp.io.yaml'),
+      '-f', join(KCP_FIXTURES, 'topology/apiresourceschema-partitionsets.topology.kcp.io.yaml'),
+      '-f', join(KCP_FIXTURES, 'topology/apiexport-topology.kcp.io.yaml')], viaB('root:provider-b'));
+    let url = '';
+    await eventually(async () => {
+      url = (await kubectl(B.kubeconfigPath, ['get', 'apiexportendpointslice', 'topology.kcp.io', '-o', 'jsonpath={.status.endpoints[0].url}'], viaB('root:provider-b'))).stdout;
+      return url !== '';
+    }, 15_000, 'the endpoint slice through B');
+    t.match(url, new RegExp(`^${A.url}/services/apiexport/[^/]+/topology\\.kcp\\.io$`), 'the slice names the upstream\'s virtual workspace');
+    await kubectlOK(B.kubeconfigPath, ['apply', '-f', '-'], { ...viaB('root:consumer-b'),
+      input: 'apiVersion: apis.kcp.io/v1alpha1\nkind: APIBinding\nmetadata: {name: topology}\nspec:\n  reference: {export: {path: "root:provider-b", name: topology.kcp.io}}\n' });
+    await kubectlOK(B.kubeconfigPath, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/topology', '--timeout=30s'], viaB('root:consumer-b'));
+    await eventually(async () => (await kubectl(B.kubeconfigPath, ['apply', '-f', '-'], { ...viaB('root:consumer-b'),
+      input: 'apiVersion: topology.kcp.io/v1alpha1\nkind: Partition\nmetadata: {name: eu}\nspec: {selector: {matchLabels: {region: eu}}}\n' })).code === 0, 20_000, 'a Partition created through B');
+    const inA = JSON.parse(await kubectlOK(A.kubeconfigPath, ['get', 'partition', 'eu', '-o', 'json'], { server: `${A.url}/clusters/root:consumer-b` }));
+    t.same(inA.spec.selector, { matchLabels: { region: 'eu' } }, 'the bound resource, created through B, is in A');
   });
 
   await t.test('A stopped: B answers 503 naming the upstream', async (t) => {
