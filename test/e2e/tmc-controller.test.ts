@@ -22,6 +22,7 @@ import { waitFor } from '../syncer/harness.js';
 
 const CONTROLLER_BIN = join(DIST_ROOT, 'src', 'cmd', 'tmc-controller.js');
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
+const API_EXPORT_ENDPOINT_SLICES = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexportendpointslices' };
 const API_EXPORTS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports' };
 const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
@@ -188,7 +189,9 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
   const viewURL = /virtual workspace (\S+?),/.exec(ready)?.[1];
   const metricsURL = /metrics (\S+?)\/metrics/.exec(ready)?.[1];
   const healthURL = /health (\S+?)\/readyz/.exec(ready)?.[1];
-  t.equal(viewURL, `${server.url}/services/apiexport/root:tmc/tmc.kcp.io`, 'the VW URL came from the endpoint slice');
+  const slice = await admin.forCluster('root:tmc').get(API_EXPORT_ENDPOINT_SLICES, undefined, 'tmc.kcp.io') as KubeObject & { status?: { endpoints?: Array<{ url: string }> } };
+  t.equal(viewURL, slice.status?.endpoints?.[0]?.url, 'the VW URL came from the endpoint slice');
+  t.match(viewURL, new RegExp(`^${server.url}/services/apiexport/[^/]+/tmc\\.kcp\\.io$`));
 
   await t.test('three workspaces: registrations Ready, each Deployment on both clusters, status summed back', async (t) => {
     for (const ws of WORKSPACES) {
