@@ -99,7 +99,11 @@ export class APIBindingController {
     this.exports = inf.informer(APIS_RESOURCES.exports);
     this.bindings = inf.informer(APIS_RESOURCES.bindings);
     const crds = inf.informer(CRD_RESOURCE);
-    this.exports.addIndex(BY_SCHEMA, (e) => ((e.spec?.latestResourceSchemas ?? []) as string[]).map((s) => this.objectKey(this.clusterOf(e), s)));
+    // index functions run inside the informer's cache writes: they must not throw on any stored shape
+    this.exports.addIndex(BY_SCHEMA, (e) => {
+      const schemas: unknown = e.spec?.latestResourceSchemas;
+      return Array.isArray(schemas) ? schemas.filter((s) => typeof s === 'string').map((s) => this.objectKey(this.clusterOf(e), s)) : [];
+    });
     this.bindings.addIndex(BY_EXPORT, (b) => {
       const ref = exportReference(b, this.clusterOf(b));
       return ref.name ? [this.objectKey(ref.cluster, ref.name)] : [];
