@@ -17,7 +17,7 @@ export const STATUS_AGGREGATOR_LEASE = 'tmc-status-aggregator';
 export const REPLICA_LEASE_PREFIX = 'tmc-replica-';
 /** One Lease per push cluster: its holder runs that cluster's syncer (never two at once). */
 export const SYNCER_SHARD_LEASE_PREFIX = 'tmc-syncer-';
-export const LEASES_GVR = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
+export { LEASES as LEASES_GVR } from './gvr.js';
 
 /** A replica's announcement Lease: its id made a valid object name (lower case, DNS-1123). */
 export function replicaLeaseName(replicaId: string): string {

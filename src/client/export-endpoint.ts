@@ -7,14 +7,14 @@
  * export created later, a shard still starting): it is polled until then.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { API_EXPORT_ENDPOINT_SLICES, API_EXPORTS } from '../apis/gvr.js';
 import { isNotFound } from '../errors/status.js';
 import type { Logger } from '../observability/logger.js';
 import type { KubeClient } from './kube-client.js';
 import type { GroupVersionResource } from './resource-path.js';
 import type { KubeObject } from './types.js';
 
-export const API_EXPORT_ENDPOINT_SLICES: GroupVersionResource = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexportendpointslices' };
-export const API_EXPORTS: GroupVersionResource = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports' };
+export { API_EXPORT_ENDPOINT_SLICES, API_EXPORTS };
 
 export interface ExportEndpointOptions {
   /** The slice's name. @default the export's name (kcp's default slice) */

@@ -11,6 +11,9 @@
  *   both win: the loser gets 409 Conflict.
  * - `stop()` releases the lease if held (holderIdentity cleared) so a successor need not wait.
  */
+import { LEASES } from '../apis/gvr.js';
+
+export { LEASES };
 import { leaderElectionMasterStatus, leaderTransitionsTotal } from '../observability/tmc-metrics.js';
 import { isNotFound } from '../errors/status.js';
 import { realClock, type Clock, type TimerHandle } from '../client/clock.js';
@@ -37,7 +40,6 @@ export interface LeaseStore {
   update(lease: Lease): Promise<Lease>;
 }
 
-export const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
 
 export function leaseStoreFor(kubeClient: KubeClient, namespace: string, name: string): LeaseStore {
   return {

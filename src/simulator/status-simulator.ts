@@ -9,6 +9,7 @@
  * Recomputing everything on each (coalesced) change keeps the model simple and right: capacity is
  * shared, so one workload's change can move another's ready count.
  */
+import { DAEMONSETS, DEPLOYMENTS, JOBS, SERVICES, STATEFULSETS } from '../apis/gvr.js';
 import { isNotFound } from '../errors/status.js';
 import { deepEqual } from '../machinery/objects.js';
 import type { Logger } from '../observability/logger.js';
@@ -36,11 +37,11 @@ interface Kind {
 
 /** DaemonSets first: like node-critical pods they get capacity before anything else. */
 const KINDS: Kind[] = [
-  { group: 'apps', version: 'v1', resource: 'daemonsets', pods: 'perNode', status: daemonSetStatus },
-  { group: 'apps', version: 'v1', resource: 'deployments', pods: desiredReplicas, status: deploymentStatus },
-  { group: 'apps', version: 'v1', resource: 'statefulsets', pods: desiredReplicas, status: statefulSetStatus },
-  { group: 'batch', version: 'v1', resource: 'jobs', pods: jobActivePods, status: jobStatus },
-  { group: '', version: 'v1', resource: 'services', pods: () => 0, status: serviceStatus },
+  { ...DAEMONSETS, pods: 'perNode', status: daemonSetStatus },
+  { ...DEPLOYMENTS, pods: desiredReplicas, status: deploymentStatus },
+  { ...STATEFULSETS, pods: desiredReplicas, status: statefulSetStatus },
+  { ...JOBS, pods: jobActivePods, status: jobStatus },
+  { ...SERVICES, pods: () => 0, status: serviceStatus },
 ];
 
 interface Item { kind: Kind; def: ResourceDef; obj: KubeObject; key: string }

@@ -3,6 +3,7 @@
  * root:compute; ConfigMaps and Secrets are built into every workspace and travel either as
  * primaries (labelled Sync themselves) or as dependencies of a pod template.
  */
+import * as GVR from '../apis/gvr.js';
 import type { GroupVersionResource } from '../client/resource-path.js';
 
 export interface SyncedResource {
@@ -14,19 +15,19 @@ export interface SyncedResource {
   podTemplatePath?: readonly string[];
 }
 
-const res = (group: string, version: string, resource: string, kind: string, podTemplatePath?: string[]): SyncedResource => ({
-  gvr: { group, version, resource }, kind, apiVersion: group ? `${group}/${version}` : version, podTemplatePath,
+const res = (gvr: GroupVersionResource, kind: string, podTemplatePath?: string[]): SyncedResource => ({
+  gvr, kind, apiVersion: gvr.group ? `${gvr.group}/${gvr.version}` : gvr.version, podTemplatePath,
 });
 
-export const DEPLOYMENTS = res('apps', 'v1', 'deployments', 'Deployment', ['spec', 'template']);
-export const STATEFULSETS = res('apps', 'v1', 'statefulsets', 'StatefulSet', ['spec', 'template']);
-export const DAEMONSETS = res('apps', 'v1', 'daemonsets', 'DaemonSet', ['spec', 'template']);
-export const JOBS = res('batch', 'v1', 'jobs', 'Job', ['spec', 'template']);
-export const SERVICES = res('', 'v1', 'services', 'Service');
-export const INGRESSES = res('networking.k8s.io', 'v1', 'ingresses', 'Ingress');
-export const PVCS = res('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim');
-export const CONFIGMAPS = res('', 'v1', 'configmaps', 'ConfigMap');
-export const SECRETS = res('', 'v1', 'secrets', 'Secret');
+export const DEPLOYMENTS = res(GVR.DEPLOYMENTS, 'Deployment', ['spec', 'template']);
+export const STATEFULSETS = res(GVR.STATEFULSETS, 'StatefulSet', ['spec', 'template']);
+export const DAEMONSETS = res(GVR.DAEMONSETS, 'DaemonSet', ['spec', 'template']);
+export const JOBS = res(GVR.JOBS, 'Job', ['spec', 'template']);
+export const SERVICES = res(GVR.SERVICES, 'Service');
+export const INGRESSES = res(GVR.INGRESSES, 'Ingress');
+export const PVCS = res(GVR.PERSISTENT_VOLUME_CLAIMS, 'PersistentVolumeClaim');
+export const CONFIGMAPS = res(GVR.CONFIGMAPS, 'ConfigMap');
+export const SECRETS = res(GVR.SECRETS, 'Secret');
 
 /** Everything synced by default, in the order namespaces fill (dependencies first). */
 export const DEFAULT_RESOURCES: readonly SyncedResource[] = [

@@ -7,9 +7,7 @@
 import t from 'tap';
 import { startServer } from '../helpers/tmc.js';
 import { kubeconfigCopy, rootClient, tmcctl, tmcctlOK } from './cli-harness.js';
-
-const API_BINDINGS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings' };
-const API_EXPORTS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports' };
+import { API_BINDINGS, API_EXPORTS } from '../../src/apis/gvr.js';
 
 t.test('bind compute, tmc and all', async (t) => {
   const srv = await startServer(t);

@@ -11,8 +11,7 @@ import { cordonPatch } from '../../src/cli/commands/cluster-cordon.js';
 import { CLUSTER_REGISTRATIONS } from '../../src/apis/tmc/gvr.js';
 import { startServer } from '../helpers/tmc.js';
 import { kubeconfigCopy, rootClient, tmcctl, tmcctlOK } from './cli-harness.js';
-
-const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
+import { SECRETS } from '../../src/apis/gvr.js';
 
 t.test('cordonPatch', async (t) => {
   const now = new Date('2026-01-02T03:04:05.678Z');

@@ -12,8 +12,7 @@ import { candidateRows, encodeEvaluation } from '../../src/apis/tmc/evaluation.j
 import { renderExplanation } from '../../src/cli/commands/placement-explain.js';
 import { kubectlOK, startServer } from '../helpers/tmc.js';
 import { eventually, kubeconfigCopy, rootClient, tmcctl, tmcctlOK } from './cli-harness.js';
-
-const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
+import { DEPLOYMENTS } from '../../src/apis/gvr.js';
 
 t.test('renderExplanation (pure)', async (t) => {
   const wp: any = { metadata: { name: 'web', namespace: 'app' }, spec: {}, status: { phase: 'Scheduled', currentRevision: 3 } };

@@ -14,9 +14,9 @@ import type { KubeObject } from '../../src/client/types.js';
 import { clusterRegistrationComponent } from '../../src/reconcilers/clusterregistration/index.js';
 import { eventually, request } from '../helpers/http.js';
 import { kubectl, kubectlOK, spawnServer, startServer, tempDir, type SpawnedServer } from '../helpers/tmc.js';
+import { NODES } from '../../src/apis/gvr.js';
 
 const WORKSPACE = 'root:clusters';
-const NODES = { group: '', version: 'v1', resource: 'nodes' };
 
 const kubectlMissing = await kubectl('/dev/null', ['version', '--client']).then((r) => r.code !== 0);
 

@@ -21,12 +21,10 @@ import type { KubeObject } from '../../src/client/types.js';
 import { chromiumMissing, launchBrowser, recordRequests, screenshotDir, CHROMIUM } from '../helpers/browser.js';
 import { DIST_ROOT, spawnServer, startServer, type SpawnedServer } from '../helpers/tmc.js';
 import { bind, createWorkspace, DEPLOYMENTS, SECRETS, waitFor } from '../syncer/harness.js';
+import { CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS, SERVICE_ACCOUNTS } from '../../src/apis/gvr.js';
 
 const REPO = join(DIST_ROOT, '..');
 const LAPTOP = { width: 1366, height: 900 };
-const SERVICE_ACCOUNTS = { group: '', version: 'v1', resource: 'serviceaccounts' };
-const CLUSTER_ROLES = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles' };
-const CLUSTER_ROLE_BINDINGS = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings' };
 const BY_KIND: Record<string, typeof SECRETS> = { ServiceAccount: SERVICE_ACCOUNTS, Secret: SECRETS, ClusterRole: CLUSTER_ROLES, ClusterRoleBinding: CLUSTER_ROLE_BINDINGS };
 
 const manifest = () => parseAllDocuments(readFileSync(join(REPO, 'manifests', 'console', 'console-user.yaml'), 'utf8')).map((d) => d.toJSON() as KubeObject);

@@ -21,9 +21,8 @@ import type { KubeObject } from '../../src/client/types.js';
 import { isNotFound } from '../../src/errors/status.js';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/tmc.js';
 import { CONFIGMAPS, DEPLOYMENTS, NAMESPACES, SECRETS, waitFor } from '../syncer/harness.js';
+import { API_BINDINGS as APIBINDINGS, WORKSPACES } from '../../src/apis/gvr.js';
 
-const WORKSPACES = { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspaces' };
-const APIBINDINGS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings' };
 const WS = 'root:demo';
 const N = 10;
 const names = Array.from({ length: N }, (_, i) => `web-${i}`);

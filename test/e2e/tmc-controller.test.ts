@@ -19,13 +19,9 @@ import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transpo
 import type { KubeObject } from '../../src/client/types.js';
 import { DIST_ROOT, kubectlOK, spawnServer, startServer, tempDir } from '../helpers/tmc.js';
 import { waitFor } from '../syncer/harness.js';
+import { API_EXPORT_ENDPOINT_SLICES, API_EXPORTS, DEPLOYMENTS, LEASES, SECRETS } from '../../src/apis/gvr.js';
 
 const CONTROLLER_BIN = join(DIST_ROOT, 'src', 'cmd', 'tmc-controller.js');
-const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
-const API_EXPORT_ENDPOINT_SLICES = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexportendpointslices' };
-const API_EXPORTS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports' };
-const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
-const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
 const WORKSPACES = ['root:team-a', 'root:team-b', 'root:team-c'];
 
 /** Both bindings, every claim of the TMC export accepted as the export states it (identity hashes included), as `tmcctl bind` does. */

@@ -11,13 +11,8 @@ import { KubeClient } from '../../src/client/kube-client.js';
 import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transport.js';
 import type { KubeObject } from '../../src/client/types.js';
 import { startServer, type RunningServer, type Teardown } from '../helpers/tmc.js';
-
-export const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
-export const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps' };
-export const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
-export const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' };
-const WORKSPACES = { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspaces' };
-const APIBINDINGS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings' };
+import { API_BINDINGS as APIBINDINGS, CONFIGMAPS, DEPLOYMENTS, NAMESPACES, SECRETS, WORKSPACES } from '../../src/apis/gvr.js';
+export { DEPLOYMENTS, CONFIGMAPS, SECRETS, NAMESPACES };
 
 export interface PhysicalCluster {
   name: string;

@@ -19,6 +19,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { SERVICE_ACCOUNTS } from '../../apis/gvr.js';
 import { CLUSTER_REGISTRATIONS, type ClusterRegistration } from '../../apis/tmc/index.js';
 import { resolveKubeConfig, type ResolvedKubeConfig } from '../../client/kubeconfig.js';
 import type { KubeClient } from '../../client/kube-client.js';
@@ -37,7 +38,6 @@ import { condition } from './cluster-list.js';
 
 export const SECRET_NAMESPACE = 'default';
 export const TOKEN_PLACEHOLDER = 'REPLACE-WITH-AGENT-TOKEN';
-const SERVICE_ACCOUNTS: GroupVersionResource = { group: '', version: 'v1', resource: 'serviceaccounts' };
 const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
 const SYNCER_FOR_LABEL = 'tmc.kcp.io/syncer-for';

@@ -2,6 +2,9 @@
  * URLs of the Kubernetes API the console calls: workspace paths (`/clusters/<ws>/…`), the
  * resources it reads, and the kinds a placement may select. Pure; bundled for the browser.
  */
+import {
+  DAEMONSETS, DEPLOYMENTS, INGRESSES, JOBS, PERSISTENT_VOLUME_CLAIMS, SERVICES, STATEFULSETS, WORKSPACES as WORKSPACES_GVR,
+} from '../../apis/gvr.js';
 import { CLUSTER_REGISTRATIONS, PLACEMENT_DECISIONS, WORKLOAD_PLACEMENTS } from '../../apis/tmc/gvr.js';
 
 export interface Resource { group: string; version: string; resource: string; namespaced: boolean }
@@ -9,17 +12,17 @@ export interface Resource { group: string; version: string; resource: string; na
 export const CLUSTERS: Resource = { ...CLUSTER_REGISTRATIONS, namespaced: false };
 export const PLACEMENTS: Resource = { ...WORKLOAD_PLACEMENTS, namespaced: true };
 export const DECISIONS: Resource = { ...PLACEMENT_DECISIONS, namespaced: true };
-export const WORKSPACES: Resource = { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspaces', namespaced: false };
+export const WORKSPACES: Resource = { ...WORKSPACES_GVR, namespaced: false };
 
 /** The workload kinds TMC places (the `kubernetes` APIExport), by kind. */
 export const WORKLOAD_KINDS: Record<string, Resource> = {
-  Deployment: { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true },
-  StatefulSet: { group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true },
-  DaemonSet: { group: 'apps', version: 'v1', resource: 'daemonsets', namespaced: true },
-  Job: { group: 'batch', version: 'v1', resource: 'jobs', namespaced: true },
-  Service: { group: '', version: 'v1', resource: 'services', namespaced: true },
-  Ingress: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', namespaced: true },
-  PersistentVolumeClaim: { group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true },
+  Deployment: { ...DEPLOYMENTS, namespaced: true },
+  StatefulSet: { ...STATEFULSETS, namespaced: true },
+  DaemonSet: { ...DAEMONSETS, namespaced: true },
+  Job: { ...JOBS, namespaced: true },
+  Service: { ...SERVICES, namespaced: true },
+  Ingress: { ...INGRESSES, namespaced: true },
+  PersistentVolumeClaim: { ...PERSISTENT_VOLUME_CLAIMS, namespaced: true },
 };
 
 /** Logical-cluster paths are lowercase RFC 1123 labels joined by ':' (what the server accepts). */

@@ -5,6 +5,7 @@
  * what the conditions need to say, never thrown: unreachable (no HTTP answer), unauthorized
  * (401/403), or failed (answered, but with another error).
  */
+import { NAMESPACES, NODES } from '../../apis/gvr.js';
 import type { APIResource, ResourceList } from '../../apis/tmc/index.js';
 import { CLUSTER_KEY_LABEL } from '../../apis/contract.js';
 import type { DiscoveryResult } from '../../client/discovery.js';
@@ -36,8 +37,6 @@ export type ProbeResult =
   /** TMC cannot even try: no endpoint, Secret missing, unusable credentials. */
   | { kind: 'misconfigured'; reason: string; message: string };
 
-const NODES = { group: '', version: 'v1', resource: 'nodes' };
-const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' };
 
 export interface ProbeOptions {
   /** The cluster key: TMC's downstream namespaces and objects carry `tmc.kcp.io/cluster-key=<key>`. */

@@ -12,6 +12,7 @@
  * re-trigger a probe at once), except a Pull-mode heartbeat written by the agent, which is
  * re-judged immediately so a recovered cluster loses its taint without waiting a full interval.
  */
+import { SECRETS } from '../../apis/gvr.js';
 import type { ClusterRegistration } from '../../apis/tmc/index.js';
 import { CLUSTER_REGISTRATIONS } from '../../apis/tmc/index.js';
 import { realClock, type Clock } from '../../client/clock.js';
@@ -34,7 +35,6 @@ import { reconcileClusterRegistration, type ReconcileDeps } from './clusterregis
 import { CONTROLLER_NAME, DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_HEARTBEAT_THRESHOLD_MS, Reason } from './constants.js';
 import { ConnectionConfigError, DownstreamConnections, type Secret } from './downstream-connections.js';
 
-const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
 
 export interface ClusterRegistrationControllerOptions {
   /** Admin client for the TMC server's root (no `/clusters/...` prefix): status writes, Secret reads. */

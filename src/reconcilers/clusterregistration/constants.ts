@@ -3,6 +3,7 @@
  * resources a cluster must serve to run TMC workloads. Other controllers (placement, tmcctl) read
  * these names, so they are part of the API and listed in docs/clusters.md.
  */
+import { DEPLOYMENTS, STATEFULSETS } from '../../apis/gvr.js';
 
 export const CONTROLLER_NAME = 'clusterregistration';
 
@@ -54,10 +55,7 @@ export const DEFAULT_SYNCED_RESOURCES: readonly string[] = [
 ];
 
 /** The workload kinds whose pod requests count towards status.allocated. */
-export const REPLICATED_WORKLOADS = [
-  { group: 'apps', version: 'v1', resource: 'deployments' },
-  { group: 'apps', version: 'v1', resource: 'statefulsets' },
-] as const;
+export const REPLICATED_WORKLOADS = [DEPLOYMENTS, STATEFULSETS] as const;
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 export const DEFAULT_HEARTBEAT_THRESHOLD_MS = 40_000;

@@ -3,6 +3,7 @@
  * (DESIGN.md §3). A placement's workloadTypes choose among them; a kind not listed here is never
  * seen, so never placed.
  */
+import { DAEMONSETS, DEPLOYMENTS, INGRESSES, JOBS, PERSISTENT_VOLUME_CLAIMS, SERVICES, STATEFULSETS } from '../../apis/gvr.js';
 import type { GroupVersionResource } from '../../client/resource-path.js';
 
 export interface WorkloadResource {
@@ -11,13 +12,13 @@ export interface WorkloadResource {
 }
 
 export const DEFAULT_WORKLOAD_RESOURCES: readonly WorkloadResource[] = [
-  { gvr: { group: 'apps', version: 'v1', resource: 'deployments' }, kind: 'Deployment' },
-  { gvr: { group: 'apps', version: 'v1', resource: 'statefulsets' }, kind: 'StatefulSet' },
-  { gvr: { group: 'apps', version: 'v1', resource: 'daemonsets' }, kind: 'DaemonSet' },
-  { gvr: { group: 'batch', version: 'v1', resource: 'jobs' }, kind: 'Job' },
-  { gvr: { group: '', version: 'v1', resource: 'services' }, kind: 'Service' },
-  { gvr: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' }, kind: 'Ingress' },
-  { gvr: { group: '', version: 'v1', resource: 'persistentvolumeclaims' }, kind: 'PersistentVolumeClaim' },
+  { gvr: DEPLOYMENTS, kind: 'Deployment' },
+  { gvr: STATEFULSETS, kind: 'StatefulSet' },
+  { gvr: DAEMONSETS, kind: 'DaemonSet' },
+  { gvr: JOBS, kind: 'Job' },
+  { gvr: SERVICES, kind: 'Service' },
+  { gvr: INGRESSES, kind: 'Ingress' },
+  { gvr: PERSISTENT_VOLUME_CLAIMS, kind: 'PersistentVolumeClaim' },
 ];
 
 /** The resource of a workload object, by its apiVersion and kind. */

@@ -4,6 +4,7 @@
  * Every change is reported, which is how drift (a hand scale) and status (the cluster's
  * controllers) reach the reconciler.
  */
+import { NAMESPACES } from '../../apis/gvr.js';
 import { CLUSTER_KEY_LABEL } from '../../apis/contract.js';
 import { Informer } from '../../client/informer.js';
 import type { KubeClient } from '../../client/kube-client.js';
@@ -11,7 +12,7 @@ import type { KubeObject } from '../../client/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { resourceId, type SyncedResource } from '../resources.js';
 
-export const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' };
+export { NAMESPACES };
 
 export interface DownstreamHandlers {
   onObject(resource: SyncedResource, obj: KubeObject, deleted: boolean): void;

@@ -4,12 +4,12 @@
  * key `kubeconfig` (used as is: its server and CA win), or keys `token` + `ca.crt` against
  * spec.clusterEndpoint.serverURL. spec.clusterEndpoint.caBundle overrides the CA.
  */
+import { SECRETS } from '../../apis/gvr.js';
 import type { ClusterRegistration } from '../../apis/tmc/index.js';
 import { HttpTransport } from '../../client/http-transport.js';
 import { KubeClient } from '../../client/kube-client.js';
 import { httpTransportFromKubeConfig } from '../../client/kubeconfig-transport.js';
 
-const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
 
 export async function downstreamClientFor(registrationClient: KubeClient, registration: ClusterRegistration): Promise<KubeClient> {
   const endpoint = registration.spec?.clusterEndpoint;

@@ -5,6 +5,7 @@
  * newly bound workspace is picked up at once, or, where the server refuses wildcard reads (an
  * ordinary user, another kcp), by walking the workspace tree every `intervalMs`.
  */
+import { API_BINDINGS, WORKSPACES } from '../../apis/gvr.js';
 import { Informer } from '../../client/informer.js';
 import type { KubeClient } from '../../client/kube-client.js';
 import { clusterOf } from '../../client/object-cache.js';
@@ -43,8 +44,6 @@ export function staticWorkspaces(workspaces: readonly string[]): WorkspaceProvid
   return { current: () => list, onChange: () => () => {} };
 }
 
-const WORKSPACES = { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspaces' };
-const API_BINDINGS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings' };
 
 export interface ExportRef { path: string; name: string }
 export const COMPUTE_EXPORT: ExportRef = { path: 'root:compute', name: 'kubernetes' };

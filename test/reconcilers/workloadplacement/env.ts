@@ -11,13 +11,11 @@ import { httpTransportFromKubeConfig } from '../../../src/client/kubeconfig-tran
 import type { KubeObject } from '../../../src/client/types.js';
 import { eventually } from '../../helpers/http.js';
 import { startServer, type RunningServer, type Teardown } from '../../helpers/tmc.js';
+import { API_BINDINGS as BINDINGS, DEPLOYMENTS, NAMESPACES, WORKSPACES } from '../../../src/apis/gvr.js';
+export { DEPLOYMENTS };
 
 export const WS = 'root:team';
 export const NS = 'app';
-export const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
-const WORKSPACES = { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspaces' };
-const BINDINGS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings' };
-const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' };
 
 export interface Env {
   server: RunningServer;

@@ -8,11 +8,8 @@ import { HttpTransport } from '../../../src/client/http-transport.js';
 import { KubeClient } from '../../../src/client/kube-client.js';
 import { startServer } from '../../helpers/tmc.js';
 import { eventually } from '../../helpers/http.js';
+import { API_BINDINGS as BINDINGS, API_EXPORTS as EXPORTS, API_RESOURCE_SCHEMAS as SCHEMAS, WORKSPACES } from '../../../src/apis/gvr.js';
 
-const WORKSPACES = { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspaces' };
-const SCHEMAS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiresourceschemas' };
-const EXPORTS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports' };
-const BINDINGS = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings' };
 const WIDGETS = { group: 'example.com', version: 'v1', resource: 'widgets' };
 
 t.test('a binding to an export with a missing schema waits in Binding and completes when it appears', async (t) => {
