@@ -12,14 +12,15 @@
  * - `stop()` releases the lease if held (holderIdentity cleared) so a successor need not wait.
  */
 import { LEASES } from '../apis/gvr.js';
-
-export { LEASES };
 import { leaderElectionMasterStatus, leaderTransitionsTotal } from '../observability/tmc-metrics.js';
 import { isNotFound } from '../errors/status.js';
 import { realClock, type Clock, type TimerHandle } from '../client/clock.js';
 import type { KubeClient } from '../client/kube-client.js';
 import type { KubeObject } from '../client/types.js';
 import type { Logger } from '../observability/logger.js';
+
+/** Re-exported for callers of the leader-election module; declared in apis/gvr.ts. */
+export { LEASES };
 
 export interface LeaseSpec {
   holderIdentity?: string;

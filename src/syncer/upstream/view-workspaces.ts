@@ -6,6 +6,7 @@
  * export's accepted claim). Each name is then reachable as `<vw>/clusters/<name>`, as kcp
  * controllers address a workspace through the VW.
  */
+import { NAMESPACES } from '../../apis/gvr.js';
 import { clusterOf } from '../../apis/contract.js';
 import { Informer } from '../../client/informer.js';
 import type { KubeClient } from '../../client/kube-client.js';
@@ -14,7 +15,6 @@ import type { KubeObject } from '../../client/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { WorkspaceProvider } from './workspaces.js';
 
-const NAMESPACES: GroupVersionResource = { group: '', version: 'v1', resource: 'namespaces' };
 
 /** Only the logical cluster matters here: the cache keeps nothing else of each object. */
 function clusterOnly(obj: KubeObject): KubeObject {
