@@ -26,7 +26,8 @@ export async function handleCreate(ctx: ApiContext, req: IncomingMessage, res: S
   def: ResourceDef, scope: RequestScope): Promise<void> {
   if (info.name) throw methodNotAllowed(`POST is not supported on a named ${def.resource}; use PUT or PATCH`);
   const body = requireObject(decodeBody(await readBody(req), req.headers['content-type'])) as KubeObject;
-  const created = await ctx.generic.create(scope, def, body);
+  // the body was decoded for this request alone: the store may write to it instead of a copy
+  const created = await ctx.generic.create(scope, def, body, undefined, true);
   writeJSON(res, 201, created, scope.warnings);
 }
 

@@ -104,7 +104,9 @@ export function compare(before: unknown, after: unknown, schema: JSONSchemaProps
       if (isAtomicMap(s) && path.length) { leaf(a, b, path); return; }
       const ma = (a ?? {}) as Record<string, unknown>;
       const mb = (b ?? {}) as Record<string, unknown>;
-      for (const k of new Set([...Object.keys(ma), ...Object.keys(mb)])) {
+      // one side absent (every create): its keys are all there are, no union to build
+      const keys = a === undefined ? Object.keys(mb) : b === undefined ? Object.keys(ma) : new Set([...Object.keys(ma), ...Object.keys(mb)]);
+      for (const k of keys) {
         walk(ma[k], mb[k], childOf(s, k, path), [...path, fieldElement(k)]);
       }
     } else {

@@ -35,13 +35,14 @@ function pruneNode(s: JSONSchemaProps, x: unknown, path: string, resource: boole
   if (!isPlainObject(x)) return;
   const keepResourceFields = resource || s['x-kubernetes-embedded-resource'] === true;
   const additional = isPlainObject(s.additionalProperties) ? s.additionalProperties : undefined;
-  for (const [k, v] of Object.entries(x)) {
+  const props = s.properties;
+  for (const k of Object.keys(x)) {
     if (keepResourceFields && RESOURCE_FIELDS.has(k)) continue;
-    const p = child(path, k);
-    const prop = s.properties?.[k];
-    if (prop) pruneNode(prop, v, p, false, removed);
-    else if (additional) pruneNode(additional, v, p, false, removed);
+    const v = x[k];
+    const prop = props && Object.hasOwn(props, k) ? props[k] : undefined;
+    // only objects and arrays hold fields to prune: a scalar needs no walk and no path string
+    if (prop || additional) { if (typeof v === 'object' && v !== null) pruneNode((prop ?? additional)!, v, child(path, k), false, removed); }
     else if (s.additionalProperties === true || s['x-kubernetes-preserve-unknown-fields']) continue;
-    else { delete x[k]; removed.push(p); }
+    else { delete x[k]; removed.push(child(path, k)); }
   }
 }

@@ -159,12 +159,16 @@ function validateMap(s: JSONSchemaProps, v: Record<string, unknown>, path: strin
   if (s.minProperties !== undefined && n < s.minProperties)
     errs.push(invalid(path, v, `${path} in body should have at least ${s.minProperties} properties`));
   for (const r of s.required ?? []) if (!(r in v)) errs.push(required(child(path, r)));
-  const props = s.properties ?? {};
-  for (const [k, val] of Object.entries(v)) {
-    const p = child(path, k);
-    if (props[k]) validateNode(props[k], val, p, errs);
-    else if (isPlainObject(s.additionalProperties)) validateNode(s.additionalProperties, val, p, errs);
-    else if (s.additionalProperties === false) errs.push(invalid(p, val, `${p} in body is a forbidden property`));
+  const props = s.properties;
+  const additional = isPlainObject(s.additionalProperties) ? s.additionalProperties : undefined;
+  // a map of plain scalars (ConfigMap data, labels) is checked without a path string per entry
+  const plainAdditional = additional && plainScalar(additional);
+  for (const k of Object.keys(v)) {
+    const val = v[k];
+    const prop = props && Object.hasOwn(props, k) ? props[k] : undefined;
+    if (prop) validateNode(prop, val, child(path, k), errs);
+    else if (additional) { if (!plainAdditional || !plainAdditional(val)) validateNode(additional, val, child(path, k), errs); }
+    else if (s.additionalProperties === false) { const p = child(path, k); errs.push(invalid(p, val, `${p} in body is a forbidden property`)); }
   }
   if (s['x-kubernetes-embedded-resource']) validateEmbeddedResource(v, path, errs);
 }
