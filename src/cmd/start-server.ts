@@ -23,6 +23,8 @@ import { enableDefaultMetrics, probeStorageOnScrape } from '../observability/met
 import { startTracing } from '../observability/tracing.js';
 import { withStorageMetrics } from '../storage/instrumented-store.js';
 import { withEventsStorage } from '../registry/events-storage.js';
+import { withConvertedStorage } from '../registry/converted-storage.js';
+import { KCP_V1ALPHA2_STORAGE } from '../tenancy/apis/v1alpha2-conversion.js';
 import { ResourceCatalog } from '../registry/catalog.js';
 import { CrdSource } from '../registry/crd-source.js';
 import { GenericStore } from '../registry/generic-store.js';
@@ -140,9 +142,10 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const secretEncryption = SecretEncryption.fromKeyFile(opts.encryptionKeyFile);
   // Always wrapped: without a key nothing is sealed, but sealed values left by an earlier run read
   // as a clear error instead of ciphertext.
-  const sealed = withEventsStorage(withStorageMetrics(withSecretEncryption(
+  // apis.kcp.io v1alpha2 APIExports/APIBindings are stored as v1alpha1 and converted (tenancy/apis/v1alpha2-conversion.ts)
+  const sealed = withConvertedStorage(withEventsStorage(withStorageMetrics(withSecretEncryption(
     await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, etcdRequestTimeoutMs: opts.etcdRequestTimeoutMs, historySize: opts.watchCacheSize, logger: log }),
-    secretEncryption)));
+    secretEncryption))), KCP_V1ALPHA2_STORAGE);
   const store = hooks.wrapStore ? hooks.wrapStore(sealed) : sealed;
   enableDefaultMetrics();
   probeStorageOnScrape(store);

@@ -140,9 +140,14 @@ export interface ResourceDef {
   source: string;
   /** The identity hash of the APIExport that serves it, for bound resources (storage is keyed by it). */
   identityHash?: string;
+  /**
+   * A storage key of its own instead of `<group>/<resource>`: a version whose objects are stored as
+   * another version's and converted on the way in and out by a store wrapper (registry/converted-storage.ts).
+   */
+  storedAs?: string;
 }
 
 /** The storage resource key for a def: `configmaps` or `apps/deployments`. */
-export function storageResource(def: Pick<ResourceDef, 'group' | 'resource'>): string {
-  return def.group ? `${def.group}/${def.resource}` : def.resource;
+export function storageResource(def: Pick<ResourceDef, 'group' | 'resource' | 'storedAs'>): string {
+  return def.storedAs ?? (def.group ? `${def.group}/${def.resource}` : def.resource);
 }

@@ -154,3 +154,54 @@ ${version}`;
   t.not(r.code, 0);
   t.match(r.stderr, /spec: Invalid value: .*is immutable/, 'the spec is immutable');
 });
+
+t.test("kcp's v1alpha2 APIExport and APIBinding, beside v1alpha1", async (t) => {
+  const srv = await startServer(t);
+  const kc = srv.kubeconfigPath;
+  const at = (p: string) => `${srv.url}/clusters/${p}`;
+  const get = async (server: string, what: string, name: string) => JSON.parse(await kubectlOK(kc, ['get', what, name, '-o', 'json'], { server }));
+  for (const ws of ['wildwest', 'ranch']) {
+    await kubectlOK(kc, ['create', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws}}\n` });
+    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(`root:${ws}`) })).code === 0, 20_000, `workspace ${ws}`);
+  }
+  // kcp's example export is v1alpha2 (spec.resources[])
+  await kubectlOK(kc, ['apply', '-f', fixture('cowboys/apiresourceschema.yaml'), '-f', fixture('cowboys/apiexport.yaml')], { server: at('root:wildwest') });
+  const v2 = await get(at('root:wildwest'), 'apiexports.v1alpha2.apis.kcp.io', 'cowboys');
+  t.same(v2.spec.resources, [{ name: 'cowboys', group: 'wildwest.dev', schema: 'today.cowboys.wildwest.dev', storage: { crd: {} } }], 'reads back as written');
+  const v1 = await get(at('root:wildwest'), 'apiexports.v1alpha1.apis.kcp.io', 'cowboys');
+  t.same(v1.spec.latestResourceSchemas, ['today.cowboys.wildwest.dev'], 'and as v1alpha1');
+  await kubectlOK(kc, ['wait', '--for=jsonpath={.status.identityHash}', 'apiexports.v1alpha2.apis.kcp.io/cowboys', '--timeout=20s'], { server: at('root:wildwest') });
+
+  // a v1alpha2 binding with v1alpha2 claims; it binds and serves, and reads back in both versions
+  await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:ranch'), input: `apiVersion: apis.kcp.io/v1alpha2
+kind: APIBinding
+metadata: {name: cowboys}
+spec:
+  reference: {export: {path: "root:wildwest", name: cowboys}}
+  permissionClaims:
+  - {group: "", resource: configmaps, verbs: [get, list, watch], selector: {matchAll: true}, state: Accepted}
+` });
+  await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibindings.v1alpha2.apis.kcp.io/cowboys', '--timeout=30s'], { server: at('root:ranch') });
+  const b2 = await get(at('root:ranch'), 'apibindings.v1alpha2.apis.kcp.io', 'cowboys');
+  t.same(b2.spec.permissionClaims, [{ group: '', resource: 'configmaps', verbs: ['get', 'list', 'watch'], selector: { matchAll: true }, state: 'Accepted' }]);
+  t.notOk(b2.metadata.annotations?.['apis.v1alpha2.kcp.io/acceptable-permission-claims'], 'the stored form stays out of sight');
+  const b1 = await get(at('root:ranch'), 'apibindings.v1alpha1.apis.kcp.io', 'cowboys');
+  t.same(b1.spec.permissionClaims, [{ group: '', resource: 'configmaps', all: true, state: 'Accepted' }], 'v1alpha1: matchAll is all');
+  await eventually(async () => (await kubectl(kc, ['api-resources', '--api-group=wildwest.dev'], { server: at('root:ranch') })).stdout.includes('cowboys'), 20_000, 'bound resource discovered');
+  await kubectlOK(kc, ['apply', '-f', fixture('cowboys/cowboy.yaml')], { server: at('root:ranch') });
+  t.match(await kubectlOK(kc, ['get', 'cowboys', '-n', 'default', '-o', 'name'], { server: at('root:ranch') }), /cowboy.wildwest.dev\/john-wayne/);
+
+  // a v1alpha1 manifest reads as v1alpha2; an update through v1alpha2 keeps what v1alpha1 said
+  await kubectlOK(kc, ['apply', '-f', fixture('topology/apiresourceschema-partitions.topology.kcp.io.yaml'), '-f', fixture('topology/apiexport-topology.kcp.io.yaml')], { server: at('root:wildwest') });
+  const topo = await get(at('root:wildwest'), 'apiexports.v1alpha2.apis.kcp.io', 'topology.kcp.io');
+  t.same(topo.spec.resources.map((r: any) => `${r.name}.${r.group} ${r.schema}`), [
+    'partitions.topology.kcp.io v240903-d6797056a.partitions.topology.kcp.io', 'partitionsets.topology.kcp.io v240903-d6797056a.partitionsets.topology.kcp.io',
+  ]);
+  await kubectlOK(kc, ['label', 'apiexports.v1alpha2.apis.kcp.io', 'topology.kcp.io', 'seen=yes'], { server: at('root:wildwest') });
+  const topo1 = await get(at('root:wildwest'), 'apiexports.v1alpha1.apis.kcp.io', 'topology.kcp.io');
+  t.equal(topo1.metadata.labels.seen, 'yes');
+  t.equal(topo1.spec.latestResourceSchemas.length, 2);
+  const bad = await kubectl(kc, ['apply', '-f', '-'], { server: at('root:wildwest'), input: 'apiVersion: apis.kcp.io/v1alpha2\nkind: APIExport\nmetadata: {name: bad}\nspec: {resources: [{name: x}]}\n' });
+  t.not(bad.code, 0);
+  t.match(bad.stderr, /spec\.resources\[0\]\.schema: Required value/, 'v1alpha2 is validated by its own schema');
+});

@@ -52,7 +52,7 @@ function sample(d: ResourceDef): KubeObject {
 
 t.test('every built-in def is complete and its schema structural', async (t) => {
   const defs = builtinResourceDefs();
-  t.equal(new Set(defs.map(key)).size, defs.length, 'no duplicates');
+  t.equal(new Set(defs.map((d) => `${key(d)}@${d.version}`)).size, defs.length, 'no duplicates');
   for (const d of defs) {
     t.ok(d.schema, `${key(d)} has a schema`);
     t.same(validateStructuralSchema(d.schema, key(d), { builtin: true }).map(fieldErrorMessage), [], `${key(d)} schema is structural`);
@@ -79,7 +79,9 @@ t.test('a realistic sample of every built-in passes pruning, defaulting and vali
 t.test('mode groups', async (t) => {
   t.ok(coreDefs().some((d) => d.resource === 'namespaces' && d.shortNames?.includes('ns') && !d.namespaced));
   t.same(workloadDefs().map(key).sort(), ['apps/daemonsets', 'apps/deployments', 'apps/statefulsets', 'batch/cronjobs', 'batch/jobs', 'networking.k8s.io/ingresses', 'persistentvolumeclaims', 'services']);
-  t.same(kcpDefs().map((d) => d.resource), ['workspaces', 'workspacetypes', 'logicalclusters', 'apiresourceschemas', 'apiexports', 'apibindings', 'apiexportendpointslices']);
+  t.same(kcpDefs().map((d) => `${d.resource}.${d.version}`), ['workspaces.v1alpha1', 'workspacetypes.v1alpha1', 'logicalclusters.v1alpha1', 'apiresourceschemas.v1alpha1',
+    'apiexports.v1alpha1', 'apibindings.v1alpha1', 'apiexports.v1alpha2', 'apibindings.v1alpha2', 'apiexportendpointslices.v1alpha1']);
+  t.same(kcpDefs().filter((d) => d.storedAs).map((d) => d.storedAs), ['apis.kcp.io/apiexports@v1alpha2', 'apis.kcp.io/apibindings@v1alpha2'], 'v1alpha2 is stored as v1alpha1');
   t.ok(kcpDefs().every((d) => !d.namespaced));
 });
 

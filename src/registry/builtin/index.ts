@@ -15,7 +15,7 @@ import { cronJobDef } from './cronjob.js';
 import { daemonSetDef, deploymentDef, jobDef, statefulSetDef } from './apps.js';
 import { nodeDef, persistentVolumeClaimDef } from './cluster.js';
 import { configMapDef, eventDef, eventsV1Def, namespaceDef, secretDef, serviceAccountDef } from './core.js';
-import { apiBindingDef, apiExportDef, apiExportEndpointSliceDef, apiResourceSchemaDef, logicalClusterDef, workspaceDef, workspaceTypeDef } from './kcp.js';
+import { apiBindingDef, apiBindingV1alpha2Def, apiExportDef, apiExportV1alpha2Def, apiExportEndpointSliceDef, apiResourceSchemaDef, logicalClusterDef, workspaceDef, workspaceTypeDef } from './kcp.js';
 import { ingressDef, serviceDef } from './network.js';
 import { clusterRoleBindingDef, clusterRoleDef, leaseDef, roleBindingDef, roleDef } from './rbac.js';
 
@@ -38,7 +38,7 @@ export function clusterDefs(): ResourceDef[] {
 }
 
 export function kcpDefs(): ResourceDef[] {
-  return [workspaceDef(), workspaceTypeDef(), logicalClusterDef(), apiResourceSchemaDef(), apiExportDef(), apiBindingDef(), apiExportEndpointSliceDef()];
+  return [workspaceDef(), workspaceTypeDef(), logicalClusterDef(), apiResourceSchemaDef(), apiExportDef(), apiBindingDef(), apiExportV1alpha2Def(), apiBindingV1alpha2Def(), apiExportEndpointSliceDef()];
 }
 
 /** Every built-in def (all groups above). */

@@ -245,6 +245,85 @@ export function apiBindingDef(): ResourceDef {
   });
 }
 
+// ---- apis.kcp.io/v1alpha2: kcp's current shapes, stored as v1alpha1 (tenancy/apis/v1alpha2-conversion.ts)
+
+const permissionClaimV2 = partial('PermissionClaim identifies an object by GR and identity hash, and the verbs the provider asks for.', {
+  group: str('group is the name of an API group. For core groups this is the empty string.'),
+  resource: str('resource is the name of the resource.'),
+  identityHash: str('This is the identity for a given APIExport that the APIResourceSchema belongs to.'),
+  verbs: stringList('verbs is a list of supported API operation types (this includes but is not limited to get, list, watch, create, update, patch, delete, deletecollection, and proxy).'),
+}, { required: ['resource', 'verbs'] });
+
+const claimSelector = partial('selector is a resource selector that selects objects of a GVR.', {
+  matchAll: bool('matchAll matches all objects of the claimed resource.'),
+  matchLabels: opaque('matchLabels selects objects by their labels.'),
+  matchExpressions: opaque('matchExpressions selects objects by label expressions.'),
+});
+
+/** The storage key v1alpha2 objects are reached by; the wrapper maps it onto v1alpha1's. */
+export const V1ALPHA2_STORAGE = { apiexports: 'apis.kcp.io/apiexports@v1alpha2', apibindings: 'apis.kcp.io/apibindings@v1alpha2' } as const;
+
+export function apiExportV1alpha2Def(): ResourceDef {
+  const v1 = apiExportDef();
+  const status = v1.schema!.properties!.status!;
+  return {
+    ...builtinDef({
+      group: 'apis.kcp.io', version: 'v1alpha2', resource: 'apiexports', kind: 'APIExport', namespaced: false, categories: ['kcp'],
+      schema: rootSchema('APIExport registers an API and implementation to allow consumption by others through APIBindings.', {
+        spec: partial('Spec holds the desired state.', {
+          resources: list('Resources are the resources to be exported.', partial('ResourceSchema defines the resource to be exported.', {
+            name: str('Name is the name of the resource.'),
+            group: str('Group is the API group of the resource. Empty string represents the core group.'),
+            schema: str('Schema is the name of the APIResourceSchema that defines the resource.'),
+            storage: partial('Storage defines how the resource is stored.', {
+              crd: partial('CRD storage defines that this APIResourceSchema is exposed as CustomResourceDefinitions inside the workspaces that bind to the APIExport.', {}),
+              virtual: opaque('Virtual storage defines that this APIResourceSchema is exposed as a projection of the referenced resource (not served here).'),
+            }),
+          }, { required: ['name', 'schema', 'storage'] }), { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['group', 'name'] }),
+          identity: v1.schema!.properties!.spec!.properties!.identity!,
+          maximalPermissionPolicy: v1.schema!.properties!.spec!.properties!.maximalPermissionPolicy!,
+          permissionClaims: atomicList('permissionClaims make resources available in APIExport\'s virtual workspace that are not part of the actual APIExport resources.', permissionClaimV2),
+        }),
+        status,
+      }),
+      printerColumns: [ageColumn],
+      subresources: { status: true },
+    }),
+    storedAs: V1ALPHA2_STORAGE.apiexports,
+  };
+}
+
+export function apiBindingV1alpha2Def(): ResourceDef {
+  const v1 = apiBindingDef();
+  const v1status = v1.schema!.properties!.status!;
+  return {
+    ...builtinDef({
+      group: 'apis.kcp.io', version: 'v1alpha2', resource: 'apibindings', kind: 'APIBinding', namespaced: false, categories: ['kcp'],
+      schema: rootSchema('APIBinding enables a set of resources and their behaviour through an external service provider in this workspace.', {
+        spec: partial('Spec holds the desired state.', {
+          reference: v1.schema!.properties!.spec!.properties!.reference!,
+          permissionClaims: atomicList('permissionClaims records decisions about permission claims requested by the API service provider.', partial('AcceptablePermissionClaim is a PermissionClaim that records if the user accepts or rejects it.', {
+            ...permissionClaimV2.properties,
+            selector: claimSelector,
+            state: enumStr('state indicates if the claim is accepted or rejected.', ['Accepted', 'Rejected']),
+          }, { required: ['resource', 'verbs', 'state'] })),
+        }, { required: ['reference'] }),
+        status: {
+          ...v1status,
+          properties: {
+            ...v1status.properties,
+            appliedPermissionClaims: atomicList('appliedPermissionClaims is a list of the permission claims the system has seen and applied.', partial('ScopedPermissionClaim is a permission claim with its selector.', { ...permissionClaimV2.properties, selector: claimSelector })),
+            exportPermissionClaims: atomicList('exportPermissionClaims records the permissions that the export provider is asking for the binding to grant.', permissionClaimV2),
+          },
+        },
+      }, { required: ['spec'] }),
+      printerColumns: v1.printerColumns,
+      subresources: { status: true },
+    }),
+    storedAs: V1ALPHA2_STORAGE.apibindings,
+  };
+}
+
 export function apiExportEndpointSliceDef(): ResourceDef {
   return builtinDef({
     group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexportendpointslices', kind: 'APIExportEndpointSlice', namespaced: false, categories: ['kcp'],

@@ -138,6 +138,7 @@ export class WorkspaceLifecycle {
     if (wsDef && !(await this.deleteAll(path, wsDef))) return false;
     const byResource = new Map<string, ResourceDef>();
     for (const def of this.d.catalog.all(path)) {
+      if (def.storedAs) continue; // another version of a resource listed under its stored one
       const r = storageResource(def);
       if (r !== WORKSPACE_RESOURCE && !byResource.has(r)) byResource.set(r, def);
     }
