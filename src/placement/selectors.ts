@@ -10,7 +10,8 @@ import { Reason } from './reasons.js';
 import { memoized } from './snapshot.js';
 import type { ClusterSelector } from './types.js';
 
-export type Match = { matched: true } | { matched: false; reason: string; message: string };
+/** A mismatch is also the ClusterSelector filter's failing outcome (passed: false), memoized with it. */
+export type Match = { matched: true } | { matched: false; passed: false; reason: string; message: string };
 
 export class CompiledClusterSelector {
   private readonly names: Set<string> | undefined;
@@ -40,19 +41,19 @@ export class CompiledClusterSelector {
 
   private evaluate(c: ClusterView): Match {
     if (this.names && !this.names.has(c.name)) {
-      return { matched: false, reason: Reason.ClusterNotSelected, message: 'not in clusterNames' };
+      return { matched: false, passed: false, reason: Reason.ClusterNotSelected, message: 'not in clusterNames' };
     }
-    if (this.labelError) return { matched: false, reason: Reason.ClusterNotSelected, message: `invalid labelSelector: ${this.labelError}` };
+    if (this.labelError) return { matched: false, passed: false, reason: Reason.ClusterNotSelected, message: `invalid labelSelector: ${this.labelError}` };
     if (this.labels && !this.labels.matches(c.labels)) {
-      return { matched: false, reason: Reason.ClusterNotSelected, message: `labels do not match ${this.labels.toString() || '{}'}` };
+      return { matched: false, passed: false, reason: Reason.ClusterNotSelected, message: `labels do not match ${this.labels.toString() || '{}'}` };
     }
     if (this.locations && (c.location === undefined || !this.locations.has(c.location))) {
-      return { matched: false, reason: Reason.ClusterNotSelected, message: `location ${c.location ?? '(none)'} not in [${[...this.locations].join(', ')}]` };
+      return { matched: false, passed: false, reason: Reason.ClusterNotSelected, message: `location ${c.location ?? '(none)'} not in [${[...this.locations].join(', ')}]` };
     }
     if (this.spec.expression) {
       const r = this.cel.evaluate(this.spec.expression, { cluster: c.obj });
-      if (typeof r !== 'boolean') return { matched: false, reason: Reason.CELError, message: `expression: ${r.error}` };
-      if (!r) return { matched: false, reason: Reason.ClusterNotSelected, message: `expression is false: ${this.spec.expression}` };
+      if (typeof r !== 'boolean') return { matched: false, passed: false, reason: Reason.CELError, message: `expression: ${r.error}` };
+      if (!r) return { matched: false, passed: false, reason: Reason.ClusterNotSelected, message: `expression is false: ${this.spec.expression}` };
     }
     return { matched: true };
   }

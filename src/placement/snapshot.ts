@@ -43,12 +43,17 @@ export interface ClusterFacts {
   freeBase: Amounts;
   allocatableN: { cpu: number; memory: number };
   freeBaseN: { cpu: number; memory: number };
-  /** Memo of placement-shared results (see the file comment), by interned key (memoSlot); bounded. */
-  memo: Map<number, unknown>;
+  /**
+   * Memo of placement-shared results (see the file comment): a direct-mapped cache of MEMO_SIZE
+   * entries indexed by the interned key (memoSlot) — an array read, not a hash lookup, on a path
+   * taken for every cluster of every decision; two keys that collide just evict each other.
+   */
+  memoKeys: Int32Array;
+  memoValues: unknown[];
 }
 
-/** Entries per cluster memo before it is cleared: a few selectors and pod sizes are the norm. */
-const MEMO_LIMIT = 64;
+/** Entries per cluster memo: a few selectors, rules and pod sizes are the norm. */
+const MEMO_SIZE = 64;
 
 export class ClusterSnapshot {
   private readonly byObject = new WeakMap<ClusterRegistration, ClusterFacts>();
@@ -56,6 +61,7 @@ export class ClusterSnapshot {
   private readonly compilerIds = new WeakMap<object, number>();
   private nextCompilerId = 1;
   private readonly slots = new Map<string, number>();
+  private nextSlot = 0;
   /** Quantity text → nanos, shared: a fleet spells its sizes the same few ways. */
   readonly quantities = new QuantityCache(10_000);
 
@@ -75,7 +81,10 @@ export class ClusterSnapshot {
   memoSlot(key: string): number {
     let slot = this.slots.get(key);
     if (slot === undefined) {
-      slot = this.slots.size;
+      // Bounded: forgetting the table only costs misses, because a number is never handed out
+      // twice (2^31 distinct keys would take years of distinct placements).
+      if (this.slots.size >= 100_000) this.slots.clear();
+      slot = this.nextSlot++;
       this.slots.set(key, slot);
     }
     return slot;
@@ -108,11 +117,11 @@ export class ClusterSnapshot {
 
 /** The memoized value of `key` for this cluster, computing it once. */
 export function memoized<T>(f: ClusterFacts, key: number, compute: () => T): T {
-  const hit = f.memo.get(key);
-  if (hit !== undefined || f.memo.has(key)) return hit as T;
+  const i = key & (MEMO_SIZE - 1);
+  if (f.memoKeys[i] === key) return f.memoValues[i] as T;
   const v = compute();
-  if (f.memo.size >= MEMO_LIMIT) f.memo.clear();
-  f.memo.set(key, v);
+  f.memoKeys[i] = key;
+  f.memoValues[i] = v;
   return v;
 }
 
@@ -155,7 +164,8 @@ function clusterFacts(c: ClusterRegistration, q: QuantityCache): ClusterFacts {
     freeBase,
     allocatableN: { cpu: toNumber(allocatable.cpu), memory: toNumber(allocatable.memory) },
     freeBaseN: { cpu: toNumber(freeBase.cpu), memory: toNumber(freeBase.memory) },
-    memo: new Map(),
+    memoKeys: new Int32Array(MEMO_SIZE).fill(-1),
+    memoValues: new Array(MEMO_SIZE),
   };
 }
 

@@ -1,12 +1,12 @@
 /** spec.clusterSelector: clusterNames, labelSelector, locations and the CEL `expression`. */
-import { fail, type FilterPlugin, PASS } from './types.js';
+import { type FilterPlugin, PASS } from './types.js';
 
 export const clusterSelectorFilter: FilterPlugin = {
   name: 'ClusterSelector',
   enabled: (ctx) => ctx.selector !== undefined,
   filter(c, ctx) {
     const m = ctx.selector!.match(c);
-    return m.matched ? PASS : fail(m.reason, m.message);
+    return m.matched ? PASS : m;
   },
 };
 
