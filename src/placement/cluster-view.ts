@@ -5,7 +5,7 @@
  * replicas fit.
  */
 import { type Amounts, RESOURCES } from './resources.js';
-import { type ClusterFacts, memoized, REGION_LABEL, toNumber } from './snapshot.js';
+import { type ClusterFacts, isMemoized, memoValue, REGION_LABEL, remember, toNumber } from './snapshot.js';
 import type { ClusterRegistration, Taint } from './types.js';
 import type { WorkloadView } from './workload-view.js';
 
@@ -58,7 +58,7 @@ export function clusterView(
   const previousReplicas = isPrevious ? (previous.get(f.name) ?? w.replicas ?? 0) : 0;
   if (!isPrevious) {
     // The same for every decision about a pod of this size: built once, shared (read-only).
-    return memoized(f, requestKey, () => view(f, false, 0, f.freeBase, f.freeBaseN, fits(f.freeBase, w.request)));
+    return isMemoized(f, requestKey) ? memoValue<ClusterView>(f, requestKey) : remember(f, requestKey, view(f, false, 0, f.freeBase, f.freeBaseN, fits(f.freeBase, w.request)));
   }
   let free = f.freeBase;
   let freeN = f.freeBaseN;

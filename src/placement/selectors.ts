@@ -7,7 +7,7 @@ import { type LabelSelector, labelSelectorFromSpec } from '../machinery/labels.j
 import type { CelRuntime } from './cel.js';
 import type { ClusterView } from './cluster-view.js';
 import { Reason } from './reasons.js';
-import { memoized } from './snapshot.js';
+import { isMemoized, memoValue, remember } from './snapshot.js';
 import type { ClusterSelector } from './types.js';
 
 /** A mismatch is also the ClusterSelector filter's failing outcome (passed: false), memoized with it. */
@@ -36,7 +36,9 @@ export class CompiledClusterSelector {
   }
 
   match(c: ClusterView): Match {
-    return this.memoKey === undefined ? this.evaluate(c) : memoized(c.facts, this.memoKey, () => this.evaluate(c));
+    const key = this.memoKey;
+    if (key === undefined) return this.evaluate(c);
+    return isMemoized(c.facts, key) ? memoValue<Match>(c.facts, key) : remember(c.facts, key, this.evaluate(c));
   }
 
   private evaluate(c: ClusterView): Match {

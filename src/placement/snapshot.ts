@@ -119,7 +119,20 @@ export class ClusterSnapshot {
 export function memoized<T>(f: ClusterFacts, key: number, compute: () => T): T {
   const i = key & (MEMO_SIZE - 1);
   if (f.memoKeys[i] === key) return f.memoValues[i] as T;
-  const v = compute();
+  return remember(f, key, compute());
+}
+
+/** Whether `key` is memoized for this cluster (then memoValue reads it): no closure on the hot path. */
+export function isMemoized(f: ClusterFacts, key: number): boolean {
+  return f.memoKeys[key & (MEMO_SIZE - 1)] === key;
+}
+
+export function memoValue<T>(f: ClusterFacts, key: number): T {
+  return f.memoValues[key & (MEMO_SIZE - 1)] as T;
+}
+
+export function remember<T>(f: ClusterFacts, key: number, v: T): T {
+  const i = key & (MEMO_SIZE - 1);
   f.memoKeys[i] = key;
   f.memoValues[i] = v;
   return v;
