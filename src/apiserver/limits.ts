@@ -78,9 +78,20 @@ export function objectTooLarge(size: number): StatusError {
 
 /** The checks every patch result passes before it goes on to admission and storage. */
 export function assertPatchResultBounds(obj: unknown): void {
-  if (exceedsDepth(obj)) throw tooDeeplyNested('the patched object');
-  const size = jsonSizeAtLeast(obj, MAX_OBJECT_BYTES);
+  // managedFields are the server's own record, not counted: they mirror the object a few levels
+  // deeper (metadata.managedFields[i].fieldsV1 holds the field tree), so counting them refused
+  // every patch of an object created at the depth limit
+  const own = withoutManagedFields(obj);
+  if (exceedsDepth(own)) throw tooDeeplyNested('the patched object');
+  const size = jsonSizeAtLeast(own, MAX_OBJECT_BYTES);
   if (size > MAX_OBJECT_BYTES) throw objectTooLarge(size);
+}
+
+function withoutManagedFields(obj: unknown): unknown {
+  const meta = (obj as { metadata?: unknown } | null)?.metadata;
+  if (typeof meta !== 'object' || meta === null || !('managedFields' in meta)) return obj;
+  const { managedFields: _mf, ...rest } = meta as Record<string, unknown>;
+  return { ...(obj as Record<string, unknown>), metadata: rest };
 }
 
 /**

@@ -148,6 +148,40 @@ t.test('nesting depth', async (t) => {
     t.equal(listed.status, 200);
     await alive(t);
   });
+
+  await t.test('exactly at the limit and one level over, through every patch type: 2xx/4xx at the limit, 400 over it, never 500', async (t) => {
+    const BLOBS = '/clusters/root/apis/example.com/v1/namespaces/default/blobs';
+    // `nestedJSON(n)` is n levels; each body below wraps it in two more (root and spec, or the
+    // JSON patch's array and operation, or metadata and annotations), so n = LIMIT - 2 is a
+    // document exactly LIMIT deep
+    const LIMIT = 1_000;
+    for (const depth of [LIMIT, LIMIT + 1]) {
+      const inner = nestedJSON(depth - 2);
+      const expectOK = depth <= LIMIT;
+      const check = (what: string, r: RawResponse) => {
+        if (expectOK) t.ok(r.status < 500, `${what} at depth ${depth}: ${r.status} ${r.text.slice(0, 200)}`);
+        else t.equal(r.status, 400, `${what} at depth ${depth}: ${r.text.slice(0, 200)}`);
+      };
+      const name = `edge${depth}`;
+      const created = await send('POST', BLOBS, `{"apiVersion":"example.com/v1","kind":"Blob","metadata":{"name":"${name}"},"spec":${nestedJSON(depth - 1)}}`);
+      check('create', created);
+      if (created.status !== 201) t.equal((await send('POST', BLOBS, { apiVersion: 'example.com/v1', kind: 'Blob', metadata: { name } })).status, 201);
+      check('merge patch', await send('PATCH', `${BLOBS}/${name}`, `{"spec":{"m":${inner}}}`, MERGE_PATCH));
+      check('json patch', await send('PATCH', `${BLOBS}/${name}`, `[{"op":"add","path":"/spec/j","value":${inner}}]`, JSON_PATCH));
+      check('apply', await send('PATCH', `${BLOBS}/${name}?fieldManager=edge&force=true`,
+        `{"apiVersion":"example.com/v1","kind":"Blob","metadata":{"name":"${name}"},"spec":{"s":${nestedJSON(depth - 2)}}}`, { 'Content-Type': 'application/apply-patch+yaml' }));
+      // strategic merge is for built-in types: a ConfigMap's annotations walked that deep (refused
+      // by validation, since annotation values are strings, but merged first)
+      check('strategic merge patch', await send('PATCH', `${CM}/deep`, `{"metadata":{"annotations":${inner}}}`, SMP));
+      t.equal((await send('GET', `${BLOBS}/${name}`)).status, 200, `read back at depth ${depth}`);
+      if (expectOK) {
+        // an object created at the limit stays patchable (its managedFields, deeper still, are not counted)
+        const small = await send('PATCH', `${BLOBS}/${name}`, '{"metadata":{"labels":{"x":"y"}}}', MERGE_PATCH);
+        t.equal(small.status, 200, `a small patch of the object at the limit: ${small.text.slice(0, 200)}`);
+      }
+    }
+    await alive(t);
+  });
 });
 
 t.test('YAML: an alias bomb is refused before it expands; a wide map parses in linear time', async (t) => {
