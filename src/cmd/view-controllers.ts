@@ -44,6 +44,9 @@ export async function startViewControllers(o: ViewControllersOptions): Promise<V
   });
   const placement = new WorkloadPlacementController({
     kubeClient: o.viewClient, workspaces: ['*'], logger: o.logger,
+    // a claimed resource is in the view only once some consumer accepted its claim: starting must
+    // not wait long for lists that may not be served yet (they are retried)
+    syncTimeoutMs: 3000,
   });
   // Workloads are read per workspace (the syncers' shared informers); which workspaces there are
   // is read off the view itself, since its credentials cannot list APIBindings.
@@ -53,7 +56,7 @@ export async function startViewControllers(o: ViewControllersOptions): Promise<V
   });
   registrations.start();
   await placement.start();
-  await workspaces.start();
+  workspaces.start();
   await syncers.start();
   return {
     registrations, placement, syncers,

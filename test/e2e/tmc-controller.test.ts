@@ -3,9 +3,9 @@
  * a separate `tmc-controller` process — holding only a ServiceAccount token of root:tmc whose RBAC
  * allows the TMC export's content (plus its Lease) — finds the export's virtual workspace through
  * the APIExportEndpointSlice and runs cluster registration, placement and the push syncers through
- * it. Three consumer workspaces each register two simulated clusters and place a Deployment on
- * both (one of them set up through a proxy-mode front end); it lands downstream and its summed
- * status comes back upstream.
+ * it. Three consumer workspaces (one bound before the controller starts, two while it runs, one
+ * of those through a proxy-mode front end) each register two simulated clusters and place a
+ * Deployment on both; it lands downstream and its summed status comes back upstream.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -128,16 +128,17 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
   const front = await startServer(t, { kcpKubeconfig: kc, controllers: false });
   const via = (ws: string) => (ws === 'root:team-c'
     ? { kubeconfig: front.kubeconfigPath, server: `${front.url}/clusters/${ws}` } : { kubeconfig: kc, server: at(ws) });
-  const workspace = (ws: string) => `---\napiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws.split(':')[1]}}\n`;
-  await kubectlOK(kc, ['apply', '-f', '-'], { input: WORKSPACES.filter((ws) => ws !== 'root:team-c').map(workspace).join('') });
-  await kubectlOK(front.kubeconfigPath, ['apply', '-f', '-'], { input: workspace('root:team-c') });
-  await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Ready', ...WORKSPACES.map((ws) => `workspace/${ws.split(':')[1]}`), '--timeout=30s']);
-  await Promise.all(WORKSPACES.map(async (ws) => {
+  /** A consumer: its workspace, both bindings, a Secret and ClusterRegistration per cluster, a placed Deployment. */
+  const consumer = async (ws: string) => {
     const { kubeconfig, server } = via(ws);
+    await kubectlOK(kubeconfig, ['apply', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws.split(':')[1]}}\n` });
+    await kubectlOK(kubeconfig, ['wait', '--for=jsonpath={.status.phase}=Ready', `workspace/${ws.split(':')[1]}`, '--timeout=30s']);
     await kubectlOK(kubeconfig, ['apply', '-f', '-'], { server, input: BINDINGS });
     await kubectlOK(kubeconfig, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/kubernetes', 'apibinding/tmc', '--timeout=30s'], { server });
     await kubectlOK(kubeconfig, ['apply', '-f', '-'], { server, input: registration('east', east) + registration('west', west) + placedDeployment('web') });
-  }));
+  };
+  // team-a exists before the controller starts; team-b and team-c bind while it runs
+  await consumer('root:team-a');
 
   await t.test('--controllers=false: the server serves the API and runs no controller', async (t) => {
     await new Promise((r) => setTimeout(r, 1500));
@@ -185,6 +186,7 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
   const viewURL = /virtual workspace (\S+?),/.exec(ready)?.[1];
   const metricsURL = /metrics (\S+?)\/metrics/.exec(ready)?.[1];
   const healthURL = /health (\S+?)\/readyz/.exec(ready)?.[1];
+  await Promise.all(['root:team-b', 'root:team-c'].map(consumer));
   const slice = await admin.forCluster('root:tmc').get(API_EXPORT_ENDPOINT_SLICES, undefined, 'tmc.kcp.io') as KubeObject & { status?: { endpoints?: Array<{ url: string }> } };
   t.equal(viewURL, slice.status?.endpoints?.[0]?.url, 'the VW URL came from the endpoint slice');
   t.match(viewURL, new RegExp(`^${server.url}/services/apiexport/[^/]+/tmc\\.kcp\\.io$`));
@@ -232,6 +234,7 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
   });
 
   if (!t.passing()) t.comment(`tmc-controller output:\n${out.slice(-6000)}`);
+  if (process.env.TMC_CONTROLLER_LOG_FILE) writeFileSync(process.env.TMC_CONTROLLER_LOG_FILE, out);
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'tmc-controller stops cleanly on SIGTERM');
 });

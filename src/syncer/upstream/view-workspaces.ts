@@ -1,13 +1,19 @@
 /**
  * The workspaces an APIExport virtual workspace shows, for a controller that holds only the VW's
  * permissions (tmc-controller): it can list neither APIBindings nor the workspace tree, so the set
- * is read off the objects themselves — the distinct `kcp.io/cluster` of one wildcard informer
- * (`<vw>/clusters/*`) over a resource every bound workspace has (namespaces, through the
- * export's accepted claim). Each name is then reachable as `<vw>/clusters/<name>`, as kcp
- * controllers address a workspace through the VW.
+ * is read off the objects themselves — the distinct `kcp.io/cluster` of what the view shows at
+ * `<vw>/clusters/*`. Each name is then reachable as `<vw>/clusters/<name>`, as kcp controllers
+ * address a workspace through the VW.
+ *
+ * Two sources, because a workspace enters the view when it binds, which is not an event on its
+ * objects: wildcard informers over the export's own resources (WorkloadPlacements,
+ * ClusterRegistrations: created after the binding, so their events say at once that a workspace
+ * has something to place or a cluster to sync), and a periodic wildcard LIST of namespaces (a list
+ * is filtered when it is made, so it finds workspaces bound after their namespaces existed).
  */
 import { NAMESPACES } from '../../apis/gvr.js';
 import { clusterOf } from '../../apis/contract.js';
+import { CLUSTER_REGISTRATIONS, WORKLOAD_PLACEMENTS } from '../../apis/tmc/gvr.js';
 import { Informer } from '../../client/informer.js';
 import type { KubeClient } from '../../client/kube-client.js';
 import type { GroupVersionResource } from '../../client/resource-path.js';
@@ -28,35 +34,48 @@ function clusterOnly(obj: KubeObject): KubeObject {
   } as KubeObject;
 }
 
+export interface ViewWorkspacesOptions {
+  /** How often the namespaces of the whole view are listed. @default 5000 */
+  pollMs?: number;
+  logger?: Logger;
+}
+
 export class ViewWorkspaces implements WorkspaceProvider {
-  private readonly informer: Informer;
+  private readonly informers: Informer[];
+  private listed = new Set<string>();
   private list: string[] = [];
   private readonly subscribers = new Set<(ws: string[]) => void>();
   private pending = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   /** `viewClient`: a client at the VW root (`…/services/apiexport/<cluster>/<export>`). */
-  constructor(viewClient: KubeClient, opts: { gvr?: GroupVersionResource; logger?: Logger } = {}) {
-    this.informer = new Informer({
-      source: viewClient.forCluster('*'), gvr: opts.gvr ?? NAMESPACES, logger: opts.logger,
-      transform: clusterOnly, backoff: { initialMs: 200, maxMs: 10_000 },
-    });
-    // Coalesced: the first list of many namespaces is as many add events; one recompute is enough.
+  constructor(private readonly viewClient: KubeClient, private readonly opts: ViewWorkspacesOptions = {}) {
+    this.informers = [WORKLOAD_PLACEMENTS, CLUSTER_REGISTRATIONS].map((gvr) => new Informer({
+      source: viewClient.forCluster('*'), gvr, logger: opts.logger, transform: clusterOnly, backoff: { initialMs: 200, maxMs: 10_000 },
+    }));
+    // Coalesced: the first list of many objects is as many add events; one recompute is enough.
     const changed = (): void => {
       if (this.pending) return;
       this.pending = true;
       queueMicrotask(() => { this.pending = false; this.recompute(); });
     };
-    this.informer.addEventHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
+    for (const inf of this.informers) inf.addEventHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
   }
 
-  async start(): Promise<void> {
-    this.informer.start();
-    await this.informer.waitForSync();
-    this.recompute();
+  /**
+   * Does not wait for the first lists: until a consumer binds, the view may serve nothing, and the
+   * controller must run meanwhile. Subscribers hear of the workspaces as they are found.
+   */
+  start(): void {
+    for (const inf of this.informers) inf.start();
+    void this.poll();
   }
 
   stop(): void {
-    this.informer.stop();
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const inf of this.informers) inf.stop();
   }
 
   current(): string[] {
@@ -68,8 +87,24 @@ export class ViewWorkspaces implements WorkspaceProvider {
     return () => this.subscribers.delete(cb);
   }
 
+  private async poll(): Promise<void> {
+    try {
+      const namespaces = await this.viewClient.forCluster('*').listAll(NAMESPACES);
+      this.listed = new Set(namespaces.items.map((o) => clusterOf(o)).filter(Boolean));
+      this.recompute();
+    } catch (err) {
+      // not served yet (no workspace accepted the namespaces claim) or a blip: keep the last set
+      this.opts.logger?.debug({ err: err instanceof Error ? err.message : String(err) }, 'listing the view\'s namespaces failed');
+    }
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.poll(), this.opts.pollMs ?? 5000);
+    this.timer.unref?.();
+  }
+
   private recompute(): void {
-    const next = [...new Set(this.informer.list().map((o) => clusterOf(o)).filter(Boolean))].sort();
+    const found = new Set(this.listed);
+    for (const inf of this.informers) for (const o of inf.list()) { const c = clusterOf(o); if (c) found.add(c); }
+    const next = [...found].sort();
     if (next.join('\n') === this.list.join('\n')) return;
     this.list = next;
     for (const cb of this.subscribers) cb(next);
