@@ -9,7 +9,7 @@ import { CLUSTER_REGISTRATIONS } from '../apis/tmc/gvr.js';
 import { clusterRegistrationComponent } from '../reconcilers/clusterregistration/index.js';
 import { simulatorAdmission, simulatorComponent } from '../simulator/index.js';
 import {
-  admissionHook, registerAdmissionRoutes, schemaRulesHook, validatingAdmissionPolicyDefs, withRuleCompilation,
+  admissionHook, registerAdmissionRoutes, schemaRulesHook, validateAPIResourceSchemaRules, validatingAdmissionPolicyDefs, withRuleCompilation,
 } from '../admission/index.js';
 import { HttpTransport } from '../client/http-transport.js';
 import { KubeClient } from '../client/kube-client.js';
@@ -30,6 +30,7 @@ import type { ComponentFactory, StartHooks } from './start-server.js';
 export const TMC_EXPORT_VIEW = '/services/apiexport/root:tmc/tmc.kcp.io';
 
 const isCRD = (d: ResourceDef) => d.group === 'apiextensions.k8s.io' && d.resource === 'customresourcedefinitions';
+const isAPIResourceSchema = (d: ResourceDef) => d.group === 'apis.kcp.io' && d.resource === 'apiresourceschemas';
 
 /** Both plug-in families of cluster mode in one chain: the simulator's, then the policy chain. */
 function both(a: AdmissionHook, b: AdmissionHook): AdmissionHook {
@@ -58,7 +59,7 @@ export function defaultHooks(opts: HookOptions): StartHooks {
   const common: StartHooks = {
     schemaRules: () => schemaRulesHook(),
     extraDefs: () => validatingAdmissionPolicyDefs(),
-    wrapDef: (d) => (isCRD(d) ? withRuleCompilation(d) : d),
+    wrapDef: (d) => (isCRD(d) ? withRuleCompilation(d) : isAPIResourceSchema(d) ? withRuleCompilation(d, validateAPIResourceSchemaRules) : d),
     auxRoutes: (app, deps) => registerAdmissionRoutes(app, deps),
   };
   if (opts.mode === 'cluster') {

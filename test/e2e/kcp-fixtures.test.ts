@@ -150,6 +150,11 @@ ${version}`;
   t.not(r.code, 0);
   t.match(r.stderr, /spec\.versions\[0\]\.schema\.properties\[spec\]\.type: Required value/, 'the schema must be structural');
 
+  r = await apply(schema('v3.cowboys.wildwest.dev', '  - {name: v1alpha1, served: true, storage: true, schema: {type: object, properties: {spec: {type: object, properties: {a: {type: string}}, x-kubernetes-validations: [{rule: "self.a.startsWith("}]}}}}'));
+  t.not(r.code, 0);
+  t.match(r.stderr, /spec\.versions\[0\]\.schema\.properties\[spec\]\.x-kubernetes-validations\[0\]\.rule: Invalid value: "self\.a\.startsWith\(": compilation failed/, 'a CEL rule that does not compile is refused at create');
+  t.equal((await kubectl(kc, ['apply', '-f', '-'], { input: schema('v4.cowboys.wildwest.dev', '  - {name: v1alpha1, served: true, storage: true, schema: {type: object, properties: {spec: {type: object, properties: {a: {type: string}}, x-kubernetes-validations: [{rule: "self.a.startsWith(\'x\')"}]}}}}') })).code, 0, 'one that compiles is taken');
+
   r = await apply(schema('today.cowboys.wildwest.dev', '  - {name: v1alpha1, served: true, storage: true, schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}'));
   t.not(r.code, 0);
   t.match(r.stderr, /spec: Invalid value: .*is immutable/, 'the spec is immutable');

@@ -36,20 +36,27 @@ export function validateCrdRules(crd: KubeObject): FieldError[] {
   return versions.flatMap((v, i) => validateSchemaRules(v?.schema?.openAPIV3Schema, `spec.versions[${i}].schema.openAPIV3Schema`));
 }
 
+/** kcp's APIResourceSchema keeps each version's schema directly in `spec.versions[].schema`. */
+export function validateAPIResourceSchemaRules(schema: KubeObject): FieldError[] {
+  const versions = (schema.spec?.versions ?? []) as Array<{ schema?: JSONSchemaProps }>;
+  return versions.flatMap((v, i) => validateSchemaRules(v?.schema, `spec.versions[${i}].schema`));
+}
+
 /**
- * Wraps the CRD def's strategy so create and update also refuse rules that do not compile.
+ * Wraps a schema-carrying def's strategy (CRDs; kcp's APIResourceSchemas with
+ * `validateAPIResourceSchemaRules`) so create and update also refuse rules that do not compile.
  * Wiring: `if (d.group === 'apiextensions.k8s.io' && d.resource === 'customresourcedefinitions') return withRuleCompilation(d);`
  */
-export function withRuleCompilation(crdDef: ResourceDef): ResourceDef {
-  const inner: Strategy = crdDef.strategy ?? {};
+export function withRuleCompilation(def: ResourceDef, rulesOf: (obj: KubeObject) => FieldError[] = validateCrdRules): ResourceDef {
+  const inner: Strategy = def.strategy ?? {};
   const strategy: Strategy = {
     ...inner,
     async validate(obj, ctx) {
-      return [...((await inner.validate?.(obj, ctx)) ?? []), ...validateCrdRules(obj)];
+      return [...((await inner.validate?.(obj, ctx)) ?? []), ...rulesOf(obj)];
     },
     async validateUpdate(obj, old, ctx) {
-      return [...((await inner.validateUpdate?.(obj, old, ctx)) ?? []), ...validateCrdRules(obj)];
+      return [...((await inner.validateUpdate?.(obj, old, ctx)) ?? []), ...rulesOf(obj)];
     },
   };
-  return { ...crdDef, strategy };
+  return { ...def, strategy };
 }

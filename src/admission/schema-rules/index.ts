@@ -1,3 +1,3 @@
 /** CEL `x-kubernetes-validations`: the runtime validator and the CRD-time compile check. */
 export { createSchemaRuleValidator, type SchemaRuleOptions } from './validator.js';
-export { validateSchemaRules, validateCrdRules, withRuleCompilation } from './crd-rules.js';
+export { validateSchemaRules, validateCrdRules, validateAPIResourceSchemaRules, withRuleCompilation } from './crd-rules.js';

@@ -74,10 +74,12 @@ function groupErrors(group: string | undefined): FieldError[] {
 export function apiResourceSchemaStrategy(base?: Strategy): Strategy {
   return {
     ...base,
-    validate: (obj) => validateAPIResourceSchema(obj),
-    validateUpdate(obj, old) {
+    // the base's checks too: the CEL rule compilation is plugged in there (cmd/default-hooks.ts)
+    validate: async (obj, ctx) => [...validateAPIResourceSchema(obj), ...((await base?.validate?.(obj, ctx)) ?? [])],
+    async validateUpdate(obj, old, ctx) {
       const errs = validateAPIResourceSchema(obj);
       if (!deepEqual(obj.spec, old.spec)) errs.push(invalid('spec', '', 'is immutable'));
+      else errs.push(...((await base?.validateUpdate?.(obj, old, ctx)) ?? []));
       return errs;
     },
   };
