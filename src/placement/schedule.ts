@@ -4,13 +4,13 @@
  * whatever the order of `clusters`, and `now` is the only time it knows.
  */
 import { type ClusterView, clusterView } from './cluster-view.js';
-import { FILTERS, type FilterContext } from './filters/index.js';
+import { FILTERS, type FilterContext, type FilterPlugin } from './filters/index.js';
 import { Reason } from './reasons.js';
 import { divideReplicas, isDivided } from './replicas.js';
 import { resolveScorers, type ScoreContext } from './scorers/index.js';
 import { type Ranked, selectClusters } from './select.js';
 import { CompiledClusterSelector } from './selectors.js';
-import { ClusterSnapshot } from './snapshot.js';
+import { ClusterSnapshot, isMemoized, memoValue, remember } from './snapshot.js';
 import { availabilitySummary } from './summary.js';
 import { toMillis } from './time.js';
 import type {
@@ -69,8 +69,33 @@ export function schedule(input: ScheduleInput): Decision {
   const retainedBy = new Map<string, FilterVerdict>();
   // A cluster every filter passes plainly shares this one list (read-only, like `passed`).
   const allPassed: FilterVerdict[] = Object.freeze(passed.slice()) as FilterVerdict[];
+  // For a cluster the workload is not on yet, every filter's verdict depends only on the cluster
+  // and on placement-level inputs — unless time enters (a drain date, tolerationSeconds) or a rule
+  // reads the workload. Then the whole row is memoized per cluster under a key naming all of them.
+  const rowSlot = (spec.tolerations ?? []).some((t) => t.tolerationSeconds !== undefined && t.tolerationSeconds !== null) || ctx.ruleSlots.includes(undefined)
+    ? undefined
+    : snapshot.memoSlot(`row\u0000${celKey}\u0000${requestKey}\u0000${JSON.stringify([
+      filters.map((f) => f.name), spec.clusterSelector, spec.tolerations, spec.spreadConstraints?.map((sc) => sc.topologyKey),
+      spec.rules, workload.resource, workload.replicas, divided,
+    ])}`);
   for (let i = 0; i < views.length; i++) {
     const c = views[i];
+    if (rowSlot !== undefined && !c.isPrevious && c.evictAfterMs === undefined) {
+      const f = c.facts;
+      let row: Row;
+      if (isMemoized(f, rowSlot)) row = memoValue<Row>(f, rowSlot);
+      else {
+        row = filterRow(c, ctx, filters, passed, allPassed);
+        // a cluster the workload is not on is never retained (failNew fails it): nothing per decision
+        if (row.retained === undefined) remember(f, rowSlot, row);
+      }
+      if (row.retained === undefined) {
+        if (row.ok) feasible.push(i);
+        else firstFailure[i] = row.firstFailure;
+        candidates[i] = { clusterName: c.name, filters: row.verdicts, scores: [], total: 0, feasible: row.ok, selected: false };
+        continue;
+      }
+    }
     let verdicts = allPassed;
     let ok = true;
     for (let k = 0; k < filters.length; k++) {
@@ -249,4 +274,41 @@ function indexOf(views: ClusterView[], name: string): number | undefined {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface Row {
+  verdicts: FilterVerdict[];
+  ok: boolean;
+  firstFailure: FilterVerdict | undefined;
+  /** the first retained verdict, when some filter kept the cluster only because the workload is there */
+  retained: FilterVerdict | undefined;
+}
+
+/** Every enabled filter's verdict for one cluster (shared pass objects; see schedule()). */
+function filterRow(c: ClusterView, ctx: FilterContext, filters: readonly FilterPlugin[], passed: FilterVerdict[], allPassed: FilterVerdict[]): Row {
+  let verdicts = allPassed;
+  let ok = true;
+  let firstFailure: FilterVerdict | undefined;
+  let retained: FilterVerdict | undefined;
+  for (let k = 0; k < filters.length; k++) {
+    const o = filters[k].filter(c, ctx);
+    if (o.passed && o.reason === undefined && !o.retained) {
+      if (verdicts !== allPassed) verdicts[k] = passed[k];
+      continue;
+    }
+    if (verdicts === allPassed) verdicts = passed.slice(0, k);
+    const v: FilterVerdict = { plugin: filters[k].name, passed: o.passed };
+    if (o.reason !== undefined) v.reason = o.reason;
+    if (o.message !== undefined) v.message = o.message;
+    if (o.retained) {
+      v.retained = true;
+      retained ??= v;
+    }
+    verdicts[k] = v;
+    if (!o.passed && ok) {
+      ok = false;
+      firstFailure = v;
+    }
+  }
+  return { verdicts, ok, firstFailure, retained };
 }

@@ -10,7 +10,7 @@ import t from 'tap';
 import { ClusterSnapshot, schedule } from '../../src/placement/index.js';
 import type { ClusterRegistration, Decision, ScheduleInput } from '../../src/placement/types.js';
 import { schedule as oracle } from './oracle/index.js';
-import { fleet, rng, type Rng, scheduleInput } from './corpus.js';
+import { fleet, placementSpec, rng, type Rng, scheduleInput } from './corpus.js';
 import { celCompiler } from './fixtures.js';
 
 const SEEDS = Number(process.env.PLACEMENT_CORPUS_SEEDS ?? 100);
@@ -73,6 +73,32 @@ t.test('one snapshot shared by many placements while clusters change', async (t)
       if (clusters.length > 1) clusters.splice(r.int(0, clusters.length - 1), 1);
       clusters.push(fleet(r, 1)[0]);
       clusters[clusters.length - 1].metadata.name = `added-${round}`;
+    }
+  }
+  t.equal(same, total, 'every decision identical');
+});
+
+t.test('one snapshot, a few placement specs shared by many workloads (memoized verdict rows)', async (t) => {
+  // As in a controller: many placements share a spec, differing in workload (kind, replicas, pod
+  // size), replica mode and previous decision, so per-cluster memos are hit across decisions.
+  let same = 0;
+  let total = 0;
+  for (let seed = 2000; seed < 2000 + SEEDS / 10; seed++) {
+    const r = rng(seed);
+    const snapshot = new ClusterSnapshot();
+    const clusters = fleet(r, r.pick([30, 100]));
+    const names = clusters.map((c) => c.metadata.name);
+    const specs = Array.from({ length: 3 }, () => placementSpec(r, names));
+    for (let k = 0; k < 30; k++) {
+      const input = scheduleInput(r, clusters);
+      const spec = { ...r.pick(specs) };
+      if (r.chance(0.5)) spec.replicaScheduling = { ...spec.replicaScheduling, type: r.pick(['Duplicated', 'Divided'] as const) };
+      delete spec.workloadSelector;
+      input.placement = { ...input.placement, spec };
+      input.options.celCompiler = celCompiler;
+      input.options.snapshot = snapshot;
+      total++;
+      if (compare(t, input, schedule(input), `seed ${seed} #${k}`)) same++;
     }
   }
   t.equal(same, total, 'every decision identical');
