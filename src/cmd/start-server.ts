@@ -189,6 +189,11 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     clusterName: clusters ? (path) => clusters.nameOf(path) : undefined,
     admission: hooks.admission?.(baseDeps),
     schemaRules: hooks.schemaRules?.(baseDeps),
+    // etcd: a namespaced create's namespace check from the shared informer, not a range request
+    cachedNamespace: (cluster, name) => {
+      const inf = informers.informer('namespaces');
+      return inf.hasSynced() ? inf.get(cluster, undefined, name) : undefined;
+    },
   });
 
   // kcp's API model: exports, bindings, identities; bound resources are served per workspace

@@ -71,6 +71,14 @@ export interface GenericStoreOptions {
   admission?: AdmissionHook;
   schemaRules?: SchemaRuleValidator;
   managedFields?: ManagedFieldsUpdater;
+  /**
+   * A cached view of namespaces (the server's shared informer): `(logical cluster name, namespace)`
+   * → the Namespace, or undefined when the cache does not have it (or is not synced yet). Used by
+   * the namespaced-create check when the store has no cheap local read (etcd: a range request per
+   * create). Only a cached live namespace is trusted; absent or terminating is confirmed by a read,
+   * as kube's NamespaceLifecycle admission does with its lister.
+   */
+  cachedNamespace?: (cluster: string, name: string) => KubeObject | undefined;
 }
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -86,8 +94,10 @@ export class GenericStore {
   private readonly admission?: AdmissionHook;
   private readonly schemaRules?: SchemaRuleValidator;
   private readonly managedFields?: ManagedFieldsUpdater;
+  private readonly cachedNamespace?: GenericStoreOptions['cachedNamespace'];
 
   constructor(opts: GenericStoreOptions) {
+    this.cachedNamespace = opts.cachedNamespace;
     this.store = opts.store;
     this.annotateCluster = opts.annotateCluster;
     this.clusterName = opts.clusterName ?? ((path) => path);
@@ -443,6 +453,10 @@ export class GenericStore {
    */
   private async namespaceState(cluster: string, name: string): Promise<'absent' | 'live' | 'terminating'> {
     const key: ObjectKey = { cluster, resource: 'namespaces', namespace: '', name };
+    if (!this.store.getRaw && this.cachedNamespace) {
+      const cached = this.cachedNamespace(this.clusterName(cluster), name);
+      if (cached && !cached.metadata?.deletionTimestamp) return 'live';
+    }
     if (this.store.getRaw) {
       const text = await this.store.getRaw(key);
       if (text === undefined) return 'absent';
