@@ -15,6 +15,7 @@
  * The Event goes to the object's namespace (cluster-scoped objects: `default`, as kube does) in the
  * object's workspace (its `kcp.io/cluster` annotation; '' = the client's own).
  */
+import { microTime } from '../apis/time.js';
 import { clusterOf } from '../apis/contract.js';
 import type { KubeClient } from '../client/kube-client.js';
 import type { KubeObject } from '../client/types.js';
@@ -173,10 +174,6 @@ export class EventRecorder implements EventSink {
   }
 }
 
-/** kube's MicroTime: RFC 3339 with microseconds. */
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
 
 function reference(o: KubeObject): Record<string, string> {
   const ref: Record<string, string> = { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '' };

@@ -11,6 +11,7 @@
  *   both win: the loser gets 409 Conflict.
  * - `stop()` releases the lease if held (holderIdentity cleared) so a successor need not wait.
  */
+import { microTime } from '../apis/time.js';
 import { LEASES } from '../apis/gvr.js';
 import { leaderElectionMasterStatus, leaderTransitionsTotal } from '../observability/tmc-metrics.js';
 import { isNotFound } from '../errors/status.js';
@@ -240,7 +241,3 @@ export class LeaderElector {
   }
 }
 
-/** metav1.MicroTime: RFC 3339 with microseconds. */
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}

@@ -8,6 +8,7 @@
  * write means lives here, so virtual workspaces and in-process clients get identical behaviour.
  */
 import { randomUUID, randomInt } from 'node:crypto';
+import { rfc3339 } from '../apis/time.js';
 import { CLUSTER_ANNOTATION, PATH_ANNOTATION } from '../apis/contract.js';
 import {
   StatusError, badRequest, conflict, forbidden, invalid, notFound, type FieldError,
@@ -523,10 +524,6 @@ function randomSuffix(): string {
   let s = '';
   for (let i = 0; i < 5; i++) s += NAME_CHARS[randomInt(NAME_CHARS.length)];
   return s;
-}
-
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function strategyContext(scope: RequestScope, subresource: string): StrategyContext {

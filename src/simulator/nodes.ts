@@ -8,7 +8,7 @@ import { isAlreadyExists } from '../errors/status.js';
 import type { Logger } from '../observability/logger.js';
 import type { ResourceCatalog } from '../registry/catalog.js';
 import type { GenericStore, RequestScope } from '../registry/generic-store.js';
-import { rfc3339 } from '../registry/generic-store.js';
+import { rfc3339 } from '../apis/time.js';
 import type { ResourceDef } from '../registry/types.js';
 import type { KubeObject } from '../storage/types.js';
 import { CLUSTER, SIMULATOR_USER, type SimulatorOptions } from './types.js';

@@ -5,7 +5,7 @@
  * differences, so condition timestamps are carried over whenever a condition did not change.
  */
 import { createHash } from 'node:crypto';
-import { rfc3339 } from '../registry/generic-store.js';
+import { rfc3339 } from '../apis/time.js';
 import type { KubeObject } from '../storage/types.js';
 
 export interface StatusInput {

@@ -43,24 +43,3 @@ export function syncedCondition(failure: SyncFailure | undefined, now: () => str
     ? { type: SYNCED, status: 'False', reason: failure.reason, message: failure.message, lastTransitionTime: now() }
     : { type: SYNCED, status: 'True', reason: 'Synced', message: 'applied to the cluster', lastTransitionTime: now() };
 }
-
-/**
- * Replaces (or adds) a condition, keeping the old lastTransitionTime when status, reason and
- * message did not change, so re-reconciling writes nothing new.
- */
-export function setCondition(conditions: readonly Condition[], next: Condition): Condition[] {
-  const out: Condition[] = [];
-  let placed = false;
-  for (const c of conditions) {
-    if (c.type !== next.type) { out.push(c); continue; }
-    placed = true;
-    const same = c.status === next.status && c.reason === next.reason && c.message === next.message;
-    out.push(same ? c : { ...next, lastTransitionTime: c.status === next.status ? c.lastTransitionTime ?? next.lastTransitionTime : next.lastTransitionTime });
-  }
-  if (!placed) out.push(next);
-  return out;
-}
-
-export function findCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
-  return conditions?.find((c) => c.type === type);
-}

@@ -3,6 +3,7 @@
  * status.lastHeartbeatTime every interval (the registration controller turns a stale heartbeat
  * into Ready=Unknown). A failed beat is logged and retried at the next tick.
  */
+import { rfc3339 } from '../apis/time.js';
 import { CLUSTER_REGISTRATIONS } from '../apis/tmc/gvr.js';
 import type { KubeClient } from '../client/kube-client.js';
 import type { Logger } from '../observability/logger.js';
@@ -37,7 +38,7 @@ export class Heartbeat {
     try {
       const metadata = registrationUID ? { uid: registrationUID } : undefined;
       await registrationClient.patch(CLUSTER_REGISTRATIONS, undefined, registration,
-        { ...(metadata ? { metadata } : {}), status: { lastHeartbeatTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } },
+        { ...(metadata ? { metadata } : {}), status: { lastHeartbeatTime: rfc3339() } },
         { type: 'merge', subresource: 'status' });
     } catch (err) {
       this.opts.logger?.warn({ registration, err }, 'heartbeat failed');

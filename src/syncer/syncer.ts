@@ -4,6 +4,7 @@
  * downsync/sync-object.ts and lifecycle/namespace-sweep.ts. Both caches are synced before the first
  * reconcile, so a restart never mistakes "not listed yet" for "deleted".
  */
+import { rfc3339 } from '../apis/time.js';
 import type { KubeClient } from '../client/kube-client.js';
 import type { KubeObject } from '../client/types.js';
 import { clusterOf } from '../client/object-cache.js';
@@ -66,7 +67,7 @@ export class Syncer {
     this.cache = new DownstreamCache(opts.downstreamClient, opts.clusterKey, resources, opts.logger);
     this.ctx = {
       clusterKey: opts.clusterKey, resources, source: opts.source, downstreamClient: opts.downstreamClient, cache: this.cache,
-      logger: opts.logger, now: () => new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lastApplied: new Map(), createdCopies: new Map(), reportedAt: new Map(),
+      logger: opts.logger, now: () => rfc3339(), lastApplied: new Map(), createdCopies: new Map(), reportedAt: new Map(),
       clusterName: opts.clusterName, events: opts.events,
     };
     this.sweep = { emptySince: new Map(), cleanDelayMs: opts.namespaceCleanDelayMs ?? 30_000, nowMs: () => Date.now() };

@@ -10,12 +10,12 @@
  *   and everything in it are gone (workspace-lifecycle.ts), so `kubectl delete ws` returns when done.
  * The logical cluster exists as soon as the Workspace does, so it is Ready at once.
  */
+import { rfc3339 } from '../apis/time.js';
 import type { FieldError } from '../errors/status.js';
 import { dns1123LabelErrors } from '../machinery/names.js';
 import { forbidden, invalid } from '../registry/schema/errors.js';
 import type { KubeObject } from '../storage/types.js';
 import type { Strategy, StrategyContext } from '../registry/types.js';
-import { nowRFC3339 } from './apis/conditions.js';
 import { newLogicalClusterName } from './logical-clusters.js';
 import { refString, type TypeRef, type WorkspaceTypes } from './workspaces/workspace-types.js';
 
@@ -59,7 +59,7 @@ export function workspaceStrategy(d: WorkspaceStrategyDeps): Strategy {
       // a client's value is not taken: a name must be new, or it would alias another workspace's
       obj.spec.cluster = newLogicalClusterName();
       obj.spec.URL = `${d.externalURL()}/clusters/${path}`;
-      const now = nowRFC3339();
+      const now = rfc3339();
       obj.status = { url: obj.spec.URL, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] };
       setPhase(obj, 'Ready');
       const finalizers = obj.metadata.finalizers ?? [];

@@ -6,6 +6,7 @@
  *
  * Hand-written, pure (no I/O, no node built-ins: the console bundles it for the browser).
  */
+import { rfc3339 } from '../time.js';
 import { candidateRows, type CandidateRow } from './evaluation.js';
 import type { PlacementDecision, PreviousCluster, SelectedCluster } from './v1alpha1.js';
 
@@ -119,6 +120,6 @@ export function cordonPatch(action: CordonAction, now: Date = new Date()): { spe
   switch (action) {
     case 'cordon': return { spec: { unschedulable: true } };
     case 'uncordon': return { spec: { unschedulable: false, evictAfter: null } };
-    case 'drain': return { spec: { unschedulable: true, evictAfter: now.toISOString().replace(/\.\d{3}Z$/, 'Z') } };
+    case 'drain': return { spec: { unschedulable: true, evictAfter: rfc3339(now) } };
   }
 }

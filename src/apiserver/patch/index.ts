@@ -27,7 +27,7 @@ export {
 } from './fields.js';
 export {
   updateManagedFields, decodeManagedFields, encodeManagedFields, resetFieldsFor, defaultFieldManager,
-  formatTime, type ManagedFieldsEntry, type UpdateManagedFieldsOptions,
+  type ManagedFieldsEntry, type UpdateManagedFieldsOptions,
 } from './managed-fields.js';
 export {
   serverSideApply, validatePatchOptions, applyConflictError,

@@ -5,6 +5,7 @@
  * A manager is identified by (manager, operation, apiVersion for Update, subresource); the same
  * name used for Apply and for Update is two entries, as in kube.
  */
+import { rfc3339 } from '../../apis/time.js';
 import type { JSONSchemaProps } from '../../registry/types.js';
 import type { KubeObject } from '../../storage/types.js';
 import { compare, FieldSet, STRIPPED_FIELDS } from './fields.js';
@@ -50,11 +51,6 @@ export function describeManager(m: Pick<ManagerState, 'manager' | 'operation' | 
   if (m.subresource) s += ` with subresource ${JSON.stringify(m.subresource)}`;
   if (m.operation === 'Update') s += ` using ${m.apiVersion}`;
   return s;
-}
-
-/** RFC 3339 with whole seconds, as metav1.Time serialises. */
-export function formatTime(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
@@ -189,7 +185,7 @@ export function updateManagedFields(o: UpdateManagedFieldsOptions): ManagedField
   if (!changed.isEmpty()) {
     const self: ManagerState = {
       manager: o.manager, operation: 'Update', apiVersion: o.apiVersion,
-      subresource: o.subresource ?? '', time: formatTime(o.now), set: changed,
+      subresource: o.subresource ?? '', time: rfc3339(o.now), set: changed,
     };
     const key = managerKey(self);
     const prev = managers.get(key);

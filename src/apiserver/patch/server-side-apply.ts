@@ -7,6 +7,7 @@
  * 4. Fields that change and are owned by another manager are conflicts: 409 unless `force`, which
  *    takes them over.
  */
+import { rfc3339 } from '../../apis/time.js';
 import type { JSONSchemaProps } from '../../registry/types.js';
 import type { KubeObject } from '../../storage/types.js';
 import { badRequest, invalid, StatusError, type StatusCause } from '../../errors/status.js';
@@ -17,7 +18,7 @@ import {
 } from './fields.js';
 import {
   BEFORE_FIRST_APPLY_MANAGER, capUpdateManagers, decodeManagedFields, describeManager,
-  encodeManagedFields, formatTime, managerKey, withoutUnownedFields, takeOwnership,
+  encodeManagedFields, managerKey, withoutUnownedFields, takeOwnership,
   type ManagedFieldsEntry, type Managers, type ManagerState,
 } from './managed-fields.js';
 import { applyMerge } from './apply-merge.js';
@@ -141,7 +142,7 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   const managers = managersBeforeApply(o.liveObj, live, schema, o.resetFields);
   const self: ManagerState = {
     manager: o.manager, operation: 'Apply', apiVersion: o.apiVersion,
-    subresource: o.subresource ?? '', time: formatTime(o.now), set: new FieldSet(),
+    subresource: o.subresource ?? '', time: rfc3339(o.now), set: new FieldSet(),
   };
   const selfKey = managerKey(self);
   const previous = managers.get(selfKey);

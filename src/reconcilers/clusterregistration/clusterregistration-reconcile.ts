@@ -13,12 +13,14 @@
  *    placement controller acts on the spec, this only makes it visible;
  * 5. Ready: the summary.
  */
+import { findCondition, setCondition } from '../../apis/conditions.js';
+import { rfc3339 } from '../../apis/time.js';
 import type { ClusterRegistration, Condition, SyncedResource } from '../../apis/tmc/index.js';
 import { clusterKey } from '../../apis/contract.js';
 import { deepCopy } from '../../machinery/objects.js';
 import type { ClusterFacts, ProbeResult } from './cluster-probe.js';
 import { ConditionType, DEFAULT_SYNCED_RESOURCES, Reason } from './constants.js';
-import { findCondition, rfc3339, setCondition, type ConditionInput } from './conditions.js';
+import type { ConditionInput } from './conditions.js';
 import { heartbeatAge, withUnreachableTaint } from './health.js';
 import { applyCapacityOverride } from './resource-sums.js';
 
@@ -73,7 +75,8 @@ function isPull(r: ClusterRegistration): boolean {
 
 function setCond(state: State, input: ConditionInput): void {
   const status = state.next.status!;
-  status.conditions = setCondition(status.conditions, input, state.nowISO, state.next.metadata.generation as number | undefined);
+  const generation = state.next.metadata.generation as number | undefined;
+  status.conditions = setCondition<Condition>(status.conditions, { ...input, ...(generation !== undefined ? { observedGeneration: generation } : {}) }, state.nowISO);
 }
 
 /** Keeps an existing condition, or sets `fallback` when there is none yet. */

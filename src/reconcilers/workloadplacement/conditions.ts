@@ -1,22 +1,8 @@
 /**
- * metav1.Condition bookkeeping: setting a condition keeps its lastTransitionTime unless its
- * status changes, so rewriting the same status is a no-op the committer can skip.
+ * The order of a WorkloadPlacement's conditions (Scheduled, Synced, Available, then any other), so
+ * status diffs stay readable; setting them is apis/conditions.ts' setCondition.
  */
 import type { Condition } from '../../apis/tmc/index.js';
-
-export type ConditionStatus = Condition['status'];
-
-export function setCondition(
-  conditions: Condition[], type: string, status: ConditionStatus, reason: string, message: string, now: string, observedGeneration?: number,
-): Condition[] {
-  const old = conditions.find((c) => c.type === type);
-  const next: Condition = {
-    type, status, reason, message,
-    lastTransitionTime: old && old.status === status ? old.lastTransitionTime : now,
-  };
-  if (observedGeneration !== undefined) next.observedGeneration = observedGeneration;
-  return [...conditions.filter((c) => c.type !== type), next].sort((a, b) => order(a.type) - order(b.type));
-}
 
 const ORDER = ['Scheduled', 'Synced', 'Available'];
 
@@ -25,7 +11,6 @@ function order(type: string): number {
   return i < 0 ? ORDER.length : i;
 }
 
-/** RFC3339 without milliseconds, as Kubernetes writes metav1.Time. */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export function sortConditions(conditions: readonly Condition[]): Condition[] {
+  return [...conditions].sort((a, b) => order(a.type) - order(b.type));
 }

@@ -7,11 +7,12 @@
  * | Synced | `AllSynced` | `SyncPending` (n/m placements reported), `SyncFailed` (the first failure), `PlacementProblem` (override CEL errors, workloads owned by another placement); Unknown `NoWorkloadsSelected` |
  * | Available | `AllAvailable` | `NotAvailable` (n/m ready); Unknown `NoWorkloadsSelected` |
  */
+import { setCondition } from '../../apis/conditions.js';
 import type {
   ClusterDecision, Condition, PlacedWorkload, WorkloadPlacement, WorkloadPlacementStatus,
 } from '../../apis/tmc/index.js';
 import type { Phase } from './aggregate.js';
-import { setCondition } from './conditions.js';
+import { sortConditions } from './conditions.js';
 import { groupOf } from './selection.js';
 import type { WorkloadObject } from './types.js';
 import type { WorkloadClusterStatus } from '../../apis/tmc/index.js';
@@ -33,12 +34,15 @@ export function buildStatus(input: StatusInput): WorkloadPlacementStatus {
   const old = input.placement.status ?? {};
   const generation = input.placement.metadata.generation;
   let conditions: Condition[] = old.conditions ?? [];
-  const s = input.scheduled;
-  conditions = setCondition(conditions, 'Scheduled', s.status, s.reason, s.message, input.now, generation);
-  const synced = syncedCondition(input);
-  conditions = setCondition(conditions, 'Synced', synced.status, synced.reason, synced.message, input.now, generation);
-  const available = availableCondition(input);
-  conditions = setCondition(conditions, 'Available', available.status, available.reason, available.message, input.now, generation);
+  const set = (type: string, c: { status: Condition['status']; reason: string; message: string }) => {
+    conditions = setCondition<Condition>(conditions, {
+      type, status: c.status, reason: c.reason, message: c.message, ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    }, input.now);
+  };
+  set('Scheduled', input.scheduled);
+  set('Synced', syncedCondition(input));
+  set('Available', availableCondition(input));
+  conditions = sortConditions(conditions);
 
   const status: WorkloadPlacementStatus = {
     phase: input.phase,

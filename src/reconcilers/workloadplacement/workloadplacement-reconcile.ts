@@ -14,12 +14,12 @@
  * Returns the placement with its new status (the controller commits it); throws on I/O errors so
  * the queue retries with backoff. Idempotent: a second pass over unchanged inputs writes nothing.
  */
+import { rfc3339 } from '../../apis/time.js';
 import { clusterOf } from '../../apis/contract.js';
 import type { Decision } from '../../placement/index.js';
 import { aggregate, type PlacementResult } from './aggregate.js';
 import { applyDecision } from './apply.js';
 import { ClusterKeys, engineCluster } from './cluster-input.js';
-import { rfc3339 } from './conditions.js';
 import { decideAll, isDivided, previousOf, type WorkloadDecision } from './decide.js';
 import {
   DEFAULT_HISTORY_LIMIT, ROLLBACK_OF_ANNOTATION, byRevision, decisionRecord, sameSelection, toPrune, triggerOf,

@@ -3,13 +3,14 @@
  * Established True, acceptedNames = spec.names, the storage version recorded in storedVersions.
  * Conflict detection against other CRDs is the server's job; this is the no-conflict outcome.
  */
+import { rfc3339 } from '../../apis/time.js';
 import { defaultCRD } from './defaults.js';
 import type { CRDCondition, CRDStatus, CustomResourceDefinition } from './types.js';
 
 export function crdStatusEstablished(crd: CustomResourceDefinition, now: Date = new Date()): CRDStatus {
   const spec = defaultCRD(structuredClone(crd)).spec!;
   const old = crd.status ?? {};
-  const ts = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const ts = rfc3339(now);
   const condition = (type: string, reason: string, message: string): CRDCondition => {
     const prev = old.conditions?.find((c) => c.type === type);
     return { type, status: 'True', lastTransitionTime: prev?.status === 'True' && prev.lastTransitionTime ? prev.lastTransitionTime : ts, reason, message };

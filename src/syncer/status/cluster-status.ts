@@ -4,6 +4,8 @@
  * corresponds to (downstream generations are the physical cluster's own counter), and a `Synced`
  * condition says whether the last sync worked and, if not, why.
  */
+import { setCondition } from '../../apis/conditions.js';
+import { rfc3339 } from '../../apis/time.js';
 import {
   STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, deletionAnnotation, failoverAnnotation, specDiffAnnotation, statusAnnotation,
 } from '../../apis/contract.js';
@@ -11,7 +13,7 @@ import type { KubeObject } from '../../client/types.js';
 import { deepEqual } from '../../controllers/merge-patch.js';
 import type { ClusterStatus, ReportedStatus } from '../aggregate/types.js';
 import { UPSTREAM_GENERATION_ANNOTATION } from '../annotations.js';
-import { SYNCED, setCondition, type Condition } from '../conditions.js';
+import { SYNCED, type Condition } from '../conditions.js';
 
 export function reportedStatus(downstreamObj: KubeObject | undefined, synced: Condition, previous: ReportedStatus | undefined): ReportedStatus {
   const status = structuredClone(((downstreamObj as { status?: ReportedStatus } | undefined)?.status) ?? {}) as ReportedStatus;
@@ -20,7 +22,7 @@ export function reportedStatus(downstreamObj: KubeObject | undefined, synced: Co
   if (og !== undefined) status.observedGeneration = og;
   // Keep the previous Synced transition time when nothing about it changed.
   const prevSynced = previous?.conditions?.filter((c) => c.type === SYNCED) ?? [];
-  const withSynced = setCondition(prevSynced, synced);
+  const withSynced = setCondition(prevSynced, synced, synced.lastTransitionTime ?? rfc3339());
   status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== SYNCED), ...withSynced];
   return status;
 }

@@ -12,6 +12,7 @@
  *                             workspace (a name it held may be free for them now)
  *   CRD changed             → the bindings of its workspace (naming conflicts)
  */
+import { rfc3339 } from '../../apis/time.js';
 import { logicalClusterNameOf } from '../../apis/contract.js';
 import { Controller, type ControllerOptions } from '../../controllers/controller.js';
 import type { CommitFunc } from '../../controllers/committer.js';
@@ -28,7 +29,6 @@ import type { ResourceDef } from '../../registry/types.js';
 import type { StoreInformers } from '../../storage/informers.js';
 import type { KubeObject, Store } from '../../storage/types.js';
 import { exportReference, exportStatus, reconcileBinding, type BindingInputs } from './apibinding-reconcile.js';
-import { nowRFC3339 } from './conditions.js';
 import { ensureIdentity } from './identity-secret.js';
 import type { ServedBindings } from './served-bindings.js';
 
@@ -77,7 +77,7 @@ export class APIBindingController {
   private schemas!: Informer<KubeObject>;
 
   constructor(private readonly d: APIBindingControllerDeps) {
-    this.now = d.now ?? nowRFC3339;
+    this.now = d.now ?? (() => rfc3339());
     this.exportQueue = new WorkQueue({ name: 'apiexports', clock: d.clock });
     this.bindingQueue = new WorkQueue({ name: 'apibindings', clock: d.clock });
     // one worker each: a binding's naming-conflict check reads what the others serve, so bindings

@@ -7,7 +7,7 @@
 import { resourceDefsFromSpec } from '../../registry/crd/index.js';
 import type { ResourceDef } from '../../registry/types.js';
 import type { KubeObject } from '../../storage/types.js';
-import { setCondition, type Condition } from './conditions.js';
+import { setCondition, type ConditionLike as Condition } from '../../apis/conditions.js';
 import { namingConflict, type ServedInWorkspace } from './naming-conflict.js';
 
 export interface PermissionClaim { group?: string; resource: string; all?: boolean; identityHash?: string }

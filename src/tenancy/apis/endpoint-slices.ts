@@ -5,13 +5,14 @@
  * (one shard here, so one endpoint). A slice whose export does not exist has no endpoints and
  * `APIExportValid=False`.
  */
+import { setCondition } from '../../apis/conditions.js';
+import { rfc3339 } from '../../apis/time.js';
 import { clusterOf as annotatedCluster, logicalClusterNameOf } from '../../apis/contract.js';
 import { StatusError } from '../../errors/status.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ResourceCatalog } from '../../registry/catalog.js';
 import type { GenericStore, RequestScope } from '../../registry/generic-store.js';
 import type { KubeObject, Store, Watcher } from '../../storage/types.js';
-import { nowRFC3339, setCondition } from './conditions.js';
 import { ROOT_CLUSTER } from '../logical-clusters.js';
 
 const EXPORTS = 'apis.kcp.io/apiexports';
@@ -73,7 +74,7 @@ export class EndpointSlices {
       const ref = (slice.spec?.export ?? {}) as { path?: string; name?: string };
       const exportCluster = ref.path || cluster;
       const exp = live.get(`${exportCluster}|${ref.name}`);
-      const now = nowRFC3339();
+      const now = rfc3339();
       const status: Record<string, unknown> = { ...(slice.status ?? {}) };
       if (exp) {
         status.endpoints = [{ url: `${this.d.externalURL()}/services/apiexport/${logicalClusterNameOf(exp, exportCluster)}/${ref.name}` }];
