@@ -7,15 +7,34 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** structuredClone is slower for small JSON trees and keeps undefined; JSON values need neither. */
+/**
+ * structuredClone is slower for small JSON trees and keeps undefined; JSON values need neither.
+ * Iterative (an explicit stack), so no depth of input can overflow the call stack.
+ */
 export function deepClone<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(deepClone) as T;
-  if (isObject(v)) {
-    const out: JsonObject = {};
-    for (const k of Object.keys(v)) if (v[k] !== undefined) out[k] = deepClone(v[k]);
-    return out as T;
+  if (typeof v !== 'object' || v === null) return v;
+  const root: unknown = Array.isArray(v) ? new Array(v.length) : {};
+  const stack: Array<[from: unknown, to: unknown]> = [[v, root]];
+  while (stack.length) {
+    const [from, to] = stack.pop()!;
+    if (Array.isArray(from)) {
+      const arr = to as unknown[];
+      for (let i = 0; i < from.length; i++) arr[i] = copyStep(from[i], stack);
+    } else {
+      const src = from as JsonObject;
+      const dst = to as JsonObject;
+      for (const k of Object.keys(src)) if (src[k] !== undefined) dst[k] = copyStep(src[k], stack);
+    }
   }
-  return v;
+  return root as T;
+}
+
+/** A scalar as is; a container as a new empty one, queued to be filled. */
+function copyStep(x: unknown, stack: Array<[unknown, unknown]>): unknown {
+  if (typeof x !== 'object' || x === null) return x;
+  const c: unknown = Array.isArray(x) ? new Array(x.length) : {};
+  stack.push([x, c]);
+  return c;
 }
 
 export { jsonEqual } from '../../storage/semantic-equal.js';

@@ -5,15 +5,34 @@
 import { malformedPatch } from './patch-errors.js';
 import { deepClone, isObject, jsonEqual } from './json-value.js';
 
-/** Applies `patch` to a copy of `target`: objects merge, `null` deletes, anything else replaces. */
+/**
+ * Applies `patch` to a copy of `target`: objects merge, `null` deletes, anything else replaces.
+ * The target is copied once and merged into in place, level by level from an explicit stack: the
+ * recursive form re-copied each subtree at every level below it (quadratic in the depth) and
+ * overflowed the call stack on deep input.
+ */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return deepClone(patch);
-  const out: Record<string, unknown> = isObject(target) ? deepClone(target) : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else if (v !== undefined) out[k] = mergePatch(out[k], v);
+  const root: Record<string, unknown> = isObject(target) ? deepClone(target) : {};
+  const stack: Array<[into: Record<string, unknown>, patch: Record<string, unknown>]> = [[root, patch]];
+  while (stack.length) {
+    const [out, p] = stack.pop()!;
+    for (const k of Object.keys(p)) {
+      const v = p[k];
+      if (v === null) delete out[k];
+      else if (v === undefined) continue;
+      else if (isObject(v)) {
+        // a patch object merges into what is there, or into {} (dropping its own nulls)
+        const cur = Object.hasOwn(out, k) ? out[k] : undefined;
+        const into: Record<string, unknown> = isObject(cur) ? cur : {};
+        out[k] = into;
+        stack.push([into, v]);
+      } else {
+        out[k] = deepClone(v);
+      }
+    }
   }
-  return out;
+  return root;
 }
 
 /** The PATCH handler's form: the body must be a JSON object (kube: "Invalid JSON Patch", 400). */

@@ -45,3 +45,31 @@ t.test('property: mergePatch(a, createMergePatch(a, b)) equals b', async (t) => 
   t.doesNotThrow(() => fc.assert(fc.property(obj, obj, (a, b) => jsonEqual(mergePatch(a, createMergePatch(a, b)), b)), { numRuns: 500 }));
   t.same(createMergePatch({ a: 1, b: { c: 1, d: 2 } }, { b: { c: 1, d: 3 } }), { a: null, b: { d: 3 } }, 'minimal patch');
 });
+
+t.test('deep documents: no depth overflows the merge or the copy (iterative walks)', async (t) => {
+  const nested = (depth: number, leaf: unknown): Record<string, unknown> => {
+    let v: unknown = leaf;
+    for (let i = 0; i < depth; i++) v = { a: v };
+    return v as Record<string, unknown>;
+  };
+  const depthOf = (v: unknown): number => {
+    let d = 0;
+    while (v && typeof v === 'object') { v = (v as Record<string, unknown>).a; d++; }
+    return d;
+  };
+  const target = nested(20_000, 1);
+  const merged = mergePatch(target, nested(20_000, 2));
+  t.equal(depthOf(merged), 20_000, 'merged 20 000 levels deep');
+  let leaf: unknown = merged;
+  while (leaf && typeof leaf === 'object') leaf = (leaf as Record<string, unknown>).a;
+  t.equal(leaf, 2, 'the patch value at the bottom');
+  t.equal(depthOf(target), 20_000, 'the target is untouched');
+  let bottom: unknown = target;
+  while (bottom && typeof bottom === 'object') bottom = (bottom as Record<string, unknown>).a;
+  t.equal(bottom, 1);
+  t.same(mergePatch({ a: { b: 1, c: 2 } }, { a: { b: null, d: { e: null, f: 3 } } }), { a: { c: 2, d: { f: 3 } } }, 'nulls delete, also inside new objects');
+  const arrays = { l: [[[{ x: [1, { y: 2 }] }]]] };
+  const copied = mergePatch({}, arrays) as typeof arrays;
+  t.same(copied, arrays);
+  t.not(copied.l, arrays.l, 'arrays copied, not shared');
+});
