@@ -6,37 +6,22 @@
  */
 import t from 'tap';
 import { kubectl, kubectlOK, startServer, type RunningServer } from '../helpers/tmc.js';
+import { crdYAML, gadgetCRD } from '../helpers/crd.js';
 
-const CRD = `
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gadgets.example.com}
-spec:
-  group: example.com
-  names: {plural: gadgets, singular: gadget, kind: Gadget}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            x-kubernetes-validations:
-            - {rule: "self.replicas + 1 <= 10", message: "replicas must stay below 10"}
-            properties:
-              replicas:
-                type: integer
-                x-kubernetes-validations:
-                - {rule: "!oldSelf.hasValue() || oldSelf.value() <= self", optionalOldSelf: true, message: "replicas may not shrink"}
-              mode:
-                type: string
-                x-kubernetes-validations:
-                - {rule: "self == oldSelf", message: "mode is immutable"}
-`;
+const CRD = gadgetCRD(`
+  type: object
+  x-kubernetes-validations:
+  - {rule: "self.replicas + 1 <= 10", message: "replicas must stay below 10"}
+  properties:
+    replicas:
+      type: integer
+      x-kubernetes-validations:
+      - {rule: "!oldSelf.hasValue() || oldSelf.value() <= self", optionalOldSelf: true, message: "replicas may not shrink"}
+    mode:
+      type: string
+      x-kubernetes-validations:
+      - {rule: "self == oldSelf", message: "mode is immutable"}
+`);
 const gadget = (mode: string, replicas: number) =>
   `apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, namespace: default}\nspec: {mode: ${mode}, replicas: ${replicas}}\n`;
 
@@ -83,32 +68,16 @@ kind: ValidatingAdmissionPolicyBinding
 metadata: {name: warn-binding}
 spec: {policyName: warn-policy, validationActions: [Warn]}
 `;
-const BROKEN_CRD = `
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: broken.example.com}
-spec:
-  group: example.com
-  names: {plural: broken, singular: broken, kind: Broken}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            x-kubernetes-validations:
-            - {rule: "self.size +"}
-            properties:
-              count:
-                type: integer
-                x-kubernetes-validations:
-                - {rule: "self + 'a' == self"}
-`;
+const BROKEN_CRD = crdYAML({ kind: 'Broken', plural: 'broken' }, `
+  type: object
+  x-kubernetes-validations:
+  - {rule: "self.size +"}
+  properties:
+    count:
+      type: integer
+      x-kubernetes-validations:
+      - {rule: "self + 'a' == self"}
+`);
 const cm = (name: string, labels: string, keys: number) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: default, labels: {${labels}}}\ndata: {${Array.from({ length: keys }, (_, i) => `k${i}: v`).join(', ')}}\n`;
 

@@ -4,38 +4,23 @@
  */
 import t from 'tap';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
+import { gadgetCRD } from '../helpers/crd.js';
 
-const CRD = `
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gadgets.example.com}
-spec:
-  group: example.com
-  names: {plural: gadgets, singular: gadget, kind: Gadget, listKind: GadgetList}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            x-kubernetes-validations:
-            - {rule: "!has(self.items) || size(self.items) == 0 || has(self.items[0].name)", message: the first item needs a name}
-            - {rule: "!has(self.m) || !('k' in self.m) || has(self.m['k'].x)", message: "m.k needs x"}
-            properties:
-              size: {type: integer, minimum: 1}
-              items:
-                type: array
-                items: {type: object, properties: {name: {type: string}}}
-              m:
-                type: object
-                additionalProperties: {type: object, properties: {x: {type: string}}}
-              mode: {type: string, enum: [a, b]}
-`;
+const CRD = gadgetCRD(`
+  type: object
+  x-kubernetes-validations:
+  - {rule: "!has(self.items) || size(self.items) == 0 || has(self.items[0].name)", message: the first item needs a name}
+  - {rule: "!has(self.m) || !('k' in self.m) || has(self.m['k'].x)", message: "m.k needs x"}
+  properties:
+    size: {type: integer, minimum: 1}
+    items:
+      type: array
+      items: {type: object, properties: {name: {type: string}}}
+    m:
+      type: object
+      additionalProperties: {type: object, properties: {x: {type: string}}}
+    mode: {type: string, enum: [a, b]}
+`);
 
 const gadget = (spec: string) => `apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g, namespace: default}\nspec: ${spec}\n`;
 

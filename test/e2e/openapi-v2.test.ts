@@ -9,34 +9,18 @@ import { writeFileSync } from 'node:fs';
 import { request, type Creds } from '../helpers/http.js';
 import { kubectl120Missing, kubectl120Path, runKubectl } from '../helpers/kubectl-versions.js';
 import { kubectl, kubectlOK, startServer, tempDir } from '../helpers/tmc.js';
+import { crdYAML } from '../helpers/crd.js';
 
 const PROTO = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 
-const CRD = `
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        description: A Widget is a thing for tests.
-        properties:
-          spec:
-            type: object
-            description: What the widget should be.
-            properties:
-              size: {type: integer, description: How big the widget is.}
-              extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
-              port: {x-kubernetes-int-or-string: true, anyOf: [{type: integer}, {type: string}]}
-`;
+const CRD = crdYAML({ kind: 'Widget', description: 'A Widget is a thing for tests.' }, `
+  type: object
+  description: What the widget should be.
+  properties:
+    size: {type: integer, description: How big the widget is.}
+    extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
+    port: {x-kubernetes-int-or-string: true, anyOf: [{type: integer}, {type: string}]}
+`);
 
 t.test('/openapi/v2', async (t) => {
   const srv = await startServer(t);

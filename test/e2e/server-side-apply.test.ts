@@ -5,34 +5,19 @@
  */
 import t from 'tap';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
+import { gadgetCRD } from '../helpers/crd.js';
 
-const GADGET_CRD = `
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gadgets.example.com}
-spec:
-  group: example.com
-  names: {plural: gadgets, singular: gadget, kind: Gadget, listKind: GadgetList}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              size: {type: integer}
-              tags: {type: array, items: {type: string}, x-kubernetes-list-type: set}
-              parts:
-                type: array
-                x-kubernetes-list-type: map
-                x-kubernetes-list-map-keys: [name]
-                items: {type: object, properties: {name: {type: string}, count: {type: integer}}}
-`;
+const GADGET_CRD = gadgetCRD(`
+  type: object
+  properties:
+    size: {type: integer}
+    tags: {type: array, items: {type: string}, x-kubernetes-list-type: set}
+    parts:
+      type: array
+      x-kubernetes-list-type: map
+      x-kubernetes-list-map-keys: [name]
+      items: {type: object, properties: {name: {type: string}, count: {type: integer}}}
+`);
 
 const SERVICE_AND_DEPLOYMENT = `
 apiVersion: v1
