@@ -207,7 +207,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   }) : undefined;
   if (bindings) catalog.addSource(bindings);
   // kcp's workspace controllers: LogicalCluster objects, the deletion cascade, home workspaces
-  const workspaces = serverMode ? new WorkspaceLifecycle({ store, informers, generic, catalog, log, externalURL: () => url }) : undefined;
+  const workspaces = serverMode ? new WorkspaceLifecycle({ store, informers, generic, catalog, log, externalURL: () => url, types: workspaceTypes }) : undefined;
   const slices = serverMode ? new EndpointSlices({ store, generic, catalog, log, externalURL: () => url }) : undefined;
   const homes = clusters ? new HomeWorkspaces({ store, generic, catalog, clusterExists: (c) => clusters.exists(c) }) : undefined;
   const deps: ServerDeps = { ...baseDeps, generic, bindings };

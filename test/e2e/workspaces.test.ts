@@ -114,6 +114,14 @@ t.test('workspaces as kcp has them', async (t) => {
     await eventually(async () => (await kubectl(kc, ['create', '-f', '-'], { server: at('root:org'), input: ws('lab1', 'spec: {type: {name: lab, path: "root:org"}}\n') })).code === 0, 10_000, 'lab workspace');
     await create(at('root:org:lab1'), 'inner');
     t.same((await getWS(at('root:org:lab1'), 'inner')).spec.type, { name: 'team', path: 'root' }, "its children get its default child type");
+
+    // defaultAPIBindings: a workspace of the type (or of a type extending it) starts bound to them
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:org'), input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: WorkspaceType\nmetadata: {name: compute-ready}\nspec:\n  extend: {with: [{name: universal, path: root}]}\n  defaultAPIBindings: [{path: "root:compute", export: kubernetes}]\n---\napiVersion: tenancy.kcp.io/v1alpha1\nkind: WorkspaceType\nmetadata: {name: app}\nspec:\n  extend: {with: [{name: compute-ready, path: "root:org"}]}\n' });
+    await eventually(async () => (await kubectl(kc, ['create', '-f', '-'], { server: at('root:org'), input: ws('apps1', 'spec: {type: {name: app, path: "root:org"}}\n') })).code === 0, 10_000, 'app workspace');
+    await eventually(async () => (await kubectl(kc, ['get', 'apibinding', 'kubernetes'], { server: at('root:org:apps1') })).code === 0, 10_000, 'default binding made');
+    await kubectlOK(kc, ['wait', '--for=condition=Ready', 'apibinding/kubernetes', '--timeout=30s'], { server: at('root:org:apps1') });
+    t.same(JSON.parse(await kubectlOK(kc, ['get', 'apibinding', 'kubernetes', '-o', 'json'], { server: at('root:org:apps1') })).spec.reference.export, { path: 'root:compute', name: 'kubernetes' }, "the extended type's default binding");
+    await eventually(async () => /^deployments\s/m.test((await kubectl(kc, ['api-resources', '--api-group=apps'], { server: at('root:org:apps1') })).stdout), 10_000, 'deployments served');
   });
 
   await t.test('home workspaces', async (t) => {

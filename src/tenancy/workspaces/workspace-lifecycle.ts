@@ -18,6 +18,7 @@ import type { StoreInformers } from '../../storage/informers.js';
 import type { KubeObject, Store } from '../../storage/types.js';
 import { ROOT_CLUSTER, WORKSPACE_RESOURCE } from '../logical-clusters.js';
 import { WORKSPACE_FINALIZER } from '../workspace-strategy.js';
+import type { TypeRef, WorkspaceTypes } from './workspace-types.js';
 
 export const LOGICAL_CLUSTER_RESOURCE = 'core.kcp.io/logicalclusters';
 export const LOGICAL_CLUSTER_NAME = 'cluster';
@@ -34,6 +35,8 @@ export interface WorkspaceLifecycleDeps {
   catalog: ResourceCatalog;
   log: Logger;
   externalURL: () => string;
+  /** For the types' defaultAPIBindings; unset, none are made. */
+  types?: WorkspaceTypes;
 }
 
 
@@ -103,10 +106,36 @@ export class WorkspaceLifecycle {
     return { cluster, namespace, user: SYSTEM, dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'workspace-controller' };
   }
 
+  /** The defaultAPIBindings of the workspace's type and of every type it extends. */
+  private async createDefaultBindings(path: string, ws: KubeObject): Promise<void> {
+    const type = ws.spec?.type as TypeRef | undefined;
+    const types = this.d.types;
+    if (!types || !type?.name) return;
+    const def = this.d.catalog.resolve(path, 'apis.kcp.io', 'v1alpha1', 'apibindings');
+    if (!def) return;
+    for (const t of types.aliases({ name: type.name, path: type.path ?? ROOT_CLUSTER })) {
+      for (const b of types.get(t.path, t.name)?.defaultAPIBindings ?? []) {
+        if (!b?.export) continue;
+        const obj: KubeObject = {
+          apiVersion: 'apis.kcp.io/v1alpha1', kind: 'APIBinding', metadata: { name: b.export },
+          spec: { reference: { export: { path: b.path || t.path, name: b.export } } },
+        };
+        try {
+          await this.d.generic.create(this.scope(path), def, obj);
+        } catch (e) {
+          if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
+        }
+      }
+    }
+  }
+
   private async ensureLogicalCluster(path: string, ws: KubeObject | undefined): Promise<void> {
     if (await this.d.store.get({ cluster: path, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME })) return;
     const def = this.d.catalog.resolve(path, 'core.kcp.io', 'v1alpha1', 'logicalclusters');
     if (!def) return;
+    // before the LogicalCluster, so a retry after a failure here makes them again; once it exists, a
+    // binding the user deleted stays deleted (kcp binds them once, while the workspace initializes)
+    if (ws) await this.createDefaultBindings(path, ws);
     const parent = ws ? clusterOf(ws, ROOT_CLUSTER) : undefined;
     const type = ws?.spec?.type as { name?: string; path?: string } | undefined;
     const obj: KubeObject = {

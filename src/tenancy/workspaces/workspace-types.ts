@@ -20,6 +20,8 @@ export interface WorkspaceTypeSpec {
   additionalWorkspaceLabels?: Record<string, string>;
   initializer?: boolean;
   defaultChildren?: unknown;
+  /** APIBindings every workspace of this type (or of a type extending it) is created with. */
+  defaultAPIBindings?: Array<{ path?: string; export: string }>;
 }
 
 const universal = { name: 'universal', path: 'root' };
