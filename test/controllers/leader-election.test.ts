@@ -9,9 +9,10 @@ class FakeLeaseStore {
   private rv = 0;
   failing = false;
   writes = 0;
+  reads = 0;
   store(): LeaseStore {
     return {
-      get: async () => { this.check(); return this.lease && structuredClone(this.lease); },
+      get: async () => { this.check(); this.reads++; return this.lease && structuredClone(this.lease); },
       create: async (lease) => {
         this.check();
         if (this.lease) throw new StatusError(409, 'AlreadyExists', 'exists');
@@ -26,6 +27,10 @@ class FakeLeaseStore {
   }
   private check(): void {
     if (this.failing) throw new Error('connection refused');
+  }
+  /** Another writer's change (or our own write whose answer was lost): a new resourceVersion. */
+  bump(): void {
+    this.write(this.lease!);
   }
   private write(lease: Lease): Lease {
     this.writes++;
@@ -134,3 +139,25 @@ async function withServer<T>(fake: FakeLeaseStore, fn: () => Promise<T>): Promis
     fake.failing = was;
   }
 }
+
+t.test('the holder renews in one round trip; a 409 makes it read the lease and carry on', async (t) => {
+  const clock = new FakeClock();
+  const fake = new FakeLeaseStore();
+  const log: string[] = [];
+  const a = elector(fake, clock, 'a', log);
+  a.start();
+  await flushMicrotasks();
+  t.ok(a.isLeader());
+  const reads = fake.reads;
+  const writes = fake.writes;
+  await clock.advance(10_000);
+  t.equal(fake.reads, reads, 'renewals write without reading first');
+  t.ok(fake.writes >= writes + 4, 'and they happen every retry period');
+  fake.bump();
+  await clock.advance(2_000);
+  t.equal(fake.reads, reads + 1, 'a conflict is followed by one read');
+  t.ok(a.isLeader(), 'still the holder: it renewed from what it read');
+  t.equal(fake.lease?.spec?.holderIdentity, 'a');
+  t.same(log, ['a started']);
+  await a.stop();
+});

@@ -14,7 +14,7 @@ import { findEtcd } from '../helpers/etcd.js';
 import { startHaTopology } from '../helpers/ha-topology.js';
 import { DEPLOYMENTS, deployment } from '../syncer/harness.js';
 
-const LEASE_MS = 3_000;
+const LEASE_MS = 6_000;
 const COUNT = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,7 +45,8 @@ if (!findEtcd()) {
   t.test('3 etcd x 3 replicas x 3 clusters: leader SIGKILL, etcd member SIGKILL, replica SIGSTOP, then convergence', async (t) => {
     const log = (msg: string) => t.comment(`[+${((Date.now() - began) / 1000).toFixed(1)}s] ${msg}`);
     const began = Date.now();
-    // lease 3 s, renew deadline 2 s, retry 500 ms: handovers in seconds, not the default 15 s
+    // lease 6 s, renew deadline 4 s, retry 1 s: handovers in seconds rather than the default 15 s,
+    // with room for renewals on a loaded machine (shorter timings made Leases flap at load 30)
     const ha = await startHaTopology(t, { etcdMembers: 3, replicas: ['replica-a', 'replica-b', 'replica-c'], clusters: 3, leaseMs: LEASE_MS, workspace: 'root:ha' });
     const { etcd, replicas, clusters, start, ws, leases, liveHolder, owners } = ha;
     log('etcd, replicas and clusters up; the warm-up Deployment is on every cluster');
@@ -141,6 +142,16 @@ if (!findEtcd()) {
       }
       return problems.join('; ');
     };
+    /** Per replica: shard Leases acquired / lost (renewal missed) / released, from its /metrics. */
+    const shardStats = async (): Promise<string> => (await Promise.all(replicas.filter((r) => r.state === 'up').map(async (r) => {
+      try {
+        const text = (await r.root.transport.request({ method: 'GET', path: '/metrics' })).body.toString();
+        const n = (d: string) => text.match(new RegExp(`tmc_syncer_shard_transitions_total\\{direction="${d}"\\} (\\d+)`))?.[1] ?? '0';
+        return `${r.id}: +${n('acquired')} -${n('lost')} ~${n('released')}`;
+      } catch (err) {
+        return `${r.id}: ${(err as Error).message}`;
+      }
+    }))).join(', ');
     let last = '';
     const convergence = async (what: string) => {
       const since = Date.now();
@@ -149,8 +160,8 @@ if (!findEtcd()) {
         last = await converged();
         if (last !== '' && Date.now() - reported > 15_000) { reported = Date.now(); log(`${what}: not yet (${last})`); }
         return last === '' ? true : undefined;
-      }, 240_000, 1_000).catch((err: Error) => { throw new Error(`${err.message}; last check: ${last}`); });
-      log(`${what}: ${Date.now() - since} ms`);
+      }, 240_000, 1_000).catch(async (err: Error) => { throw new Error(`${err.message}; last check: ${last}; shard Leases acquired/lost/released: ${await shardStats()}`); });
+      log(`${what}: ${Date.now() - since} ms; shard Leases (+acquired -lost ~released) so far: ${await shardStats()}`);
     };
 
     await convergence('convergence after the leader and etcd member faults');
