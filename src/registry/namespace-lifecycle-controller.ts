@@ -7,6 +7,7 @@
  *
  * Every logical cluster also gets a `default` namespace when it appears.
  */
+import { systemScope } from './system-scope.js';
 import type { CommitFunc } from '../controllers/committer.js';
 import { Controller } from '../controllers/controller.js';
 import { keyOf, splitKey } from '../controllers/keys.js';
@@ -25,7 +26,6 @@ import { storageResource, type ResourceDef } from './types.js';
 
 const NAMESPACES = 'namespaces';
 const SERVICE_ACCOUNTS = 'serviceaccounts';
-const SYSTEM_USER = { name: 'system:tmc:namespace-controller', groups: ['system:masters'] };
 /** How soon a terminating namespace is looked at again while objects still hold it. */
 const RECHECK_MS = 1000;
 
@@ -168,6 +168,6 @@ export class NamespaceLifecycle {
   }
 
   private scope(cluster: string, namespace: string): RequestScope {
-    return { cluster, namespace, user: SYSTEM_USER, dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'namespace-controller' };
+    return systemScope('namespace-controller', cluster, namespace);
   }
 }

@@ -4,6 +4,7 @@
  * the workloads of its consumers). Idempotent: objects that exist are left alone, so a restart
  * (or an admin's edits) keeps what is stored.
  */
+import { systemScope } from '../registry/system-scope.js';
 import { StatusError } from '../errors/status.js';
 import type { Logger } from '../observability/logger.js';
 import type { GenericStore, RequestScope } from '../registry/generic-store.js';
@@ -16,7 +17,6 @@ import { APIS_GROUP } from './apis/api-bindings.js';
 import { builtinWorkspaceTypeObjects } from './workspaces/workspace-types.js';
 import { COMPUTE_EXPORT, COMPUTE_WORKSPACE, apiResourceSchemaFor, computeExport } from './compute-schemas.js';
 
-const SYSTEM = { name: 'system:tmc:bootstrap', groups: ['system:masters'] };
 
 export interface BootstrapDeps {
   generic: GenericStore;
@@ -30,7 +30,7 @@ export interface BootstrapDeps {
 }
 
 function scope(cluster: string): RequestScope {
-  return { cluster, namespace: '', user: SYSTEM, dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'tmc-bootstrap' };
+  return systemScope('bootstrap', cluster, '', 'tmc-bootstrap');
 }
 
 async function ensure(d: BootstrapDeps, cluster: string, group: string, version: string, resource: string, obj: KubeObject): Promise<void> {

@@ -12,6 +12,7 @@
  *                             workspace (a name it held may be free for them now)
  *   CRD changed             → the bindings of its workspace (naming conflicts)
  */
+import { systemScope } from '../../registry/system-scope.js';
 import { rfc3339 } from '../../apis/time.js';
 import { logicalClusterNameOf } from '../../apis/contract.js';
 import { Controller, type ControllerOptions } from '../../controllers/controller.js';
@@ -38,7 +39,6 @@ export const APIS_RESOURCES = {
   bindings: `${APIS_GROUP}/apibindings`,
   schemas: `${APIS_GROUP}/apiresourceschemas`,
 } as const;
-const SYSTEM = { name: 'system:tmc:apis-controller', groups: ['system:masters'] };
 
 /** Informer indexes (names are shared by every user of these informers). */
 const BY_EXPORT = 'apibindings-by-export';
@@ -222,6 +222,6 @@ export class APIBindingController {
   }
 
   private scope(cluster: string, namespace = ''): RequestScope {
-    return { cluster, namespace, user: SYSTEM, dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'apis-controller' };
+    return systemScope('apis-controller', cluster, namespace);
   }
 }

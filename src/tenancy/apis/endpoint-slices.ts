@@ -5,6 +5,7 @@
  * (one shard here, so one endpoint). A slice whose export does not exist has no endpoints and
  * `APIExportValid=False`.
  */
+import { systemScope } from '../../registry/system-scope.js';
 import { setCondition } from '../../apis/conditions.js';
 import { rfc3339 } from '../../apis/time.js';
 import { clusterOf as annotatedCluster, logicalClusterNameOf } from '../../apis/contract.js';
@@ -17,7 +18,6 @@ import { ROOT_CLUSTER } from '../logical-clusters.js';
 
 const EXPORTS = 'apis.kcp.io/apiexports';
 const SLICES = 'apis.kcp.io/apiexportendpointslices';
-const SYSTEM = { name: 'system:tmc:endpoint-slices', groups: ['system:masters'] };
 const clusterOf = (o: KubeObject) => annotatedCluster(o, ROOT_CLUSTER);
 
 export interface EndpointSlicesDeps { store: Store; generic: GenericStore; catalog: ResourceCatalog; log: Logger; externalURL: () => string }
@@ -49,7 +49,7 @@ export class EndpointSlices {
   }
 
   private scope(cluster: string): RequestScope {
-    return { cluster, namespace: '', user: SYSTEM, dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'endpoint-slices' };
+    return systemScope('endpoint-slices', cluster);
   }
 
   private async reconcileAll(): Promise<void> {

@@ -7,6 +7,7 @@
  * Here a home is a Workspace named after the user in the hidden cluster `user`, which only the
  * server writes; so it has a spec.URL, a LogicalCluster and a deletion cascade like any workspace.
  */
+import { systemScope } from '../../registry/system-scope.js';
 import { StatusError } from '../../errors/status.js';
 import { dns1123LabelErrors } from '../../machinery/names.js';
 import type { ResourceCatalog } from '../../registry/catalog.js';
@@ -16,7 +17,6 @@ import type { KubeObject, Store } from '../../storage/types.js';
 import { WORKSPACE_RESOURCE } from '../logical-clusters.js';
 import { HOME_PARENT } from '../workspace-strategy.js';
 
-const SYSTEM = { name: 'system:tmc:home-workspaces', groups: ['system:masters'] };
 const READY_WAIT_MS = 10_000;
 
 export interface HomeWorkspacesDeps {
@@ -33,7 +33,7 @@ export class HomeWorkspaces {
   constructor(private readonly d: HomeWorkspacesDeps) {}
 
   private scope(cluster: string): RequestScope {
-    return { cluster, namespace: '', user: SYSTEM, dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'home-workspaces' };
+    return systemScope('home-workspaces', cluster);
   }
 
   /** The user's home Workspace, created (with its admin binding) on first use. */

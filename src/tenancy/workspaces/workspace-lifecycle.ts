@@ -8,6 +8,7 @@
  *
  * It runs inside the server on the store, as the API bindings controller does.
  */
+import { systemScope } from '../../registry/system-scope.js';
 import { clusterOf } from '../../apis/contract.js';
 import { StatusError } from '../../errors/status.js';
 import type { Logger } from '../../observability/logger.js';
@@ -23,7 +24,6 @@ import type { TypeRef, WorkspaceTypes } from './workspace-types.js';
 export const LOGICAL_CLUSTER_RESOURCE = 'core.kcp.io/logicalclusters';
 export const LOGICAL_CLUSTER_NAME = 'cluster';
 export const PATH_ANNOTATION = 'kcp.io/path';
-const SYSTEM = { name: 'system:tmc:workspace-controller', groups: ['system:masters'] };
 const RETRY_MS = 200;
 /** Removed from a terminating logical cluster after everything else, in this order. */
 const LAST = ['apis.kcp.io/apibindings', LOGICAL_CLUSTER_RESOURCE];
@@ -103,7 +103,7 @@ export class WorkspaceLifecycle {
   }
 
   private scope(cluster: string, namespace = ''): RequestScope {
-    return { cluster, namespace, user: SYSTEM, dryRun: false, fieldValidation: 'Ignore', warnings: [], fieldManager: 'workspace-controller' };
+    return systemScope('workspace-controller', cluster, namespace);
   }
 
   /** The defaultAPIBindings of the workspace's type and of every type it extends. */
