@@ -39,7 +39,7 @@ import { createStore } from '../storage/index.js';
 import { StoreInformers } from '../storage/informers.js';
 import type { Store } from '../storage/types.js';
 import { SecretEncryption } from '../security/encryption.js';
-import { withSecretEncryption } from '../security/encrypting-store.js';
+import { verifySealedSecrets, withSecretEncryption } from '../security/encrypting-store.js';
 import { LogicalClusters, ROOT_CLUSTER } from '../tenancy/logical-clusters.js';
 import { APIBindings } from '../tenancy/apis/api-bindings.js';
 import { bootstrapTMC } from '../tenancy/bootstrap.js';
@@ -147,6 +147,12 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, etcdRequestTimeoutMs: opts.etcdRequestTimeoutMs, historySize: opts.watchCacheSize, logger: log }),
     secretEncryption))), KCP_V1ALPHA2_STORAGE);
   const store = hooks.wrapStore ? hooks.wrapStore(sealed) : sealed;
+  try {
+    await verifySealedSecrets(sealed);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   enableDefaultMetrics();
   probeStorageOnScrape(store);
   const tracing = startTracing({
