@@ -8,6 +8,15 @@ export function isObject(v: unknown): v is JsonObject {
 }
 
 /**
+ * `obj[k] = v` with k `__proto__` (an ordinary key in decoded JSON) would replace the prototype:
+ * the key would vanish from the document and its value would show through as inherited fields.
+ */
+export function setOwn(obj: JsonObject, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else obj[k] = v;
+}
+
+/**
  * structuredClone is slower for small JSON trees and keeps undefined; JSON values need neither.
  * Iterative (an explicit stack), so no depth of input can overflow the call stack.
  */
@@ -23,7 +32,7 @@ export function deepClone<T>(v: T): T {
     } else {
       const src = from as JsonObject;
       const dst = to as JsonObject;
-      for (const k of Object.keys(src)) if (src[k] !== undefined) dst[k] = copyStep(src[k], stack);
+      for (const k of Object.keys(src)) if (src[k] !== undefined) setOwn(dst, k, copyStep(src[k], stack));
     }
   }
   return root as T;

@@ -3,7 +3,7 @@
  * (useful to controllers that want to send only what they changed).
  */
 import { malformedPatch } from './patch-errors.js';
-import { deepClone, isObject, jsonEqual } from './json-value.js';
+import { deepClone, isObject, jsonEqual, setOwn } from './json-value.js';
 
 /**
  * Applies `patch` to a copy of `target`: objects merge, `null` deletes, anything else replaces.
@@ -25,10 +25,10 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
         // a patch object merges into what is there, or into {} (dropping its own nulls)
         const cur = Object.hasOwn(out, k) ? out[k] : undefined;
         const into: Record<string, unknown> = isObject(cur) ? cur : {};
-        out[k] = into;
+        setOwn(out, k, into);
         stack.push([into, v]);
       } else {
-        out[k] = deepClone(v);
+        setOwn(out, k, deepClone(v));
       }
     }
   }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { applyMergePatch, createMergePatch, mergePatch } from '../../../src/apiserver/patch/merge-patch.js';
 import { deployment } from './fixtures.js';
 import { jsonEqual } from '../../../src/storage/semantic-equal.js';
+import { deepClone } from '../../../src/apiserver/patch/json-value.js';
 
 t.test('RFC 7386 examples', async (t) => {
   // RFC 7386 appendix A, a selection.
@@ -72,4 +73,18 @@ t.test('deep documents: no depth overflows the merge or the copy (iterative walk
   const copied = mergePatch({}, arrays) as typeof arrays;
   t.same(copied, arrays);
   t.not(copied.l, arrays.l, 'arrays copied, not shared');
+});
+
+t.test('a "__proto__" key is data: kept as an own key, never the prototype', async (t) => {
+  const patch = JSON.parse('{"spec":{"__proto__":{"replicas":99}},"__proto__":{"injected":true}}');
+  const target = JSON.parse('{"spec":{"a":1}}');
+  const out = mergePatch(target, patch) as Record<string, any>;
+  t.equal(Object.getPrototypeOf(out), Object.prototype, 'the result keeps its prototype');
+  t.equal(Object.getPrototypeOf(out.spec), Object.prototype, 'nested objects keep theirs');
+  t.equal(out.spec.replicas, undefined, 'nothing shows through as an inherited field');
+  t.equal(out.injected, undefined);
+  t.equal(JSON.stringify(out), '{"spec":{"a":1,"__proto__":{"replicas":99}},"__proto__":{"injected":true}}', 'the key survives serialization');
+  const cloned = deepClone(JSON.parse('{"__proto__":{"x":1}}')) as Record<string, any>;
+  t.equal(cloned.x, undefined, 'deepClone: no inherited field');
+  t.equal(JSON.stringify(cloned), '{"__proto__":{"x":1}}', 'deepClone: the key is kept');
 });
