@@ -6,34 +6,20 @@
  */
 import { type Amounts, RESOURCES } from './resources.js';
 import { type ClusterFacts, isMemoized, memoValue, REGION_LABEL, remember, toNumber } from './snapshot.js';
-import type { ClusterRegistration, Taint } from './types.js';
 import type { WorkloadView } from './workload-view.js';
 
 export { REGION_LABEL };
 
-export interface ClusterView {
-  name: string;
-  obj: ClusterRegistration;
+/** The facts every decision shares (see ClusterFacts for each field), as filters and scorers read them. */
+type SharedFacts = Pick<ClusterFacts, 'name' | 'obj' | 'labels' | 'location' | 'region' | 'clusterKey' | 'ready'
+  | 'readyTransition' | 'taints' | 'unschedulable' | 'evictAfterMs' | 'syncedResources' | 'allocatable'
+  | 'allocated' | 'allocatableN'>;
+
+export interface ClusterView extends SharedFacts {
   facts: ClusterFacts;
-  labels: Record<string, string>;
-  location: string | undefined;
-  region: string | undefined;
-  clusterKey: string | undefined;
-  ready: boolean;
-  /** When the Ready condition last changed (RFC3339); parsed only when a filter needs it. */
-  readyTransition: string | undefined;
-  taints: Taint[];
-  unschedulable: boolean;
-  evictAfterMs: number | undefined;
-  /** undefined: the cluster does not say, so every resource is assumed compatible. */
-  syncedResources: readonly string[] | undefined;
-  /** Effective allocatable: spec.capacity per resource when set, else status.allocatable. */
-  allocatable: Amounts;
-  allocated: Amounts;
   /** allocatable − allocated + what this workload already uses here; undefined when unreported. */
   free: Amounts;
-  /** Number views of allocatable and free (NaN when unreported), for scorers' float arithmetic. */
-  allocatableN: { cpu: number; memory: number };
+  /** Number view of free (NaN when unreported), for scorers' float arithmetic. */
   freeN: { cpu: number; memory: number };
   /** Whether the previous decision placed the workload here, and with how many replicas. */
   isPrevious: boolean;
