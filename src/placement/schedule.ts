@@ -80,47 +80,19 @@ export function schedule(input: ScheduleInput): Decision {
     ])}`);
   for (let i = 0; i < views.length; i++) {
     const c = views[i];
-    if (rowSlot !== undefined && !c.isPrevious && c.evictAfterMs === undefined) {
-      const f = c.facts;
-      let row: Row;
-      if (isMemoized(f, rowSlot)) row = memoValue<Row>(f, rowSlot);
-      else {
-        row = filterRow(c, ctx, filters, passed, allPassed);
-        // a cluster the workload is not on is never retained (failNew fails it): nothing per decision
-        if (row.retained === undefined) remember(f, rowSlot, row);
-      }
-      if (row.retained === undefined) {
-        if (row.ok) feasible.push(i);
-        else firstFailure[i] = row.firstFailure;
-        candidates[i] = { clusterName: c.name, filters: row.verdicts, scores: [], total: 0, feasible: row.ok, selected: false };
-        continue;
-      }
+    const memoizable = rowSlot !== undefined && !c.isPrevious && c.evictAfterMs === undefined;
+    let row: Row;
+    if (memoizable && isMemoized(c.facts, rowSlot)) row = memoValue<Row>(c.facts, rowSlot);
+    else {
+      row = filterRow(c, ctx, filters, passed, allPassed);
+      // a cluster the workload is not on is never retained (failNew fails it): nothing per decision
+      if (memoizable && row.retained === undefined) remember(c.facts, rowSlot!, row);
     }
-    let verdicts = allPassed;
-    let ok = true;
-    for (let k = 0; k < filters.length; k++) {
-      const o = filters[k].filter(c, ctx);
-      if (o.passed && o.reason === undefined && !o.retained) {
-        if (verdicts !== allPassed) verdicts[k] = passed[k];
-        continue;
-      }
-      if (verdicts === allPassed) verdicts = passed.slice(0, k);
-      const v: FilterVerdict = { plugin: filters[k].name, passed: o.passed };
-      if (o.reason !== undefined) v.reason = o.reason;
-      if (o.message !== undefined) v.message = o.message;
-      if (o.retained) {
-        v.retained = true;
-        if (!retainedBy.has(c.name)) retainedBy.set(c.name, v);
-      }
-      verdicts[k] = v;
-      if (!o.passed && ok) {
-        ok = false;
-        firstFailure[i] = v;
-      }
-    }
-    if (ok) feasible.push(i);
-    else retainedBy.delete(c.name);
-    candidates[i] = { clusterName: c.name, filters: verdicts, scores: [], total: 0, feasible: ok, selected: false };
+    if (row.ok) {
+      feasible.push(i);
+      if (row.retained) retainedBy.set(c.name, row.retained);
+    } else firstFailure[i] = row.firstFailure;
+    candidates[i] = { clusterName: c.name, filters: row.verdicts, scores: [], total: 0, feasible: row.ok, selected: false };
   }
 
   // --- score ---
