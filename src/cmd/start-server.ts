@@ -22,7 +22,7 @@ import { healthEndpoints, mountHealthRoutes, mountMetricsRoute, storageProbe } f
 import { enableDefaultMetrics, probeStorageOnScrape } from '../observability/metrics.js';
 import { startTracing } from '../observability/tracing.js';
 import { withStorageMetrics } from '../storage/instrumented-store.js';
-import { withEventsStorage } from '../registry/events-storage.js';
+import { EVENTS_V1_STORAGE } from '../registry/events-storage.js';
 import { withConvertedStorage } from '../registry/converted-storage.js';
 import { KCP_V1ALPHA2_STORAGE } from '../tenancy/apis/v1alpha2-conversion.js';
 import { ResourceCatalog } from '../registry/catalog.js';
@@ -142,10 +142,11 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const secretEncryption = SecretEncryption.fromKeyFile(opts.encryptionKeyFile);
   // Always wrapped: without a key nothing is sealed, but sealed values left by an earlier run read
   // as a clear error instead of ciphertext.
-  // apis.kcp.io v1alpha2 APIExports/APIBindings are stored as v1alpha1 and converted (tenancy/apis/v1alpha2-conversion.ts)
-  const sealed = withConvertedStorage(withEventsStorage(withStorageMetrics(withSecretEncryption(
+  // events.k8s.io/v1 Events are stored as core/v1 Events and apis.kcp.io v1alpha2 APIExports/APIBindings as
+  // v1alpha1, converted both ways by one wrapper (registry/converted-storage.ts)
+  const sealed = withConvertedStorage(withStorageMetrics(withSecretEncryption(
     await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, etcdRequestTimeoutMs: opts.etcdRequestTimeoutMs, historySize: opts.watchCacheSize, logger: log }),
-    secretEncryption))), KCP_V1ALPHA2_STORAGE);
+    secretEncryption)), [EVENTS_V1_STORAGE, ...KCP_V1ALPHA2_STORAGE]);
   const store = hooks.wrapStore ? hooks.wrapStore(sealed) : sealed;
   try {
     await verifySealedSecrets(sealed);

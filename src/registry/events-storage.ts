@@ -9,9 +9,8 @@
  * note ↔ message, reportingController ↔ reportingComponent, deprecatedSource ↔ source,
  * deprecatedFirstTimestamp/LastTimestamp/Count ↔ firstTimestamp/lastTimestamp/count.
  */
-import type {
-  KeyPrefix, KubeObject, ListOptions, ObjectKey, Preconditions, Store, UpdateFn, WatchHandlers, WatchOptions, Watcher,
-} from '../storage/types.js';
+import type { KubeObject } from '../storage/types.js';
+import type { StoredConversion } from './converted-storage.js';
 
 export const EVENTS_V1_RESOURCE = 'events.k8s.io/events';
 export const CORE_EVENTS_RESOURCE = 'events';
@@ -46,66 +45,10 @@ export function eventToCore(v1: KubeObject): KubeObject {
   return rename(v1, RENAMED, 'v1');
 }
 
-const isV1 = (resource: string) => resource === EVENTS_V1_RESOURCE;
-
-export function withEventsStorage(inner: Store): Store {
-  const key = (k: ObjectKey): ObjectKey => (isV1(k.resource) ? { ...k, resource: CORE_EVENTS_RESOURCE } : k);
-  const out = (resource: string, o: KubeObject): KubeObject => (isV1(resource) ? eventToV1(o) : o);
-  const listOpts = (resource: string, opts?: ListOptions): ListOptions | undefined => {
-    const filter = opts?.filter;
-    return isV1(resource) && filter ? { ...opts, filter: (o) => filter(eventToV1(o)) } : opts;
-  };
-  const store: Store = {
-    backend: inner.backend,
-    async get(k) {
-      const o = await inner.get(key(k));
-      return o && out(k.resource, o);
-    },
-    async list(prefix: KeyPrefix, opts?: ListOptions) {
-      if (!isV1(prefix.resource)) return inner.list(prefix, opts);
-      const r = await inner.list({ ...prefix, resource: CORE_EVENTS_RESOURCE }, listOpts(prefix.resource, opts));
-      return { ...r, items: r.items.map(eventToV1) };
-    },
-    async create(k, obj) {
-      return out(k.resource, await inner.create(key(k), isV1(k.resource) ? eventToCore(obj) : obj));
-    },
-    async update(k: ObjectKey, next: KubeObject | UpdateFn, pre?: Preconditions) {
-      if (!isV1(k.resource)) return inner.update(k, next, pre);
-      const fn: KubeObject | UpdateFn = typeof next === 'function'
-        ? async (current) => eventToCore(await next(eventToV1(current)))
-        : eventToCore(next);
-      return eventToV1(await inner.update(key(k), fn, pre));
-    },
-    async delete(k, pre) {
-      return out(k.resource, await inner.delete(key(k), pre));
-    },
-    watch(prefix: KeyPrefix, opts: WatchOptions, handlers: WatchHandlers): Watcher {
-      if (!isV1(prefix.resource)) return inner.watch(prefix, opts, handlers);
-      return inner.watch({ ...prefix, resource: CORE_EVENTS_RESOURCE }, listOpts(prefix.resource, opts) as WatchOptions, {
-        onEvent: (ev) => handlers.onEvent({
-          ...ev, key: { ...ev.key, resource: EVENTS_V1_RESOURCE }, object: eventToV1(ev.object),
-          prevObject: ev.prevObject && eventToV1(ev.prevObject),
-        }),
-        onClose: handlers.onClose && ((reason) => handlers.onClose!(reason)),
-      });
-    },
-    currentResourceVersion: () => inner.currentResourceVersion(),
-    close: () => inner.close(),
-  };
-  const { getRaw, listRaw } = inner;
-  if (getRaw) {
-    store.getRaw = async (k) => {
-      if (!isV1(k.resource)) return getRaw.call(inner, k);
-      const o = await store.get(k);
-      return o && JSON.stringify(o);
-    };
-  }
-  if (listRaw) {
-    store.listRaw = async (prefix, opts) => {
-      if (!isV1(prefix.resource)) return listRaw.call(inner, prefix, opts);
-      const r = await store.list(prefix, opts);
-      return { ...r, items: r.items.map((o) => JSON.stringify(o)) };
-    };
-  }
-  return store;
-}
+/** How events.k8s.io/v1 Events are kept: under core/v1's storage key, converted both ways (converted-storage.ts). */
+export const EVENTS_V1_STORAGE: StoredConversion = {
+  alias: EVENTS_V1_RESOURCE,
+  stored: CORE_EVENTS_RESOURCE,
+  toStored: eventToCore,
+  fromStored: eventToV1,
+};
