@@ -106,3 +106,12 @@ t.test('PlacementDecision: an immutable record', async (t) => {
   t.match(check('placementdecisions', pd({ ...spec, revision: 4 }), pd(spec)).join(), /immutable record/);
   t.match(check('placementdecisions', pd({ placementName: 'web' })).join(), /spec\.revision: required/);
 });
+
+t.test('WorkloadPlacement: locationWorkspace is a workspace path (kcp: root:org:ws), not a name or URL', async (t) => {
+  for (const ok of ['root', 'root:org:clusters', 'root:a-1:b', 'user:alice', 'user:alice:lab']) {
+    t.same(check('workloadplacements', wp({ locationWorkspace: ok })), [], ok);
+  }
+  for (const bad of ['2a7x9k3bq1z8yh4p', 'org:clusters', 'user', 'root:', 'root::x', 'root:Org', 'root/org', '/clusters/root:org', 'https://h/clusters/root', 'root:-x', ' root']) {
+    t.match(check('workloadplacements', wp({ locationWorkspace: bad })).join(), /locationWorkspace: must be a workspace path, .* such as root:org:clusters/, JSON.stringify(bad));
+  }
+});

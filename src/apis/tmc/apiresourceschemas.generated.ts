@@ -752,8 +752,15 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
                   },
                   "locationWorkspace": {
                     "type": "string",
-                    "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(:[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
-                    "description": "The workspace path (such as root:org:clusters; not a logical cluster name) whose ClusterRegistrations are candidates. Default: this placement's own workspace."
+                    "maxLength": 1024,
+                    "description": "The workspace path (such as root:org:clusters; not a logical cluster name) whose ClusterRegistrations are candidates. Default: this placement's own workspace.",
+                    "x-kubernetes-validations": [
+                      {
+                        "rule": "self.matches('^(root|user:[a-z0-9]([-a-z0-9]*[a-z0-9])?)(:[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",
+                        "message": "must be a workspace path, the workspace holding the ClusterRegistrations, such as root:org:clusters (segments of lowercase letters, digits and '-' joined by ':', starting at root, or user:<name> for a home workspace); a logical cluster name or a URL is not a path",
+                        "reason": "FieldValueInvalid"
+                      }
+                    ]
                   },
                   "numberOfClusters": {
                     "type": "integer",
