@@ -42,7 +42,15 @@ export interface RBACWiring {
 
 const BY_CLUSTER = 'cluster';
 
-export function rbacAuthorizer(informers: StoreInformers): RBACWiring {
+/** Logical cluster names and paths (server mode); without it a cluster's name is its path. */
+export interface ClusterNames {
+  nameOf(path: string): string;
+  resolve(nameOrPath: string): string;
+}
+
+export function rbacAuthorizer(informers: StoreInformers, clusters?: ClusterNames): RBACWiring {
+  const nameOf = (path: string) => clusters?.nameOf(path) ?? path;
+  const pathOf = (x: string) => clusters?.resolve(x) ?? x;
   const sources = Object.entries(RBAC_RESOURCES).map(([field, resource]) => ({ field, informer: informers.informer(resource) }));
   for (const { informer } of sources) informer.addIndex(BY_CLUSTER, (o) => [informers.clusterOf(o)]);
   const listRBAC = (cluster: string): RBACObjects => {
@@ -64,7 +72,7 @@ export function rbacAuthorizer(informers: StoreInformers): RBACWiring {
 
   /** RBAC for `user` in `a.cluster`: a service account counts only in its own workspace (kcp's rule), elsewhere it is anonymous. */
   const decide = async (user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>) => {
-    const subject = subjectInWorkspace(user, a.cluster);
+    const subject = subjectInWorkspace(user, a.cluster, nameOf);
     const attrs: Attributes = { ...a, user: subject.name, groups: subject.groups };
     return { attrs, foreign: subject.name !== user.name, decision: await rbac.authorize(attrs) };
   };
@@ -78,7 +86,7 @@ export function rbacAuthorizer(informers: StoreInformers): RBACWiring {
     if (decision.allowed) return;
     if (foreign) {
       // say who asked and why they count as nobody here, not just "system:anonymous"
-      throw forbiddenError({ ...attrs, user: user.name }, `a service account of ${user.extra?.[CLUSTER_NAME_EXTRA]?.join(', ')} has no identity in ${info.cluster}; use a token issued in ${info.cluster}`);
+      throw forbiddenError({ ...attrs, user: user.name }, `a service account of ${user.extra?.[CLUSTER_NAME_EXTRA]?.map(pathOf).join(', ')} has no identity in ${info.cluster}; use a token issued in ${info.cluster}`);
     }
     throw forbiddenError(attrs, decision.reason);
   };
@@ -87,7 +95,7 @@ export function rbacAuthorizer(informers: StoreInformers): RBACWiring {
   const review = async (user: UserInfo, a: Omit<Attributes, 'user' | 'groups'>): Promise<Decision> =>
     (await decide(user, a)).decision;
   const rules = async (user: UserInfo, cluster: string, namespace: string): Promise<PolicyRule[]> => {
-    const subject = subjectInWorkspace(user, cluster);
+    const subject = subjectInWorkspace(user, cluster, nameOf);
     return rbac.rulesFor(cluster, subject.name, subject.groups, namespace);
   };
   return { authorize, allows, review, rules, start, stop: () => { for (const u of unregister.splice(0)) u(); } };

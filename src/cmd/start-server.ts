@@ -189,7 +189,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   catalog.addSource(crds);
 
   const tokenRegistry = new TokenRegistry();
-  const rbac = rbacAuthorizer(informers);
+  const rbac = rbacAuthorizer(informers, clusters);
   const baseDeps = { opts, store, informers, catalog, log, pki, tokens: tokenRegistry, url, allows: rbac.allows, clusters };
   const generic = new GenericStore({
     store, annotateCluster: serverMode, managedFields: managedFieldsUpdater,
@@ -220,7 +220,7 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const deps: ServerDeps = { ...baseDeps, generic, bindings };
 
   // legacy service-account token Secrets (kubernetes.io/service-account-token), per workspace
-  const saTokens = new ServiceAccountTokens({ store, informers, log, caPem: pki.ca.certPem });
+  const saTokens = new ServiceAccountTokens({ store, informers, log, caPem: pki.ca.certPem, clusterName: clusters && ((path) => clusters.nameOf(path)) });
   // every logical cluster gets a `default` namespace, as kcp and kube do
   const lifecycle = new NamespaceLifecycle({ store, informers, generic, catalog, log, defaultCluster });
   // proxy mode: workspaces, APIs and discovery live in the kcp the kubeconfig names (src/proxy/README.md)

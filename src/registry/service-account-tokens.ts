@@ -40,19 +40,23 @@ export interface ServiceAccountTokensDeps {
   log: Logger;
   /** PEM of the CA serving certificates chain to: `data.ca.crt`. */
   caPem: string;
+  /** The logical cluster name of a path, for the tokens' `authentication.kcp.io/cluster-name`. */
+  clusterName?: (path: string) => string;
 }
 
 const k = (c: string, ns: string, n: string) => `${c}|${ns}|${n}`;
 
 export class ServiceAccountTokens {
-  readonly authenticator = new ServiceAccountTokenAuthenticator();
+  readonly authenticator: ServiceAccountTokenAuthenticator;
   private readonly unregister: Array<() => void> = [];
   /** Token Secrets still waiting for their ServiceAccount (or a failed write), by secret key. */
   private readonly waiting = new Map<string, ObjectKey>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
-  constructor(private readonly d: ServiceAccountTokensDeps) {}
+  constructor(private readonly d: ServiceAccountTokensDeps) {
+    this.authenticator = new ServiceAccountTokenAuthenticator(d.clusterName);
+  }
 
   async start(): Promise<void> {
     const cluster = (o: KubeObject) => this.d.informers.clusterOf(o);

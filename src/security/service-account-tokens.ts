@@ -21,7 +21,10 @@ export const SA_TOKEN_SECRET_TYPE = 'kubernetes.io/service-account-token';
 export const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
 export const SA_UID_ANNOTATION = 'kubernetes.io/service-account.uid';
 export const SYNCER_FOR_LABEL = 'tmc.kcp.io/syncer-for';
-/** The workspace a token belongs to, as kcp records it in user extra. */
+/**
+ * The workspace a token belongs to, as kcp records it in user extra: its logical cluster name (not
+ * its path). Computed when a token is verified, so a token minted before names existed gets it too.
+ */
 export const CLUSTER_NAME_EXTRA = 'authentication.kcp.io/cluster-name';
 
 /** Tokens shorter than this are never accepted (a user-written data.token must not be guessable). */
@@ -52,6 +55,9 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
   private readonly bySecret = new Map<string, string>();
   /** SA key → uid */
   private readonly serviceAccounts = new Map<string, string>();
+
+  /** `clusterName` maps the path a Secret is stored under to its logical cluster name. */
+  constructor(private readonly clusterName: (path: string) => string = (path) => path) {}
 
   /** Records (or replaces) the token of a Secret. Returns false when refused (too short, or taken by another Secret). */
   setSecretToken(entry: SATokenEntry, token: string): boolean {
@@ -100,7 +106,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     if (e.serviceAccountUID && e.serviceAccountUID !== uid) return undefined; // a new SA of the same name
     const groups = ['system:serviceaccounts', `system:serviceaccounts:${e.namespace}`];
     const extra: Record<string, string[]> = {
-      [CLUSTER_NAME_EXTRA]: [e.cluster],
+      [CLUSTER_NAME_EXTRA]: [this.clusterName(e.cluster)],
       'authentication.kubernetes.io/credential-id': [`secret:${e.secretName}`],
     };
     if (e.syncerFor && DNS_SUBDOMAIN.test(e.syncerFor)) {

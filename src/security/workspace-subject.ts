@@ -13,8 +13,12 @@ import { GROUP_AUTHENTICATED, type UserInfo } from './user.js';
 
 export const ANONYMOUS_USER = 'system:anonymous';
 
-export function subjectInWorkspace(user: UserInfo, cluster: string): { name: string; groups: string[] } {
+/**
+ * `cluster` is the path a request addresses; `clusterName` gives its logical cluster name, which is
+ * what the extra holds (a path there, as tokens reviewed before names existed carry, counts too).
+ */
+export function subjectInWorkspace(user: UserInfo, cluster: string, clusterName: (path: string) => string = (p) => p): { name: string; groups: string[] } {
   const home = user.extra?.[CLUSTER_NAME_EXTRA];
-  if (!home || home.includes(cluster)) return { name: user.name, groups: user.groups };
+  if (!home || home.includes(cluster) || home.includes(clusterName(cluster))) return { name: user.name, groups: user.groups };
   return { name: ANONYMOUS_USER, groups: [GROUP_AUTHENTICATED] };
 }

@@ -5,7 +5,7 @@
  * existed has its path there, so its name is its path). Kept in memory from the server's shared
  * Workspace informer, so resolving a request's cluster costs a Map lookup.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { clusterOf } from '../apis/contract.js';
 import { StatusError } from '../errors/status.js';
 import type { StoreInformers } from '../storage/informers.js';
@@ -52,8 +52,9 @@ export class LogicalClusters {
 
   /**
    * The path of `/clusters/<x>`, where x is a logical cluster name or a path; x itself when it is
-   * no known name (then it is a path, checked by `check`). Names are random 16-character base36
-   * strings, so they never collide with a path's first segment (`root`, `user`).
+   * no known name (then it is a path, checked by `check`). Names are base36 strings of 12 to
+   * 16 characters (random, or hashed from a user name for homes), so they never collide with a
+   * path's first segment (`root`, `user`).
    */
   resolve(x: string): string {
     return this.paths.get(x) ?? x;
@@ -94,6 +95,19 @@ export function newLogicalClusterName(): string {
   let s = '';
   for (let i = 0; i < 16; i++) { s += BASE36[Number(n % 36n)]; n /= 36n; }
   return s;
+}
+
+/**
+ * The logical cluster name of a user's home workspace, derived as current kcp derives it: base36
+ * of the first 8 bytes of SHA-224(user name), each leading zero byte written as one '0'. So every
+ * replica and every restart gives a user the same name without asking anyone.
+ */
+export function homeClusterName(user: string): string {
+  const head = createHash('sha224').update(user, 'utf8').digest().subarray(0, 8);
+  let zeros = 0;
+  while (zeros < head.length && head[zeros] === 0) zeros++;
+  const rest = BigInt('0x' + head.toString('hex'));
+  return '0'.repeat(zeros) + (rest === 0n ? '' : rest.toString(36));
 }
 
 const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';

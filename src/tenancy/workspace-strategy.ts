@@ -16,7 +16,7 @@ import { dns1123LabelErrors } from '../machinery/names.js';
 import { forbidden, invalid } from '../registry/schema/errors.js';
 import type { KubeObject } from '../storage/types.js';
 import type { Strategy, StrategyContext } from '../registry/types.js';
-import { newLogicalClusterName } from './logical-clusters.js';
+import { homeClusterName, newLogicalClusterName } from './logical-clusters.js';
 import { refString, type TypeRef, type WorkspaceTypes } from './workspaces/workspace-types.js';
 
 export const PHASE_LABEL = 'tenancy.kcp.io/phase';
@@ -56,8 +56,9 @@ export function workspaceStrategy(d: WorkspaceStrategyDeps): Strategy {
         if (found) obj.spec.type = { name: type.name, path: found };
       }
       const path = `${ctx.cluster}:${obj.metadata.name}`;
-      // a client's value is not taken: a name must be new, or it would alias another workspace's
-      obj.spec.cluster = newLogicalClusterName();
+      // a client's value is not taken: a name must be new, or it would alias another workspace's.
+      // A home (only the server writes in HOME_PARENT) is named from its user, as kcp names it.
+      obj.spec.cluster = ctx.cluster === HOME_PARENT ? homeClusterName(obj.metadata.name!) : newLogicalClusterName();
       obj.spec.URL = `${d.externalURL()}/clusters/${path}`;
       const now = rfc3339();
       obj.status = { url: obj.spec.URL, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] };

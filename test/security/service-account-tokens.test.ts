@@ -41,3 +41,19 @@ t.test('syncer-for tokens authenticate as the pull agent of that registration', 
   a.deleteServiceAccount('root:clusters', 'default', 'agent');
   t.equal(a.verify(tok('s')), undefined, 'deleting the ServiceAccount revokes');
 });
+
+t.test("authentication.kcp.io/cluster-name holds the token's logical cluster name, as in kcp", async (t) => {
+  const names: Record<string, string> = { 'root:ws': '2a7x9k3bq1z8yh4p' };
+  const a = new ServiceAccountTokenAuthenticator((path) => names[path] ?? path);
+  a.setServiceAccount('root:ws', 'ns', 'sa', 'u1');
+  // the Secret's token is opaque: a token issued before names existed is the same token, and gets the name too
+  a.setSecretToken({ cluster: 'root:ws', namespace: 'ns', secretName: 's', serviceAccount: 'sa' }, tok('n'));
+  const u = a.verify(tok('n'))!;
+  t.same(u.extra!['authentication.kcp.io/cluster-name'], ['2a7x9k3bq1z8yh4p']);
+  const { subjectInWorkspace } = await import('../../src/security/workspace-subject.js');
+  const nameOf = (p: string) => names[p] ?? p;
+  t.equal(subjectInWorkspace(u, 'root:ws', nameOf).name, 'system:serviceaccount:ns:sa', 'itself in its own workspace, addressed by path');
+  t.equal(subjectInWorkspace(u, 'root:other', nameOf).name, 'system:anonymous', 'nobody elsewhere');
+  const old = { ...u, extra: { 'authentication.kcp.io/cluster-name': ['root:ws'] } };
+  t.equal(subjectInWorkspace(old, 'root:ws', nameOf).name, 'system:serviceaccount:ns:sa', 'an extra that still holds the path counts too');
+});

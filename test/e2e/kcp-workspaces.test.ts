@@ -1,0 +1,79 @@
+/**
+ * kcp's workspace behaviours beyond the basic contract (test/e2e/workspaces.test.ts has that), on one
+ * server through the real kubectl and plain HTTPS: home workspaces named as kcp names them, the
+ * service-account token's `authentication.kcp.io/cluster-name`, WorkloadPlacement's
+ * `locationWorkspace` as a path.
+ */
+import t from 'tap';
+import { eventually, request, type Creds } from '../helpers/http.js';
+import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
+import { homeClusterName } from '../../src/tenancy/logical-clusters.js';
+
+t.test('kcp workspaces', async (t) => {
+  const srv = await startServer(t);
+  const kc = srv.kubeconfigPath;
+  const at = (p: string) => `${srv.url}/clusters/${p}`;
+  const admin: Creds = { caPem: srv.pki.ca.certPem, certPem: srv.pki.admin.certPem, keyPem: srv.pki.admin.keyPem };
+  const create = async (parent: string, name: string, spec = '') => {
+    await kubectlOK(kc, ['create', '-f', '-'], { server: at(parent), input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${name}}\n${spec}` });
+  };
+  const served = (path: string) => eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(path) })).code === 0, 10_000, `${path} served`);
+  const getJSON = async (server: string, ...what: string[]) => JSON.parse(await kubectlOK(kc, ['get', ...what, '-o', 'json'], { server }));
+
+  await t.test('home workspaces get the logical cluster name kcp derives from the user name', async (t) => {
+    const home = await request(srv.url, admin, 'GET', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/~');
+    t.equal(home.status, 200, home.text);
+    t.equal(home.json.spec.cluster, homeClusterName('admin'), 'spec.cluster is kcp\'s home cluster name of "admin"');
+    t.equal((await request(srv.url, admin, 'GET', `/clusters/${homeClusterName('admin')}/api/v1/namespaces`)).status, 200, '/clusters/<name> serves the home');
+    const lc = await getJSON(at('user:admin'), 'logicalcluster', 'cluster');
+    t.equal(lc.metadata.annotations['kcp.io/cluster'], homeClusterName('admin'));
+
+    // another server (another replica, or this one started afresh) names the same user's home the same
+    const other = await startServer(t);
+    const again = await request(other.url, { caPem: other.pki.ca.certPem, certPem: other.pki.admin.certPem, keyPem: other.pki.admin.keyPem },
+      'GET', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/~');
+    t.equal(again.status, 200, again.text);
+    t.equal(again.json.spec.cluster, home.json.spec.cluster, 'the same name on another server');
+  });
+
+  await t.test("a service account token's authentication.kcp.io/cluster-name is the logical cluster name", async (t) => {
+    await create('root', 'sa-team');
+    await served('root:sa-team');
+    const name = (await getJSON(at('root'), 'workspace', 'sa-team')).spec.cluster as string;
+    await kubectlOK(kc, ['create', 'serviceaccount', 'bot'], { server: at('root:sa-team') });
+    await kubectlOK(kc, ['create', 'role', 'cm-reader', '--verb=list', '--resource=configmaps'], { server: at('root:sa-team') });
+    await kubectlOK(kc, ['create', 'rolebinding', 'bot-reads', '--role=cm-reader', '--serviceaccount=default:bot'], { server: at('root:sa-team') });
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:sa-team'), input: 'apiVersion: v1\nkind: Secret\ntype: kubernetes.io/service-account-token\nmetadata: {name: bot-token, annotations: {kubernetes.io/service-account.name: bot}}\n' });
+    let token = '';
+    await eventually(async () => {
+      const s = await request(srv.url, admin, 'GET', '/clusters/root:sa-team/api/v1/namespaces/default/secrets/bot-token');
+      token = s.json?.data?.token ? Buffer.from(s.json.data.token, 'base64').toString() : '';
+      return !!token;
+    }, 10_000, 'the token');
+    const bot: Creds = { caPem: srv.pki.ca.certPem, token };
+    const review = await request(srv.url, bot, 'POST', '/clusters/root:sa-team/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+    t.equal(review.status, 201, review.text);
+    t.same(review.json.status.userInfo.extra['authentication.kcp.io/cluster-name'], [name], 'the name, not the path root:sa-team');
+    for (const c of ['root:sa-team', name]) {
+      t.equal((await request(srv.url, bot, 'GET', `/clusters/${c}/api/v1/namespaces/default/configmaps`)).status, 200, `itself at /clusters/${c}`);
+    }
+    const abroad = await request(srv.url, bot, 'GET', '/clusters/root/api/v1/namespaces/default/configmaps');
+    t.equal(abroad.status, 403);
+    t.match(abroad.json.message, /a service account of root:sa-team has no identity in root/, 'the refusal names the workspace by its path');
+  });
+
+  await t.test('WorkloadPlacement locationWorkspace must be a workspace path', async (t) => {
+    await create('root', 'placer');
+    await served('root:placer');
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:placer'), input: 'apiVersion: apis.kcp.io/v1alpha1\nkind: APIBinding\nmetadata: {name: tmc}\nspec:\n  reference: {export: {path: "root:tmc", name: tmc.kcp.io}}\n' });
+    await kubectlOK(kc, ['wait', '--for=condition=Ready', 'apibinding/tmc', '--timeout=30s'], { server: at('root:placer') });
+    const placement = (loc: string) => `apiVersion: tmc.kcp.io/v1alpha1\nkind: WorkloadPlacement\nmetadata: {name: p, namespace: default}\nspec: {locationWorkspace: "${loc}"}\n`;
+    const name = (await getJSON(at('root'), 'workspace', 'placer')).spec.cluster as string;
+    for (const bad of [name, 'https://example.com/clusters/root:placer', 'root:Placer']) {
+      const r = await kubectl(kc, ['apply', '-f', '-'], { server: at('root:placer'), input: placement(bad) });
+      t.not(r.code, 0, bad);
+      t.match(r.stderr, /is invalid: spec\.locationWorkspace: Invalid value: "[^"]*": must be a workspace path, .* such as root:org:clusters/, `422 for ${bad}: ${r.stderr}`);
+    }
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:placer'), input: placement('root:placer') });
+  });
+});
