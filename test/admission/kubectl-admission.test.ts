@@ -7,6 +7,7 @@
 import t from 'tap';
 import { kubectl, kubectlOK, startServer, type RunningServer } from '../helpers/tmc.js';
 import { crdYAML, gadgetCRD } from '../helpers/crd.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CRD = gadgetCRD(`
   type: object
@@ -134,21 +135,11 @@ spec:
     spec: {containers: [{name: c, image: nginx}]}
 `;
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** A fresh workspace root:<name> that bound the compute export (Deployments etc.); returns its URL. */
 async function boundWorkspace(kc: string, srv: RunningServer, name: string): Promise<string> {
   await kubectlOK(kc, ['create', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${name}}\n` });
   const server = `${srv.url}/clusters/root:${name}`;
-  await eventually(`workspace root:${name}`, async () => ((await kubectl(kc, ['get', 'namespace', 'default'], { server })).code === 0 ? true : undefined));
+  await waitFor(`workspace root:${name}`, async () => ((await kubectl(kc, ['get', 'namespace', 'default'], { server })).code === 0 ? true : undefined));
   await kubectlOK(kc, ['apply', '-f', '-'], { server, input: 'apiVersion: apis.kcp.io/v1alpha1\nkind: APIBinding\nmetadata: {name: kubernetes}\nspec:\n  reference: {export: {path: "root:compute", name: kubernetes}}\n' });
   await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/kubernetes', '--timeout=30s'], { server });
   return server;

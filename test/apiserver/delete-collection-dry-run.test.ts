@@ -5,9 +5,10 @@
  * held by a finalizer, over real HTTPS and with kubectl's `delete --all --dry-run=server`.
  */
 import t from 'tap';
-import { request, eventually, type Creds } from '../helpers/http.js';
+import { request, type Creds } from '../helpers/http.js';
 import { startServer, kubectlOK } from '../helpers/tmc.js';
 import { countingStore, type CountingStore } from '../helpers/counting-store.js';
+import { waitFor } from '../helpers/wait.js';
 
 const NS = 'dc';
 const WIDGETS_CRD = {
@@ -29,7 +30,7 @@ t.test('dryRun deletes are linear in the number of objects and write nothing', a
   t.equal((await send('POST', '/clusters/root/apis/apiextensions.k8s.io/v1/customresourcedefinitions', WIDGETS_CRD)).status, 201);
   const CMS = `/clusters/root/api/v1/namespaces/${NS}/configmaps`;
   const WIDGETS = `/clusters/root/apis/example.com/v1/namespaces/${NS}/widgets`;
-  await eventually(async () => (await send('GET', WIDGETS)).status === 200, 15_000, 'widgets served');
+  await waitFor('widgets served', async () => (await send('GET', WIDGETS)).status === 200, { timeoutMs: 15_000 });
 
   const kinds = [
     { what: 'configmaps', path: CMS, resource: 'cm', make: (i: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `o${i}` }, data: { i: String(i) } }) },

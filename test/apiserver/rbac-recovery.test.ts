@@ -4,9 +4,10 @@
  * denied within seconds, whether the watch resumes from its revision or has to relist (410).
  */
 import t from 'tap';
-import { request, eventually, type Creds } from '../helpers/http.js';
+import { request, type Creds } from '../helpers/http.js';
 import { startServer } from '../helpers/tmc.js';
 import { flakyStore, type FlakyStore } from '../helpers/flaky-store.js';
+import { waitFor } from '../helpers/wait.js';
 
 for (const expired of [false, true]) {
   t.test(`a RoleBinding deleted while the RBAC watch was closed is revoked (${expired ? 'relist after 410' : 'resume'})`, async (t) => {
@@ -30,7 +31,7 @@ for (const expired of [false, true]) {
     store.breakWatches();
     t.equal((await request(srv.url, admin, 'DELETE', `${rbac}/rolebindings/alice-read`)).status, 200);
     await store.heal({ expired });
-    await eventually(async () => (await request(srv.url, alice, 'GET', cms)).status === 403, 10_000, 'alice denied');
+    await waitFor('alice denied', async () => (await request(srv.url, alice, 'GET', cms)).status === 403, { timeoutMs: 10_000 });
     t.pass('alice is denied after the watch recovered');
   });
 }

@@ -7,8 +7,9 @@
 import t from 'tap';
 import https from 'node:https';
 import { frameChunk } from '../../src/apiserver/handlers/watch.js';
-import { eventually, openWatch, request, type Creds } from '../helpers/http.js';
+import { openWatch, request, type Creds } from '../helpers/http.js';
 import { startServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CM = '/clusters/root/api/v1/namespaces/default/configmaps';
 
@@ -34,13 +35,13 @@ t.test('watch fan-out on the wire', async (t) => {
   await api('POST', CM, { metadata: { name: 'w-a' }, data: { text: 'ü€😀 grüße' } });
   await api('POST', CM, { metadata: { name: 'w-b' }, data: { big } });
   await api('DELETE', `${CM}/w-a`);
-  for (const w of all) await eventually(() => w.events.length >= 3, 10_000, 'three events on every watcher');
+  for (const w of all) await waitFor('three events on every watcher', () => w.events.length >= 3, { timeoutMs: 10_000 });
   for (const w of all) {
     t.same(w.events.map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'w-a'], ['ADDED', 'w-b'], ['DELETED', 'w-a']]);
     t.equal(w.events[0].object.data.text, 'ü€😀 grüße');
     t.ok(w.events[1].object.data.big === big, 'the large multi-byte value intact');
   }
-  await eventually(() => onlyB.events.length >= 1, 10_000, 'the filtered watcher sees w-b');
+  await waitFor('the filtered watcher sees w-b', () => onlyB.events.length >= 1, { timeoutMs: 10_000 });
   t.same(onlyB.events.map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'w-b']]);
   for (const w of [...all, onlyB]) w.stop();
 

@@ -12,8 +12,9 @@ import autocannon from 'autocannon';
 import { openWatch, request, type Creds } from '../helpers/http.js';
 import { startHaTopology, type HaTopology } from '../helpers/ha-topology.js';
 import { resolveKubeConfig } from '../../src/client/kubeconfig.js';
-import { DEPLOYMENTS, deployment, waitFor } from '../syncer/harness.js';
+import { DEPLOYMENTS, deployment } from '../syncer/harness.js';
 import type { BenchOutput, BenchRow } from './report.js';
+import { waitFor } from '../helpers/wait.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
 const BURST = 200;
@@ -37,7 +38,7 @@ async function balanced(ha: HaTopology): Promise<string> {
     const cap = Math.ceil(ha.clusters.length / ha.replicas.length);
     const per = ha.replicas.map((r) => [...m.values()].filter((o) => o === r.id).length);
     return [...m.values()].every(Boolean) && per.every((n) => n <= cap) ? [...m].map(([c, r]) => `${c}→${r}`).join(' ') : undefined;
-  }, 60_000, 250);
+  }, { timeoutMs: 60_000, everyMs: 250 });
 }
 
 async function measure(replicas: number): Promise<Figures> {
@@ -76,7 +77,7 @@ async function measure(replicas: number): Promise<Figures> {
       .reduce((n, l) => n + l.items.filter((o) => o.metadata?.name?.startsWith('app-')).length, 0);
     started = Date.now();
     await inFlight(10, DEPLOYS, (i) => ha.ws().create(DEPLOYMENTS, 'default', deployment(`app-${i}`, { ha: 'yes' }, { replicas: 1 })));
-    await waitFor('every copy on every cluster', async () => (await copies()) >= DEPLOYS * ha.clusters.length, 600_000, 200);
+    await waitFor('every copy on every cluster', async () => (await copies()) >= DEPLOYS * ha.clusters.length, { timeoutMs: 600_000, everyMs: 200 });
     const syncAllCopiesMs = Date.now() - started;
     return { readRps, readP99ms: Math.max(...runs.map((r) => r.latency.p99)), burstAckedMs, burstSeenOnLastReplicaMs, syncAllCopiesMs, owners };
   } finally {

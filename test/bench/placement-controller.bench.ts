@@ -19,9 +19,10 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { World, WS, deployment, placement, readyCluster } from '../reconcilers/workloadplacement/fakes.js';
 import { createCluster, createDeployment, createPlacement, startEnv } from '../reconcilers/workloadplacement/env.js';
 import { WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/index.js';
-import { eventually } from '../helpers/http.js';
+
 import { apiserverRequestTotal } from '../../src/observability/metrics.js';
 import type { BenchOutput } from './report.js';
+import { waitFor } from '../helpers/wait.js';
 
 const REGIONS = ['eu', 'us', 'ap'];
 
@@ -89,10 +90,10 @@ async function endToEnd(placements: number, clusters: number) {
       if (!doneAt && scheduled === placements) doneAt = performance.now();
     }, () => {});
     teardowns.push(() => watch.stop());
-    await eventually(async () => {
+    await waitFor('all Scheduled', async () => {
       await new Promise((r) => setTimeout(r, 200));
       return doneAt > 0;
-    }, 3_600_000, 'all Scheduled');
+    }, { timeoutMs: 3_600_000 });
     const ms = doneAt - started;
     if (placements > 1000) process.stderr.write(`[placement e2e] ${placements} × ${clusters}: created in ${Math.round(createdMs)} ms, all Scheduled at ${Math.round(ms)} ms\n`);
     // How evenly the placements spread (the Balance scorer): placements per cluster.

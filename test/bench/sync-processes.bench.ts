@@ -22,7 +22,8 @@ import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transpo
 import type { KubeObject, WatchHandle } from '../../src/client/types.js';
 import { spawnServer, type SpawnedServer } from '../helpers/tmc.js';
 import { pct } from './fixtures/stats.js';
-import { DEPLOYMENTS, SECRETS, bind, createWorkspace, deployment, waitFor } from '../syncer/harness.js';
+import { DEPLOYMENTS, SECRETS, bind, createWorkspace, deployment } from '../syncer/harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 const REPLICAS = 2;
 const progress = (msg: string): void => { process.stderr.write(`[sync-processes ${new Date().toISOString().slice(11, 19)}] ${msg}\n`); };
@@ -75,7 +76,7 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
     const ws = await createWorkspace(root, workspace);
     await bind(ws, 'kubernetes', 'root:compute', 'kubernetes');
     await bind(ws, 'tmc', 'root:tmc', 'tmc.kcp.io');
-    await waitFor('bindings', () => Promise.all([ws.list(DEPLOYMENTS, { namespace: 'default' }), ws.list(CLUSTER_REGISTRATIONS)]).then(() => true), 30_000);
+    await waitFor('bindings', () => Promise.all([ws.list(DEPLOYMENTS, { namespace: 'default' }), ws.list(CLUSTER_REGISTRATIONS)]).then(() => true), { timeoutMs: 30_000 });
     for (const [i, c] of clusters.entries()) {
       const name = `cluster-${i + 1}`;
       await ws.create(SECRETS, 'default', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}-kubeconfig` }, data: { kubeconfig: readFileSync(c.kubeconfigPath).toString('base64') } });
@@ -85,7 +86,7 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
       });
     }
     await waitFor('clusters Ready', async () => (await ws.list(CLUSTER_REGISTRATIONS)).items
-      .filter((r) => (r.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === m, 60_000, 200);
+      .filter((r) => (r.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === m, { timeoutMs: 60_000, everyMs: 200 });
     progress('clusters Ready');
     await ws.create(WORKLOAD_PLACEMENTS, 'default', {
       apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'WorkloadPlacement', metadata: { name: 'bench' },
@@ -98,7 +99,7 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
     await waitFor('placement scheduled', async () => {
       placement = await ws.get(WORKLOAD_PLACEMENTS, 'default', 'bench') as typeof placement;
       return placement.status?.phase === 'Scheduled' && placement.status.decisions?.length === m;
-    }, 60_000, 200).catch((e) => { throw new Error(`${(e as Error).message}: ${JSON.stringify(placement.status)}`); });
+    }, { timeoutMs: 60_000, everyMs: 200 }).catch((e) => { throw new Error(`${(e as Error).message}: ${JSON.stringify(placement.status)}`); });
 
     // Syncers start once the manager has discovered the new workspace (a periodic walk, up to
     // 10 s): the warm-up landing everywhere means every cluster's syncer runs, so what follows is
@@ -106,7 +107,7 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
     await waitFor('warm-up synced everywhere', async () => {
       const copies = await Promise.all(clusters.map((c) => clientOf(c).list(DEPLOYMENTS, { fieldSelector: 'metadata.name=warmup' })));
       return copies.every((l) => l.items.length === 1);
-    }, 60_000, 200);
+    }, { timeoutMs: 60_000, everyMs: 200 });
     progress('placement scheduled, syncers running');
     const created = new Map<string, number>();
     const landed: number[] = [];
@@ -160,7 +161,7 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
     await waitFor('all propagated', async () => {
       if (Date.now() - lastReport > 10_000) { lastReport = Date.now(); progress(`${landed.length} of ${n * m} copies landed (${seen.size} seen)`); }
       return landed.length >= n * m;
-    }, 600_000, 200).catch((e) => {
+    }, { timeoutMs: 600_000, everyMs: 200 }).catch((e) => {
       throw new Error(`${(e as Error).message}: ${landed.length} of ${n * m} copies`);
     });
     const convergeMs = lastLanded - start;
@@ -170,7 +171,7 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
       if (allReadyAt.size < n) return false;
       for (const name of names.filter((x) => !done.has(x))) upstreamReady(await ws.get(DEPLOYMENTS, 'default', name));
       return done.size === n;
-    }, 600_000, 500).catch((e) => { throw new Error(`${(e as Error).message}: ${allReadyAt.size} ready everywhere, ${done.size} aggregated`); });
+    }, { timeoutMs: 600_000, everyMs: 500 }).catch((e) => { throw new Error(`${(e as Error).message}: ${allReadyAt.size} ready everywhere, ${done.size} aggregated`); });
     const statusConvergeMs = Date.now() - start;
     for (const h of handles) h.stop();
     if (process.env.BENCH_REQUESTS) progress(`tmc-server requests: ${await requestCounts(root)}`);

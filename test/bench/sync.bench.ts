@@ -13,7 +13,8 @@ import type { KubeClient } from '../../src/client/kube-client.js';
 import type { KubeObject, WatchHandle } from '../../src/client/types.js';
 import { SyncerManager } from '../../src/syncer/manager/syncer-manager.js';
 import { pct } from './fixtures/stats.js';
-import { DEPLOYMENTS, deployment, startTopology, waitFor } from '../syncer/harness.js';
+import { DEPLOYMENTS, deployment, startTopology } from '../syncer/harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 function watchAll(client: KubeClient, namespace: string | undefined, onObj: (o: KubeObject) => void): WatchHandle {
   return client.watch(DEPLOYMENTS, { namespace, labelSelector: undefined }, (e) => { if (e.type === 'ADDED' || e.type === 'MODIFIED') onObj(e.object); }, () => {});
@@ -25,7 +26,7 @@ async function runOne(n: number, m: number): Promise<Record<string, number>> {
   const topo = await startTopology({ teardown: (f) => { teardowns.push(f); } }, m, 'root:bench', 'Push', { nodes: Math.max(3, Math.ceil(n / 20)) });
   const manager = new SyncerManager(topo.rootClient, { registrationWorkspaces: [topo.workspace], workloadWorkspaces: [topo.workspace], namespaceCleanDelayMs: 30_000 });
   await manager.start();
-  await waitFor('syncers running', async () => manager.syncers().size === m, 30_000);
+  await waitFor('syncers running', async () => manager.syncers().size === m, { timeoutMs: 30_000 });
   try {
     const created = new Map<string, number>();
     const landed: number[] = [];
@@ -68,7 +69,7 @@ async function runOne(n: number, m: number): Promise<Record<string, number>> {
         await topo.ws.create(DEPLOYMENTS, 'default', deployment(name, labels, { replicas: 2 }));
       }));
     }
-    await waitFor('all propagated', async () => landed.length === n * m, 120_000, 100);
+    await waitFor('all propagated', async () => landed.length === n * m, { timeoutMs: 120_000, everyMs: 100 });
     const convergeMs = lastLanded - start;
 
     const statusBegin = Date.now();
@@ -88,7 +89,7 @@ async function runOne(n: number, m: number): Promise<Record<string, number>> {
         if (u.status?.readyReplicas === 2 * m) { done.add(name); statusLatency.push(Math.max(0, Date.now() - allReadyAt.get(name)!)); }
       }
       return done.size === n;
-    }, 120_000, 200).catch(async (err) => {
+    }, { timeoutMs: 120_000, everyMs: 200 }).catch(async (err) => {
       const missing = names.filter((x) => !done.has(x));
       const u = await topo.ws.get(DEPLOYMENTS, 'default', missing[0]);
       const perCluster = Object.entries(u.metadata?.annotations ?? {}).filter(([k]) => k.startsWith('status.tmc.kcp.io/')).map(([k, v]) => `${k}=${JSON.parse(v).readyReplicas}`);

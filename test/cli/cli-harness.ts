@@ -39,16 +39,3 @@ export function rootClient(t: Teardown, kubeconfig: string): KubeClient {
   t.teardown(() => transport.close());
   return new KubeClient(transport);
 }
-
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) { last = e; }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${String(last ?? '')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -11,8 +11,9 @@ import { PLACEMENT_DECISIONS, WORKLOAD_PLACEMENTS } from '../../src/apis/tmc/gvr
 import { candidateRows, encodeEvaluation } from '../../src/apis/tmc/evaluation.js';
 import { renderExplanation } from '../../src/cli/commands/placement-explain.js';
 import { kubectlOK, startServer } from '../helpers/tmc.js';
-import { eventually, kubeconfigCopy, rootClient, tmcctl, tmcctlOK } from './cli-harness.js';
+import { kubeconfigCopy, rootClient, tmcctl, tmcctlOK } from './cli-harness.js';
 import { DEPLOYMENTS } from '../../src/apis/gvr.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('renderExplanation (pure)', async (t) => {
   const wp: any = { metadata: { name: 'web', namespace: 'app' }, spec: {}, status: { phase: 'Scheduled', currentRevision: 3 } };
@@ -67,7 +68,7 @@ t.test('explain, history, rollback, unpin on live decisions', async (t) => {
     spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
   });
   const decisions = async () => (await ws.list(PLACEMENT_DECISIONS, { namespace: 'default' })).items as any[];
-  const first = await eventually('the first PlacementDecision', async () => (await decisions()).find((d) => d.spec.revision === 1 && d.spec.selected?.length));
+  const first = await waitFor('the first PlacementDecision', async () => (await decisions()).find((d) => d.spec.revision === 1 && d.spec.selected?.length));
   const chosen = first.spec.selected[0].clusterName as string;
   const other = chosen === 'east' ? 'west' : 'east';
 
@@ -95,11 +96,11 @@ t.test('explain, history, rollback, unpin on live decisions', async (t) => {
 
   // drain the chosen cluster: revision 2 moves the workload to the other one
   await tmcctlOK(kc, ['cluster', 'drain', chosen]);
-  const second = await eventually('revision 2', async () => (await decisions()).find((d) => d.spec.revision === 2));
+  const second = await waitFor('revision 2', async () => (await decisions()).find((d) => d.spec.revision === 2));
   t.same(second.spec.selected.map((s: any) => s.clusterName), [other], 'moved to the other cluster');
   // The record is written before the placement's status names it current: wait for both.
   const currentRevision = async () => (await ws.get(WORKLOAD_PLACEMENTS, 'default', 'web') as any).status?.currentRevision;
-  await eventually('status names revision 2', async () => (await currentRevision()) === 2 || undefined);
+  await waitFor('status names revision 2', async () => (await currentRevision()) === 2 || undefined);
   const explained2 = await tmcctlOK(kc, ['placement', 'explain', 'web', '--revision', '2']);
   t.comment(explained2);
   t.match(explained2, new RegExp(`^${chosen}\\s+rejected\\s.*FAIL`, 'm'), 'the drained cluster is rejected by a filter');
@@ -120,9 +121,9 @@ t.test('explain, history, rollback, unpin on live decisions', async (t) => {
   const rb = await tmcctlOK(kc, ['placement', 'rollback', 'web', '--to-revision', '1']);
   t.match(rb, new RegExp(`workloadplacement default/web pinned to revision 1: ${chosen}\\(\\d+\\)|${chosen}\\. Run`));
   t.equal((await ws.get(WORKLOAD_PLACEMENTS, 'default', 'web') as any).spec.pinnedRevision, 1);
-  const rolled = await eventually('a Rollback decision', async () => (await decisions()).find((d) => d.spec.trigger === 'Rollback'));
+  const rolled = await waitFor('a Rollback decision', async () => (await decisions()).find((d) => d.spec.trigger === 'Rollback'));
   t.same(rolled.spec.selected.map((s: any) => s.clusterName), [chosen], 'back on the first cluster');
-  await eventually('status names the Rollback revision', async () => (await currentRevision()) === rolled.spec.revision || undefined);
+  await waitFor('status names the Rollback revision', async () => (await currentRevision()) === rolled.spec.revision || undefined);
   t.match(await tmcctlOK(kc, ['placement', 'history', 'web']), /^1 \(pinned\)/m);
   t.match(await tmcctlOK(kc, ['placement', 'explain', 'web', '--revision', '1']), /pinned to revision 1/);
   t.match(rb, new RegExp(`^rolling back workloadplacement default/web from revision 2 \\(${other}[^)]*\\)\\) to revision 1: will apply ${chosen}`, 'm'), 'rollback says what it will apply first');

@@ -5,15 +5,15 @@
 import t from 'tap';
 import { startServer } from '../helpers/tmc.js';
 import { tmcctl } from './cli-harness.js';
-import { eventually } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('with leader election: both leases and their holder', async (t) => {
   const srv = await startServer(t, { leaderElect: 'true', replicaId: 'replica-x' });
   let out = '';
-  await eventually(async () => {
+  await waitFor('both leases held by replica-x', async () => {
     out = (await tmcctl(srv.kubeconfigPath, ['replicas'])).stdout;
     return /tmc-controllers.*replica-x/.test(out) && /tmc-status-aggregator.*replica-x/.test(out) && /replica-x\s+live/.test(out);
-  }, 20_000, 'both leases held by replica-x');
+  });
   t.match(out, /LEASE\s+RUNS\s+HOLDER\s+RENEWED\s+TRANSITIONS/);
   const json = JSON.parse((await tmcctl(srv.kubeconfigPath, ['replicas', '-o', 'json'])).stdout);
   t.same(json.leases.map((l: { lease: string; holder: string }) => [l.lease, l.holder]), [['tmc-controllers', 'replica-x'], ['tmc-status-aggregator', 'replica-x']]);

@@ -9,7 +9,7 @@ import { parseControllerArgs } from '../../src/cmd/controller-options.js';
 import { startTmcController, type RunningController } from '../../src/cmd/controller-process.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startServer } from '../helpers/tmc.js';
-import { waitFor } from '../syncer/harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('two tmc-controllers with --leader-elect: one runs the controllers, the other takes over', async (t) => {
   const server = await startServer(t, { controllers: false });
@@ -19,7 +19,7 @@ t.test('two tmc-controllers with --leader-elect: one runs the controllers, the o
   const a = await startTmcController(opts('a'), silentLogger());
   let aStopped = false;
   t.teardown(() => (aStopped ? undefined : a.stop()));
-  await waitFor('a leads', async () => a.controllers() !== undefined, 20_000, 100);
+  await waitFor('a leads', async () => a.controllers() !== undefined, { timeoutMs: 20_000, everyMs: 100 });
   const b = await startTmcController(opts('b'), silentLogger());
   t.teardown(() => b.stop());
   t.match(a.viewURL, /\/services\/apiexport\/[^/]+\/tmc\.kcp\.io$/, 'the VW URL read from root:tmc\'s endpoint slice');
@@ -32,6 +32,6 @@ t.test('two tmc-controllers with --leader-elect: one runs the controllers, the o
 
   await a.stop();
   aStopped = true;
-  await waitFor('b takes over', async () => b.controllers() !== undefined, 20_000, 100);
+  await waitFor('b takes over', async () => b.controllers() !== undefined, { timeoutMs: 20_000, everyMs: 100 });
   t.pass('the standby started the controllers once the Lease was free');
 });

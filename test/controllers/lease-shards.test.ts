@@ -9,8 +9,9 @@ import { HttpTransport } from '../../src/client/http-transport.js';
 import { KubeClient } from '../../src/client/kube-client.js';
 import type { Transport } from '../../src/client/transport.js';
 import { LeaseShards } from '../../src/controllers/lease-shards.js';
-import { eventually } from '../helpers/http.js';
+
 import { startServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const SHARDS = ['s0', 's1', 's2', 's3', 's4', 's5'];
 
@@ -52,24 +53,24 @@ t.test('shards spread, move on failure, come back, never two owners', async (t) 
   t.teardown(() => clearInterval(sampler));
 
   const a = await startReplica('a');
-  await eventually(() => a.owned().length === 6, 15_000, 'a alone takes every shard');
+  await waitFor('a alone takes every shard', () => a.owned().length === 6, { timeoutMs: 15_000 });
   const b = await startReplica('b');
   const c = await startReplica('c');
-  await eventually(() => [a, b, c].every((r) => r.owned().length === 2), 30_000, 'two shards each');
+  await waitFor('two shards each', () => [a, b, c].every((r) => r.owned().length === 2), { timeoutMs: 30_000 });
   t.pass(`balanced: ${counts()}`);
 
   replicas.get('c')!.cut.on = true;
-  await eventually(() => c.owned().length === 0, 10_000, 'the cut-off replica stops owning once its renew deadline passed');
-  await eventually(() => a.owned().length === 3 && b.owned().length === 3, 30_000, `its shards move to the others`);
+  await waitFor('the cut-off replica stops owning once its renew deadline passed', () => c.owned().length === 0, { timeoutMs: 10_000 });
+  await waitFor(`its shards move to the others`, () => a.owned().length === 3 && b.owned().length === 3, { timeoutMs: 30_000 });
   t.pass(`after the partition: ${counts()}`);
 
   replicas.get('c')!.cut.on = false;
-  await eventually(() => [a, b, c].every((r) => r.owned().length === 2), 30_000, `the returning replica takes its share`);
+  await waitFor(`the returning replica takes its share`, () => [a, b, c].every((r) => r.owned().length === 2), { timeoutMs: 30_000 });
   t.pass(`after it returned: ${counts()}`);
 
   await b.stop();
   replicas.delete('b');
-  await eventually(() => a.owned().length === 3 && c.owned().length === 3, 30_000, `a stopped replica's shards are taken`);
+  await waitFor(`a stopped replica's shards are taken`, () => a.owned().length === 3 && c.owned().length === 3, { timeoutMs: 30_000 });
 
   t.same(violations, [], 'no shard had two owners at any sampled instant');
   await a.stop();

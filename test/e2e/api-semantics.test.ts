@@ -3,8 +3,9 @@
  * bad input (each a 4xx Status that changes nothing), and authentication.
  */
 import t from 'tap';
-import { eventually, openWatch, request, type Creds } from '../helpers/http.js';
+import { openWatch, request, type Creds } from '../helpers/http.js';
 import { startServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CM = '/clusters/root/api/v1/namespaces/default/configmaps';
 
@@ -56,10 +57,10 @@ t.test('API semantics', async (t) => {
     for (const n of ['w-a', 'w-b', 'w-c']) await api('POST', CM, { metadata: { name: n } });
     const w = openWatch(srv.url, admin, `${CM}?watch=true&resourceVersion=${rv0}`);
     t.equal(await w.status, 200);
-    await eventually(() => w.events.length >= 3, 10_000, 'three replayed events');
+    await waitFor('three replayed events', () => w.events.length >= 3, { timeoutMs: 10_000 });
     t.same(w.events.slice(0, 3).map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'w-a'], ['ADDED', 'w-b'], ['ADDED', 'w-c']]);
     await api('DELETE', `${CM}/w-b`);
-    await eventually(() => w.events.length >= 4, 10_000, 'live delete event');
+    await waitFor('live delete event', () => w.events.length >= 4, { timeoutMs: 10_000 });
     t.equal(w.events[3].type, 'DELETED');
     t.equal(w.events[3].object.metadata.name, 'w-b');
     w.stop();

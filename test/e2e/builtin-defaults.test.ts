@@ -4,8 +4,9 @@
  * status, pod template defaults, and the `default` ServiceAccount of every namespace.
  */
 import t from 'tap';
-import { eventually } from '../helpers/http.js';
+
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const WORKLOADS = `
 apiVersion: apps/v1
@@ -94,7 +95,7 @@ t.test('built-in defaults', async (t) => {
 
   await t.test('every namespace gets its default ServiceAccount', async (t) => {
     await kubectlOK(kc, ['create', 'namespace', 'team-b']);
-    await eventually(async () => (await kubectl(kc, ['-n', 'team-b', 'get', 'serviceaccount', 'default'])).code === 0, 10_000, 'default SA in team-b');
+    await waitFor('default SA in team-b', async () => (await kubectl(kc, ['-n', 'team-b', 'get', 'serviceaccount', 'default'])).code === 0, { timeoutMs: 10_000 });
     t.equal((await kubectl(kc, ['-n', 'default', 'get', 'serviceaccount', 'default'])).code, 0);
   });
 });

@@ -12,9 +12,10 @@ import { resolveKubeConfig } from '../../src/client/kubeconfig.js';
 import { KubeClient } from '../../src/client/kube-client.js';
 import type { KubeObject } from '../../src/client/types.js';
 import { clusterRegistrationComponent } from '../../src/reconcilers/clusterregistration/index.js';
-import { eventually, request } from '../helpers/http.js';
+import { request } from '../helpers/http.js';
 import { kubectl, kubectlOK, spawnServer, startServer, tempDir, type SpawnedServer } from '../helpers/tmc.js';
 import { NODES } from '../../src/apis/gvr.js';
+import { waitFor } from '../helpers/wait.js';
 
 const WORKSPACE = 'root:clusters';
 
@@ -33,9 +34,9 @@ t.test('clusters register, report capacity, go NotReady + tainted when frozen, r
   await kubectlOK(server.kubeconfigPath, ['create', '-f', '-'], {
     input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: clusters}\n',
   });
-  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: wsServer })).code === 0, 15_000, 'workspace ready');
+  await waitFor('workspace ready', async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: wsServer })).code === 0, { timeoutMs: 15_000 });
   await k(['apply', '-f', '-'], BINDINGS);
-  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations'], { server: wsServer })).code === 0, 15_000, 'tmc.kcp.io bound');
+  await waitFor('tmc.kcp.io bound', async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations'], { server: wsServer })).code === 0, { timeoutMs: 15_000 });
 
   for (const [name, cluster] of [['east', east], ['west', west]] as const) {
     await k(['create', 'secret', 'generic', `${name}-creds`, `--from-file=kubeconfig=${cluster.kubeconfigPath}`]);
@@ -47,7 +48,7 @@ t.test('clusters register, report capacity, go NotReady + tainted when frozen, r
   const condition = (obj: any, type: string) => obj?.status?.conditions?.find((c: any) => c.type === type);
   const isReady = async (name: string) => condition(await get(name), 'Ready')?.status === 'True';
 
-  await eventually(async () => (await isReady('east')) && (await isReady('west')), 30_000, 'both clusters Ready');
+  await waitFor('both clusters Ready', async () => (await isReady('east')) && (await isReady('west')), { timeoutMs: 30_000 });
   const eastObj = await get('east');
   t.same(eastObj.status.capacity, { cpu: '8', memory: '32Gi', pods: '220' }, 'capacity summed over 2 nodes');
   t.same((await get('west')).status.capabilities.nodeCount, 3);
@@ -61,13 +62,13 @@ t.test('clusters register, report capacity, go NotReady + tainted when frozen, r
 
   // heartbeats keep coming: lastHeartbeatTime moves
   const firstBeat = eastObj.status.lastHeartbeatTime;
-  await eventually(async () => (await get('east')).status.lastHeartbeatTime !== firstBeat, 10_000, 'heartbeat renewed');
+  await waitFor('heartbeat renewed', async () => (await get('east')).status.lastHeartbeatTime !== firstBeat, { timeoutMs: 10_000 });
 
   // freeze west: past the 3 s threshold it is NotReady and tainted; east is unaffected
   west.child.kill('SIGSTOP');
   let stopped = true;
   t.teardown(() => { if (stopped) west.child.kill('SIGCONT'); });
-  await eventually(async () => condition(await get('west'), 'Ready')?.status === 'False', 30_000, 'west NotReady');
+  await waitFor('west NotReady', async () => condition(await get('west'), 'Ready')?.status === 'False', { timeoutMs: 30_000 });
   const frozen = await get('west');
   t.equal(condition(frozen, 'Ready').reason, 'HeartbeatMissed');
   t.equal(condition(frozen, 'Reachable').status, 'False');
@@ -78,17 +79,17 @@ t.test('clusters register, report capacity, go NotReady + tainted when frozen, r
   // thaw: Ready again, taint gone
   west.child.kill('SIGCONT');
   stopped = false;
-  await eventually(async () => {
+  await waitFor('west recovered', async () => {
     const w = await get('west');
     return condition(w, 'Ready')?.status === 'True' && !(w.spec.taints ?? []).length;
-  }, 30_000, 'west recovered');
+  }, { timeoutMs: 30_000 });
 
   // a wrong token: reachable, but Authorized False
   const caPath = join(dir, 'east-ca.crt');
   writeFileSync(caPath, resolveKubeConfig({ file: east.kubeconfigPath }).ca!);
   await k(['create', 'secret', 'generic', 'bad-creds', '--from-literal=token=not-a-real-token', `--from-file=ca.crt=${caPath}`]);
   await k(['apply', '-f', '-'], registrationManifest('east-bad-token', east.url, 'bad-creds'));
-  await eventually(async () => condition(await get('east-bad-token'), 'Authorized')?.status === 'False', 30_000, 'Authorized False');
+  await waitFor('Authorized False', async () => condition(await get('east-bad-token'), 'Authorized')?.status === 'False', { timeoutMs: 30_000 });
   const bad = await get('east-bad-token');
   t.equal(condition(bad, 'Authorized').reason, 'Unauthorized');
   t.equal(condition(bad, 'Ready').status, 'False');
@@ -96,7 +97,7 @@ t.test('clusters register, report capacity, go NotReady + tainted when frozen, r
 
   // a missing Secret says so
   await k(['apply', '-f', '-'], registrationManifest('no-secret', east.url, 'does-not-exist'));
-  await eventually(async () => condition(await get('no-secret'), 'Ready')?.reason === 'SecretNotFound', 30_000, 'SecretNotFound');
+  await waitFor('SecretNotFound', async () => condition(await get('no-secret'), 'Ready')?.reason === 'SecretNotFound', { timeoutMs: 30_000 });
   t.pass('missing secret reported');
 });
 

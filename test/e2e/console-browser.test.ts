@@ -20,8 +20,9 @@ import { KubeClient as Client } from '../../src/client/kube-client.js';
 import type { KubeObject } from '../../src/client/types.js';
 import { chromiumMissing, launchBrowser, recordRequests, screenshotDir, CHROMIUM } from '../helpers/browser.js';
 import { DIST_ROOT, spawnServer, startServer, type SpawnedServer } from '../helpers/tmc.js';
-import { bind, createWorkspace, DEPLOYMENTS, SECRETS, waitFor } from '../syncer/harness.js';
+import { bind, createWorkspace, DEPLOYMENTS, SECRETS } from '../syncer/harness.js';
 import { CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS, SERVICE_ACCOUNTS } from '../../src/apis/gvr.js';
+import { waitFor } from '../helpers/wait.js';
 
 const REPO = join(DIST_ROOT, '..');
 const LAPTOP = { width: 1366, height: 900 };
@@ -89,9 +90,6 @@ async function clustersInState(page: Page, state: string): Promise<string[]> {
   return Promise.all((await rows.all()).map(async (r) => (await r.getAttribute('data-key')) ?? ''));
 }
 
-/** Waits (polling the page) until `fn` holds. */
-const until = (what: string, fn: () => Promise<boolean>, timeoutMs = 30_000) => waitFor(what, async () => (await fn()) || undefined, timeoutMs, 100);
-
 t.test('the console, in headless Chromium, follows a placement live', { skip: chromiumMissing && !process.env.CI && `no Chromium at ${CHROMIUM} (hack/install-deps.sh with TMC_NEED_CHROMIUM=1 installs it)` }, async (t) => {
   const shots = screenshotDir();
   t.comment(`screenshots: ${shots}`);
@@ -152,12 +150,12 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
     await demo.create(DEPLOYMENTS, 'default', WEB);
     // no reload: the watch brings the placement, then its decision
     await page.waitForSelector('[data-table="placements"] tr[data-key="default/web"] .chip[data-cluster]');
-    await until('two chosen clusters', async () => (await page.locator('[data-table="placements"] tr[data-key="default/web"] .chip[data-cluster]').count()) === 2);
+    await waitFor('two chosen clusters', async () => (await page.locator('[data-table="placements"] tr[data-key="default/web"] .chip[data-cluster]').count()) === 2, { timeoutMs: 30_000 });
     await page.getByText('Scheduled', { exact: true }).waitFor();
     await shot(page, '03-placements');
     await page.getByRole('link', { name: 'Deployment web' }).click();
     await page.getByRole('heading', { name: 'Where it runs' }).waitFor();
-    await until('synced to two clusters', async () => (await clustersInState(page, 'Sync')).length === 2);
+    await waitFor('synced to two clusters', async () => (await clustersInState(page, 'Sync')).length === 2, { timeoutMs: 30_000 });
     chosen = await clustersInState(page, 'Sync');
     t.equal(chosen.length, 2, `placed on ${chosen.join(', ')}`);
     // the decision explained: every candidate, sortable
@@ -198,7 +196,7 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
     await page.goBack(); // the workload page
     const spare = names.find((n) => !chosen.includes(n))!;
     await page.waitForSelector(`[data-table="where"] tr[data-key="${spare}"]`, { timeout: 30_000 });
-    await until(`synced to ${spare}`, async () => (await clustersInState(page, 'Sync')).includes(spare));
+    await waitFor(`synced to ${spare}`, async () => (await clustersInState(page, 'Sync')).includes(spare), { timeoutMs: 30_000 });
     t.pass(`moved from ${frozen()} to ${spare}`);
     await page.waitForSelector('[data-revision="2"]');
     t.match(await page.locator('[data-revision="2"]').textContent(), /Failover/, 'the history records the failover');
@@ -214,12 +212,12 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
     await waitFor(`${frozen()} Ready again`, async () => {
       const c = await demo.get<KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } }>(CLUSTER_REGISTRATIONS, undefined, frozen());
       return c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True');
-    }, 30_000);
+    }, { timeoutMs: 30_000 });
   });
 
   await t.test('roll back to the first decision, with confirmation', async (t) => {
     const rollback = page.getByRole('button', { name: 'Roll back to revision 1' });
-    await until('rollback allowed', () => rollback.isEnabled());
+    await waitFor('rollback allowed', () => rollback.isEnabled(), { timeoutMs: 30_000 });
     await rollback.click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
@@ -230,7 +228,7 @@ t.test('the console, in headless Chromium, follows a placement live', { skip: ch
     await page.locator('[data-revision="1"]', { hasText: '(pinned)' }).waitFor();
     const placement = await demo.get<KubeObject & { spec: { pinnedRevision?: number } }>(WORKLOAD_PLACEMENTS, 'default', 'web');
     t.equal(placement.spec.pinnedRevision, 1, 'the console sent the pin tmcctl sends');
-    await until('back on the first clusters', async () => (await clustersInState(page, 'Sync')).sort().join() === [...chosen].sort().join());
+    await waitFor('back on the first clusters', async () => (await clustersInState(page, 'Sync')).sort().join() === [...chosen].sort().join(), { timeoutMs: 30_000 });
     t.pass(`back on ${chosen.join(', ')}`);
     await page.locator('[data-revision="3"]', { hasText: 'Rollback' }).waitFor();
     await page.getByRole('heading', { name: 'Why these clusters (revision 3, trigger Rollback)' }).waitFor();

@@ -9,9 +9,10 @@
  */
 import t from 'tap';
 import { downstreamNamespaceName } from '../../src/apis/contract.js';
-import { eventually, request } from '../helpers/http.js';
+import { request } from '../helpers/http.js';
 import { kubectl, kubectlOK, spawnServer, startServer } from '../helpers/tmc.js';
 import { BINDINGS, deployment, registration } from '../helpers/topology.js';
+import { waitFor } from '../helpers/wait.js';
 
 const WS = 'root:events';
 const kubectlMissing = await kubectl('/dev/null', ['version', '--client']).then((r) => r.code !== 0);
@@ -22,9 +23,9 @@ t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubect
   const wsServer = `${server.url}/clusters/${WS}`;
   const k = (args: string[], input?: string) => kubectlOK(server.kubeconfigPath, args, { input, server: wsServer });
   await kubectlOK(server.kubeconfigPath, ['create', '-f', '-'], { input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: events}\n' });
-  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: wsServer })).code === 0, 15_000, 'workspace ready');
+  await waitFor('workspace ready', async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: wsServer })).code === 0, { timeoutMs: 15_000 });
   await k(['apply', '-f', '-'], BINDINGS);
-  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations,deployments'], { server: wsServer })).code === 0, 15_000, 'APIs bound');
+  await waitFor('APIs bound', async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations,deployments'], { server: wsServer })).code === 0, { timeoutMs: 15_000 });
   for (const [name, c] of Object.entries(clusters)) {
     await k(['create', 'secret', 'generic', `${name}-creds`, `--from-file=kubeconfig=${c.kubeconfigPath}`]);
     await k(['apply', '-f', '-'], registration(name, c.url));
@@ -35,7 +36,7 @@ t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubect
   const creds = { caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem };
   const get = async (path: string) => (await request(server.url, creds, 'GET', `/clusters/${WS}${path}`)).json;
   const placement = async () => get('/apis/tmc.kcp.io/v1alpha1/namespaces/default/workloadplacements/web');
-  await eventually(async () => ((await placement()).status?.decisions ?? []).length === 1, 30_000, 'web placed');
+  await waitFor('web placed', async () => ((await placement()).status?.decisions ?? []).length === 1, { timeoutMs: 30_000 });
   const first = (await placement()).status.decisions[0].clusterName as 'east' | 'west';
   const other = first === 'east' ? 'west' : 'east';
 
@@ -48,12 +49,12 @@ t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubect
   await k(['apply', '-f', '-'], pinned('clash', first));
 
   const describe = (what: string) => k(['describe', what]);
-  await eventually(async () => /PlacementDecided/.test(await describe('workloadplacement/web')), 30_000, 'PlacementDecided on the placement');
+  await waitFor('PlacementDecided on the placement', async () => /PlacementDecided/.test(await describe('workloadplacement/web')), { timeoutMs: 30_000 });
   t.match(await describe('deployment/web'), /Normal\s+PlacementDecided\s+\S+\s+tmc\.kcp\.io\/workloadplacement-controller\s+revision 1: placed on/,
     'describe deployment shows the decision, from the placement controller');
-  await eventually(async () => /FailedPlacement/.test(await describe('workloadplacement/nowhere')), 30_000, 'FailedPlacement');
+  await waitFor('FailedPlacement', async () => /FailedPlacement/.test(await describe('workloadplacement/nowhere')), { timeoutMs: 30_000 });
   t.match(await describe('deployment/lost'), /Warning\s+FailedPlacement/, 'the unplaceable Deployment says why');
-  await eventually(async () => /SyncConflict/.test(await describe('deployment/clash')), 30_000, 'SyncConflict');
+  await waitFor('SyncConflict', async () => /SyncConflict/.test(await describe('deployment/clash')), { timeoutMs: 30_000 });
   t.match(await describe('deployment/clash'), /already exists on the cluster and is not managed by TMC/);
   t.match(await describe(`clusterregistration/${first}`), /Normal\s+ClusterReady/, 'cluster Ready transition');
 
@@ -62,7 +63,7 @@ t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubect
   frozen.kill('SIGSTOP');
   let stopped = true;
   t.teardown(() => { if (stopped) frozen.kill('SIGCONT'); });
-  await eventually(async () => /FailoverStarted/.test(await describe('workloadplacement/web')), 60_000, 'FailoverStarted');
+  await waitFor('FailoverStarted', async () => /FailoverStarted/.test(await describe('workloadplacement/web')), { timeoutMs: 60_000 });
   const cr = await describe(`clusterregistration/${first}`);
   t.match(cr, /Warning\s+ClusterNotReady\s+.*HeartbeatMissed/, 'NotReady with its reason');
   t.match(cr, /Warning\s+TaintAdded\s+.*tmc\.kcp\.io\/unreachable:NoSchedule/, 'the taint');
@@ -71,7 +72,7 @@ t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubect
   // thaw: the old copy is deleted, the failover finishes
   frozen.kill('SIGCONT');
   stopped = false;
-  await eventually(async () => /FailoverFinished/.test(await describe('deployment/web')), 60_000, 'FailoverFinished');
+  await waitFor('FailoverFinished', async () => /FailoverFinished/.test(await describe('deployment/web')), { timeoutMs: 60_000 });
   t.match(await describe('workloadplacement/web'), new RegExp(`Normal\\s+FailoverFinished\\s+.*the copy on ${first} is gone`));
 
   // the same Events through both APIs, and in `kubectl get events`
@@ -86,7 +87,7 @@ t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubect
   t.match(conflict, { regarding: { kind: 'Deployment', name: 'clash' }, reportingController: 'tmc.kcp.io/syncer', type: 'Warning' });
   // the syncer retried with backoff: one Event with a series, not one per retry
   t.equal(v1.items.filter((e: any) => e.reason === 'SyncConflict').length, 1, 'retries aggregate into one Event');
-  await eventually(async () => ((await get(`/apis/events.k8s.io/v1/namespaces/default/events/${conflict.metadata.name}`)).series?.count ?? 1) > 1, 30_000, 'series count grows');
+  await waitFor('series count grows', async () => ((await get(`/apis/events.k8s.io/v1/namespaces/default/events/${conflict.metadata.name}`)).series?.count ?? 1) > 1, { timeoutMs: 30_000 });
 });
 
 const PLACEMENTS = `

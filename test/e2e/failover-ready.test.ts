@@ -7,9 +7,10 @@
  * `--mode cluster` clusters; every READY value is read from a watch, so a passing 6/3 is seen.
  */
 import t from 'tap';
-import { eventually, openWatch, request } from '../helpers/http.js';
+import { openWatch, request } from '../helpers/http.js';
 import { kubectl, kubectlOK, spawnServer, startServer } from '../helpers/tmc.js';
 import { BINDINGS, deployment, registration } from '../helpers/topology.js';
+import { waitFor } from '../helpers/wait.js';
 
 const WS = 'root:failover-ready';
 const kubectlMissing = await kubectl('/dev/null', ['version', '--client']).then((r) => r.code !== 0);
@@ -39,9 +40,9 @@ t.test('READY never exceeds the desired replicas during a graceful failover; Dup
   const wsServer = `${server.url}/clusters/${WS}`;
   const k = (args: string[], input?: string) => kubectlOK(server.kubeconfigPath, args, { input, server: wsServer });
   await kubectlOK(server.kubeconfigPath, ['create', '-f', '-'], { input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: failover-ready}\n' });
-  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: wsServer })).code === 0, 15_000, 'workspace ready');
+  await waitFor('workspace ready', async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: wsServer })).code === 0, { timeoutMs: 15_000 });
   await k(['apply', '-f', '-'], BINDINGS);
-  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations,deployments'], { server: wsServer })).code === 0, 15_000, 'APIs bound');
+  await waitFor('APIs bound', async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations,deployments'], { server: wsServer })).code === 0, { timeoutMs: 15_000 });
   for (const [name, c] of Object.entries(clusters)) {
     await k(['create', 'secret', 'generic', `${name}-creds`, `--from-file=kubeconfig=${c.kubeconfigPath}`]);
     await k(['apply', '-f', '-'], registration(name, c.url));
@@ -60,10 +61,10 @@ t.test('READY never exceeds the desired replicas during a graceful failover; Dup
   await k(['apply', '-f', '-'], PLACEMENTS);
 
   // Duplicated: each cluster runs both replicas, READY counts all four
-  await eventually(async () => (await k(['get', 'deployment', 'dup', '-o', 'jsonpath={.status.readyReplicas}'])) === '4', 60_000, 'dup READY 4');
+  await waitFor('dup READY 4', async () => (await k(['get', 'deployment', 'dup', '-o', 'jsonpath={.status.readyReplicas}'])) === '4', { timeoutMs: 60_000 });
   t.match(await k(['get', 'deployment', 'dup']), /dup\s+4\/2\s/, 'kubectl shows 4/2 for two clusters running 2 each');
 
-  await eventually(async () => (await web())?.status?.readyReplicas === 3, 60_000, 'web READY 3');
+  await waitFor('web READY 3', async () => (await web())?.status?.readyReplicas === 3, { timeoutMs: 60_000 });
   const placement = await get('/apis/tmc.kcp.io/v1alpha1/namespaces/default/workloadplacements/web');
   const first = placement.status.decisions[0].clusterName as 'east' | 'west';
   const firstKey = (await get(`/apis/tmc.kcp.io/v1alpha1/clusterregistrations/${first}`)).status.clusterKey as string;
@@ -74,10 +75,10 @@ t.test('READY never exceeds the desired replicas during a graceful failover; Dup
   let stopped = true;
   t.teardown(() => { if (stopped) frozen.kill('SIGCONT'); });
   // (or READY over 3, which fails below with what was seen)
-  await eventually(async () => {
+  await waitFor('replacement ready beside the old copy', async () => {
     const d = await web();
     return (oldCopies(d)?.status === 'True' && d.status.readyReplicas === 3) || d.status.readyReplicas > 3;
-  }, 90_000, 'replacement ready beside the old copy');
+  }, { timeoutMs: 90_000 });
   t.ok(Math.max(...readySeen()) <= 3, `READY never above 3 (seen: ${[...new Set(readySeen())].join(', ')})`);
   const during = await web();
   t.match(oldCopies(during).message, new RegExp(`${firstKey}: 3/3 ready`), 'the old copy is reported apart, with its ready count');
@@ -86,10 +87,10 @@ t.test('READY never exceeds the desired replicas during a graceful failover; Dup
   // thaw: the old copy goes, and with it the condition
   frozen.kill('SIGCONT');
   stopped = false;
-  await eventually(async () => {
+  await waitFor('old copy gone', async () => {
     const d = await web();
     return oldCopies(d) === undefined && d.status.readyReplicas === 3;
-  }, 60_000, 'old copy gone');
+  }, { timeoutMs: 60_000 });
   t.ok(Math.max(...readySeen()) <= 3, `READY never above 3 through the whole failover (seen: ${[...new Set(readySeen())].join(', ')})`);
   t.ok(watch.events.length > 2, `the watch saw the status change (${watch.events.length} events)`);
 });

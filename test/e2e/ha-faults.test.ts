@@ -13,28 +13,13 @@ import { isAlreadyExists } from '../../src/errors/status.js';
 import { findEtcd } from '../helpers/etcd.js';
 import { startHaTopology } from '../helpers/ha-topology.js';
 import { DEPLOYMENTS, deployment } from '../syncer/harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 const LEASE_MS = 6_000;
 const COUNT = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Deployment = KubeObject & { spec?: { replicas?: number } };
-
-/** Polls until fn returns a value (not undefined/false); errors count as "not yet". */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message ?? last}` : ''}`);
-    await sleep(everyMs);
-  }
-}
 
 // Generous on a loaded machine: every figure here is printed, none asserted.
 t.setTimeout(540_000);
@@ -61,7 +46,7 @@ if (!findEtcd()) {
       const cap = Math.ceil(clusters.length / live.length);
       return [...m.values()].every((o) => o && live.includes(o)) && per.every((n) => n <= cap) ? m : undefined;
     };
-    log(`syncers spread: ${describe(await until('one cluster per replica', balanced, 60_000))}`);
+    log(`syncers spread: ${describe(await waitFor('one cluster per replica', balanced, { timeoutMs: 60_000, everyMs: 250 }))}`);
 
     // The burst: 200 creates, 8 in flight, through whichever replicas are up. A create that fails
     // (a killed replica, 503 while etcd elects) is retried elsewhere; AlreadyExists means an earlier
@@ -71,7 +56,7 @@ if (!findEtcd()) {
     const faults: Array<Promise<void>> = [];
     const handovers: string[] = [];
     const killLeader = async () => {
-      const leader = await until('the controllers leader', async () => liveHolder((await leases()).get('tmc-controllers')));
+      const leader = await waitFor('the controllers leader', async () => liveHolder((await leases()).get('tmc-controllers')), { timeoutMs: 90_000, everyMs: 250 });
       const victim = replicas.find((r) => r.id === leader)!;
       const before = await owners();
       const itsClusters = clusters.filter((c) => before.get(c.name) === victim.id).map((c) => c.name);
@@ -79,15 +64,15 @@ if (!findEtcd()) {
       const killedAt = Date.now();
       await victim.srv.kill('SIGKILL');
       log(`SIGKILLed the controllers leader ${victim.id} (it synced: ${itsClusters.join(', ') || 'nothing'}) after ${acked.size} creates`);
-      await until('a new controllers leader', async () => {
+      await waitFor('a new controllers leader', async () => {
         const h = liveHolder((await leases()).get('tmc-controllers'));
         return h !== undefined && h !== victim.id;
-      });
+      }, { timeoutMs: 90_000, everyMs: 250 });
       handovers.push(`controllers leader after SIGKILL: ${Date.now() - killedAt} ms`);
-      await until('its clusters synced by others', async () => {
+      await waitFor('its clusters synced by others', async () => {
         const m = await owners();
         return itsClusters.every((c) => m.get(c) && m.get(c) !== victim.id);
-      });
+      }, { timeoutMs: 90_000, everyMs: 250 });
       if (itsClusters.length) handovers.push(`clusters of the SIGKILLed replica (${itsClusters.join(', ')}): ${Date.now() - killedAt} ms`);
       // The replica comes back (same identity, same data dir) and must get its share again.
       await start(victim.id, victim.srv.dataDir);
@@ -158,40 +143,40 @@ if (!findEtcd()) {
     const convergence = async (what: string) => {
       const since = Date.now();
       let reported = since;
-      await until(what, async () => {
+      await waitFor(what, async () => {
         last = await converged();
         if (last !== '' && Date.now() - reported > 15_000) { reported = Date.now(); log(`${what}: not yet (${last})`); }
         return last === '' ? true : undefined;
-      }, 240_000, 1_000).catch(async (err: Error) => { throw new Error(`${err.message}; last check: ${last}; shard Leases acquired/lost/released: ${await shardStats()}`); });
+      }, { timeoutMs: 240_000, everyMs: 1_000 }).catch(async (err: Error) => { throw new Error(`${err.message}; last check: ${last}; shard Leases acquired/lost/released: ${await shardStats()}`); });
       log(`${what}: ${Date.now() - since} ms; shard Leases (+acquired -lost ~released) so far: ${await shardStats()}`);
     };
 
     await convergence('convergence after the leader and etcd member faults');
     t.equal(acked.size, COUNT, 'every create was acknowledged in the end');
     t.equal(last, '', `all ${COUNT + 1} Deployments on all 3 clusters, no duplicates, no orphans, no acknowledged write missing`);
-    log(`converged; syncers now: ${describe(await until('the restarted replica takes its share', balanced, 60_000))}`);
+    log(`converged; syncers now: ${describe(await waitFor('the restarted replica takes its share', balanced, { timeoutMs: 60_000, everyMs: 250 }))}`);
 
     // SIGSTOP a replica that syncs clusters, then change 20 Deployments: its clusters must move
     // and the changes reach every cluster; the frozen one must not write when it resumes.
-    const now = await until('a replica that syncs a cluster', async () => {
+    const now = await waitFor('a replica that syncs a cluster', async () => {
       const m = await owners();
       return replicas.some((r) => r.state === 'up' && [...m.values()].includes(r.id)) ? m : undefined;
-    });
+    }, { timeoutMs: 90_000, everyMs: 250 });
     const frozen = replicas.find((r) => r.state === 'up' && [...now.values()].includes(r.id))!;
     const itsClusters = clusters.filter((c) => now.get(c.name) === frozen.id).map((c) => c.name);
     frozen.state = 'stopped';
     const stoppedAt = Date.now();
     frozen.srv.child.kill('SIGSTOP');
     log(`SIGSTOPped ${frozen.id} (it synced: ${itsClusters.join(', ')})`);
-    const movedOff = until('the frozen replica\'s clusters synced by others', async () => {
+    const movedOff = waitFor('the frozen replica\'s clusters synced by others', async () => {
       const m = await owners();
       return itsClusters.every((c) => m.get(c) && m.get(c) !== frozen.id);
-    }).then(() => { handovers.push(`clusters of the SIGSTOPped replica (${itsClusters.join(', ')}): ${Date.now() - stoppedAt} ms`); });
+    }, { timeoutMs: 90_000, everyMs: 250 }).then(() => { handovers.push(`clusters of the SIGSTOPped replica (${itsClusters.join(', ')}): ${Date.now() - stoppedAt} ms`); });
     for (const name of names.slice(0, 20)) {
-      await until(`scale ${name}`, async () => {
+      await waitFor(`scale ${name}`, async () => {
         await ws().patch(DEPLOYMENTS, 'default', name, { spec: { replicas: 2 } }, { type: 'merge' });
         return true;
-      }, 30_000);
+      }, { timeoutMs: 30_000, everyMs: 250 });
     }
     await movedOff;
     await convergence('convergence while a replica is frozen');
@@ -200,12 +185,12 @@ if (!findEtcd()) {
     frozen.srv.child.kill('SIGCONT');
     frozen.state = 'up';
     log(`SIGCONT ${frozen.id}`);
-    log(`syncers after it resumed: ${describe(await until('the resumed replica takes its share back', balanced, 60_000))}`);
+    log(`syncers after it resumed: ${describe(await waitFor('the resumed replica takes its share back', balanced, { timeoutMs: 60_000, everyMs: 250 }))}`);
     for (const name of names.slice(20, 30)) {
-      await until(`scale ${name}`, async () => {
+      await waitFor(`scale ${name}`, async () => {
         await ws().patch(DEPLOYMENTS, 'default', name, { spec: { replicas: 3 } }, { type: 'merge' });
         return true;
-      }, 30_000);
+      }, { timeoutMs: 30_000, everyMs: 250 });
     }
     await convergence('convergence after the replica resumed');
     t.equal(last, '', 'still exactly one copy of each, all up to date');

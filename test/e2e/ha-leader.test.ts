@@ -9,19 +9,10 @@ import { join } from 'node:path';
 import t from 'tap';
 import { findEtcd, startEtcdCluster } from '../helpers/etcd.js';
 import { kubectl, spawnServer, tempDir, type SpawnedServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const LEASE_MS = 3_000;
 const TIMINGS = ['--leader-elect', 'true', '--leader-elect-lease-duration', '3s', '--leader-elect-renew-deadline', '2s', '--leader-elect-retry-period', '500ms'];
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 if (!findEtcd()) {
   t.plan(0, 'no etcd binary on PATH (apt-get install etcd-server to run the HA tests)');
@@ -51,32 +42,32 @@ if (!findEtcd()) {
   t.test('one leader; SIGKILL and SIGSTOP hand over within the lease duration', async (t) => {
     const a = await start('replica-a');
     const b = await start('replica-b');
-    const leader = await until('a controllers leader', () => holder('tmc-controllers', b));
+    const leader = await waitFor('a controllers leader', () => holder('tmc-controllers', b), { timeoutMs: 60_000 });
     t.ok(['replica-a', 'replica-b'].includes(leader), `leader is ${leader}`);
-    await until('the status aggregator lease is held', () => holder('tmc-status-aggregator', b));
+    await waitFor('the status aggregator lease is held', () => holder('tmc-status-aggregator', b), { timeoutMs: 60_000 });
     const [lead, other] = leader === 'replica-a' ? [a, b] : [b, a];
-    t.equal(await until('leader metric', () => isLeader(lead, 'tmc-controllers')), 1, 'the leader reports is_leader 1');
-    t.equal(await until('follower metric', () => isLeader(other, 'tmc-controllers')), 0, 'the other reports 0');
+    t.equal(await waitFor('leader metric', () => isLeader(lead, 'tmc-controllers'), { timeoutMs: 60_000 }), 1, 'the leader reports is_leader 1');
+    t.equal(await waitFor('follower metric', () => isLeader(other, 'tmc-controllers'), { timeoutMs: 60_000 }), 0, 'the other reports 0');
 
     // SIGKILL: nobody releases the lease; the other replica must wait it out, and no longer.
     const killedAt = Date.now();
     await lead.kill('SIGKILL');
     const otherId = leader === 'replica-a' ? 'replica-b' : 'replica-a';
-    await until('takeover after SIGKILL', async () => ((await holder('tmc-controllers', other)) === otherId ? true : undefined));
+    await waitFor('takeover after SIGKILL', async () => ((await holder('tmc-controllers', other)) === otherId ? true : undefined), { timeoutMs: 60_000 });
     const killHandover = Date.now() - killedAt;
     t.comment(`handover after SIGKILL of the controllers leader: ${killHandover} ms (lease duration ${LEASE_MS} ms)`);
-    t.equal(await until('new leader metric', () => isLeader(other, 'tmc-controllers').then((v) => (v === 1 ? v : undefined))), 1);
+    t.equal(await waitFor('new leader metric', () => isLeader(other, 'tmc-controllers').then((v) => (v === 1 ? v : undefined)), { timeoutMs: 60_000 }), 1);
 
     // A fresh replica joins as follower, then the leader is frozen.
     const c = await start('replica-c');
-    t.equal(await until('c follows', () => isLeader(c, 'tmc-controllers')), 0, 'a new replica does not take over a live lease');
+    t.equal(await waitFor('c follows', () => isLeader(c, 'tmc-controllers'), { timeoutMs: 60_000 }), 0, 'a new replica does not take over a live lease');
     const stoppedAt = Date.now();
     other.child.kill('SIGSTOP');
-    await until('takeover after SIGSTOP', async () => ((await holder('tmc-controllers', c)) === 'replica-c' ? true : undefined));
+    await waitFor('takeover after SIGSTOP', async () => ((await holder('tmc-controllers', c)) === 'replica-c' ? true : undefined), { timeoutMs: 60_000 });
     t.comment(`handover after SIGSTOP of the controllers leader: ${Date.now() - stoppedAt} ms`);
     other.child.kill('SIGCONT');
     // Resumed past its renew deadline it stops leading by itself: never two leaders.
-    t.equal(await until('resumed replica steps down', () => isLeader(other, 'tmc-controllers').then((v) => (v === 0 ? v : undefined))), 0,
+    t.equal(await waitFor('resumed replica steps down', () => isLeader(other, 'tmc-controllers').then((v) => (v === 0 ? v : undefined)), { timeoutMs: 60_000 }), 0,
       'the resumed old leader reports is_leader 0');
     t.equal(await isLeader(c, 'tmc-controllers'), 1, 'and the new one still leads');
     t.equal(await holder('tmc-controllers', c), 'replica-c');

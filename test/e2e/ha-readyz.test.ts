@@ -5,9 +5,10 @@
  * returns.
  */
 import t from 'tap';
-import { eventually, request, type Creds, type RawResponse } from '../helpers/http.js';
+import { request, type Creds, type RawResponse } from '../helpers/http.js';
 import { findEtcd, startEtcdCluster } from '../helpers/etcd.js';
 import { startServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CM = '/clusters/root/api/v1/namespaces/default/configmaps';
 
@@ -27,7 +28,7 @@ if (!findEtcd()) {
     await etcd.members[1].kill('SIGKILL');
     await etcd.members[2].kill('SIGKILL');
     let ready: RawResponse | undefined;
-    await eventually(async () => (ready = await call('GET', '/readyz')).status === 503, 30_000, '/readyz 503 without quorum');
+    await waitFor('/readyz 503 without quorum', async () => (ready = await call('GET', '/readyz')).status === 503, { timeoutMs: 30_000 });
     t.match(ready!.text, /\[-\]storage failed: storage is unavailable: etcd did not answer in time \(a majority of etcd members must be up and reachable\)/,
       '/readyz says which check failed and why');
     t.notMatch(ready!.text, /127\.0\.0\.1|http:/, 'no etcd member addresses in the public answer');
@@ -44,10 +45,10 @@ if (!findEtcd()) {
 
     await etcd.members[1].restart();
     await etcd.members[2].restart();
-    await eventually(async () => (await call('GET', '/readyz')).status === 200, 60_000, '/readyz 200 again');
+    await waitFor('/readyz 200 again', async () => (await call('GET', '/readyz')).status === 200, { timeoutMs: 60_000 });
     t.pass('ready again once quorum returned');
     let after: RawResponse | undefined;
-    await eventually(async () => [201, 409].includes((after = await call('POST', CM, cm('after'))).status), 30_000, 'writes succeed again');
+    await waitFor('writes succeed again', async () => [201, 409].includes((after = await call('POST', CM, cm('after'))).status), { timeoutMs: 30_000 });
     t.equal((await call('GET', `${CM}/before`)).status, 200, 'the write from before the outage is there');
     t.equal((await call('GET', `${CM}/after`)).status, 200, `a write after it lands (first answer ${after?.status})`);
   });

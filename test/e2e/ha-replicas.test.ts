@@ -8,9 +8,10 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import t from 'tap';
-import { eventually, openWatch, request, type Creds } from '../helpers/http.js';
+import { openWatch, request, type Creds } from '../helpers/http.js';
 import { findEtcd, startEtcdCluster } from '../helpers/etcd.js';
 import { startServer, tempDir, type RunningServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CM = '/clusters/root/api/v1/namespaces/default/configmaps';
 
@@ -51,7 +52,7 @@ if (!findEtcd()) {
       }
     }
     const lines = (w: typeof wa) => w.events.map((e) => (e.type === 'DELETED' ? `DELETED ${e.object.metadata.name}` : `${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`));
-    await eventually(() => wa.events.length >= writes.length && wb.events.length >= writes.length, 15_000, 'both watches caught up');
+    await waitFor('both watches caught up', () => wa.events.length >= writes.length && wb.events.length >= writes.length, { timeoutMs: 15_000 });
     t.same(lines(wa), writes, 'replica A streamed every write in order with the writer\'s resourceVersion');
     t.same(lines(wb), lines(wa), 'replica B streamed exactly the same');
   });
@@ -77,7 +78,7 @@ if (!findEtcd()) {
     const replay = async (srv: RunningServer) => {
       const w = openWatch(srv.url, admin, `${CM}?watch=true&resourceVersion=${rv0}`);
       t.teardown(() => w.stop());
-      await eventually(() => w.events.length >= 60, 15_000, 'replayed from etcd history');
+      await waitFor('replayed from etcd history', () => w.events.length >= 60, { timeoutMs: 15_000 });
       w.stop();
       return w.events.map((e) => `${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`);
     };
@@ -92,7 +93,7 @@ if (!findEtcd()) {
     for (const srv of [a, b]) {
       const w = openWatch(srv.url, admin, `${CM}?watch=true&resourceVersion=${rv0}`);
       t.teardown(() => w.stop());
-      await eventually(() => w.events.length >= 1, 15_000, 'an ERROR event');
+      await waitFor('an ERROR event', () => w.events.length >= 1, { timeoutMs: 15_000 });
       t.equal(w.events[0]?.type, 'ERROR', `${srv === a ? 'A' : 'B'}: an ERROR event`);
       t.equal(w.events[0]?.object?.code, 410);
       t.equal(w.events[0]?.object?.reason, 'Expired');
@@ -102,7 +103,7 @@ if (!findEtcd()) {
   t.test('workspaces, CRDs and APIBindings made through A are served by B', async (t) => {
     const ws = await apiA('POST', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces', { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: 'team' } });
     t.equal(ws.status, 201);
-    await eventually(async () => (await apiB('GET', '/clusters/root:team/api/v1/namespaces/default')).status === 200, 15_000, 'B serves the new workspace');
+    await waitFor('B serves the new workspace', async () => (await apiB('GET', '/clusters/root:team/api/v1/namespaces/default')).status === 200, { timeoutMs: 15_000 });
 
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
@@ -114,13 +115,13 @@ if (!findEtcd()) {
     };
     t.equal((await apiA('POST', '/clusters/root:team/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status, 201);
     const widgets = '/clusters/root:team/apis/example.com/v1/namespaces/default/widgets';
-    await eventually(async () => (await apiB('POST', widgets, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' } })).status === 201, 15_000, 'B serves the CRD');
+    await waitFor('B serves the CRD', async () => (await apiB('POST', widgets, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' } })).status === 201, { timeoutMs: 15_000 });
     t.equal((await apiA('GET', `${widgets}/w1`)).status, 200, 'and A reads what B stored');
 
     const binding = { apiVersion: 'apis.kcp.io/v1alpha1', kind: 'APIBinding', metadata: { name: 'kubernetes' }, spec: { reference: { export: { path: 'root:compute', name: 'kubernetes' } } } };
     t.equal((await apiA('POST', '/clusters/root:team/apis/apis.kcp.io/v1alpha1/apibindings', binding)).status, 201);
     const deployments = '/clusters/root:team/apis/apps/v1/namespaces/default/deployments';
-    await eventually(async () => (await apiB('GET', deployments)).status === 200, 20_000, 'B serves the bound deployments');
+    await waitFor('B serves the bound deployments', async () => (await apiB('GET', deployments)).status === 200);
   });
 
   t.test('/readyz on every replica reports storage', async (t) => {

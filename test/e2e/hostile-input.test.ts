@@ -8,9 +8,10 @@ import t, { type Test } from 'tap';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request, eventually, type Creds, type RawResponse } from '../helpers/http.js';
+import { request, type Creds, type RawResponse } from '../helpers/http.js';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/tmc.js';
 import { readKubeconfigFile } from '../../src/security/kubeconfig.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CM = '/clusters/root/api/v1/namespaces/default/configmaps';
 const JSON_PATCH = { 'Content-Type': 'application/json-patch+json' };
@@ -131,7 +132,7 @@ t.test('nesting depth', async (t) => {
     };
     t.equal((await send('POST', '/clusters/root/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status, 201);
     const BLOBS = '/clusters/root/apis/example.com/v1/namespaces/default/blobs';
-    await eventually(async () => (await send('GET', BLOBS)).status === 200, 15_000, 'blobs served');
+    await waitFor('blobs served', async () => (await send('GET', BLOBS)).status === 200, { timeoutMs: 15_000 });
     const inner = nestedJSON(990);
     const created = await send('POST', BLOBS, `{"apiVersion":"example.com/v1","kind":"Blob","metadata":{"name":"b"},"spec":${inner}}`);
     t.equal(created.status, 201, created.text.slice(0, 300));
@@ -234,7 +235,7 @@ t.test('regexes run in linear time (RE2)', async (t) => {
     } })).status, 201);
     t.equal((await send('POST', VAPB, { metadata: { name: 'redos' }, spec: { policyName: 'redos', validationActions: ['Deny'] } })).status, 201);
     let n = 0;
-    await eventually(async () => (await send('POST', CM, { metadata: { name: `probe-${n++}` }, data: { v: 'b' } })).status === 422, 15_000, 'policy active');
+    await waitFor('policy active', async () => (await send('POST', CM, { metadata: { name: `probe-${n++}` }, data: { v: 'b' } })).status === 422, { timeoutMs: 15_000 });
     const r = await send('POST', CM, { metadata: { name: 'evil' }, data: { v: EVIL } });
     t.equal(r.status, 422, r.text.slice(0, 300));
     t.match(r.json?.message, /v must be all a/);
@@ -259,7 +260,7 @@ t.test('regexes run in linear time (RE2)', async (t) => {
     };
     t.equal((await send('POST', '/clusters/root/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status, 201);
     const TEXTS = '/clusters/root/apis/example.com/v1/namespaces/default/texts';
-    await eventually(async () => (await send('GET', TEXTS)).status === 200, 15_000, 'texts served');
+    await waitFor('texts served', async () => (await send('GET', TEXTS)).status === 200, { timeoutMs: 15_000 });
     for (const field of ['rule', 'pattern', 'found']) {
       const r = await send('POST', TEXTS, { apiVersion: 'example.com/v1', kind: 'Text', metadata: { name: `t-${field}` }, spec: { [field]: field === 'found' ? 'a'.repeat(5000) + '!' : EVIL } });
       t.equal(r.status, field === 'found' ? 201 : 422, `${field}: ${r.text.slice(0, 300)}`);

@@ -4,8 +4,9 @@
  */
 import t from 'tap';
 import * as k8s from '@kubernetes/client-node';
-import { eventually } from '../helpers/http.js';
+
 import { startServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('client-node makeInformer', async (t) => {
   const srv = await startServer(t, { watchCacheSize: 20 });
@@ -26,12 +27,12 @@ t.test('client-node makeInformer', async (t) => {
   t.teardown(async () => { stopped = true; await informer.stop(); });
 
   await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'inf-1' }, data: { v: '1' } } });
-  await eventually(() => seen.includes('add:inf-1'), 10_000, 'add seen');
+  await waitFor('add seen', () => seen.includes('add:inf-1'), { timeoutMs: 10_000 });
   await core.patchNamespacedConfigMap({ namespace: 'default', name: 'inf-1', body: { data: { v: '2' } } },
     k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
-  await eventually(() => seen.includes('update:inf-1:2'), 10_000, 'update seen');
+  await waitFor('update seen', () => seen.includes('update:inf-1:2'), { timeoutMs: 10_000 });
   await core.deleteNamespacedConfigMap({ namespace: 'default', name: 'inf-1' });
-  await eventually(() => seen.includes('delete:inf-1'), 10_000, 'delete seen');
+  await waitFor('delete seen', () => seen.includes('delete:inf-1'), { timeoutMs: 10_000 });
 
   // disconnect, write more than the history holds, then let it reconnect: the watch gets 410 and
   // the informer must relist and still converge on the final state
@@ -40,7 +41,7 @@ t.test('client-node makeInformer', async (t) => {
     await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: `burst-${i}` } } });
   }
   await informer.start();
-  await eventually(() => informer.list('default').length === 30, 15_000, 'relisted after 410');
+  await waitFor('relisted after 410', () => informer.list('default').length === 30, { timeoutMs: 15_000 });
   t.equal(informer.list('default').filter((c) => c.metadata?.name?.startsWith('burst-')).length, 30);
   t.ok(seen.includes('add:burst-29'));
 });

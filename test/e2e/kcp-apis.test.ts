@@ -13,25 +13,13 @@ import type { StartHooks } from '../../src/cmd/start-server.js';
 import { defaultVirtualWorkspaces } from '../../src/cmd/default-hooks.js';
 import { SYNCERS_GROUP, syncerUserName } from '../../src/virtual/index.js';
 import { kubectl, kubectlOK, startServer, type RunningServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** The CEL schema-rule hook is another engineer's; use it when it is there (see the report). */
 async function schemaRulesHook(): Promise<StartHooks['schemaRules'] | undefined> {
   const href = new URL('../../src/admission/index.js', import.meta.url).href;
   const mod = await import(href).catch(() => undefined) as { schemaRulesHook?: () => ReturnType<NonNullable<StartHooks['schemaRules']>> } | undefined;
   return mod?.schemaRulesHook ? () => mod.schemaRulesHook!() : undefined;
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) { last = e; }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${String(last ?? '')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 interface Raw { status: number; body: string }
@@ -90,7 +78,7 @@ function openWatch(srv: RunningServer, path: string, token?: string): { events: 
 async function makeWorkspace(kc: string, srv: RunningServer, name: string): Promise<string> {
   await kubectlOK(kc, ['create', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${name}}\n` });
   const path = `root:${name}`;
-  await eventually(`workspace ${path}`, async () => ((await kubectl(kc, ['get', 'namespace', 'default'], { server: `${srv.url}/clusters/${path}` })).code === 0 ? true : undefined));
+  await waitFor(`workspace ${path}`, async () => ((await kubectl(kc, ['get', 'namespace', 'default'], { server: `${srv.url}/clusters/${path}` })).code === 0 ? true : undefined));
   return path;
 }
 
@@ -215,10 +203,10 @@ spec:
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     t.teardown(() => { child.kill(); });
-    await eventually('the watch lists the existing objects', async () => (/web-c2/.test(out) ? true : undefined));
+    await waitFor('the watch lists the existing objects', async () => (/web-c2/.test(out) ? true : undefined));
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at(c3), input: deployment('later-c3') });
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at(c2), input: deployment('later-c2') });
-    await eventually('the watch sees c2\'s new deployment', async () => (/later-c2/.test(out) ? true : undefined));
+    await waitFor('the watch sees c2\'s new deployment', async () => (/later-c2/.test(out) ? true : undefined));
     const watched = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: any })
       .map((e) => `${e.type} ${e.object.metadata.annotations['kcp.io/path']}/${e.object.metadata.name}`);
     t.same(watched.sort(), ['ADDED root:c1/web-c1', 'ADDED root:c2/later-c2', 'ADDED root:c2/web-c2'],
@@ -249,7 +237,7 @@ spec:
       'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kubernetes-content-reader}',
       'subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]', '',
     ].join('\n') });
-    await eventually('RBAC lets alice list the export\'s content', async () => ((await raw(srv, '/services/apiexport/root:compute/kubernetes/clusters/*/apis/apps/v1/deployments', { token: alice })).status === 200 ? true : undefined));
+    await waitFor('RBAC lets alice list the export\'s content', async () => ((await raw(srv, '/services/apiexport/root:compute/kubernetes/clusters/*/apis/apps/v1/deployments', { token: alice })).status === 200 ? true : undefined));
     t.pass('a ClusterRole on apiexports/content opens the view');
     const aliceElsewhere = await raw(srv, '/services/apiexport/root:tmc/tmc.kcp.io/clusters/*/apis/tmc.kcp.io/v1alpha1/clusterregistrations', { token: alice });
     t.equal(aliceElsewhere.status, 403, 'only the export the role names');
@@ -293,7 +281,7 @@ spec:
       'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: west-syncer}',
       'subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}]', '',
     ].join('\n') });
-    await eventually('RBAC lets bob sync west', async () => ((await raw(srv, `${base}/*/apis/apps/v1/deployments`, { token: bob })).status === 200 ? true : undefined));
+    await waitFor('RBAC lets bob sync west', async () => ((await raw(srv, `${base}/*/apis/apps/v1/deployments`, { token: bob })).status === 200 ? true : undefined));
     t.pass('a ClusterRole with verb sync on the registration opens its syncer view');
     const wrongUid = await raw(srv, `/services/syncer/${c1}/west/00000000-0000-0000-0000-000000000000/clusters/*/apis/apps/v1/deployments`);
     t.equal(wrongUid.status, 403);
@@ -320,10 +308,10 @@ spec:
 
     const w = openWatch(srv, `${base}/*/apis/apps/v1/deployments?watch=true`, agent);
     await w.ready;
-    await eventually('the watch lists the synced deployment', async () => (w.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'synced') ? true : undefined));
+    await waitFor('the watch lists the synced deployment', async () => (w.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'synced') ? true : undefined));
     t.notOk(w.events.some((e) => e.object.metadata.name === 'unplaced'));
     await kubectlOK(kc, ['-n', 'default', 'label', 'deployment', 'synced', `${stateLabel(key)}-`], { server });
-    await eventually('DELETED when the state label goes', async () => (w.events.some((e) => e.type === 'DELETED' && e.object.metadata.name === 'synced') ? true : undefined));
+    await waitFor('DELETED when the state label goes', async () => (w.events.some((e) => e.type === 'DELETED' && e.object.metadata.name === 'synced') ? true : undefined));
     w.close();
   });
 });

@@ -9,8 +9,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import * as k8s from '@kubernetes/client-node';
-import { eventually, request, type Creds } from '../helpers/http.js';
+import { request, type Creds } from '../helpers/http.js';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'kcp');
 const fixture = (p: string) => join(FIXTURES, p);
@@ -22,7 +23,7 @@ t.test("kcp's topology APIs, from kcp's own files", async (t) => {
   const creds: Creds = { caPem: srv.pki.ca.certPem, certPem: srv.pki.admin.certPem, keyPem: srv.pki.admin.keyPem };
   for (const ws of ['provider', 'consumer']) {
     await kubectlOK(kc, ['create', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws}}\n` });
-    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(`root:${ws}`) })).code === 0, 20_000, `workspace ${ws}`);
+    await waitFor(`workspace ${ws}`, async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(`root:${ws}`) })).code === 0);
   }
 
   await kubectlOK(kc, ['apply', '-f', fixture('topology/apiresourceschema-partitions.topology.kcp.io.yaml'),
@@ -36,7 +37,7 @@ t.test("kcp's topology APIs, from kcp's own files", async (t) => {
   await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/topology', '--timeout=30s'], { server: at('root:consumer') });
 
   // kubectl in the consumer: discovery, create, get with the schema's printer columns, explain
-  await eventually(async () => (await kubectl(kc, ['api-resources', '--api-group=topology.kcp.io'], { server: at('root:consumer') })).stdout.includes('partitionsets'), 20_000, 'bound resources discovered');
+  await waitFor('bound resources discovered', async () => (await kubectl(kc, ['api-resources', '--api-group=topology.kcp.io'], { server: at('root:consumer') })).stdout.includes('partitionsets'));
   await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:consumer'), input: `apiVersion: topology.kcp.io/v1alpha1
 kind: Partition
 metadata: {name: eu}
@@ -54,7 +55,7 @@ spec:
 
   // the provider's view through the APIExport virtual workspace, with client-node
   // as kcp controllers do: the VW URL from the export's default APIExportEndpointSlice
-  await eventually(async () => (await kubectl(kc, ['get', 'apiexportendpointslice', 'topology.kcp.io', '-o', 'jsonpath={.status.endpoints[0].url}'], { server: at('root:provider') })).stdout.startsWith('https://'), 10_000, 'endpoint slice');
+  await waitFor('endpoint slice', async () => (await kubectl(kc, ['get', 'apiexportendpointslice', 'topology.kcp.io', '-o', 'jsonpath={.status.endpoints[0].url}'], { server: at('root:provider') })).stdout.startsWith('https://'), { timeoutMs: 10_000 });
   const slice = JSON.parse(await kubectlOK(kc, ['get', 'apiexportendpointslice', 'topology.kcp.io', '-o', 'json'], { server: at('root:provider') }));
   t.same(slice.spec.export, { path: 'root:provider', name: 'topology.kcp.io' }, 'a default slice per export');
   const vwURL: string = slice.status.endpoints[0].url;
@@ -167,7 +168,7 @@ t.test("kcp's v1alpha2 APIExport and APIBinding, beside v1alpha1", async (t) => 
   const get = async (server: string, what: string, name: string) => JSON.parse(await kubectlOK(kc, ['get', what, name, '-o', 'json'], { server }));
   for (const ws of ['wildwest', 'ranch']) {
     await kubectlOK(kc, ['create', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws}}\n` });
-    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(`root:${ws}`) })).code === 0, 20_000, `workspace ${ws}`);
+    await waitFor(`workspace ${ws}`, async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(`root:${ws}`) })).code === 0);
   }
   // kcp's example export is v1alpha2 (spec.resources[])
   await kubectlOK(kc, ['apply', '-f', fixture('cowboys/apiresourceschema.yaml'), '-f', fixture('cowboys/apiexport.yaml')], { server: at('root:wildwest') });
@@ -192,7 +193,7 @@ spec:
   t.notOk(b2.metadata.annotations?.['apis.v1alpha2.kcp.io/acceptable-permission-claims'], 'the stored form stays out of sight');
   const b1 = await get(at('root:ranch'), 'apibindings.v1alpha1.apis.kcp.io', 'cowboys');
   t.same(b1.spec.permissionClaims, [{ group: '', resource: 'configmaps', all: true, state: 'Accepted' }], 'v1alpha1: matchAll is all');
-  await eventually(async () => (await kubectl(kc, ['api-resources', '--api-group=wildwest.dev'], { server: at('root:ranch') })).stdout.includes('cowboys'), 20_000, 'bound resource discovered');
+  await waitFor('bound resource discovered', async () => (await kubectl(kc, ['api-resources', '--api-group=wildwest.dev'], { server: at('root:ranch') })).stdout.includes('cowboys'));
   await kubectlOK(kc, ['apply', '-f', fixture('cowboys/cowboy.yaml')], { server: at('root:ranch') });
   t.match(await kubectlOK(kc, ['get', 'cowboys', '-n', 'default', '-o', 'name'], { server: at('root:ranch') }), /cowboy.wildwest.dev\/john-wayne/);
 

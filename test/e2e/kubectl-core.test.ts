@@ -3,6 +3,7 @@
  */
 import t from 'tap';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const WIDGET_CRD = `
 apiVersion: apiextensions.k8s.io/v1
@@ -148,9 +149,9 @@ t.test('kubectl against tmc-server', async (t) => {
     const child = spawn('kubectl', ['--kubeconfig', kc, 'get', 'widgets', '-w', '-o', 'jsonpath={.metadata.name}:{.metadata.labels.seen}{"\\n"}']);
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
-    await waitFor(() => out.includes('w2:'));
+    await waitFor('the watch lists w2', () => out.includes('w2:'));
     await kubectlOK(kc, ['label', 'widget', 'w2', 'seen=yes']);
-    await waitFor(() => out.includes('w2:yes'));
+    await waitFor('the watch shows the label on w2', () => out.includes('w2:yes'));
     child.kill();
     t.match(out, /^w1:$/m, 'initial state listed');
     t.match(out, /^w2:yes$/m, 'the change arrived through the watch');
@@ -192,11 +193,3 @@ t.test('kubectl against tmc-server', async (t) => {
     t.not(missing.code, 0);
   });
 });
-
-async function waitFor(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

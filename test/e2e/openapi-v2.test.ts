@@ -10,6 +10,7 @@ import { request, type Creds } from '../helpers/http.js';
 import { kubectl120Missing, kubectl120Path, runKubectl } from '../helpers/kubectl-versions.js';
 import { kubectl, kubectlOK, startServer, tempDir } from '../helpers/tmc.js';
 import { crdYAML } from '../helpers/crd.js';
+import { waitFor } from '../helpers/wait.js';
 
 const PROTO = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 
@@ -29,7 +30,7 @@ t.test('/openapi/v2', async (t) => {
   const admin: Creds = { caPem: srv.pki.ca.certPem, certPem: srv.pki.admin.certPem, keyPem: srv.pki.admin.keyPem };
   const ws = `${srv.url}/clusters/root:ws`;
   await kubectlOK(kc, ['create', '-f', '-'], { input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ws}\n' });
-  for (let i = 0; i < 100 && (await kubectl(kc, ['get', 'namespace', 'default'], { server: ws })).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await waitFor('workspace ws ready', async () => (await kubectl(kc, ['get', 'namespace', 'default'], { server: ws })).code === 0, { timeoutMs: 10_000, everyMs: 100 });
   await kubectlOK(kc, ['apply', '-f', '-'], { server: ws, input: CRD });
   await kubectlOK(kc, ['apply', '-f', '-'], { server: ws, input: 'apiVersion: apis.kcp.io/v1alpha1\nkind: APIBinding\nmetadata: {name: kubernetes}\nspec:\n  reference: {export: {path: "root:compute", name: kubernetes}}\n' });
   await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/kubernetes', '--timeout=30s'], { server: ws });

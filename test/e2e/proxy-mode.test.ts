@@ -13,9 +13,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kubectl, kubectlOK, startServer, tempDir } from '../helpers/tmc.js';
-import { eventually, openWatch, request } from '../helpers/http.js';
+import { openWatch, request } from '../helpers/http.js';
 import { createKcpProxy, upstreamPath } from '../../src/proxy/kcp-proxy.js';
 import { writeKubeconfig } from '../../src/security/kubeconfig.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** kcp's own files (copied from kcp-dev/kcp, see test/fixtures/kcp/README.md). */
 const KCP_FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'kcp');
@@ -69,9 +70,9 @@ t.test('tmc-server B proxies to tmc-server A', async (t) => {
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
-    await eventually(() => out.includes('configmap/watch-first'), 15_000, `initial list through B (stderr: ${err})`);
+    await waitFor(`initial list through B (stderr: ${err})`, () => out.includes('configmap/watch-first'), { timeoutMs: 15_000 });
     await kubectlOK(A.kubeconfigPath, ['create', 'configmap', 'watch-second', '-n', 'default']);
-    await eventually(() => out.includes('configmap/watch-second'), 15_000, `watch event through B (stderr: ${err})`);
+    await waitFor(`watch event through B (stderr: ${err})`, () => out.includes('configmap/watch-second'), { timeoutMs: 15_000 });
     t.pass('the event made in A arrived through B\'s watch');
     t.equal(child.exitCode, null, 'the watch is still open');
   });
@@ -84,7 +85,7 @@ t.test('tmc-server B proxies to tmc-server A', async (t) => {
     const status = await Promise.race([w.status, new Promise<number>((r) => setTimeout(() => r(-1), 10_000).unref())]);
     t.equal(status, 200, 'the watch was answered before any event');
     await kubectlOK(A.kubeconfigPath, ['create', 'configmap', 'after-quiet', '-n', 'default']);
-    await eventually(() => w.events.some((e) => e.object?.metadata?.name === 'after-quiet'), 15_000, 'the event after the quiet start');
+    await waitFor('the event after the quiet start', () => w.events.some((e) => e.object?.metadata?.name === 'after-quiet'), { timeoutMs: 15_000 });
   });
 
   await t.test('errors from A pass through unchanged', async (t) => {
@@ -110,16 +111,16 @@ t.test('tmc-server B proxies to tmc-server A', async (t) => {
       '-f', join(KCP_FIXTURES, 'topology/apiresourceschema-partitionsets.topology.kcp.io.yaml'),
       '-f', join(KCP_FIXTURES, 'topology/apiexport-topology.kcp.io.yaml')], viaB('root:provider-b'));
     let url = '';
-    await eventually(async () => {
+    await waitFor('the endpoint slice through B', async () => {
       url = (await kubectl(B.kubeconfigPath, ['get', 'apiexportendpointslice', 'topology.kcp.io', '-o', 'jsonpath={.status.endpoints[0].url}'], viaB('root:provider-b'))).stdout;
       return url !== '';
-    }, 15_000, 'the endpoint slice through B');
+    }, { timeoutMs: 15_000 });
     t.match(url, new RegExp(`^${A.url}/services/apiexport/[^/]+/topology\\.kcp\\.io$`), 'the slice names the upstream\'s virtual workspace');
     await kubectlOK(B.kubeconfigPath, ['apply', '-f', '-'], { ...viaB('root:consumer-b'),
       input: 'apiVersion: apis.kcp.io/v1alpha1\nkind: APIBinding\nmetadata: {name: topology}\nspec:\n  reference: {export: {path: "root:provider-b", name: topology.kcp.io}}\n' });
     await kubectlOK(B.kubeconfigPath, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/topology', '--timeout=30s'], viaB('root:consumer-b'));
-    await eventually(async () => (await kubectl(B.kubeconfigPath, ['apply', '-f', '-'], { ...viaB('root:consumer-b'),
-      input: 'apiVersion: topology.kcp.io/v1alpha1\nkind: Partition\nmetadata: {name: eu}\nspec: {selector: {matchLabels: {region: eu}}}\n' })).code === 0, 20_000, 'a Partition created through B');
+    await waitFor('a Partition created through B', async () => (await kubectl(B.kubeconfigPath, ['apply', '-f', '-'], { ...viaB('root:consumer-b'),
+      input: 'apiVersion: topology.kcp.io/v1alpha1\nkind: Partition\nmetadata: {name: eu}\nspec: {selector: {matchLabels: {region: eu}}}\n' })).code === 0);
     const inA = JSON.parse(await kubectlOK(A.kubeconfigPath, ['get', 'partition', 'eu', '-o', 'json'], { server: `${A.url}/clusters/root:consumer-b` }));
     t.same(inA.spec.selector, { matchLabels: { region: 'eu' } }, 'the bound resource, created through B, is in A');
   });

@@ -3,10 +3,11 @@
  * bearer token (RBAC applies to the ServiceAccount), revoked by deleting the Secret.
  */
 import t from 'tap';
-import { request, eventually, type Creds } from '../helpers/http.js';
+import { request, type Creds } from '../helpers/http.js';
 import { parse, parseAllDocuments } from 'yaml';
 import { kubectlOK, startServer } from '../helpers/tmc.js';
 import { kubeconfigCopy, tmcctlOK, tmcctl } from '../cli/cli-harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('service-account token Secret', async (t) => {
   const srv = await startServer(t);
@@ -21,11 +22,11 @@ t.test('service-account token Secret', async (t) => {
   ].join('\n') });
 
   let token = '';
-  await eventually(async () => {
+  await waitFor('the token to be filled in', async () => {
     const out = await kubectlOK(kc, ['-n', 'default', 'get', 'secret', 'reader-token', '-o', 'jsonpath={.data.token}']);
     token = Buffer.from(out.trim(), 'base64').toString('utf8');
     return token.length > 0;
-  }, 10_000, 'the token to be filled in');
+  }, { timeoutMs: 10_000 });
   const ns = await kubectlOK(kc, ['-n', 'default', 'get', 'secret', 'reader-token', '-o', 'jsonpath={.data.namespace}']);
   t.equal(Buffer.from(ns, 'base64').toString(), 'default');
   const caData = await kubectlOK(kc, ['-n', 'default', 'get', 'secret', 'reader-token', '-o', 'jsonpath={.data.ca\\.crt}']);
@@ -53,7 +54,7 @@ t.test('service-account token Secret', async (t) => {
   t.equal((await request(srv.url, sa, 'GET', '/clusters/root/api/v1/namespaces/default/secrets')).status, 403);
 
   await kubectlOK(kc, ['-n', 'default', 'delete', 'secret', 'reader-token']);
-  await eventually(async () => (await request(srv.url, sa, 'GET', cms)).status === 401, 5_000, 'the token to be revoked');
+  await waitFor('the token to be revoked', async () => (await request(srv.url, sa, 'GET', cms)).status === 401, { timeoutMs: 5_000 });
   t.pass('deleting the Secret revokes the token');
 });
 
@@ -67,18 +68,18 @@ t.test('deleting the ServiceAccount revokes; a pull-agent token is confined to i
     metadata: { name: 'agent-token', annotations: { 'kubernetes.io/service-account.name': 'agent' }, labels: { 'tmc.kcp.io/syncer-for': 'edge-1' } },
   })).status, 201);
   let token = '';
-  await eventually(async () => {
+  await waitFor('the token', async () => {
     const s = await request(srv.url, admin, 'GET', `${base}/secrets/agent-token`);
     token = s.json?.data?.token ? Buffer.from(s.json.data.token, 'base64').toString() : '';
     return !!token;
-  }, 10_000, 'the token');
+  }, { timeoutMs: 10_000 });
   const agent: Creds = { caPem: srv.pki.ca.certPem, token };
   const who = await request(srv.url, agent, 'GET', `${base}/configmaps`);
   t.equal(who.status, 403);
   t.match(who.json.message, /User "system:tmc:syncer:root:edge-1"/, 'a syncer-for token names its registration');
 
   t.equal((await request(srv.url, admin, 'DELETE', `${base}/serviceaccounts/agent`)).status, 200);
-  await eventually(async () => (await request(srv.url, agent, 'GET', `${base}/configmaps`)).status === 401, 5_000, 'revocation');
+  await waitFor('revocation', async () => (await request(srv.url, agent, 'GET', `${base}/configmaps`)).status === 401, { timeoutMs: 5_000 });
   t.pass('deleting the ServiceAccount revokes its tokens');
 });
 
@@ -108,7 +109,7 @@ t.test('tmcctl cluster register --mode pull --create-token embeds a working agen
   t.ok(again.includes(token), 'the same token again');
   const base = '/clusters/root:clusters/api/v1/namespaces/default';
   t.equal((await request(srv.url, admin, 'DELETE', `${base}/secrets/tmc-syncer-edge-1-token`)).status, 200);
-  await eventually(async () => (await request(vw, agent, 'GET', `${new URL(vw).pathname}/clusters/*/api`)).status === 401, 5_000, 'revocation');
+  await waitFor('revocation', async () => (await request(vw, agent, 'GET', `${new URL(vw).pathname}/clusters/*/api`)).status === 401, { timeoutMs: 5_000 });
   t.pass('deleting the token Secret revokes the agent');
 });
 
@@ -121,7 +122,7 @@ t.test('a service-account token is someone only in its own workspace', async (t)
   }
   for (const team of ['team-a', 'team-b']) {
     const ws = `/clusters/root:${team}`;
-    await eventually(async () => (await request(srv.url, admin, 'GET', `${ws}/api/v1/namespaces/default/serviceaccounts`)).status === 200, 10_000, `${team} serves`);
+    await waitFor(`${team} serves`, async () => (await request(srv.url, admin, 'GET', `${ws}/api/v1/namespaces/default/serviceaccounts`)).status === 200, { timeoutMs: 10_000 });
     t.equal((await request(srv.url, admin, 'POST', `${ws}/api/v1/namespaces/default/serviceaccounts`, { metadata: { name: 'bot' } })).status, 201);
     t.equal((await request(srv.url, admin, 'POST', `${ws}/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles`, { metadata: { name: 'cm-reader' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }] })).status, 201);
     t.equal((await request(srv.url, admin, 'POST', `${ws}/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings`, {
@@ -133,11 +134,11 @@ t.test('a service-account token is someone only in its own workspace', async (t)
     type: 'kubernetes.io/service-account-token', metadata: { name: 'bot-token', annotations: { 'kubernetes.io/service-account.name': 'bot' } },
   })).status, 201);
   let token = '';
-  await eventually(async () => {
+  await waitFor('the token', async () => {
     const s = await request(srv.url, admin, 'GET', '/clusters/root:team-a/api/v1/namespaces/default/secrets/bot-token');
     token = s.json?.data?.token ? Buffer.from(s.json.data.token, 'base64').toString() : '';
     return !!token;
-  }, 10_000, 'the token');
+  }, { timeoutMs: 10_000 });
   const botA: Creds = { caPem: srv.pki.ca.certPem, token };
 
   t.equal((await request(srv.url, botA, 'GET', '/clusters/root:team-a/api/v1/namespaces/default/configmaps')).status, 200, 'at home its RoleBinding applies');

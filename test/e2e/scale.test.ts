@@ -7,6 +7,7 @@
 import t from 'tap';
 import { request, type Creds } from '../helpers/http.js';
 import { kubectl, kubectlOK, startServer, type RunningServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const creds = (srv: RunningServer): Creds => ({ caPem: srv.pki.ca.certPem, certPem: srv.pki.admin.certPem, keyPem: srv.pki.admin.keyPem });
 
@@ -99,10 +100,7 @@ t.test('kubectl scale on a custom resource with a scale subresource (server mode
   const kc = srv.kubeconfigPath;
   await kubectlOK(kc, ['apply', '-f', '-'], { input: CRD });
   // the CRD is served once it is established
-  for (let i = 0; i < 50; i++) {
-    if ((await kubectl(kc, ['get', 'pools'])).code === 0) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor('pools served', async () => (await kubectl(kc, ['get', 'pools'])).code === 0, { timeoutMs: 5_000, everyMs: 100 });
   await kubectlOK(kc, ['apply', '-f', '-'], { input: 'apiVersion: example.com/v1\nkind: Pool\nmetadata: {name: p, namespace: default}\nspec: {size: 1}\n' });
   t.match(await kubectlOK(kc, ['scale', 'pool', 'p', '--replicas=4']), /pool.example.com\/p scaled/);
   t.equal((await kubectlOK(kc, ['get', 'pool', 'p', '-o', 'jsonpath={.spec.size}'])).trim(), '4', 'specReplicasPath is written');

@@ -7,7 +7,8 @@ import t from 'tap';
 import { stateLabel } from '../../src/apis/contract.js';
 import type { WatchEvent } from '../../src/client/types.js';
 import { SyncerManager } from '../../src/syncer/manager/syncer-manager.js';
-import { CONFIGMAPS, DEPLOYMENTS, deployment, downstreamObjects, startTopology, waitFor } from '../syncer/harness.js';
+import { CONFIGMAPS, DEPLOYMENTS, deployment, downstreamObjects, startTopology } from '../syncer/harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('a dependency that lands before its workload is not swept', async (t) => {
   const topo = await startTopology(t, 1);
@@ -27,7 +28,7 @@ t.test('a dependency that lands before its workload is not swept', async (t) => 
   await Promise.all(Array.from({ length: N }, (_, i) =>
     topo.ws.create(DEPLOYMENTS, 'default', deployment(`app-${i}`, { [stateLabel(c1.key)]: 'Sync' }, { configMap: `cfg-${i}` }))));
 
-  await waitFor('every deployment downstream', async () => (await downstreamObjects(c1, DEPLOYMENTS)).length === N, 30_000);
+  await waitFor('every deployment downstream', async () => (await downstreamObjects(c1, DEPLOYMENTS)).length === N, { timeoutMs: 30_000 });
   // the sweep runs after each dependency arrives and again once the namespace settles
   await new Promise((r) => setTimeout(r, 1_500));
   const names = (await downstreamObjects(c1, CONFIGMAPS)).map((o) => o.metadata?.name).sort();

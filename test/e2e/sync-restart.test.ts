@@ -20,8 +20,9 @@ import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transpo
 import type { KubeObject } from '../../src/client/types.js';
 import { isNotFound } from '../../src/errors/status.js';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/tmc.js';
-import { CONFIGMAPS, DEPLOYMENTS, NAMESPACES, SECRETS, waitFor } from '../syncer/harness.js';
+import { CONFIGMAPS, DEPLOYMENTS, NAMESPACES, SECRETS } from '../syncer/harness.js';
 import { API_BINDINGS as APIBINDINGS, WORKSPACES } from '../../src/apis/gvr.js';
+import { waitFor } from '../helpers/wait.js';
 
 const WS = 'root:demo';
 const N = 10;
@@ -82,7 +83,7 @@ t.test('tmc-server SIGKILLed mid-sync and restarted: no duplicates, no leftovers
     const reg = await waitFor(`${c.name} Ready`, async () => {
       const r = await ws().get<Registration>(CLUSTER_REGISTRATIONS, undefined, c.name);
       return r.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') && r.status.clusterKey ? r : undefined;
-    }, 60_000, 200);
+    }, { timeoutMs: 60_000, everyMs: 200 });
     keys.push(reg.status!.clusterKey!);
   }
   t.equal(new Set(keys).size, 2, 'two distinct cluster keys');
@@ -111,7 +112,7 @@ t.test('tmc-server SIGKILLed mid-sync and restarted: no duplicates, no leftovers
   const downstreamBefore = await waitFor('the first copy downstream', async () => {
     const n = (await Promise.all(clusters.map((c) => c.client.list(DEPLOYMENTS, { labelSelector: CLUSTER_KEY_LABEL })))).reduce((s, l) => s + l.items.length, 0);
     return n > 0 ? n : undefined;
-  }, 30_000, 20);
+  }, { timeoutMs: 30_000, everyMs: 20 });
   await first.kill('SIGKILL');
   t.comment(`killed tmc-server with ${downstreamBefore} of ${2 * N} copies downstream`);
 
@@ -128,7 +129,7 @@ t.test('tmc-server SIGKILLed mid-sync and restarted: no duplicates, no leftovers
       const down = await waitFor(`${N} copies on ${c.name}`, async () => {
         const items = (await c.client.list(DEPLOYMENTS, { labelSelector: `${CLUSTER_KEY_LABEL}=${keys[i]}` })).items;
         return items.length >= N ? items : undefined;
-      }, 60_000, 200);
+      }, { timeoutMs: 60_000, everyMs: 200 });
       const byName = new Map<string, number>();
       for (const d of down) byName.set(d.metadata!.name!, (byName.get(d.metadata!.name!) ?? 0) + 1);
       t.same([...byName.keys()].sort(), [...names].sort(), `${c.name}: exactly the placed Deployments`);
@@ -146,7 +147,7 @@ t.test('tmc-server SIGKILLed mid-sync and restarted: no duplicates, no leftovers
       const items = (await ws().list<Deployment>(DEPLOYMENTS, { namespace: 'default' })).items;
       return items.length === N && items.every((d) => d.status?.readyReplicas === 2 && d.status.replicas === 2
         && d.status.conditions?.some((c) => c.type === 'Synced' && c.status === 'True'));
-    }, 60_000, 250);
+    }, { timeoutMs: 60_000, everyMs: 250 });
     const up = await ws().list<Deployment>(DEPLOYMENTS, { namespace: 'default' });
     for (const d of up.items) {
       const fin = d.metadata?.finalizers ?? [];
@@ -158,7 +159,7 @@ t.test('tmc-server SIGKILLed mid-sync and restarted: no duplicates, no leftovers
 
   await t.test('deleted upstream: nothing left downstream, finalizers released', async (t) => {
     await Promise.all(names.map((name) => ws().delete(DEPLOYMENTS, 'default', name)));
-    await waitFor('upstream Deployments gone', async () => (await ws().list(DEPLOYMENTS, { namespace: 'default' })).items.length === 0, 60_000, 200)
+    await waitFor('upstream Deployments gone', async () => (await ws().list(DEPLOYMENTS, { namespace: 'default' })).items.length === 0, { timeoutMs: 60_000, everyMs: 200 })
       .catch(async (err) => {
         const left = (await ws().list(DEPLOYMENTS, { namespace: 'default' })).items.map((d) => `${d.metadata?.name}: ${d.metadata?.finalizers?.join(',')}`);
         throw new Error(`${(err as Error).message}; left: ${left.join('; ')}`);
@@ -168,7 +169,7 @@ t.test('tmc-server SIGKILLed mid-sync and restarted: no duplicates, no leftovers
       t.same((await c.client.list(DEPLOYMENTS)).items.map((d) => d.metadata?.name), [], `${c.name}: no Deployment left`);
       // The ConfigMap travelled as a dependency: the namespace sweep removes it once unreferenced.
       await waitFor(`${c.name}: dependency swept`, async () =>
-        (await c.client.list(CONFIGMAPS, { labelSelector: `${CLUSTER_KEY_LABEL}=${keys[i]}` })).items.length === 0, 20_000, 200);
+        (await c.client.list(CONFIGMAPS, { labelSelector: `${CLUSTER_KEY_LABEL}=${keys[i]}` })).items.length === 0, { timeoutMs: 20_000, everyMs: 200 });
       t.pass(`${c.name}: no ConfigMap left`);
     }
     t.ok(await ws().get(DEPLOYMENTS, 'default', names[0]).then(() => false, (e) => isNotFound(e)), 'a GET upstream says NotFound');

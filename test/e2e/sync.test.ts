@@ -20,9 +20,8 @@ import { StatusAggregator } from '../../src/syncer/status/aggregator.js';
 import { staticWorkspaces } from '../../src/syncer/upstream/workspaces.js';
 import { syncerVWPrefix } from '../../src/syncer/upstream/syncer-vw-source.js';
 import { DIST_ROOT, tempDir } from '../helpers/tmc.js';
-import {
-  CONFIGMAPS, DEPLOYMENTS, NAMESPACES, deployment, downstreamObjects, startTopology, waitFor, type PhysicalCluster, type Topology,
-} from '../syncer/harness.js';
+import { CONFIGMAPS, DEPLOYMENTS, NAMESPACES, deployment, downstreamObjects, startTopology, type PhysicalCluster, type Topology } from '../syncer/harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 type Deployment = KubeObject & { spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } }; status?: Record<string, unknown> & { conditions?: Array<Record<string, string>> } };
 
@@ -230,7 +229,7 @@ t.test('pull mode through the syncer virtual workspace', async (t) => {
   child.stderr!.on('data', (d) => { out += d; });
   const exited = new Promise((r) => child.once('exit', r));
   t.teardown(async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await exited; } });
-  await waitFor('tmc-syncer ready', async () => out.includes('tmc-syncer ready'), 20_000).catch((e) => { throw new Error(`${e.message}\n${out}`); });
+  await waitFor('tmc-syncer ready', async () => out.includes('tmc-syncer ready')).catch((e) => { throw new Error(`${e.message}\n${out}`); });
   t.match(out, /upstream syncer-vw/, 'the VW source was chosen from the kubeconfig');
 
   await topo.ws.create(DEPLOYMENTS, 'default', deployment('viavw', { [stateLabel(c1.key)]: 'Sync' }, { replicas: 2 }));

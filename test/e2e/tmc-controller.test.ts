@@ -18,8 +18,9 @@ import { KubeClient } from '../../src/client/kube-client.js';
 import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transport.js';
 import type { KubeObject } from '../../src/client/types.js';
 import { DIST_ROOT, kubectlOK, spawnServer, startServer, tempDir } from '../helpers/tmc.js';
-import { waitFor } from '../syncer/harness.js';
+
 import { API_EXPORT_ENDPOINT_SLICES, API_EXPORTS, DEPLOYMENTS, LEASES, SECRETS } from '../../src/apis/gvr.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CONTROLLER_BIN = join(DIST_ROOT, 'src', 'cmd', 'tmc-controller.js');
 const WORKSPACES = ['root:team-a', 'root:team-b', 'root:team-c'];
@@ -182,7 +183,7 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
-  const ready = await waitFor('tmc-controller ready', async () => /tmc-controller ready \(([^)]*)\)/.exec(out)?.[1] ?? (child.exitCode !== null ? Promise.reject(new Error(out)) : undefined), 30_000, 100);
+  const ready = await waitFor('tmc-controller ready', async () => /tmc-controller ready \(([^)]*)\)/.exec(out)?.[1] ?? (child.exitCode !== null ? Promise.reject(new Error(out)) : undefined), { timeoutMs: 30_000, everyMs: 100 });
   const viewURL = /virtual workspace (\S+?),/.exec(ready)?.[1];
   const metricsURL = /metrics (\S+?)\/metrics/.exec(ready)?.[1];
   const healthURL = /health (\S+?)\/readyz/.exec(ready)?.[1];
@@ -196,7 +197,7 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
       await waitFor(`registrations of ${ws} Ready`, async () => {
         const regs = await admin.forCluster(ws).list(CLUSTER_REGISTRATIONS);
         return regs.items.length === 2 && regs.items.every((r) => (r as { status?: { conditions?: Array<{ type: string; status: string }> } }).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-      }, 30_000, 200);
+      }, { timeoutMs: 30_000, everyMs: 200 });
     }
     for (const cluster of [east, west]) {
       const down = new KubeClient(httpTransportFromKubeConfig({ file: cluster.kubeconfigPath, basePath: '' }));
@@ -204,7 +205,7 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
       const placed = await waitFor('three Deployments downstream', async () => {
         const l = await down.list(DEPLOYMENTS, { labelSelector: CLUSTER_KEY_LABEL });
         return l.items.length === 3 ? l.items : undefined;
-      }, 30_000, 200);
+      }, { timeoutMs: 30_000, everyMs: 200 });
       const keys = new Set(placed.map((d) => d.metadata?.labels?.[CLUSTER_KEY_LABEL]));
       t.equal(keys.size, 3, `one Deployment per workspace on ${cluster === east ? 'east' : 'west'} (each workspace's own registration)`);
     }
@@ -212,7 +213,7 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
       const web = await waitFor(`${ws} web ready upstream`, async () => {
         const d = await admin.forCluster(ws).get<Deployment>(DEPLOYMENTS, 'default', 'web');
         return d.status?.readyReplicas === 2 ? d : undefined;
-      }, 30_000, 200);
+      }, { timeoutMs: 30_000, everyMs: 200 });
       const cluster = clusterOf(web);
       const labels = web.metadata?.labels ?? {};
       t.equal(labels[`state.tmc.kcp.io/${clusterKey(cluster, 'east')}`], 'Sync', `${ws}: placed on its east`);

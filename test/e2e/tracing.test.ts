@@ -8,9 +8,10 @@
 import t from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventually } from '../helpers/http.js';
+
 import { kubectl, kubectlOK, spawnServer, startServer } from '../helpers/tmc.js';
 import { BINDINGS, deployment, registration } from '../helpers/topology.js';
+import { waitFor } from '../helpers/wait.js';
 
 interface ExportedSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; service: string }
 
@@ -41,9 +42,9 @@ t.test('a Deployment create is one trace: request → decision → downstream wr
   const ws = `${server.url}/clusters/root:traced`;
   const k = (args: string[], input?: string) => kubectlOK(server.kubeconfigPath, args, { input, server: ws });
   await kubectlOK(server.kubeconfigPath, ['create', '-f', '-'], { input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: traced}\n' });
-  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: ws })).code === 0, 15_000, 'workspace ready');
+  await waitFor('workspace ready', async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: ws })).code === 0, { timeoutMs: 15_000 });
   await k(['apply', '-f', '-'], BINDINGS);
-  await eventually(async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations,deployments'], { server: ws })).code === 0, 15_000, 'APIs bound');
+  await waitFor('APIs bound', async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations,deployments'], { server: ws })).code === 0, { timeoutMs: 15_000 });
   await k(['create', 'secret', 'generic', 'east-creds', `--from-file=kubeconfig=${cluster.kubeconfigPath}`]);
   await k(['apply', '-f', '-'], registration('east', cluster.url));
   await k(['wait', '--for=condition=Ready', 'clusterregistration/east', '--timeout=60s']);
@@ -65,7 +66,7 @@ spec: {workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], name
   // the physical cluster's request that wrote the copy, reaching back to the create
   const downstreamWrite = () => spans.find((s) => s.service === 'tmc-cluster' && /^patch deployments/.test(s.name)
     && ancestors(s).some((a) => a === root()));
-  await eventually(() => downstreamWrite() !== undefined, 60_000, 'the cluster\'s apply span in the create\'s trace').catch((e) => {
+  await waitFor('the cluster\'s apply span in the create\'s trace', () => downstreamWrite() !== undefined, { timeoutMs: 60_000 }).catch((e) => {
     const interesting = spans.filter((s) => s.traceId === root()?.traceId || /placement|sync|deployments/.test(s.name));
     t.comment(interesting.map((s) => `${s.service} ${s.name} ${s.traceId.slice(0, 6)} ${s.spanId.slice(0, 6)} <- ${s.parentSpanId?.slice(0, 6)}`).join('\n'));
     throw e;

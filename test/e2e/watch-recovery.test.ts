@@ -8,8 +8,9 @@
  */
 import t from 'tap';
 import { CRD_RESOURCE } from '../../src/registry/crd-source.js';
-import { request, eventually, type Creds } from '../helpers/http.js';
+import { request, type Creds } from '../helpers/http.js';
 import { startRecoveryServer, whileWatchesDown } from '../helpers/watch-recovery.js';
+import { waitFor } from '../helpers/wait.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const { srv, store, admin, thrown } = await startRecoveryServer(t, {
@@ -27,7 +28,6 @@ async function created(path: string, body: unknown): Promise<void> {
   if (r.status !== 201) throw new Error(`POST ${path}: ${r.status} ${r.text}`);
 }
 const status = async (path: string, creds: Creds = admin) => (await request(srv.url, creds, 'GET', path)).status;
-const until = (what: string, cond: () => Promise<boolean>) => eventually(cond, 15_000, what);
 
 t.test('RBAC authorizer', async (t) => {
   const rb = `/clusters/root/apis/${RBAC}/v1/namespaces/default`;
@@ -40,11 +40,11 @@ t.test('RBAC authorizer', async (t) => {
   const alice: Creds = { caPem: admin.caPem, token: srv.tokens.issue('alice', []) };
   const bob: Creds = { caPem: admin.caPem, token: srv.tokens.issue('bob', []) };
   await created(`${rb}/rolebindings`, binding('alice-read', 'alice'));
-  await until('alice allowed', async () => (await status(cms, alice)) === 200);
+  await waitFor('alice allowed', async () => (await status(cms, alice)) === 200);
   await whileWatchesDown(store, async () => { t.equal((await api('DELETE', `${rb}/rolebindings/alice-read`)).status, 200); }, expired);
-  await until('alice denied after recovery', async () => (await status(cms, alice)) === 403);
+  await waitFor('alice denied after recovery', async () => (await status(cms, alice)) === 403);
   await created(`${rb}/rolebindings`, binding('bob-read', 'bob'));
-  await until('bob allowed', async () => (await status(cms, bob)) === 200);
+  await waitFor('bob allowed', async () => (await status(cms, bob)) === 200);
   t.pass('a RoleBinding deleted while down is revoked; a new one is granted beside a throwing handler');
 });
 
@@ -57,11 +57,11 @@ t.test('CRD source', async (t) => {
   const crds = '/clusters/root/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
   const list = (plural: string) => `/clusters/root/apis/recovery.example.com/v1/namespaces/default/${plural}`;
   await created(crds, crd('gizmos'));
-  await until('gizmos served', async () => (await status(list('gizmos'))) === 200);
+  await waitFor('gizmos served', async () => (await status(list('gizmos'))) === 200);
   await whileWatchesDown(store, async () => { t.equal((await api('DELETE', `${crds}/gizmos.recovery.example.com`)).status, 200); }, expired);
-  await until('gizmos no longer served', async () => (await status(list('gizmos'))) === 404);
+  await waitFor('gizmos no longer served', async () => (await status(list('gizmos'))) === 404);
   await created(crds, crd('doohickeys'));
-  await until('doohickeys served', async () => (await status(list('doohickeys'))) === 200);
+  await waitFor('doohickeys served', async () => (await status(list('doohickeys'))) === 200);
   t.pass('a CRD deleted while down stops being served; a new one is served');
 });
 
@@ -70,14 +70,14 @@ t.test('logical clusters', async (t) => {
   const inside = (name: string) => `/clusters/root:${name}/api/v1/namespaces`;
   const ws = (name: string) => ({ apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name } });
   await created(workspaces, ws('ephemeral'));
-  await until('root:ephemeral served', async () => (await status(inside('ephemeral'))) === 200);
+  await waitFor('root:ephemeral served', async () => (await status(inside('ephemeral'))) === 200);
   // gone from storage at once (an API delete would wait for the cascade, which runs after recovery)
   await whileWatchesDown(store, async () => {
     await store.delete({ cluster: 'root', resource: 'tenancy.kcp.io/workspaces', namespace: '', name: 'ephemeral' });
   }, expired);
-  await until('root:ephemeral no longer served', async () => (await status(inside('ephemeral'))) === 404);
+  await waitFor('root:ephemeral no longer served', async () => (await status(inside('ephemeral'))) === 404);
   await created(workspaces, ws('fresh'));
-  await until('root:fresh served', async () => (await status(inside('fresh'))) === 200);
+  await waitFor('root:fresh served', async () => (await status(inside('fresh'))) === 200);
   t.pass('a workspace deleted while down is gone; a new one is served');
 });
 
@@ -86,10 +86,10 @@ t.test('namespace lifecycle', async (t) => {
   await created(nss, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
   await created(`${nss}/doomed/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inside' } });
   await whileWatchesDown(store, async () => { t.equal((await api('DELETE', `${nss}/doomed`)).status, 200); }, expired);
-  await until('namespace emptied and gone', async () => (await status(`${nss}/doomed`)) === 404);
+  await waitFor('namespace emptied and gone', async () => (await status(`${nss}/doomed`)) === 404);
   t.equal((await api('GET', `${nss}/doomed/configmaps`)).json.items.length, 0, 'its contents are gone');
   await created(nss, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fresh-ns' } });
-  await until('the new namespace gets its default ServiceAccount', async () => (await status(`${nss}/fresh-ns/serviceaccounts/default`)) === 200);
+  await waitFor('the new namespace gets its default ServiceAccount', async () => (await status(`${nss}/fresh-ns/serviceaccounts/default`)) === 200);
   t.pass('a namespace deleted while down is emptied and removed; a new one gets its ServiceAccount');
 });
 
@@ -97,7 +97,7 @@ t.test('API bindings', async (t) => {
   const workspaces = '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces';
   for (const name of ['rprovider', 'rconsumer']) await created(workspaces, { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name } });
   const apis = (ws: string, resource: string) => `/clusters/root:${ws}/apis/apis.kcp.io/v1alpha1/${resource}`;
-  await until('workspaces ready', async () => (await status(apis('rprovider', 'apiexports'))) === 200 && (await status(apis('rconsumer', 'apibindings'))) === 200);
+  await waitFor('workspaces ready', async () => (await status(apis('rprovider', 'apiexports'))) === 200 && (await status(apis('rconsumer', 'apibindings'))) === 200);
   await created(apis('rprovider', 'apiresourceschemas'), {
     apiVersion: 'apis.kcp.io/v1alpha1', kind: 'APIResourceSchema', metadata: { name: 'v1.widgets.recovery.example.com' },
     spec: { group: 'recovery.example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
@@ -107,11 +107,11 @@ t.test('API bindings', async (t) => {
   const binding = (name: string) => ({ apiVersion: 'apis.kcp.io/v1alpha1', kind: 'APIBinding', metadata: { name }, spec: { reference: { export: { path: 'root:rprovider', name: 'widgets' } } } });
   const widgets = '/clusters/root:rconsumer/apis/recovery.example.com/v1/namespaces/default/widgets';
   await created(apis('rconsumer', 'apibindings'), binding('first'));
-  await until('widgets served', async () => (await status(widgets)) === 200);
+  await waitFor('widgets served', async () => (await status(widgets)) === 200);
   await whileWatchesDown(store, async () => { t.equal((await api('DELETE', `${apis('rconsumer', 'apibindings')}/first`)).status, 200); }, expired);
-  await until('widgets no longer served', async () => (await status(widgets)) === 404);
+  await waitFor('widgets no longer served', async () => (await status(widgets)) === 404);
   await created(apis('rconsumer', 'apibindings'), binding('second'));
-  await until('widgets served again', async () => (await status(widgets)) === 200);
+  await waitFor('widgets served again', async () => (await status(widgets)) === 200);
   t.pass('a binding deleted while down stops serving; a new one serves');
 });
 
@@ -124,7 +124,7 @@ t.test('service-account tokens', async (t) => {
   });
   const tokenOf = async (name: string) => {
     let token = '';
-    await until(`${name} gets a token`, async () => {
+    await waitFor(`${name} gets a token`, async () => {
       token = (await api('GET', `${ns}/secrets/${name}`)).json?.data?.token ?? '';
       return token !== '';
     });
@@ -133,12 +133,12 @@ t.test('service-account tokens', async (t) => {
   const probe = `${ns}/configmaps`;
   await created(`${ns}/secrets`, tokenSecret('robot-token'));
   const first = await tokenOf('robot-token');
-  await until('the token authenticates (403, not 401)', async () => (await status(probe, first)) === 403);
+  await waitFor('the token authenticates (403, not 401)', async () => (await status(probe, first)) === 403);
   await whileWatchesDown(store, async () => { t.equal((await api('DELETE', `${ns}/secrets/robot-token`)).status, 200); }, expired);
-  await until('the token is revoked (401)', async () => (await status(probe, first)) === 401);
+  await waitFor('the token is revoked (401)', async () => (await status(probe, first)) === 401);
   await created(`${ns}/secrets`, tokenSecret('robot-token-2'));
   const second = await tokenOf('robot-token-2');
-  await until('a new token authenticates', async () => (await status(probe, second)) === 403);
+  await waitFor('a new token authenticates', async () => (await status(probe, second)) === 403);
   t.pass('a token Secret deleted while down is revoked; a new one is issued and accepted');
 });
 
@@ -160,11 +160,11 @@ t.test('admission watch cache (ValidatingAdmissionPolicy bindings)', async (t) =
   const tryCreate = async () => (await api('POST', '/clusters/root/api/v1/namespaces/default/configmaps',
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `labelled-${n++}`, labels: { denied: 'yes' } } })).status;
   await created(`${adm}/validatingadmissionpolicybindings`, binding('first'));
-  await until('the policy denies', async () => (await tryCreate()) !== 201);
+  await waitFor('the policy denies', async () => (await tryCreate()) !== 201);
   await whileWatchesDown(store, async () => { t.equal((await api('DELETE', `${adm}/validatingadmissionpolicybindings/first`)).status, 200); }, expired);
-  await until('the policy no longer applies', async () => (await tryCreate()) === 201);
+  await waitFor('the policy no longer applies', async () => (await tryCreate()) === 201);
   await created(`${adm}/validatingadmissionpolicybindings`, binding('second'));
-  await until('the policy denies again', async () => (await tryCreate()) !== 201);
+  await waitFor('the policy denies again', async () => (await tryCreate()) !== 201);
   t.pass('a policy binding deleted while down stops applying; a new one applies');
 });
 

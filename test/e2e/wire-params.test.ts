@@ -3,8 +3,9 @@
  * typed, and Status bodies written as kube-apiserver writes them — over real HTTPS.
  */
 import t from 'tap';
-import { eventually, openWatch, request, type Creds } from '../helpers/http.js';
+import { openWatch, request, type Creds } from '../helpers/http.js';
 import { startServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CM = '/api/v1/namespaces/default/configmaps';
 const SVC = '/api/v1/namespaces/default/services';
@@ -21,7 +22,7 @@ t.test('wire parameters and Status bodies', async (t) => {
     for (const v of ['True', 'TRUE', '1', 't', '']) {
       const w = openWatch(srv.url, admin, `${CM}?watch=${v}&timeoutSeconds=5`);
       t.equal(await w.status, 200);
-      await eventually(() => w.events.some((e) => e.object?.metadata?.name === 'w0'), 10_000, `watch=${v} sends ADDED`);
+      await waitFor(`watch=${v} sends ADDED`, () => w.events.some((e) => e.object?.metadata?.name === 'w0'), { timeoutMs: 10_000 });
       t.equal(w.events[0].type, 'ADDED', `watch=${v} is a watch, not a list`);
       w.stop();
     }

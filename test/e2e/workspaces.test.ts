@@ -4,8 +4,9 @@
  * LogicalCluster objects; home workspaces (`workspaces/~`); and the deletion cascade.
  */
 import t from 'tap';
-import { eventually, request, type Creds } from '../helpers/http.js';
+import { request, type Creds } from '../helpers/http.js';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('workspaces as kcp has them', async (t) => {
   const srv = await startServer(t);
@@ -38,7 +39,7 @@ t.test('workspaces as kcp has them', async (t) => {
     t.equal((await getWS(at('root'), 'org')).spec.cluster, org.spec.cluster, 'an apply without the system fields keeps them');
 
     // the LogicalCluster of the workspace
-    await eventually(async () => (await kubectl(kc, ['get', 'logicalcluster', 'cluster'], { server: at('root:org') })).code === 0, 10_000, 'LogicalCluster cluster');
+    await waitFor('LogicalCluster cluster', async () => (await kubectl(kc, ['get', 'logicalcluster', 'cluster'], { server: at('root:org') })).code === 0, { timeoutMs: 10_000 });
     const lc = JSON.parse(await kubectlOK(kc, ['get', 'logicalcluster', 'cluster', '-o', 'json'], { server: at('root:org') }));
     t.equal(lc.metadata.annotations['kcp.io/path'], 'root:org');
     t.equal(lc.metadata.annotations['kcp.io/cluster'], org.spec.cluster);
@@ -53,7 +54,7 @@ t.test('workspaces as kcp has them', async (t) => {
     await create(at('root:org'), 'team');
     const team = (await getWS(at('root:org'), 'team')).spec.cluster as string;
     t.not(team, name, 'each workspace its own name');
-    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:org:team') })).code === 0, 10_000, 'team');
+    await waitFor('team', async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:org:team') })).code === 0, { timeoutMs: 10_000 });
 
     // written by path, read by name, and the other way round
     await kubectlOK(kc, ['create', 'configmap', 'by-path', '--from-literal=a=b'], { server: at('root:org:team') });
@@ -111,17 +112,17 @@ t.test('workspaces as kcp has them', async (t) => {
 
     // a user-defined type with its own default child type; extending team, it counts as one for nesting
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:org'), input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: WorkspaceType\nmetadata: {name: lab}\nspec:\n  extend: {with: [{name: team, path: root}]}\n  defaultChildWorkspaceType: {name: team, path: root}\n' });
-    await eventually(async () => (await kubectl(kc, ['create', '-f', '-'], { server: at('root:org'), input: ws('lab1', 'spec: {type: {name: lab, path: "root:org"}}\n') })).code === 0, 10_000, 'lab workspace');
+    await waitFor('lab workspace', async () => (await kubectl(kc, ['create', '-f', '-'], { server: at('root:org'), input: ws('lab1', 'spec: {type: {name: lab, path: "root:org"}}\n') })).code === 0, { timeoutMs: 10_000 });
     await create(at('root:org:lab1'), 'inner');
     t.same((await getWS(at('root:org:lab1'), 'inner')).spec.type, { name: 'team', path: 'root' }, "its children get its default child type");
 
     // defaultAPIBindings: a workspace of the type (or of a type extending it) starts bound to them
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:org'), input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: WorkspaceType\nmetadata: {name: compute-ready}\nspec:\n  extend: {with: [{name: universal, path: root}]}\n  defaultAPIBindings: [{path: "root:compute", export: kubernetes}]\n---\napiVersion: tenancy.kcp.io/v1alpha1\nkind: WorkspaceType\nmetadata: {name: app}\nspec:\n  extend: {with: [{name: compute-ready, path: "root:org"}]}\n' });
-    await eventually(async () => (await kubectl(kc, ['create', '-f', '-'], { server: at('root:org'), input: ws('apps1', 'spec: {type: {name: app, path: "root:org"}}\n') })).code === 0, 10_000, 'app workspace');
-    await eventually(async () => (await kubectl(kc, ['get', 'apibinding', 'kubernetes'], { server: at('root:org:apps1') })).code === 0, 10_000, 'default binding made');
+    await waitFor('app workspace', async () => (await kubectl(kc, ['create', '-f', '-'], { server: at('root:org'), input: ws('apps1', 'spec: {type: {name: app, path: "root:org"}}\n') })).code === 0, { timeoutMs: 10_000 });
+    await waitFor('default binding made', async () => (await kubectl(kc, ['get', 'apibinding', 'kubernetes'], { server: at('root:org:apps1') })).code === 0, { timeoutMs: 10_000 });
     await kubectlOK(kc, ['wait', '--for=condition=Ready', 'apibinding/kubernetes', '--timeout=30s'], { server: at('root:org:apps1') });
     t.same(JSON.parse(await kubectlOK(kc, ['get', 'apibinding', 'kubernetes', '-o', 'json'], { server: at('root:org:apps1') })).spec.reference.export, { path: 'root:compute', name: 'kubernetes' }, "the extended type's default binding");
-    await eventually(async () => /^deployments\s/m.test((await kubectl(kc, ['api-resources', '--api-group=apps'], { server: at('root:org:apps1') })).stdout), 10_000, 'deployments served');
+    await waitFor('deployments served', async () => /^deployments\s/m.test((await kubectl(kc, ['api-resources', '--api-group=apps'], { server: at('root:org:apps1') })).stdout), { timeoutMs: 10_000 });
   });
 
   await t.test('home workspaces', async (t) => {
@@ -152,7 +153,7 @@ t.test('workspaces as kcp has them', async (t) => {
     await create(at('root'), 'doomed');
     await create(at('root:doomed'), 'child');
     await create(at('root:doomed:child'), 'grandchild');
-    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:doomed:child:grandchild') })).code === 0, 10_000, 'grandchild');
+    await waitFor('grandchild', async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:doomed:child:grandchild') })).code === 0, { timeoutMs: 10_000 });
     await kubectlOK(kc, ['create', 'configmap', 'keep-me-not', '--from-literal=a=b'], { server: at('root:doomed:child:grandchild') });
     await kubectlOK(kc, ['create', 'configmap', 'top', '--from-literal=a=b'], { server: at('root:doomed') });
     // an object held by its own finalizer holds the workspace until it is released
@@ -165,7 +166,7 @@ t.test('workspaces as kcp has them', async (t) => {
     const terminating = await getWS(at('root'), 'doomed');
     t.equal(terminating.status.phase, 'Terminating');
     t.equal(terminating.metadata.labels['tenancy.kcp.io/phase'], 'Terminating');
-    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:doomed:child:grandchild') })).code !== 0, 10_000, 'grandchild gone');
+    await waitFor('grandchild gone', async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:doomed:child:grandchild') })).code !== 0, { timeoutMs: 10_000 });
     t.ok((await kubectl(kc, ['get', 'ws', 'doomed'], { server: at('root') })).code === 0, 'held by the finalized object');
     await kubectlOK(kc, ['patch', 'configmap', 'held', '--type=merge', '-p', '{"metadata":{"finalizers":null}}'], { server: at('root:doomed:child') });
     // kubectl delete waits until the workspace is gone
@@ -179,7 +180,7 @@ t.test('workspaces as kcp has them', async (t) => {
     t.notOk((await wildcard()).some((c) => c.startsWith('root:doomed')), 'nothing of it in the wildcard view');
 
     await create(at('root'), 'doomed');
-    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:doomed') })).code === 0, 10_000, 'recreated');
+    await waitFor('recreated', async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:doomed') })).code === 0, { timeoutMs: 10_000 });
     t.equal((await kubectlOK(kc, ['get', 'configmaps', '-o', 'name'], { server: at('root:doomed') })).trim(), '', 'a new workspace of the same name starts empty');
     t.equal((await kubectl(kc, ['get', 'ws', 'child'], { server: at('root:doomed') })).code, 1, 'without the old children');
   });
@@ -187,7 +188,7 @@ t.test('workspaces as kcp has them', async (t) => {
   await t.test('bound consumers of a deleted export', async (t) => {
     await create(at('root'), 'provider');
     await create(at('root'), 'consumer');
-    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:provider') })).code === 0, 10_000, 'provider');
+    await waitFor('provider', async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at('root:provider') })).code === 0, { timeoutMs: 10_000 });
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:provider'), input: `apiVersion: apis.kcp.io/v1alpha1
 kind: APIResourceSchema
 metadata: {name: v1.widgets.example.com}

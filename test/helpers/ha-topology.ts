@@ -15,9 +15,10 @@ import { KubeClient } from '../../src/client/kube-client.js';
 import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transport.js';
 import { resolveKubeConfig } from '../../src/client/kubeconfig.js';
 import type { KubeObject } from '../../src/client/types.js';
-import { DEPLOYMENTS, SECRETS, bind, createWorkspace, deployment, waitFor } from '../syncer/harness.js';
+import { DEPLOYMENTS, SECRETS, bind, createWorkspace, deployment } from '../syncer/harness.js';
 import { startEtcdCluster, type EtcdCluster } from './etcd.js';
 import { spawnServer, tempDir, type SpawnedServer, type Teardown } from './tmc.js';
+import { waitFor } from './wait.js';
 
 export type Lease = KubeObject & { spec?: { holderIdentity?: string; renewTime?: string } };
 
@@ -111,7 +112,7 @@ export async function startHaTopology(t: Teardown, o: HaTopologyOptions): Promis
   const wsClient = await createWorkspace(replicas[0].root, o.workspace);
   await bind(wsClient, 'kubernetes', 'root:compute', 'kubernetes');
   await bind(wsClient, 'tmc', 'root:tmc', 'tmc.kcp.io');
-  await waitFor('bindings', () => Promise.all([ws().list(DEPLOYMENTS, { namespace: 'default' }), ws().list(CLUSTER_REGISTRATIONS)]).then(() => true), 60_000, 250);
+  await waitFor('bindings', () => Promise.all([ws().list(DEPLOYMENTS, { namespace: 'default' }), ws().list(CLUSTER_REGISTRATIONS)]).then(() => true), { timeoutMs: 60_000, everyMs: 250 });
   const clusters: HaCluster[] = clusterServers.map((srv, i) => ({
     name: `cluster-${i + 1}`, srv, client: new KubeClient(httpTransportFromKubeConfig({ file: srv.kubeconfigPath, basePath: '' })), lease: '',
   }));
@@ -125,7 +126,7 @@ export async function startHaTopology(t: Teardown, o: HaTopologyOptions): Promis
     c.lease = syncerShardLeaseName(clusterKey(clusterOf(reg, o.workspace), c.name));
   }
   await waitFor('clusters Ready', async () => (await ws().list(CLUSTER_REGISTRATIONS)).items.filter((r) =>
-    (r.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).length === clusters.length, 60_000, 250);
+    (r.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).length === clusters.length, { timeoutMs: 60_000, everyMs: 250 });
   await wsClient.create(WORKLOAD_PLACEMENTS, 'default', {
     apiVersion: 'tmc.kcp.io/v1alpha1', kind: 'WorkloadPlacement', metadata: { name: 'everywhere' },
     spec: { workloadSelector: { workloadTypes: [{ group: 'apps', kind: 'Deployment' }], labelSelector: { matchLabels: { ha: 'yes' } } }, numberOfClusters: clusters.length, replicaScheduling: { type: 'Duplicated' } },
@@ -134,7 +135,7 @@ export async function startHaTopology(t: Teardown, o: HaTopologyOptions): Promis
   // on every cluster show every cluster's syncer runs.
   await wsClient.create(DEPLOYMENTS, 'default', deployment('warmup', { ha: 'yes' }, { replicas: 1 }));
   await waitFor('the warm-up Deployment on every cluster', async () =>
-    (await Promise.all(clusters.map((c) => c.client.list(DEPLOYMENTS, { fieldSelector: 'metadata.name=warmup' })))).every((l) => l.items.length === 1), 90_000, 250);
+    (await Promise.all(clusters.map((c) => c.client.list(DEPLOYMENTS, { fieldSelector: 'metadata.name=warmup' })))).every((l) => l.items.length === 1), { timeoutMs: 90_000, everyMs: 250 });
 
   const owners = async (): Promise<Map<string, string | undefined>> => {
     const all = await leases();

@@ -71,12 +71,3 @@ export function openWatch(baseURL: string, creds: Creds, path: string): { events
   stopFn = () => req.destroy();
   return { events, status, stop: () => stopFn(), ended };
 }
-
-export async function eventually(cond: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -13,7 +13,7 @@ import { namespaceStrategy } from '../../src/registry/namespace-strategy.js';
 import type { ResourceDef } from '../../src/registry/types.js';
 import { StoreInformers } from '../../src/storage/informers.js';
 import { MemoryStore } from '../../src/storage/memory.js';
-import { eventually } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CLUSTER = 'root:team';
 const scope = (namespace = ''): RequestScope =>
@@ -37,9 +37,9 @@ t.test('every namespace gets its default ServiceAccount, again after it is delet
   const { generic, def, exists } = await setup(t);
   t.ok(await exists('namespaces', '', 'default'), 'the cluster got its default namespace');
   await generic.create(scope(), def('namespaces'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
-  await eventually(() => exists('serviceaccounts', 'apps', 'default'), 5000, 'default ServiceAccount');
+  await waitFor('default ServiceAccount', () => exists('serviceaccounts', 'apps', 'default'), { timeoutMs: 5000 });
   await generic.delete(scope('apps'), def('serviceaccounts'), 'default', {});
-  await eventually(() => exists('serviceaccounts', 'apps', 'default'), 5000, 'default ServiceAccount recreated');
+  await waitFor('default ServiceAccount recreated', () => exists('serviceaccounts', 'apps', 'default'), { timeoutMs: 5000 });
   t.pass();
 });
 
@@ -49,12 +49,12 @@ t.test('a deleted namespace is emptied, waits for held objects, then goes', asyn
   await generic.create(scope('doomed'), def('configmaps'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' } });
   await generic.create(scope('doomed'), def('configmaps'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', finalizers: ['example.com/hold'] } });
   await generic.delete(scope(), def('namespaces'), 'doomed', {});
-  await eventually(async () => !(await exists('configmaps', 'doomed', 'plain')), 5000, 'contents deleted');
+  await waitFor('contents deleted', async () => !(await exists('configmaps', 'doomed', 'plain')), { timeoutMs: 5000 });
   const ns = await generic.get(scope(), def('namespaces'), 'doomed');
   t.equal(ns.status?.phase, 'Terminating', 'held by the finalized object');
   const held = await generic.get(scope('doomed'), def('configmaps'), 'held');
   t.ok(held.metadata.deletionTimestamp, 'the held object is being deleted');
   await generic.update(scope('doomed'), def('configmaps'), 'held', { ...held, metadata: { ...held.metadata, finalizers: [] } }, '');
-  await eventually(async () => !(await exists('namespaces', '', 'doomed')), 5000, 'namespace gone');
+  await waitFor('namespace gone', async () => !(await exists('namespaces', '', 'doomed')), { timeoutMs: 5000 });
   t.pass('the namespace went once its last object did');
 });

@@ -1,8 +1,9 @@
 /** Shared bits of the simulator tests: a cluster-mode server with the simulator, and raw REST on it. */
-import { request, eventually, type Creds } from '../helpers/http.js';
+import { request, type Creds } from '../helpers/http.js';
 import { startServer, type RunningServer, type Teardown } from '../helpers/tmc.js';
 import type { ServerOptions } from '../../src/cmd/server-options.js';
 import { simulatorAdmission, simulatorComponent } from '../../src/simulator/index.js';
+import { waitFor } from '../helpers/wait.js';
 
 export interface SimCluster {
   srv: RunningServer;
@@ -29,7 +30,7 @@ export async function startSimCluster(t: Teardown, overrides: Partial<ServerOpti
   const until = async (path: string, cond: (o: any) => boolean, what: string) => {
     let last: any;
     try {
-      await eventually(async () => { last = await get(path); return cond(last); }, 20_000, what);
+      await waitFor(what, async () => { last = await get(path); return cond(last); });
     } catch (e) {
       throw new Error(`${(e as Error).message}; last status: ${JSON.stringify(last?.status)}`);
     }

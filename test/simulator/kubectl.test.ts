@@ -4,8 +4,9 @@
 import { execFile } from 'node:child_process';
 import t from 'tap';
 import { kubectlOK } from '../helpers/tmc.js';
-import { eventually } from '../helpers/http.js';
+
 import { deployment, DEPLOYMENTS, startSimCluster } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 const available = await new Promise<boolean>((res) => execFile('kubectl', ['version', '--client'], (err) => res(!err)));
 
@@ -21,7 +22,7 @@ t.test('kubectl against the simulated cluster', { skip: available ? false : 'kub
   t.equal(cpu, '4');
 
   t.equal((await c.send('POST', DEPLOYMENTS, deployment('web', 3))).status, 201);
-  await eventually(async () => /web\s+3\/3\s+3\s+3/.test(await kubectlOK(kc, ['get', 'deployments'])), 20_000, 'kubectl shows web 3/3');
+  await waitFor('kubectl shows web 3/3', async () => /web\s+3\/3\s+3\s+3/.test(await kubectlOK(kc, ['get', 'deployments'])));
   const table = await kubectlOK(kc, ['get', 'deployments']);
   t.match(table, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
 
@@ -34,12 +35,12 @@ t.test('kubectl against the simulated cluster', { skip: available ? false : 'kub
 
   // (kubectl scale needs the /scale subresource, which the wire layer does not serve yet)
   await kubectlOK(kc, ['patch', 'deployment', 'x', '-p', '{"spec":{"replicas":1}}']);
-  await eventually(async () => /x\s+1\/1/.test(await kubectlOK(kc, ['get', 'deployment', 'x'])), 20_000, 'x scaled to 1/1');
+  await waitFor('x scaled to 1/1', async () => /x\s+1\/1/.test(await kubectlOK(kc, ['get', 'deployment', 'x'])));
 
   await kubectlOK(kc, ['create', 'job', 'once', '--image=busybox']);
   await kubectlOK(kc, ['wait', '--for=condition=Complete', 'job/once', '--timeout=30s']);
   t.match(await kubectlOK(kc, ['get', 'job', 'once']), /once\s+Complete\s+1\/1/);
 
   await kubectlOK(kc, ['expose', 'deployment', 'web', '--port=80', '--type=LoadBalancer']);
-  await eventually(async () => /web\s+LoadBalancer\s+10\.\S+\s+172\.18\.255\.\d+\s+80/.test(await kubectlOK(kc, ['get', 'svc', 'web'])), 20_000, 'svc web gets an external IP');
+  await waitFor('svc web gets an external IP', async () => /web\s+LoadBalancer\s+10\.\S+\s+172\.18\.255\.\d+\s+80/.test(await kubectlOK(kc, ['get', 'svc', 'web'])));
 });

@@ -6,8 +6,9 @@
  */
 import t from 'tap';
 import { simulatorAdmission, simulatorComponent } from '../../src/simulator/index.js';
-import { request, eventually } from '../helpers/http.js';
+import { request } from '../helpers/http.js';
 import { startRecoveryServer, whileWatchesDown } from '../helpers/watch-recovery.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('a Deployment deleted while the watch was down frees its pods after recovery', async (t) => {
   const { srv, store, admin, thrown } = await startRecoveryServer(t, {
@@ -24,16 +25,16 @@ t.test('a Deployment deleted while the watch was down frees its pods after recov
   const create = async (name: string, replicas: number) => t.equal((await request(srv.url, admin, 'POST', deployments, deployment(name, replicas))).status, 201, `create ${name}`);
 
   await create('big', 2);
-  await eventually(async () => (await ready('big')) === 2, 20_000, 'big ready (fills the node)');
+  await waitFor('big ready (fills the node)', async () => (await ready('big')) === 2);
   await create('waiting', 1);
-  await eventually(async () => (await request(srv.url, admin, 'GET', `${deployments}/waiting`)).json?.status?.unavailableReplicas === 1, 20_000, 'waiting has a status');
+  await waitFor('waiting has a status', async () => (await request(srv.url, admin, 'GET', `${deployments}/waiting`)).json?.status?.unavailableReplicas === 1);
   t.equal(await ready('waiting'), 0, 'no room for waiting');
 
   await whileWatchesDown(store, async () => {
     t.equal((await request(srv.url, admin, 'DELETE', `${deployments}/big`)).status, 200);
   }, { expired: true });
-  await eventually(async () => (await ready('waiting')) === 1, 20_000, 'waiting gets big\'s room');
+  await waitFor('waiting gets big\'s room', async () => (await ready('waiting')) === 1);
   await create('later', 1);
-  await eventually(async () => (await ready('later')) === 1, 20_000, 'a Deployment created after recovery gets its status');
+  await waitFor('a Deployment created after recovery gets its status', async () => (await ready('later')) === 1);
   t.ok(thrown() > 0, 'the throwing handlers threw');
 });

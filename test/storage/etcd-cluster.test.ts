@@ -9,24 +9,10 @@ import { EtcdStore } from '../../src/storage/etcd.js';
 import type { WatchEvent } from '../../src/storage/types.js';
 import { isStatusError } from '../../src/errors/status.js';
 import { findEtcd, startEtcdCluster } from '../helpers/etcd.js';
+import { waitFor } from '../helpers/wait.js';
 
 const bin = findEtcd();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${String(last ?? '')}`);
-    await sleep(100);
-  }
-}
 
 if (!bin) {
   t.plan(0, 'no etcd binary on PATH (apt-get install etcd-server to run the etcd cluster tests)');
@@ -44,14 +30,14 @@ if (!bin) {
   /** Creates until acknowledged; a 503 whose write did land shows up as AlreadyExists on retry. */
   const acknowledged: string[] = [];
   async function createAcknowledged(name: string): Promise<void> {
-    await until(`create ${name}`, async () => {
+    await waitFor(`create ${name}`, async () => {
       try {
         await writer.create(key(name), { metadata: { name }, data: { n: name } });
       } catch (err) {
         if (!(isStatusError(err) && err.code === 409)) throw err;
       }
       return true;
-    });
+    }, { timeoutMs: 30_000 });
     acknowledged.push(name);
   }
 
@@ -61,7 +47,7 @@ if (!bin) {
       await createAcknowledged(`cm-${i}`);
     }
     for (const name of acknowledged) t.ok(await reader.get(key(name)), `${name} readable on the other replica`);
-    await until('watch caught up', () => seen.length >= acknowledged.length || undefined);
+    await waitFor('watch caught up', () => seen.length >= acknowledged.length || undefined, { timeoutMs: 30_000 });
     const added = seen.filter((e) => e.type === 'ADDED').map((e) => e.key.name);
     t.same(added, acknowledged, 'the other replica watched every write once, in write order');
     const rvs = seen.map((e) => Number(e.resourceVersion));
@@ -84,8 +70,8 @@ if (!bin) {
     await cluster.members[0].restart();
     await cluster.members[1].restart();
     await createAcknowledged('after-quorum');
-    t.ok(await until('reader serves again', () => reader.get(key('after-quorum'))));
-    await until('watch delivers again', () => seen.some((e) => e.key.name === 'after-quorum') || undefined);
+    t.ok(await waitFor('reader serves again', () => reader.get(key('after-quorum')), { timeoutMs: 30_000 }));
+    await waitFor('watch delivers again', () => seen.some((e) => e.key.name === 'after-quorum') || undefined, { timeoutMs: 30_000 });
     for (const name of acknowledged) t.ok(await reader.get(key(name)), `${name} survived`);
     // A write that timed out without quorum has an unknown outcome (as in kube): raft may still
     // commit it once quorum returns. It must then be seen like any other write, so only it may differ.

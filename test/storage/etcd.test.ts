@@ -6,6 +6,7 @@ import t from 'tap';
 import { EtcdStore } from '../../src/storage/etcd.js';
 import { storeSuite } from './store-suite.js';
 import { findEtcd, startEtcdCluster } from '../helpers/etcd.js';
+import { waitFor } from '../helpers/wait.js';
 
 const bin = findEtcd();
 if (!bin) {
@@ -24,7 +25,7 @@ if (!bin) {
     const key = { cluster: 'root', resource: 'configmaps', namespace: 'ns', name: 'x' };
     await a.create(key, { metadata: { name: 'x' } });
     await a.delete(key);
-    for (let i = 0; i < 400 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    await waitFor('two watch events', () => seen.length >= 2, { timeoutMs: 2_000, everyMs: 5 });
     t.same(seen, ['ADDED x', 'DELETED x']);
     t.same(await b.get(key), undefined);
   });

@@ -7,7 +7,7 @@ import t from 'tap';
 import { createStore } from '../../src/storage/index.js';
 import { StoreInformers } from '../../src/storage/informers.js';
 import { flakyStore } from '../helpers/flaky-store.js';
-import { eventually } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 
 const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', annotations: { 'kcp.io/cluster': 'root' } } });
 const key = (name: string) => ({ cluster: 'root', resource: 'configmaps', namespace: 'default', name });
@@ -25,10 +25,10 @@ for (const expired of [false, true]) {
     store.breakWatches();
     await store.delete(key('a'));
     await store.heal({ expired });
-    await eventually(() => deleted.includes('a'), 5000, 'delete of a');
+    await waitFor('delete of a', () => deleted.includes('a'), { timeoutMs: 5000 });
     t.same(informer.list().map((o) => o.metadata.name), ['b']);
     await store.delete(key('b'));
-    await eventually(() => deleted.includes('b'), 5000, 'delete of b after recovery');
+    await waitFor('delete of b after recovery', () => deleted.includes('b'), { timeoutMs: 5000 });
   });
 }
 

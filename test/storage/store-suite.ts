@@ -8,6 +8,7 @@ import { OBJECT_MODIFIED, StatusError } from '../../src/errors/status.js';
 import type {
   KeyPrefix, KubeObject, ObjectKey, Store, WatchEvent, WatchOptions,
 } from '../../src/storage/types.js';
+import { waitFor } from '../helpers/wait.js';
 
 export type StoreFactory = (opts: { historySize?: number }) => Promise<Store>;
 
@@ -16,14 +17,6 @@ const key = (name: string, namespace = 'default', cluster = 'root:org', resource
   ({ cluster, resource, namespace, name });
 const obj = (name: string, data: Record<string, unknown> = {}, labels?: Record<string, string>): KubeObject =>
   ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', ...(labels ? { labels } : {}) }, data });
-
-export async function waitFor(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, i < 50 ? 0 : 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Yields long enough for anything already queued (microtasks, immediates) to run. */
 async function settle(): Promise<void> {
@@ -161,7 +154,7 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     (next.data.x as { deep: number }).deep = 98;
     const viaFn = await s.update(key('iso'), (o) => { o.data.x = { deep: 3 }; return o; });
     (viaFn.data.x as { deep: number }).deep = 97;
-    await waitFor(() => w.events.length >= 3, 'three events');
+    await waitFor('three events', () => w.events.length >= 3, { everyMs: 5 });
     t.same(w.events.map((e) => e.object.data), [{ x: { deep: 1 } }, { x: { deep: 2 } }, { x: { deep: 3 } }], 'events as written');
     t.same(w.events[2].prevObject?.data, { x: { deep: 2 } }, 'prevObject as stored');
     t.same((await s.get(key('iso')))?.data, { x: { deep: 3 } }, 'stored as written');
@@ -182,7 +175,7 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     t.equal(viaFn.metadata.resourceVersion, v1.metadata.resourceVersion);
     t.equal(await s.currentResourceVersion(), rvBefore);
     await s.update(key('a'), (o) => ({ ...o, data: { x: 2 } }));
-    await waitFor(() => w.events.length >= 1, 'the real change');
+    await waitFor('the real change', () => w.events.length >= 1, { everyMs: 5 });
     await settle();
     t.same(w.events.map((e) => e.type), ['MODIFIED'], 'only the real change is an event');
     w.watcher.stop();
@@ -302,7 +295,7 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     const d = await s.delete(key('a'));
     await s.create(key('elsewhere', 'default', 'root:other'), obj('elsewhere'));
     await s.create(key('secret', 'default', 'root:org', 'secrets'), obj('secret'));
-    await waitFor(() => w.events.length >= 3, 'three events');
+    await waitFor('three events', () => w.events.length >= 3, { everyMs: 5 });
     await settle();
     t.same(w.events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
     t.same(w.events.map((e) => e.resourceVersion), [c, u, d].map((o) => o.metadata.resourceVersion));
@@ -321,7 +314,7 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     for (let i = 0; i < 5; i++) expected.push((await s.update(key('a'), (o) => ({ ...o, data: { i } }))).metadata.resourceVersion!);
     const w = collect(s, { cluster: 'root:org', resource: R }, { resourceVersion: from });
     expected.push((await s.create(key('b'), obj('b'))).metadata.resourceVersion!);
-    await waitFor(() => w.events.length >= 6, 'replay and live events');
+    await waitFor('replay and live events', () => w.events.length >= 6, { everyMs: 5 });
     await settle();
     t.same(w.events.map((e) => e.resourceVersion), expected, 'replayed then live, in order, once each');
     t.same(w.events.map((e) => e.type), ['MODIFIED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'ADDED']);
@@ -335,12 +328,12 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     const now = Number(await s.currentResourceVersion());
     // Let etcd's event stream catch up before asking about the window.
     const probe = collect(s, { cluster: 'root:org', resource: R }, { resourceVersion: String(now - 4) });
-    await waitFor(() => probe.events.length === 4, 'the retained window');
+    await waitFor('the retained window', () => probe.events.length === 4, { everyMs: 5 });
     probe.watcher.stop();
     if (traits.servesOldRevisions) {
       // etcd: every replica answers an old revision alike, from etcd's history (410 only once compacted)
       const old = collect(s, { cluster: 'root:org', resource: R }, { resourceVersion: first.metadata.resourceVersion });
-      await waitFor(() => old.events.length === 10, 'the ten updates from etcd history');
+      await waitFor('the ten updates from etcd history', () => old.events.length === 10, { everyMs: 5 });
       t.same(old.events.map((e) => e.resourceVersion), old.events.map((_e, i) => String(now - 9 + i)), 'in order, no gap');
       old.watcher.stop();
       return;
@@ -370,7 +363,7 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     const back = await s.update(key('a'), (o) => ({ ...o, metadata: { ...o.metadata, labels: { app: 'x' } } }));
     await s.update(key('other'), (o) => ({ ...o, data: { touched: true } }));
     await s.delete(key('a'));
-    await waitFor(() => w.events.length >= 5, 'five events');
+    await waitFor('five events', () => w.events.length >= 5, { everyMs: 5 });
     await settle();
     t.same(w.events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED', 'ADDED', 'DELETED']);
     const del = w.events[2];
@@ -389,7 +382,7 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     await s.create(key('a'), obj('a'));
     await s.create(key('a', 'other'), obj('a'));
     await s.create(key('b', 'default', 'root:x'), obj('b'));
-    await waitFor(() => ns.events.length >= 1 && named.events.length >= 1, 'events');
+    await waitFor('events', () => ns.events.length >= 1 && named.events.length >= 1, { everyMs: 5 });
     await settle();
     t.same(ns.events.map((e) => e.key), [key('a', 'other')]);
     t.same(named.events.map((e) => e.key), [key('b', 'default', 'root:x')]);
@@ -400,11 +393,11 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     const a = collect(s, { cluster: 'root:org', resource: R });
     const b = collect(s, { cluster: 'root:org', resource: R });
     await s.create(key('one'), obj('one'));
-    await waitFor(() => a.events.length === 1 && b.events.length === 1, 'first event');
+    await waitFor('first event', () => a.events.length === 1 && b.events.length === 1, { everyMs: 5 });
     a.watcher.stop();
     a.watcher.stop();
     await s.create(key('two'), obj('two'));
-    await waitFor(() => b.events.length === 2, 'second event');
+    await waitFor('second event', () => b.events.length === 2, { everyMs: 5 });
     await settle();
     t.equal(a.events.length, 1);
     t.equal(a.state.closed, undefined, 'stop() is not a close from the store side');
@@ -420,7 +413,7 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     const ok = collect(s, { cluster: 'root:org', resource: R });
     await s.create(key('one'), obj('one'));
     await s.create(key('two'), obj('two'));
-    await waitFor(() => ok.events.length === 2, 'events for the healthy watcher');
+    await waitFor('events for the healthy watcher', () => ok.events.length === 2, { everyMs: 5 });
     t.match(closedWith?.message, /consumer broke/);
   });
 

@@ -10,7 +10,8 @@ import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transpo
 import { BoundWorkspaces, COMPUTE_EXPORT } from '../../src/syncer/upstream/workspaces.js';
 import { request, type Creds } from '../helpers/http.js';
 import { startServer } from '../helpers/tmc.js';
-import { bind, createWorkspace, waitFor } from './harness.js';
+import { bind, createWorkspace } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('/clusters/* on the server: system:masters, list and watch only', async (t) => {
   const srv = await startServer(t, {}, { components: [] });
@@ -56,10 +57,10 @@ t.test('BoundWorkspaces: a wildcard informer for masters, the tree walk otherwis
   const b = await createWorkspace(rootClient, 'root:b');
   await bind(b, 'kubernetes', 'root:compute', 'kubernetes');
   await bind(b, 'tmc', 'root:tmc', 'tmc.kcp.io');
-  await waitFor('root:b discovered', async () => watched.current().includes('root:b'), 5_000);
+  await waitFor('root:b discovered', async () => watched.current().includes('root:b'), { timeoutMs: 5_000 });
   t.same(watched.current(), ['root:a', 'root:b']);
   await b.delete({ group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings' }, undefined, 'kubernetes');
-  await waitFor('root:b gone', async () => !watched.current().includes('root:b'), 5_000);
+  await waitFor('root:b gone', async () => !watched.current().includes('root:b'), { timeoutMs: 5_000 });
   t.same(changes.at(-1), ['root:a'], 'unbinding removes it; the tmc binding alone does not count for compute');
 
   // someone who may not read across workspaces falls back to the walk (a token user with RBAC in the tree)

@@ -11,6 +11,7 @@ import { KubeClient } from '../../src/client/kube-client.js';
 import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transport.js';
 import type { KubeObject } from '../../src/client/types.js';
 import { startServer, type RunningServer, type Teardown } from '../helpers/tmc.js';
+import { waitFor } from '../helpers/wait.js';
 import { API_BINDINGS as APIBINDINGS, CONFIGMAPS, DEPLOYMENTS, NAMESPACES, SECRETS, WORKSPACES } from '../../src/apis/gvr.js';
 export { DEPLOYMENTS, CONFIGMAPS, SECRETS, NAMESPACES };
 
@@ -28,21 +29,6 @@ export interface Topology {
   /** Client for the workload workspace. */
   ws: KubeClient;
   clusters: PhysicalCluster[];
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 export async function createWorkspace(rootClient: KubeClient, path: string): Promise<KubeClient> {

@@ -13,7 +13,8 @@ import { DirectSource } from '../../src/syncer/upstream/direct-source.js';
 import { SharedUpstreamInformers } from '../../src/syncer/upstream/shared-informers.js';
 import { staticWorkspaces } from '../../src/syncer/upstream/workspaces.js';
 import { startServer } from '../helpers/tmc.js';
-import { createWorkspace, waitFor } from './harness.js';
+import { createWorkspace } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('DirectSources on shared informers see only their own objects, with filtered-watch semantics', async (t) => {
   const server = await startServer(t, {}, { components: [] });

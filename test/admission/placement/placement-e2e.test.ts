@@ -13,18 +13,9 @@
 import t from 'tap';
 import { kubectl, kubectlOK, startServer, type RunningServer } from '../../helpers/tmc.js';
 import { openWatch } from '../../helpers/http.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const KEY = 'abc12345';
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const binding = (name: string, path: string, exportName: string) =>
   `apiVersion: apis.kcp.io/v1alpha1\nkind: APIBinding\nmetadata: {name: ${name}}\nspec:\n  reference: {export: {path: "${path}", name: ${exportName}}}\n`;
@@ -32,7 +23,7 @@ const binding = (name: string, path: string, exportName: string) =>
 async function workspaceWithExports(kc: string, srv: RunningServer, name: string): Promise<string> {
   await kubectlOK(kc, ['create', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${name}}\n` });
   const server = `${srv.url}/clusters/root:${name}`;
-  await eventually(`workspace root:${name}`, async () => ((await kubectl(kc, ['get', 'namespace', 'default'], { server })).code === 0 ? true : undefined));
+  await waitFor(`workspace root:${name}`, async () => ((await kubectl(kc, ['get', 'namespace', 'default'], { server })).code === 0 ? true : undefined));
   await kubectlOK(kc, ['apply', '-f', '-'], { server, input: binding('kubernetes', 'root:compute', 'kubernetes') + '---\n' + binding('tmc', 'root:tmc', 'tmc.kcp.io') });
   await kubectlOK(kc, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/kubernetes', 'apibinding/tmc', '--timeout=30s'], { server });
   return server;
@@ -74,7 +65,7 @@ t.test('placement at admission: the first watch event already carries the placem
 
   // wait until admission sees the decisions: a probe ConfigMap (also a workload kind) comes back placed
   let n = 0;
-  await eventually('admission placing a probe', async () => {
+  await waitFor('admission placing a probe', async () => {
     const out = await k(['create', '-o', 'json', '-f', '-'], configMap(`probe-${n++}`));
     return JSON.parse(out).metadata.labels?.[`state.tmc.kcp.io/${KEY}`] === 'Sync' ? true : undefined;
   });
@@ -83,7 +74,7 @@ t.test('placement at admission: the first watch event already carries the placem
   t.teardown(() => w.stop());
   t.equal(await w.status, 200);
   await k(['apply', '-f', '-'], deployment('web'));
-  await eventually('the first watch event', async () => (w.events.length ? true : undefined));
+  await waitFor('the first watch event', async () => (w.events.length ? true : undefined));
   const first = w.events[0];
   t.equal(first.type, 'ADDED');
   t.equal(first.object.metadata.name, 'web');

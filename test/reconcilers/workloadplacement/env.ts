@@ -9,9 +9,10 @@ import type { ClusterRegistration, PlacementDecision, WorkloadPlacement } from '
 import { KubeClient } from '../../../src/client/kube-client.js';
 import { httpTransportFromKubeConfig } from '../../../src/client/kubeconfig-transport.js';
 import type { KubeObject } from '../../../src/client/types.js';
-import { eventually } from '../../helpers/http.js';
+
 import { startServer, type RunningServer, type Teardown } from '../../helpers/tmc.js';
 import { API_BINDINGS as BINDINGS, DEPLOYMENTS, NAMESPACES, WORKSPACES } from '../../../src/apis/gvr.js';
+import { waitFor } from '../../helpers/wait.js';
 export { DEPLOYMENTS };
 
 export const WS = 'root:team';
@@ -31,12 +32,12 @@ export async function startEnv(t: Teardown): Promise<Env> {
   const rootClient = new KubeClient(httpTransportFromKubeConfig({ file: server.kubeconfigPath, basePath: '' }));
   await rootClient.forCluster('root').create(WORKSPACES, undefined, { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: 'team' } });
   const team = rootClient.forCluster(WS);
-  await eventually(async () => team.list(NAMESPACES).then(() => true, () => false), 10_000, 'workspace root:team serves');
+  await waitFor('workspace root:team serves', async () => team.list(NAMESPACES).then(() => true, () => false), { timeoutMs: 10_000 });
   for (const [name, path, exportName] of [['tmc', 'root:tmc', 'tmc.kcp.io'], ['kubernetes', 'root:compute', 'kubernetes']]) {
     await team.create(BINDINGS, undefined, { apiVersion: 'apis.kcp.io/v1alpha1', kind: 'APIBinding', metadata: { name }, spec: { reference: { export: { path, name: exportName } } } });
   }
-  await eventually(async () => (await team.list(BINDINGS)).items.every((b) => (b.status as { phase?: string } | undefined)?.phase === 'Bound'), 10_000, 'bindings Bound');
-  await eventually(async () => team.list(DEPLOYMENTS, { namespace: 'default' }).then(() => true, () => false), 10_000, 'deployments served');
+  await waitFor('bindings Bound', async () => (await team.list(BINDINGS)).items.every((b) => (b.status as { phase?: string } | undefined)?.phase === 'Bound'), { timeoutMs: 10_000 });
+  await waitFor('deployments served', async () => team.list(DEPLOYMENTS, { namespace: 'default' }).then(() => true, () => false), { timeoutMs: 10_000 });
   await team.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   return { server, rootClient, team };
 }

@@ -9,10 +9,11 @@ import { WORKLOAD_PLACEMENTS, candidateRows } from '../../../src/apis/tmc/index.
 import type { ListWatchSource } from '../../../src/client/informer.js';
 import { WorkloadPlacementController } from '../../../src/reconcilers/workloadplacement/index.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { eventually } from '../../helpers/http.js';
+
 import {
   NS, WS, DEPLOYMENTS, createCluster, createDeployment, createPlacement, decisions, getPlacement, patchCluster, placedOn, readyConditions, startEnv,
 } from './env.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const ALL = ['c1', 'c2', 'c3'];
 
@@ -31,7 +32,7 @@ t.test('workloadplacement controller end to end', async (t) => {
   });
 
   await t.test('decisions land in status, labels and PlacementDecisions', async (t) => {
-    await eventually(async () => (await getPlacement(team, 'web')).status?.phase === 'Scheduled', 15_000, 'Scheduled');
+    await waitFor('Scheduled', async () => (await getPlacement(team, 'web')).status?.phase === 'Scheduled', { timeoutMs: 15_000 });
     const p = await getPlacement(team, 'web');
     t.same(p.status?.decisions?.map((d) => [d.clusterName, d.replicas]), [['c1', 2], ['c2', 2]]);
     t.equal(p.status?.currentRevision, 1);
@@ -56,7 +57,7 @@ t.test('workloadplacement controller end to end', async (t) => {
     await patchCluster(team, 'c3', { spec: { taints: null } });
     await new Promise((r) => setTimeout(r, 300));
     await patchCluster(team, 'c1', { spec: { taints: [{ key: 'maint', effect: 'NoExecute' }] } });
-    await eventually(async () => (await placedOn(team, 'web', ALL)).join() === 'c2,c3', 15_000, 'moved off c1');
+    await waitFor('moved off c1', async () => (await placedOn(team, 'web', ALL)).join() === 'c2,c3', { timeoutMs: 15_000 });
     const last = (await decisions(team)).at(-1);
     t.equal(last?.spec.trigger, 'Failover');
     t.same(last?.spec.previous?.map((p) => p.clusterName), ['c1', 'c2']);
@@ -69,9 +70,9 @@ t.test('workloadplacement controller end to end', async (t) => {
     await patchCluster(team, 'c2', { spec: { unschedulable: true } });
     await new Promise((r) => setTimeout(r, 300));
     t.same(await placedOn(team, 'web', ALL), ['c2', 'c3'], 'cordoned c2 keeps its share');
-    await eventually(async () => (await getPlacement(team, 'web')).status?.decisions?.find((d) => d.clusterName === 'c2')?.reason === 'Retained', 10_000, 'c2 Retained');
+    await waitFor('c2 Retained', async () => (await getPlacement(team, 'web')).status?.decisions?.find((d) => d.clusterName === 'c2')?.reason === 'Retained', { timeoutMs: 10_000 });
     await patchCluster(team, 'c2', { spec: { unschedulable: false, evictAfter: new Date(Date.now() - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') } });
-    await eventually(async () => (await placedOn(team, 'web', ALL)).join() === 'c1,c3', 15_000, 'drained off c2');
+    await waitFor('drained off c2', async () => (await placedOn(team, 'web', ALL)).join() === 'c1,c3', { timeoutMs: 15_000 });
     await patchCluster(team, 'c2', { spec: { evictAfter: null } });
   });
 
@@ -79,14 +80,14 @@ t.test('workloadplacement controller end to end', async (t) => {
     await patchCluster(team, 'c3', { status: readyConditions(false) }, true);
     // within the 1 s toleration the share stays; the controller requeues itself for the deadline
     t.same(await placedOn(team, 'web', ALL), ['c1', 'c3']);
-    await eventually(async () => !(await placedOn(team, 'web', ALL)).includes('c3'), 15_000, 'moved off NotReady c3');
+    await waitFor('moved off NotReady c3', async () => !(await placedOn(team, 'web', ALL)).includes('c3'), { timeoutMs: 15_000 });
     t.equal((await placedOn(team, 'web', ALL)).length, 2);
   });
 
   await t.test('rollback pins and unpins', async (t) => {
     await patchCluster(team, 'c3', { status: readyConditions(true) }, true);
     await team.patch(WORKLOAD_PLACEMENTS, NS, 'web', { spec: { pinnedRevision: 1 } }, { type: 'merge' });
-    await eventually(async () => (await getPlacement(team, 'web')).status?.conditions?.find((c) => c.type === 'Scheduled')?.reason === 'Pinned', 15_000, 'pinned');
+    await waitFor('pinned', async () => (await getPlacement(team, 'web')).status?.conditions?.find((c) => c.type === 'Scheduled')?.reason === 'Pinned', { timeoutMs: 15_000 });
     t.same(await placedOn(team, 'web', ALL), ['c1', 'c2'], 'on the clusters of revision 1');
     const p = await getPlacement(team, 'web');
     const scheduled = p.status?.conditions?.find((c) => c.type === 'Scheduled');
@@ -95,16 +96,16 @@ t.test('workloadplacement controller end to end', async (t) => {
     t.equal((await decisions(team)).at(-1)?.spec.trigger, 'Rollback');
 
     await team.patch(WORKLOAD_PLACEMENTS, NS, 'web', { spec: { pinnedRevision: null } }, { type: 'merge' });
-    await eventually(async () => (await getPlacement(team, 'web')).status?.conditions?.find((c) => c.type === 'Scheduled')?.reason === 'Scheduled', 15_000, 'unpinned');
+    await waitFor('unpinned', async () => (await getPlacement(team, 'web')).status?.conditions?.find((c) => c.type === 'Scheduled')?.reason === 'Scheduled', { timeoutMs: 15_000 });
     t.equal((await placedOn(team, 'web', ALL)).length, 2, 'scheduling resumed');
   });
 
   await t.test('deleting the placement releases the workload', async (t) => {
     await team.delete(WORKLOAD_PLACEMENTS, NS, 'web');
-    await eventually(async () => (await placedOn(team, 'web', ALL)).length === 0, 15_000, 'labels removed');
+    await waitFor('labels removed', async () => (await placedOn(team, 'web', ALL)).length === 0, { timeoutMs: 15_000 });
     const d = await team.get(DEPLOYMENTS, NS, 'web');
     t.equal(d.metadata.annotations?.['tmc.kcp.io/placement'], undefined);
-    await eventually(async () => (await decisions(team)).length === 0, 10_000, 'decisions deleted');
+    await waitFor('decisions deleted', async () => (await decisions(team)).length === 0, { timeoutMs: 10_000 });
   });
 });
 
@@ -120,7 +121,7 @@ t.test('placements spread over clusters (Balance); name and label selectors foll
     for (const name of ['a', 'b', 'c']) {
       await createDeployment(team, name, 1);
       await createPlacement(team, name, { workloadSelector: { names: [name] }, numberOfClusters: 1 });
-      await eventually(async () => (await getPlacement(team, name)).status?.phase === 'Scheduled', 15_000, `${name} Scheduled`);
+      await waitFor(`${name} Scheduled`, async () => (await getPlacement(team, name)).status?.phase === 'Scheduled', { timeoutMs: 15_000 });
       const on = await placedOn(team, name, ALL);
       t.equal(on.length, 1, `${name} is on one cluster`);
       chosen.push(on[0]);
@@ -132,13 +133,13 @@ t.test('placements spread over clusters (Balance); name and label selectors foll
   await t.test('a label-selecting placement places a workload when its labels start matching and releases it when they stop', async (t) => {
     await createDeployment(team, 'api', 1);
     await createPlacement(team, 'tier', { workloadSelector: { labelSelector: { matchLabels: { tier: 'backend' } } }, numberOfClusters: 1 });
-    await eventually(async () => (await getPlacement(team, 'tier')).status?.conditions?.some((c) => c.type === 'Scheduled' && c.reason === 'NoWorkloadsSelected') === true, 15_000, 'tier sees no workload');
+    await waitFor('tier sees no workload', async () => (await getPlacement(team, 'tier')).status?.conditions?.some((c) => c.type === 'Scheduled' && c.reason === 'NoWorkloadsSelected') === true, { timeoutMs: 15_000 });
     t.same(await placedOn(team, 'api', ALL), [], 'api is not placed yet');
     await team.patch(DEPLOYMENTS, NS, 'api', { metadata: { labels: { tier: 'backend' } } }, { type: 'merge' });
-    await eventually(async () => (await placedOn(team, 'api', ALL)).length === 1, 15_000, 'api placed once labelled');
+    await waitFor('api placed once labelled', async () => (await placedOn(team, 'api', ALL)).length === 1, { timeoutMs: 15_000 });
     t.equal((await team.get(DEPLOYMENTS, NS, 'api')).metadata.annotations?.['tmc.kcp.io/placement'], `${NS}/tier`);
     await team.patch(DEPLOYMENTS, NS, 'api', { metadata: { labels: { tier: null } } }, { type: 'merge' });
-    await eventually(async () => (await placedOn(team, 'api', ALL)).length === 0, 15_000, 'api released once unlabelled');
+    await waitFor('api released once unlabelled', async () => (await placedOn(team, 'api', ALL)).length === 0, { timeoutMs: 15_000 });
     t.equal((await team.get(DEPLOYMENTS, NS, 'api')).metadata.annotations?.['tmc.kcp.io/placement'], undefined);
   });
 
@@ -146,7 +147,7 @@ t.test('placements spread over clusters (Balance); name and label selectors foll
     await createPlacement(team, 'late', { workloadSelector: { names: ['late'] }, numberOfClusters: 1 });
     await new Promise((r) => setTimeout(r, 200));
     await createDeployment(team, 'late', 1);
-    await eventually(async () => (await placedOn(team, 'late', ALL)).length === 1, 15_000, 'late placed');
+    await waitFor('late placed', async () => (await placedOn(team, 'late', ALL)).length === 1, { timeoutMs: 15_000 });
   });
 });
 
@@ -169,7 +170,7 @@ t.test('a burst of placements spreads evenly: each reconcile sees the ones befor
   const controller = new WorkloadPlacementController({ kubeClient: rootClient, workspaces: [WS], sourceFor: lagging, logger: silentLogger(), syncTimeoutMs: 5000, workers: 1 });
   await controller.start();
   t.teardown(() => controller.stop());
-  await eventually(async () => (await Promise.all(names.map((n) => getPlacement(team, n)))).every((p) => p.status?.phase === 'Scheduled'), 15_000, 'all Scheduled');
+  await waitFor('all Scheduled', async () => (await Promise.all(names.map((n) => getPlacement(team, n)))).every((p) => p.status?.phase === 'Scheduled'), { timeoutMs: 15_000 });
   const perCluster = new Map<string, number>();
   for (const n of names) for (const c of await placedOn(team, n, ALL)) perCluster.set(c, (perCluster.get(c) ?? 0) + 1);
   t.same(Object.fromEntries([...perCluster].sort()), { c1: 2, c2: 2, c3: 2 }, 'two placements per cluster');

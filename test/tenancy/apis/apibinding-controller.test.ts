@@ -13,6 +13,7 @@ import { StoreInformers } from '../../../src/storage/informers.js';
 import { MemoryStore } from '../../../src/storage/memory.js';
 import type { KubeObject } from '../../../src/storage/types.js';
 import { APIBindings } from '../../../src/tenancy/apis/api-bindings.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const defs = serverModeDefs();
 const def = (resource: string) => defs.find((d) => d.resource === resource) as ResourceDef;
@@ -72,14 +73,11 @@ t.test('an export change enqueues only the bindings of that export', async (t) =
 
 t.test('a failed status write is retried with backoff until it lands', async (t) => {
   const { generic, bindings, processed } = await setup(t, { failStatusWrites: 2 });
-  const deadline = Date.now() + 10_000;
-  let b: KubeObject | undefined;
-  while (Date.now() < deadline) {
-    b = await generic.get(scope('root:c1'), def('apibindings'), 'to-a');
-    if (b.status?.phase === 'Bound') break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  t.equal(b?.status?.phase, 'Bound', 'the binding is Bound in the store after the retries');
+  const b = await waitFor('the binding Bound in the store', async () => {
+    const found = await generic.get(scope('root:c1'), def('apibindings'), 'to-a');
+    return found.status?.phase === 'Bound' && found;
+  }, { timeoutMs: 10_000, everyMs: 20 });
+  t.equal(b.status?.phase, 'Bound', 'the binding is Bound in the store after the retries');
   t.ok(processed.filter((p) => p.outcome === 'error').length >= 2, 'the failures were reconcile errors (rate-limited retries)');
   t.same(bindings.defsFor('root:c1').map((d) => d.group), ['a.example.com']);
 });

@@ -7,8 +7,9 @@ import t from 'tap';
 import { HttpTransport } from '../../../src/client/http-transport.js';
 import { KubeClient } from '../../../src/client/kube-client.js';
 import { startServer } from '../../helpers/tmc.js';
-import { eventually } from '../../helpers/http.js';
+
 import { API_BINDINGS as BINDINGS, API_EXPORTS as EXPORTS, API_RESOURCE_SCHEMAS as SCHEMAS, WORKSPACES } from '../../../src/apis/gvr.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const WIDGETS = { group: 'example.com', version: 'v1', resource: 'widgets' };
 
@@ -22,17 +23,17 @@ t.test('a binding to an export with a missing schema waits in Binding and comple
   }
   const provider = new KubeClient(transport).forCluster('root:provider');
   const consumer = new KubeClient(transport).forCluster('root:consumer');
-  await eventually(async () => consumer.list(BINDINGS).then(() => true, () => false), 15_000, 'consumer workspace');
+  await waitFor('consumer workspace', async () => consumer.list(BINDINGS).then(() => true, () => false), { timeoutMs: 15_000 });
 
   await provider.create(EXPORTS, undefined, { apiVersion: 'apis.kcp.io/v1alpha1', kind: 'APIExport', metadata: { name: 'widgets' }, spec: { latestResourceSchemas: ['v1.widgets.example.com'] } });
   await consumer.create(BINDINGS, undefined, { apiVersion: 'apis.kcp.io/v1alpha1', kind: 'APIBinding', metadata: { name: 'widgets' }, spec: { reference: { export: { path: 'root:provider', name: 'widgets' } } } });
 
   const cond = (b: any, type: string) => (b.status?.conditions ?? []).find((c: any) => c.type === type);
   let waiting: any;
-  await eventually(async () => {
+  await waitFor('APIExportValid=False', async () => {
     waiting = await consumer.get(BINDINGS, undefined, 'widgets');
     return cond(waiting, 'APIExportValid')?.status === 'False' && cond(waiting, 'APIExportValid')?.reason === 'APIResourceSchemaNotFound';
-  }, 15_000, 'APIExportValid=False');
+  }, { timeoutMs: 15_000 });
   t.equal(waiting.status.phase, 'Binding');
   t.match(cond(waiting, 'APIExportValid').message, /v1\.widgets\.example\.com/, 'the missing schema is named');
   t.equal(cond(waiting, 'InitialBindingCompleted')?.status, 'False');
@@ -45,10 +46,10 @@ t.test('a binding to an export with a missing schema waits in Binding and comple
       versions: [{ name: 'v1', served: true, storage: true, schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }] },
   });
   let bound: any;
-  await eventually(async () => {
+  await waitFor('Bound', async () => {
     bound = await consumer.get(BINDINGS, undefined, 'widgets');
     return bound.status?.phase === 'Bound';
-  }, 15_000, 'Bound');
+  }, { timeoutMs: 15_000 });
   t.equal(cond(bound, 'APIExportValid')?.status, 'True');
   t.equal(cond(bound, 'InitialBindingCompleted')?.status, 'True');
   t.equal(cond(bound, 'Ready')?.status, 'True');
