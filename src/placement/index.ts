@@ -9,3 +9,4 @@ export { webster } from './apportion.js';
 export { ALIASES as PRIORITIZER_ALIASES, DEFAULT_WEIGHTS as DEFAULT_PRIORITIZER_WEIGHTS } from './scorers/index.js';
 export { DEFAULT_FAILOVER_TOLERATION_SECONDS } from './filters/index.js';
 export type * from './types.js';
+export type * from './schedule-input.js';

@@ -14,8 +14,9 @@ import { ClusterSnapshot, isMemoized, memoValue, remember } from './snapshot.js'
 import { availabilitySummary } from './summary.js';
 import { toMillis } from './time.js';
 import type {
-  Candidate, Decision, DecisionCluster, Eviction, FilterVerdict, Retention, ScheduleInput, ScoreEntry,
+  Candidate, Decision, DecisionCluster, Eviction, FilterVerdict, Retention, ScoreEntry,
 } from './types.js';
+import type { ScheduleInput } from './schedule-input.js';
 import { workloadSelectorMismatch } from './workload-selector.js';
 import { workloadView } from './workload-view.js';
 

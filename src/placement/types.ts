@@ -6,8 +6,6 @@
  * declares the fields it reads. Everything optional that the API allows to be omitted is optional
  * here too: the engine applies the defaults itself and documents them next to the code that does.
  */
-import type { ClusterSnapshot } from './snapshot.js';
-
 /** cpu, memory and pods as Kubernetes quantities ("500m", "2Gi", "110"). */
 export interface ResourceList {
   cpu?: string | number;
@@ -198,36 +196,6 @@ export type CelResult = boolean | { error: string };
 export type CelEvaluator = (expression: string, vars: Record<string, unknown>) => CelResult;
 /** Compile-once variant: compile each expression once per call, evaluate the program per cluster. */
 export type CelCompiler = (expression: string) => ((vars: Record<string, unknown>) => CelResult) | { error: string };
-
-export interface ScheduleOptions {
-  /** Evaluates clusterSelector.expression, rules[] and static weight selectors. */
-  celEvaluator?: CelEvaluator;
-  /** Preferred over celEvaluator when both are given. */
-  celCompiler?: CelCompiler;
-  /** The workload's resource as clusters list it in syncedResources; derived from apiVersion/kind when absent. */
-  workloadResource?: string;
-  /** Locality scorer targets; default: the locations and regions of the previous clusters. */
-  preferredLocations?: string[];
-  /** Seed of the Random scorer; default: the workload's uid (or namespace/name). */
-  randomSeed?: string;
-  /**
-   * Per-cluster facts shared by every decision that passes the same snapshot (see snapshot.ts).
-   * The cluster objects must then be treated as immutable: replace an object to change a cluster.
-   */
-  snapshot?: ClusterSnapshot;
-}
-
-export interface ScheduleInput {
-  placement: WorkloadPlacement;
-  workload: Workload;
-  clusters: ClusterRegistration[];
-  previous?: PreviousDecision;
-  /** The decision time: Date, epoch milliseconds or RFC3339. Nothing else reads a clock. */
-  now: Date | number | string;
-  /** Placements already on each cluster (other than this one), for the Balance scorer. */
-  placementCounts?: Record<string, number>;
-  options?: ScheduleOptions;
-}
 
 export interface FilterVerdict {
   plugin: string;

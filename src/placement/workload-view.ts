@@ -4,7 +4,8 @@
  * scorer.
  */
 import { NANO, type Amounts, type QuantityCache } from './resources.js';
-import type { ContainerLike, ScheduleOptions, Workload } from './types.js';
+import type { ScheduleOptions } from './schedule-input.js';
+import type { ContainerLike, Workload } from './types.js';
 
 export interface WorkloadView {
   obj: Workload;

@@ -21,9 +21,9 @@ import type {
 } from '../storage/types.js';
 import type { AdmissionHook, ManagedFieldsUpdater, SchemaRuleValidator, UserInfo } from './hooks.js';
 import { checkUnknownFields, defaultObject, validateAgainstSchema } from './schema-pipeline.js';
-import { storageResource, type Operation, type ResourceDef, type StrategyContext } from './types.js';
+import { storageResource, type FieldValidation, type Operation, type ResourceDef, type StrategyContext } from './types.js';
 
-export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+export type { FieldValidation } from './types.js';
 
 /** Who is asking and how: built once per request by the wire layer. */
 export interface RequestScope {

@@ -9,8 +9,7 @@ import { applyDefaults } from './schema/defaults.js';
 import { prune } from './schema/prune.js';
 import { validateObject } from './schema/validate.js';
 import { validateObjectMeta } from './schema/meta.js';
-import type { ResourceDef } from './types.js';
-import type { FieldValidation } from './generic-store.js';
+import type { FieldValidation, ResourceDef } from './types.js';
 
 /**
  * Drops fields the schema does not know. Strict refuses them with kube's strict-decoding message,

@@ -9,6 +9,9 @@
 import type { FieldError } from '../errors/status.js';
 import type { KubeObject } from '../storage/types.js';
 
+/** What a write does with fields the schema does not know (the fieldValidation query parameter). */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
 /** OpenAPI v3 / JSON-schema node as CRDs carry it (apiextensions.k8s.io/v1 JSONSchemaProps). */
 export interface JSONSchemaProps {
   type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';

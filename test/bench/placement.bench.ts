@@ -13,7 +13,8 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { ClusterSnapshot, schedule } from '../../src/placement/index.js';
 import { schedule as previousEngine } from '../placement/oracle/index.js';
-import type { CelCompiler, ClusterRegistration, ScheduleInput } from '../../src/placement/types.js';
+import type { CelCompiler, ClusterRegistration } from '../../src/placement/types.js';
+import type { ScheduleInput } from '../../src/placement/schedule-input.js';
 import { alternate, type BenchOutput, type BenchRow } from './report.js';
 
 const env = new Environment({ unlistedVariablesAreDyn: true });

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import t from 'tap';
 import { parse } from 'yaml';
-import { resolveWorkspacePath } from '../../src/cli/commands/ws.js';
+import { resolveWorkspacePath } from '../../src/cli/commands/ws-switch.js';
 import { splitServerURL } from '../../src/cli/kubeconfig-file.js';
 import { startServer } from '../helpers/tmc.js';
 import { kubeconfigCopy, tmcctl, tmcctlOK } from './cli-harness.js';

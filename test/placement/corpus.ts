@@ -6,8 +6,9 @@
  * decisions naming unknown clusters, Balance counts). Same seed, same corpus.
  */
 import type {
-  ClusterRegistration, LabelSelectorSpec, ScheduleInput, Taint, Toleration, Workload, WorkloadPlacementSpec,
+  ClusterRegistration, LabelSelectorSpec, Taint, Toleration, Workload, WorkloadPlacementSpec,
 } from '../../src/placement/types.js';
+import type { ScheduleInput } from '../../src/placement/schedule-input.js';
 
 export const CORPUS_NOW = Date.parse('2026-01-01T12:00:00Z');
 

@@ -8,7 +8,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import t from 'tap';
 import { ClusterSnapshot, schedule } from '../../src/placement/index.js';
-import type { ClusterRegistration, Decision, ScheduleInput } from '../../src/placement/types.js';
+import type { ClusterRegistration, Decision } from '../../src/placement/types.js';
+import type { ScheduleInput } from '../../src/placement/schedule-input.js';
 import { schedule as oracle } from './oracle/index.js';
 import { fleet, placementSpec, rng, type Rng, scheduleInput } from './corpus.js';
 import { celCompiler } from './fixtures.js';

@@ -3,7 +3,8 @@
  * compiler on @marcbachmann/cel-js (the engine takes CEL as an injected dependency).
  */
 import { Environment } from '@marcbachmann/cel-js';
-import type { CelCompiler, ClusterRegistration, Decision, FilterVerdict, ScheduleInput, Taint, Workload, WorkloadPlacementSpec } from '../../src/placement/types.js';
+import type { CelCompiler, ClusterRegistration, Decision, FilterVerdict, Taint, Workload, WorkloadPlacementSpec } from '../../src/placement/types.js';
+import type { ScheduleInput } from '../../src/placement/schedule-input.js';
 import { schedule } from '../../src/placement/index.js';
 
 const env = new Environment({ unlistedVariablesAreDyn: true });

@@ -9,7 +9,8 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { schedule } from '../../src/placement/index.js';
-import type { ClusterRegistration, ScheduleInput, WorkloadPlacementSpec } from '../../src/placement/types.js';
+import type { ClusterRegistration, WorkloadPlacementSpec } from '../../src/placement/types.js';
+import type { ScheduleInput } from '../../src/placement/schedule-input.js';
 import { ago, celCompiler, deployment, NOW } from './fixtures.js';
 
 const REGION = 'topology.kubernetes.io/region';

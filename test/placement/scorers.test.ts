@@ -3,7 +3,8 @@
  * numberOfClusters and deterministic ties.
  */
 import t from 'tap';
-import type { ClusterRegistration, Decision, ScheduleInput } from '../../src/placement/types.js';
+import type { ClusterRegistration, Decision } from '../../src/placement/types.js';
+import type { ScheduleInput } from '../../src/placement/schedule-input.js';
 import { cluster, deployment, run } from './fixtures.js';
 
 const REGION = 'topology.kubernetes.io/region';

@@ -9,7 +9,7 @@ import { CliError, UsageError } from '../errors.js';
 import { WORKSPACES } from '../gvr.js';
 import { parseDuration, waitFor } from '../wait.js';
 import type { Runner } from '../runner.js';
-import { runWs } from './ws.js';
+import { runWs } from './ws-switch.js';
 
 export interface WsCreateOptions {
   name: string;

@@ -10,7 +10,7 @@
  */
 import { clusterKey } from '../../apis/contract.js';
 import { ClusterSnapshot, type ClusterRegistration as EngineCluster } from '../../placement/index.js';
-import type { ClusterRegistration } from './types.js';
+import type { ClusterRegistration } from '../../apis/tmc/index.js';
 
 export function engineCluster(c: ClusterRegistration, workspace: string): EngineCluster {
   const status = c.status ?? {};
