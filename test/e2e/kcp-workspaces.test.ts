@@ -5,9 +5,10 @@
  * `locationWorkspace` as a path.
  */
 import t from 'tap';
-import { eventually, request, type Creds } from '../helpers/http.js';
+import { request, type Creds } from '../helpers/http.js';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
 import { homeClusterName } from '../../src/tenancy/logical-clusters.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('kcp workspaces', async (t) => {
   const srv = await startServer(t);
@@ -17,7 +18,7 @@ t.test('kcp workspaces', async (t) => {
   const create = async (parent: string, name: string, spec = '') => {
     await kubectlOK(kc, ['create', '-f', '-'], { server: at(parent), input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${name}}\n${spec}` });
   };
-  const served = (path: string) => eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(path) })).code === 0, 10_000, `${path} served`);
+  const served = (path: string) => waitFor(`${path} served`, async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(path) })).code === 0, { timeoutMs: 10_000 });
   const getJSON = async (server: string, ...what: string[]) => JSON.parse(await kubectlOK(kc, ['get', ...what, '-o', 'json'], { server }));
 
   await t.test('home workspaces get the logical cluster name kcp derives from the user name', async (t) => {
@@ -45,11 +46,11 @@ t.test('kcp workspaces', async (t) => {
     await kubectlOK(kc, ['create', 'rolebinding', 'bot-reads', '--role=cm-reader', '--serviceaccount=default:bot'], { server: at('root:sa-team') });
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:sa-team'), input: 'apiVersion: v1\nkind: Secret\ntype: kubernetes.io/service-account-token\nmetadata: {name: bot-token, annotations: {kubernetes.io/service-account.name: bot}}\n' });
     let token = '';
-    await eventually(async () => {
+    await waitFor('the token', async () => {
       const s = await request(srv.url, admin, 'GET', '/clusters/root:sa-team/api/v1/namespaces/default/secrets/bot-token');
       token = s.json?.data?.token ? Buffer.from(s.json.data.token, 'base64').toString() : '';
       return !!token;
-    }, 10_000, 'the token');
+    }, { timeoutMs: 10_000 });
     const bot: Creds = { caPem: srv.pki.ca.certPem, token };
     const review = await request(srv.url, bot, 'POST', '/clusters/root:sa-team/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
     t.equal(review.status, 201, review.text);
