@@ -74,6 +74,8 @@ export function withConvertedStorage(inner: Store, conversions: StoredConversion
     currentResourceVersion: () => inner.currentResourceVersion(),
     close: () => inner.close(),
   };
+  // stored names: a converted resource is stored under its `stored` name, which is what a caller purges
+  if (inner.resourcesIn) store.resourcesIn = inner.resourcesIn.bind(inner);
   // the raw fast paths hand out stored text: a converted resource goes through the object path instead
   const { getRaw, listRaw } = inner;
   if (getRaw) {

@@ -32,6 +32,7 @@ export class EncryptingStore implements Store {
   readonly backend: Store['backend'];
   readonly getRaw?: (key: ObjectKey) => Promise<string | undefined>;
   readonly listRaw?: (prefix: KeyPrefix, opts?: ListOptions) => Promise<RawListResult>;
+  readonly resourcesIn?: (cluster: string) => Promise<string[]>;
   /** Envelope prefix of the primary (encrypting) key, `k8s:enc:aesgcm:v1:<id>:`; '' when disabled. */
   private readonly primaryPrefix: string;
 
@@ -41,6 +42,7 @@ export class EncryptingStore implements Store {
     // Offer the raw fast paths only when the backend has them; callers fall back otherwise.
     if (inner.getRaw) this.getRaw = (key) => this.getRawImpl(key);
     if (inner.listRaw) this.listRaw = (prefix, opts) => this.listRawImpl(prefix, opts);
+    if (inner.resourcesIn) this.resourcesIn = (cluster) => inner.resourcesIn!(cluster);
   }
 
   async get(key: ObjectKey): Promise<KubeObject | undefined> {

@@ -267,6 +267,29 @@ export class EtcdStore implements Store {
     return result;
   }
 
+  /**
+   * Walks the resources under the root one at a time (the first key after the previous resource's
+   * range names the next), asking each for one key of the cluster: two small reads per resource
+   * stored anywhere, never the values.
+   */
+  async resourcesIn(cluster: string): Promise<string[]> {
+    this.assertOpen();
+    const out: string[] = [];
+    const end = prefixEnd(`${this.root}/`);
+    let start = `${this.root}/`;
+    for (;;) {
+      const from = start;
+      const [first] = await this.call(() => this.client.getAll().inRange({ start: from, end }).limit(1).keys());
+      if (first === undefined) return out;
+      const key = parseEtcdKey(this.root, first);
+      if (!key) { start = `${first}\u0000`; continue; }
+      const own = etcdPrefix(this.root, { cluster, resource: key.resource });
+      const [hit] = await this.call(() => this.client.getAll().prefix(own).limit(1).keys());
+      if (hit !== undefined) out.push(key.resource);
+      start = prefixEnd(etcdPrefix(this.root, { cluster: '*', resource: key.resource }));
+    }
+  }
+
   async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
     this.assertOpen();
     assertStorable(obj, key);

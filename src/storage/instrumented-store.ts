@@ -47,6 +47,10 @@ export function withStorageMetrics(inner: Store): Store {
     const getRaw = inner.getRaw.bind(inner);
     store.getRaw = (key: ObjectKey) => timed('get', key.resource, () => getRaw(key));
   }
+  if (inner.resourcesIn) {
+    const resourcesIn = inner.resourcesIn.bind(inner);
+    store.resourcesIn = (cluster: string) => timed('list', '', () => resourcesIn(cluster));
+  }
   if (inner.listRaw) {
     const listRaw = inner.listRaw.bind(inner);
     store.listRaw = (prefix: KeyPrefix, opts?: ListOptions): Promise<RawListResult> => timed('list', prefix.resource, () => listRaw(prefix, opts));

@@ -103,6 +103,14 @@ export class LocalStore implements Store {
       : (text) => text);
   }
 
+  async resourcesIn(cluster: string): Promise<string[]> {
+    this.assertOpen();
+    return this.rows.resourceNames().filter((resource) => {
+      for (const _ of this.rows.scan({ cluster, resource })) return true;
+      return false;
+    });
+  }
+
   /**
    * The one list algorithm (consistency check, pagination, remaining count) over rows in key
    * order; `pick` turns a row's text into an item, or undefined when the filter drops it.

@@ -87,6 +87,10 @@ export class MemoryRows implements RowStore {
     }
   }
 
+  resourceNames(): string[] {
+    return [...this.resources.entries()].filter(([, rows]) => rows.sorted.length > 0).map(([r]) => r).sort();
+  }
+
   count(prefix: KeyPrefix, after?: SortPoint): number {
     let n = 0;
     for (const _ of this.scan(prefix, after)) n++;

@@ -29,6 +29,8 @@ export interface RowStore {
   remove(key: ObjectKey, rv: number): void;
   /** Rows under the prefix in (cluster, namespace, name) order, strictly after `after`. */
   scan(prefix: KeyPrefix, after?: SortPoint): Iterable<ScannedRow>;
+  /** Every resource with at least one row, in order. */
+  resourceNames(): string[];
   /** How many rows `scan` would yield. */
   count(prefix: KeyPrefix, after?: SortPoint): number;
   close(): void;

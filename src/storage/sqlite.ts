@@ -133,6 +133,18 @@ export class SqliteRows implements RowStore, BulkTextRows {
     return this.statement(`${sql} ORDER BY cluster, namespace, name`).pluck().all(params) as string[];
   }
 
+  /**
+   * A skip scan over the primary key (resource first): one index seek per distinct resource, not
+   * a pass over every row.
+   */
+  resourceNames(): string[] {
+    return this.statement(`WITH RECURSIVE r(resource) AS (
+        SELECT MIN(resource) FROM objects
+        UNION ALL
+        SELECT (SELECT MIN(resource) FROM objects WHERE resource > r.resource) FROM r WHERE r.resource IS NOT NULL
+      ) SELECT resource FROM r WHERE resource IS NOT NULL`).pluck().all() as string[];
+  }
+
   count(prefix: KeyPrefix, after?: SortPoint): number {
     const { sql, params } = this.shape(prefix, after, 'COUNT(*)');
     return this.statement(sql).pluck().get(params) as number;

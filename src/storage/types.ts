@@ -149,6 +149,13 @@ export interface Store {
   /** Removes an object; returns its last state (with the deletion revision). NotFound if absent. */
   delete(key: ObjectKey, preconditions?: Preconditions): Promise<KubeObject>;
 
+  /**
+   * The resources with at least one object stored in a logical cluster, whether or not anything
+   * serves them any more (a deleted workspace's leftovers: objects of a CRD or an APIBinding gone
+   * earlier). Optional: wrappers pass it through when their inner store has it.
+   */
+  resourcesIn?(cluster: string): Promise<string[]>;
+
   /** Streams changes under a prefix. Throws 410 Expired (synchronously, before any event) for too-old revisions. */
   watch(prefix: KeyPrefix, opts: WatchOptions, handlers: WatchHandlers): Watcher;
 

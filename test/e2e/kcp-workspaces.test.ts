@@ -1,8 +1,8 @@
 /**
  * kcp's workspace behaviours beyond the basic contract (test/e2e/workspaces.test.ts has that), on one
  * server through the real kubectl and plain HTTPS: home workspaces named as kcp names them, the
- * service-account token's `authentication.kcp.io/cluster-name`, WorkloadPlacement's
- * `locationWorkspace` as a path.
+ * service-account token's `authentication.kcp.io/cluster-name`, the deletion cascade for resources
+ * no longer served, WorkloadPlacement's `locationWorkspace` as a path.
  */
 import t from 'tap';
 import { request, type Creds } from '../helpers/http.js';
@@ -61,6 +61,51 @@ t.test('kcp workspaces', async (t) => {
     const abroad = await request(srv.url, bot, 'GET', '/clusters/root/api/v1/namespaces/default/configmaps');
     t.equal(abroad.status, 403);
     t.match(abroad.json.message, /a service account of root:sa-team has no identity in root/, 'the refusal names the workspace by its path');
+  });
+
+  await t.test('deleting a workspace removes objects of resources it no longer serves', async (t) => {
+    await create('root', 'widget-provider');
+    await served('root:widget-provider');
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:widget-provider'), input: `apiVersion: apis.kcp.io/v1alpha1
+kind: APIResourceSchema
+metadata: {name: v1.gizmos.example.com}
+spec:
+  group: example.com
+  names: {plural: gizmos, singular: gizmo, kind: Gizmo, listKind: GizmoList}
+  scope: Namespaced
+  versions: [{name: v1, served: true, storage: true, schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}]
+---
+apiVersion: apis.kcp.io/v1alpha1
+kind: APIExport
+metadata: {name: gizmos}
+spec: {latestResourceSchemas: [v1.gizmos.example.com]}
+` });
+    const binding = 'apiVersion: apis.kcp.io/v1alpha1\nkind: APIBinding\nmetadata: {name: gizmos}\nspec: {reference: {export: {path: "root:widget-provider", name: gizmos}}}\n';
+    const bind = async () => {
+      await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:reused'), input: binding });
+      await kubectlOK(kc, ['wait', '--for=condition=Ready', 'apibinding/gizmos', '--timeout=30s'], { server: at('root:reused') });
+      await waitFor('gizmos served', async () => (await kubectl(kc, ['get', 'gizmos'], { server: at('root:reused') })).code === 0, { timeoutMs: 10_000 });
+    };
+    await create('root', 'reused');
+    await served('root:reused');
+    await bind();
+    for (const n of ['old-1', 'old-2']) {
+      await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:reused'), input: `apiVersion: example.com/v1\nkind: Gizmo\nmetadata: {name: ${n}, namespace: default}\nspec: {size: 1}\n` });
+    }
+    // an unbound resource is no longer served, but its objects stay stored (kcp keeps them for a rebind)
+    await kubectlOK(kc, ['delete', 'apibinding', 'gizmos'], { server: at('root:reused') });
+    await waitFor('gizmos no longer served', async () => (await kubectl(kc, ['get', 'gizmos'], { server: at('root:reused') })).code !== 0, { timeoutMs: 10_000 });
+    const stored = async (path: string) => (await srv.store.list({ cluster: path, resource: 'example.com/gizmos' })).items.map((o) => o.metadata.name);
+    t.same(await stored('root:reused'), ['old-1', 'old-2'], 'kept while the workspace lives');
+
+    await kubectlOK(kc, ['delete', 'workspace', 'reused', '--timeout=30s'], { server: at('root') });
+    t.same(await stored('root:reused'), [], 'no orphan rows once the workspace is gone');
+    t.same(await srv.store.resourcesIn!('root:reused'), [], 'nothing at all left under its path');
+
+    await create('root', 'reused');
+    await served('root:reused');
+    await bind();
+    t.equal((await kubectlOK(kc, ['get', 'gizmos', '-A', '-o', 'name'], { server: at('root:reused') })).trim(), '', 'a workspace of the same name, bound again, starts empty');
   });
 
   await t.test('WorkloadPlacement locationWorkspace must be a workspace path', async (t) => {

@@ -417,6 +417,21 @@ export function storeSuite(t: Test, make: StoreFactory, traits: SuiteTraits = {}
     t.match(closedWith?.message, /consumer broke/);
   });
 
+  t.test('resourcesIn names the resources a cluster has objects of, served or not', async (t) => {
+    const s = await open(t);
+    t.same(await s.resourcesIn!('root:org'), [], 'an empty store');
+    await s.create(key('a'), obj('a'));
+    await s.create(key('w', 'default', 'root:org', 'example.com/widgets'), obj('w'));
+    await s.create(key('d', 'default', 'root:org:child', 'apps/deployments'), obj('d'));
+    await s.create(key('x', '', 'root', 'zz.example.com/things'), obj('x'));
+    await s.create(key('gone', 'default', 'root:org', 'apps/deployments'), obj('gone'));
+    await s.delete(key('gone', 'default', 'root:org', 'apps/deployments'));
+    t.same((await s.resourcesIn!('root:org')).sort(), ['configmaps', 'example.com/widgets'], 'not a child cluster\'s, not a deleted object\'s');
+    t.same(await s.resourcesIn!('root:org:child'), ['apps/deployments']);
+    t.same(await s.resourcesIn!('root'), ['zz.example.com/things']);
+    t.same(await s.resourcesIn!('root:nothing'), []);
+  });
+
   t.test('close ends every watch', async (t) => {
     const store = await make({});
     const w = collect(store, { cluster: '*', resource: R });

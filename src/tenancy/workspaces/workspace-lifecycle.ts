@@ -3,8 +3,9 @@
  * `core.kcp.io/v1alpha1` LogicalCluster named `cluster`; a deleted workspace (held by the finalizer
  * `core.kcp.io/logicalcluster`) has its child workspaces deleted first (each cascading in turn), then
  * every object in its logical cluster (through the generic store, so objects' own finalizers are
- * honoured), its APIBindings last (their resources go with them), then its LogicalCluster; only then
- * does the finalizer go and the Workspace with it.
+ * honoured), then straight from storage the objects of resources it no longer serves (an APIBinding
+ * or CRD deleted earlier), its APIBindings last (their resources go with them), then its
+ * LogicalCluster; only then does the finalizer go and the Workspace with it.
  *
  * It runs inside the server on the store, as the API bindings controller does.
  */
@@ -175,11 +176,33 @@ export class WorkspaceLifecycle {
     let empty = true;
     for (const def of first) if (!(await this.deleteAll(path, def))) empty = false;
     if (!empty) return false;
+    await this.purgeUnserved(path, new Set(byResource.keys()));
     for (const r of LAST) {
       const def = byResource.get(r);
       if (def && !(await this.deleteAll(path, def))) return false;
     }
     return true;
+  }
+
+  /**
+   * Objects of resources the workspace no longer serves (its APIBinding or CRD went before it): no
+   * client can reach them or release their finalizers any more, so they go straight from storage.
+   * Left there, a workspace created again under the same path would show them once it bound the
+   * same API.
+   */
+  private async purgeUnserved(path: string, served: Set<string>): Promise<void> {
+    for (const resource of (await this.d.store.resourcesIn?.(path)) ?? []) {
+      if (served.has(resource)) continue;
+      const { items } = await this.d.store.list({ cluster: path, resource });
+      for (const o of items) {
+        try {
+          await this.d.store.delete({ cluster: path, resource, namespace: o.metadata.namespace ?? '', name: o.metadata.name! });
+        } catch (e) {
+          if (!(e instanceof StatusError && e.reason === 'NotFound')) throw e;
+        }
+      }
+      if (items.length) this.d.log.info({ cluster: path, resource, objects: items.length }, 'removed objects of a resource the deleted workspace no longer served');
+    }
   }
 
   /** Asks for every object of a resource in a cluster to be deleted; true when none is left. */
