@@ -35,7 +35,7 @@ export interface ClusterView extends SharedFacts {
 export function clusterView(
   f: ClusterFacts,
   w: WorkloadView,
-  previous: Map<string, number | undefined>,
+  previous: ReadonlyMap<string, number | undefined>,
   requestKey: number,
 ): ClusterView {
   const isPrevious = previous.has(f.name);
@@ -99,16 +99,4 @@ function fits(free: Amounts, request: Amounts | undefined): number {
     }
   }
   return n;
-}
-
-/**
- * Fraction (0..1+) of a resource in use after adding `extra` base units (cores, bytes);
- * undefined when unreported. Floats are fine here: this only ranks, never decides a fit.
- */
-export function usedFraction(c: ClusterView, r: 'cpu' | 'memory', extra: number): number | undefined {
-  const a = c.allocatableN[r];
-  if (!(a > 0)) return undefined;
-  const free = c.freeN[r];
-  const used = (Number.isNaN(free) ? 0 : a - free) + extra;
-  return used / a;
 }

@@ -31,7 +31,11 @@ export interface ScheduleInput {
   previous?: PreviousDecision;
   /** The decision time: Date, epoch milliseconds or RFC3339. Nothing else reads a clock. */
   now: Date | number | string;
-  /** Placements already on each cluster (other than this one), for the Balance scorer. */
-  placementCounts?: Record<string, number>;
+  /**
+   * Placements already on each cluster (other than this one), for the Balance scorer. A Map is
+   * read as it is; a plain object is read into a Map once per object when a snapshot is shared
+   * (so, like the clusters, it must not be mutated after it was passed: pass a new one).
+   */
+  placementCounts?: Readonly<Record<string, number>> | ReadonlyMap<string, number>;
   options?: ScheduleOptions;
 }

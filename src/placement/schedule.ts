@@ -7,10 +7,10 @@ import { type ClusterView, clusterView } from './cluster-view.js';
 import { FILTERS, type FilterContext, type FilterPlugin } from './filters/index.js';
 import { Reason } from './reasons.js';
 import { divideReplicas, isDivided } from './replicas.js';
-import { resolveScorers, type ScoreContext } from './scorers/index.js';
+import { resolveScorers, type ScoreContext, type WeightedScorer } from './scorers/index.js';
 import { type Ranked, selectClusters } from './select.js';
 import { CompiledClusterSelector } from './selectors.js';
-import { ClusterSnapshot, isMemoized, memoValue, remember } from './snapshot.js';
+import { ClusterSnapshot, fleetMemo, isMemoized, memoValue, remember } from './snapshot.js';
 import { availabilitySummary } from './summary.js';
 import { toMillis } from './time.js';
 import type {
@@ -19,6 +19,8 @@ import type {
 import type { ScheduleInput } from './schedule-input.js';
 import { workloadSelectorMismatch } from './workload-selector.js';
 import { workloadView } from './workload-view.js';
+
+const NO_PREVIOUS: ReadonlyMap<string, number | undefined> = new Map();
 
 export function schedule(input: ScheduleInput): Decision {
   const nowMs = toMillis(input.now);
@@ -42,15 +44,17 @@ export function schedule(input: ScheduleInput): Decision {
     return { status: 'Unschedulable', clusters: [], unschedulable: { reason: Reason.WorkloadNotSelected, message: mismatch }, candidates: [], evictions, retained: [], warnings };
   }
 
-  // Sorting by name makes every later tie-break (and the candidate list) independent of input order.
-  const sorted = [...input.clusters].sort((a, b) => cmp(a.metadata.name, b.metadata.name));
-  const views: ClusterView[] = [];
-  for (const c of sorted) {
-    if (views.length > 0 && views[views.length - 1].name === c.metadata.name) {
-      warnings.push(`duplicate cluster name "${c.metadata.name}": only the first is considered`);
-      continue;
-    }
-    views.push(clusterView(snapshot.facts(c), workload, previous, requestKey));
+  const fleet = snapshot.ordered(input.clusters);
+  warnings.push(...fleet.warnings);
+  // Every cluster as a pod of this size sees it when the workload is not there yet (shared by
+  // all decisions over this list), then the few clusters the workload is on, as this one sees them.
+  const views = fleetMemo(fleet, requestKey, () => fleet.facts.map((f) => clusterView(f, workload, NO_PREVIOUS, requestKey))).slice();
+  const previousAt: number[] = [];
+  for (const name of previous.keys()) {
+    const i = indexOf(fleet.names, name);
+    if (i === undefined) continue;
+    views[i] = clusterView(fleet.facts[i], workload, previous, requestKey);
+    previousAt.push(i);
   }
 
   // --- filter ---
@@ -64,7 +68,7 @@ export function schedule(input: ScheduleInput): Decision {
   const filters = FILTERS.filter((f) => f.enabled(ctx));
   // Most verdicts are a plain pass: share one frozen object per filter instead of 5 000 copies.
   const passed = filters.map((f): FilterVerdict => Object.freeze({ plugin: f.name, passed: true }));
-  const candidates: Candidate[] = new Array(views.length);
+  const rows: Row[] = new Array(views.length);
   const feasible: number[] = [];
   const firstFailure: Array<FilterVerdict | undefined> = new Array(views.length);
   const retainedBy = new Map<string, FilterVerdict>();
@@ -89,52 +93,50 @@ export function schedule(input: ScheduleInput): Decision {
       // a cluster the workload is not on is never retained (failNew fails it): nothing per decision
       if (memoizable && row.retained === undefined) remember(c.facts, rowSlot!, row);
     }
+    rows[i] = row;
     if (row.ok) {
       feasible.push(i);
       if (row.retained) retainedBy.set(c.name, row.retained);
     } else firstFailure[i] = row.firstFailure;
-    candidates[i] = { clusterName: c.name, filters: row.verdicts, scores: [], total: 0, feasible: row.ok, selected: false };
   }
 
   // --- score ---
+  // Columns, not per-cluster objects: one Int32Array per scorer over the feasible clusters. The
+  // candidate table (one object per cluster) is built from them only when someone reads it.
   const scorers = resolveScorers(spec, warnings);
   const feasibleViews = feasible.map((i) => views[i]);
-  const sctx = scoreContext(input, workload, views, divided);
+  const sctx = scoreContext(input, workload, previousAt.map((i) => views[i]), divided, snapshot);
   const totals = new Float64Array(feasible.length);
+  const scoreColumns: Int32Array[] = [];
   for (const { plugin, weight } of scorers) {
     const scores = plugin.score(feasibleViews, sctx);
-    // Scores are integers 0..100: one shared frozen entry per value instead of one per cluster.
-    const shared: ScoreEntry[] = [];
-    for (let j = 0; j < feasible.length; j++) {
-      const score = scores[j];
-      const entry: ScoreEntry = shared[score] ?? (shared[score] = Object.freeze({ plugin: plugin.name, score, weight }));
-      candidates[feasible[j]].scores.push(entry);
-      totals[j] += scores[j] * weight;
-    }
+    scoreColumns.push(scores);
+    for (let j = 0; j < feasible.length; j++) totals[j] += scores[j] * weight;
   }
-  const ranked: Ranked[] = feasible
-    .map((i, j) => {
-      candidates[i].total = totals[j];
-      return { name: views[i].name, labels: views[i].labels, total: totals[j], rank: 0, index: i };
-    })
-    // views are in name order (unique names), so the index breaks ties as the name would
-    .sort((a, b) => b.total - a.total || a.index - b.index);
-  ranked.forEach((r, k) => (r.rank = k));
+  /** a cluster's total: Σ score × weight when feasible, else 0 */
+  const feasibleAt = new Int32Array(views.length).fill(-1);
+  for (let j = 0; j < feasible.length; j++) feasibleAt[feasible[j]] = j;
+  const totalOf = (i: number) => (feasibleAt[i] < 0 ? 0 : totals[feasibleAt[i]]);
+  const constraints = spec.spreadConstraints ?? [];
+  const ranked = rank(feasible, totals, views, constraints.length === 0 ? wantedOf(spec.numberOfClusters, feasible.length) : feasible.length);
+  const chosenSet = new Uint8Array(views.length);
+  const table: CandidateTable = { views, rows, feasibleAt, scorers, scoreColumns, totals, chosen: chosenSet };
 
   // --- select ---
   const total = views.length;
   const summary = () => availabilitySummary(total, feasible.length, firstFailure.filter((v): v is FilterVerdict => v !== undefined));
-  const base = { candidates, warnings };
-  const hardEvictions = (): Eviction[] => evictionsFor(previous, views, candidates, firstFailure, new Set(), purgeMode, true);
+  const unschedulable = (reason: string, message: string): Decision => withCandidates(
+    { status: 'Unschedulable', clusters: [], unschedulable: { reason, message }, evictions: hardEvictions(), retained: [], candidates: [], warnings },
+    table,
+  );
+  const hardEvictions = (): Eviction[] => evictionsFor(previous, fleet.names, totalOf, firstFailure, new Set(), purgeMode, true);
   if (total === 0 || feasible.length === 0) {
     const reason = total === 0 ? Reason.NoClusters : Reason.NoFeasibleClusters;
     const message = total === 0 ? '0/0 clusters are available: no ClusterRegistrations.' : summary();
-    return { status: 'Unschedulable', clusters: [], unschedulable: { reason, message }, evictions: hardEvictions(), retained: [], ...base };
+    return unschedulable(reason, message);
   }
-  const selection = selectClusters(ranked, spec.numberOfClusters, spec.spreadConstraints ?? []);
-  if (selection.problem?.fatal) {
-    return { status: 'Unschedulable', clusters: [], unschedulable: { reason: selection.problem.reason, message: `${selection.problem.message}; ${summary()}` }, evictions: hardEvictions(), retained: [], ...base };
-  }
+  const selection = selectClusters(ranked, spec.numberOfClusters, constraints);
+  if (selection.problem?.fatal) return unschedulable(selection.problem.reason, `${selection.problem.message}; ${summary()}`);
   const chosenIdx = selection.selected.map((r) => r.index);
   const chosen = chosenIdx.map((i) => views[i]);
 
@@ -143,9 +145,7 @@ export function schedule(input: ScheduleInput): Decision {
   if (workload.replicas !== undefined) {
     const staticSelectors = (spec.replicaScheduling?.weights?.static ?? []).map((s) => ({ selector: new CompiledClusterSelector(s.clusterSelector ?? {}, cel, selectorKey(s.clusterSelector ?? {})), weight: s.weight }));
     const division = divideReplicas({ total: workload.replicas, clusters: chosen, retained: new Set(retainedBy.keys()), scheduling: spec.replicaScheduling, staticSelectors });
-    if (division.problem) {
-      return { status: 'Unschedulable', clusters: [], unschedulable: { reason: division.problem.reason, message: `${division.problem.message}; ${summary()}` }, evictions: hardEvictions(), retained: [], ...base };
-    }
+    if (division.problem) return unschedulable(division.problem.reason, `${division.problem.message}; ${summary()}`);
     replicas = division.replicas;
   }
 
@@ -162,30 +162,29 @@ export function schedule(input: ScheduleInput): Decision {
       return;
     }
     const i = chosenIdx[k];
-    candidates[i].selected = true;
+    chosenSet[i] = 1;
     placed.add(c.name);
     const why = retainedBy.get(c.name);
-    const d: DecisionCluster = { clusterName: c.name, score: candidates[i].total, reason: why ? Reason.Retained : Reason.Selected };
+    const d: DecisionCluster = { clusterName: c.name, score: totalOf(i), reason: why ? Reason.Retained : Reason.Selected };
     if (c.clusterKey !== undefined) d.clusterKey = c.clusterKey;
     if (r !== undefined) d.replicas = r;
     clusters.push(d);
     if (why) retained.push({ clusterName: c.name, reason: why.reason!, message: why.message ?? '' });
   });
 
-  const evictions = evictionsFor(previous, views, candidates, firstFailure, placed, purgeMode, false, emptied);
-  const decision: Decision = { status: 'Scheduled', clusters, evictions, retained, ...base };
+  const evictions = evictionsFor(previous, fleet.names, totalOf, firstFailure, placed, purgeMode, false, emptied);
+  const decision: Decision = { status: 'Scheduled', clusters, evictions, retained, candidates: [], warnings };
   if (selection.problem) {
     decision.status = 'PartiallyScheduled';
     decision.unschedulable = { reason: selection.problem.reason, message: `${selection.problem.message}; ${summary()}` };
   }
-  return decision;
+  return withCandidates(decision, table);
 }
 
-function scoreContext(input: ScheduleInput, workload: ScoreContext['workload'], views: ClusterView[], divided: boolean): ScoreContext {
+function scoreContext(input: ScheduleInput, workload: ScoreContext['workload'], previousViews: ClusterView[], divided: boolean, snapshot: ClusterSnapshot): ScoreContext {
   const previousLocations = new Set<string>();
   const previousRegions = new Set<string>();
-  for (const c of views) {
-    if (!c.isPrevious) continue;
+  for (const c of previousViews) {
     if (c.location !== undefined) previousLocations.add(c.location);
     if (c.region !== undefined) previousRegions.add(c.region);
   }
@@ -193,7 +192,7 @@ function scoreContext(input: ScheduleInput, workload: ScoreContext['workload'], 
     spec: input.placement.spec,
     workload,
     replicasPerCluster: divided ? 1 : (workload.replicas ?? 1),
-    placementCounts: input.placementCounts ?? {},
+    placementCounts: snapshot.counts(input.placementCounts),
     preferredLocations: new Set(input.options?.preferredLocations ?? []),
     previousLocations,
     previousRegions,
@@ -206,8 +205,8 @@ function scoreContext(input: ScheduleInput, workload: ScoreContext['workload'], 
  */
 function evictionsFor(
   previous: Map<string, number | undefined>,
-  views: ClusterView[],
-  candidates: Candidate[],
+  names: readonly string[],
+  totalOf: (i: number) => number,
   firstFailure: Array<FilterVerdict | undefined>,
   placed: Set<string>,
   purgeMode: Eviction['purgeMode'],
@@ -217,7 +216,7 @@ function evictionsFor(
   const out: Eviction[] = [];
   for (const name of [...previous.keys()].sort(cmp)) {
     if (placed.has(name)) continue;
-    const i = indexOf(views, name);
+    const i = indexOf(names, name);
     if (i === undefined) {
       out.push({ clusterName: name, reason: Reason.ClusterNotFound, message: 'cluster is no longer registered', purgeMode });
       continue;
@@ -226,23 +225,136 @@ function evictionsFor(
     if (f) out.push({ clusterName: name, reason: f.reason ?? f.plugin, message: f.message ?? `${f.plugin} filter failed`, purgeMode });
     else if (hardOnly) continue;
     else if (emptied.has(name)) out.push({ clusterName: name, reason: Reason.NoReplicasAssigned, message: 'replica division assigned no replicas here', purgeMode });
-    else out.push({ clusterName: name, reason: Reason.NotSelected, message: `feasible but not selected (score ${candidates[i].total})`, purgeMode });
+    else out.push({ clusterName: name, reason: Reason.NotSelected, message: `feasible but not selected (score ${totalOf(i)})`, purgeMode });
   }
   return out;
 }
 
-/** Binary search: views are sorted by name. */
-function indexOf(views: ClusterView[], name: string): number | undefined {
+/** Binary search: `names` are sorted. */
+function indexOf(names: readonly string[], name: string): number | undefined {
   let lo = 0;
-  let hi = views.length - 1;
+  let hi = names.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const c = cmp(views[mid].name, name);
+    const c = cmp(names[mid], name);
     if (c === 0) return mid;
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
   }
   return undefined;
+}
+
+function wantedOf(numberOfClusters: number | undefined, feasible: number): number {
+  return numberOfClusters === undefined ? feasible : Math.min(feasible, Math.max(0, Math.floor(numberOfClusters)));
+}
+
+/**
+ * The feasible clusters best first (total desc; views are in name order with unique names, so
+ * the index breaks ties as the name would), as Ranked entries for the first `upTo` of them only:
+ * without spread constraints selection reads just the top numberOfClusters, so the rest are
+ * neither sorted nor allocated (a top-k pass instead of a full sort).
+ */
+function rank(feasible: readonly number[], totals: Float64Array, views: readonly ClusterView[], upTo: number): Ranked[] {
+  const n = feasible.length;
+  const better = (a: number, b: number) => totals[b] - totals[a] || a - b;
+  let order: Int32Array;
+  if (upTo <= 0) order = new Int32Array(0);
+  else if (upTo * 8 < n) {
+    // bounded insertion into the best `upTo` so far: O(n · k) with k small
+    order = new Int32Array(upTo);
+    let size = 0;
+    for (let j = 0; j < n; j++) {
+      if (size === upTo && better(j, order[size - 1]) >= 0) continue;
+      let at = size < upTo ? size++ : size - 1;
+      while (at > 0 && better(j, order[at - 1]) < 0) {
+        order[at] = order[at - 1];
+        at--;
+      }
+      order[at] = j;
+    }
+  } else {
+    order = sortedOrder(totals, better);
+    if (upTo < n) order = order.subarray(0, upTo);
+  }
+  const out: Ranked[] = new Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    const j = order[k];
+    const i = feasible[j];
+    out[k] = { name: views[i].name, labels: views[i].labels, total: totals[j], rank: k, index: i };
+  }
+  return out;
+}
+
+/**
+ * 0..n-1 ordered by `better`. With the default weights every total is a small integer, and then
+ * (−total, j) packs exactly into one double (|total| < 2^31, j < 2^21): a native numeric sort of
+ * a Float64Array, several times faster than a comparator sort. Anything else takes the comparator.
+ */
+function sortedOrder(totals: Float64Array, better: (a: number, b: number) => number): Int32Array {
+  const n = totals.length;
+  const order = new Int32Array(n);
+  let packable = n < 2 ** 21;
+  for (let j = 0; j < n && packable; j++) packable = Number.isInteger(totals[j]) && Math.abs(totals[j]) < 2 ** 31;
+  if (!packable) {
+    for (let j = 0; j < n; j++) order[j] = j;
+    return order.sort(better);
+  }
+  const keys = new Float64Array(n);
+  for (let j = 0; j < n; j++) keys[j] = -totals[j] * 2 ** 21 + j;
+  keys.sort();
+  for (let k = 0; k < n; k++) order[k] = keys[k] - Math.floor(keys[k] / 2 ** 21) * 2 ** 21;
+  return order;
+}
+
+/** What the per-cluster candidate rows are built from (see withCandidates). */
+interface CandidateTable {
+  views: readonly ClusterView[];
+  rows: readonly Row[];
+  /** per cluster: its position among the feasible clusters, or -1 */
+  feasibleAt: Int32Array;
+  scorers: readonly WeightedScorer[];
+  /** per scorer: one score per feasible cluster */
+  scoreColumns: readonly Int32Array[];
+  totals: Float64Array;
+  /** per cluster: 1 when the decision places the workload there */
+  chosen: Uint8Array;
+}
+
+/**
+ * Gives `decision` its `candidates` (one row per cluster, every filter's verdict and every
+ * scorer's score) as a property computed on first read and then kept: a decision over 1 000
+ * clusters would otherwise allocate some 7 000 objects that most callers (a reconcile recording
+ * only the chosen clusters' explanation once, a CLI showing the top rows) read once or never.
+ * The property is enumerable and in the same place, so the decision reads and compares as the
+ * plain object it was.
+ */
+function withCandidates(decision: Decision, table: CandidateTable): Decision {
+  let rows: Candidate[] | undefined;
+  Object.defineProperty(decision, 'candidates', {
+    enumerable: true,
+    configurable: true,
+    get: () => (rows ??= candidateRows(table)),
+    set: (v: Candidate[]) => { rows = v; },
+  });
+  return decision;
+}
+
+function candidateRows(t: CandidateTable): Candidate[] {
+  // Scores are integers 0..100: one shared frozen entry per (scorer, value) instead of one per cluster.
+  const entries: ScoreEntry[][] = t.scorers.map(() => []);
+  const out: Candidate[] = new Array(t.views.length);
+  for (let i = 0; i < t.views.length; i++) {
+    const j = t.feasibleAt[i];
+    const scores: ScoreEntry[] = j >= 0 ? new Array(t.scorers.length) : [];
+    if (j >= 0) {
+      for (let s = 0; s < t.scorers.length; s++) {
+        const score = t.scoreColumns[s][j];
+        scores[s] = entries[s][score] ??= Object.freeze({ plugin: t.scorers[s].plugin.name, score, weight: t.scorers[s].weight });
+      }
+    }
+    out[i] = { clusterName: t.views[i].name, filters: t.rows[i].verdicts, scores, total: j >= 0 ? t.totals[j] : 0, feasible: j >= 0, selected: t.chosen[i] === 1 };
+  }
+  return out;
 }
 
 function cmp(a: string, b: string): number {

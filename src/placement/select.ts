@@ -107,11 +107,12 @@ function spreadSelect(ranked: readonly Ranked[], explicitN: number | undefined, 
 
   // buckets by tuple of group values, each in rank order
   const buckets = new Map<string, { values: string[]; queue: Ranked[]; head: number }>();
+  // one constraint (the common case) keys by its value alone: no array and join per cluster
+  const only = constraints.length === 1 ? constraints[0].topologyKey : undefined;
   for (const r of pool) {
-    const values = constraints.map((sc) => r.labels[sc.topologyKey]);
-    const key = values.join('\u0000');
+    const key = only !== undefined ? (r.labels[only] ?? '') : constraints.map((sc) => r.labels[sc.topologyKey]).join('\u0000');
     let b = buckets.get(key);
-    if (!b) buckets.set(key, (b = { values, queue: [], head: 0 }));
+    if (!b) buckets.set(key, (b = { values: constraints.map((sc) => r.labels[sc.topologyKey]), queue: [], head: 0 }));
     b.queue.push(r);
   }
   const bucketList = [...buckets.values()];

@@ -55,6 +55,65 @@ export interface ClusterFacts {
 /** Entries per cluster memo: a few selectors, rules and pod sizes are the norm. */
 const MEMO_SIZE = 64;
 
+const EMPTY_COUNTS: ReadonlyMap<string, number> = new Map();
+
+/** Cluster lists whose order is kept: one per location workspace a controller schedules onto. */
+const MAX_FLEETS = 8;
+
+/** A cluster list in name order (ClusterSnapshot.ordered). Read-only: shared by decisions. */
+export interface Fleet {
+  /** the list as given (a copy), to recognise it */
+  readonly items: readonly ClusterRegistration[];
+  /** facts in name order, one per distinct name */
+  readonly facts: readonly ClusterFacts[];
+  readonly names: readonly string[];
+  /** one per dropped duplicate name */
+  readonly warnings: readonly string[];
+  /**
+   * Results over the whole list that depend only on it and a memo key (e.g. every cluster's
+   * view for one pod size), for schedule(); bounded (cleared past MAX_FLEET_MEMO keys).
+   */
+  readonly memo: Map<number, unknown>;
+}
+
+const MAX_FLEET_MEMO = 64;
+
+/** `fleet.memo[key]`, computed once. */
+export function fleetMemo<T>(fleet: Fleet, key: number, compute: () => T): T {
+  if (fleet.memo.has(key)) return fleet.memo.get(key) as T;
+  if (fleet.memo.size >= MAX_FLEET_MEMO) fleet.memo.clear();
+  const v = compute();
+  fleet.memo.set(key, v);
+  return v;
+}
+
+function sameObjects(a: readonly ClusterRegistration[], b: readonly ClusterRegistration[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Sorting by name makes every later tie-break (and the candidate list) independent of input order. */
+export function orderedFleet(clusters: readonly ClusterRegistration[], factsOf: (c: ClusterRegistration) => ClusterFacts): Fleet {
+  const sorted = [...clusters].sort((a, b) => cmpName(a.metadata.name, b.metadata.name));
+  const facts: ClusterFacts[] = [];
+  const names: string[] = [];
+  const warnings: string[] = [];
+  for (const c of sorted) {
+    if (names.length > 0 && names[names.length - 1] === c.metadata.name) {
+      warnings.push(`duplicate cluster name "${c.metadata.name}": only the first is considered`);
+      continue;
+    }
+    facts.push(factsOf(c));
+    names.push(c.metadata.name);
+  }
+  return { items: clusters.slice(), facts, names, warnings, memo: new Map() };
+}
+
+function cmpName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export class ClusterSnapshot {
   private readonly byObject = new WeakMap<ClusterRegistration, ClusterFacts>();
   private readonly runtimes = new WeakMap<object, CelRuntime>();
@@ -64,6 +123,50 @@ export class ClusterSnapshot {
   private nextSlot = 0;
   /** Quantity text → nanos, shared: a fleet spells its sizes the same few ways. */
   readonly quantities = new QuantityCache(10_000);
+  private readonly countMaps = new WeakMap<object, ReadonlyMap<string, number>>();
+
+  /**
+   * Balance's counts as a Map: a plain object with a key per cluster is a dictionary-mode object
+   * whose keyed reads cost about a microsecond each (measured: 1 000 reads ~0.7-1 ms against
+   * ~0.05 ms from a Map), more than the rest of the scoring. Converted once per object.
+   */
+  counts(placementCounts: Readonly<Record<string, number>> | ReadonlyMap<string, number> | undefined): ReadonlyMap<string, number> {
+    if (placementCounts === undefined) return EMPTY_COUNTS;
+    if (placementCounts instanceof Map) return placementCounts;
+    const obj = placementCounts as Readonly<Record<string, number>>;
+    let m = this.countMaps.get(obj);
+    if (!m) {
+      m = new Map(Object.entries(obj));
+      this.countMaps.set(obj, m);
+    }
+    return m;
+  }
+
+  /** The last few cluster lists seen, in name order (see `ordered`): most recent first. */
+  private fleets: Fleet[] = [];
+
+  /**
+   * The facts of `clusters` in name order, duplicates after the first dropped (with a warning
+   * each). Sorting 1 000 names is most of what a decision spends before filtering, and a
+   * controller passes the same informer objects decision after decision (in a fresh array), so
+   * the order is kept for the last few lists and reused when every element is the same object at
+   * the same position: n pointer comparisons instead of n log n string comparisons.
+   */
+  ordered(clusters: readonly ClusterRegistration[]): Fleet {
+    for (let k = 0; k < this.fleets.length; k++) {
+      const fleet = this.fleets[k];
+      if (!sameObjects(fleet.items, clusters)) continue;
+      if (k > 0) {
+        this.fleets.splice(k, 1);
+        this.fleets.unshift(fleet);
+      }
+      return fleet;
+    }
+    const fleet = orderedFleet(clusters, (c) => this.facts(c));
+    this.fleets.unshift(fleet);
+    if (this.fleets.length > MAX_FLEETS) this.fleets.length = MAX_FLEETS;
+    return fleet;
+  }
 
   facts(c: ClusterRegistration): ClusterFacts {
     let f = this.byObject.get(c);

@@ -10,9 +10,16 @@ export const balanceScorer: ScorePlugin = {
   name: 'Balance',
   score(clusters, ctx) {
     const out = new Int32Array(clusters.length);
-    const counts = clusters.map((c) => (Object.hasOwn(ctx.placementCounts, c.name) ? ctx.placementCounts[c.name] : 0));
+    const counts = new Float64Array(clusters.length);
+    const placed = ctx.placementCounts;
     let max = 0;
-    for (const n of counts) if (n > max) max = n;
+    for (let i = 0; i < clusters.length; i++) {
+      const name = clusters[i].name;
+      const v = placed.get(name);
+      const n = v === undefined && !placed.has(name) ? 0 : (v as number);
+      counts[i] = n;
+      if (n > max) max = n;
+    }
     for (let i = 0; i < clusters.length; i++) out[i] = max === 0 ? 100 : clampScore(100 * (1 - counts[i] / max));
     return out;
   },

@@ -3,7 +3,6 @@
  * placing this workload: (1 − |cpu% − mem%| / 2) × 100, kube-scheduler's formula for two
  * resources. Needs both fractions; otherwise 0.
  */
-import { usedFraction } from '../cluster-view.js';
 import { clampScore, type ScorePlugin } from './types.js';
 
 export const balancedAllocationScorer: ScorePlugin = {
@@ -12,11 +11,18 @@ export const balancedAllocationScorer: ScorePlugin = {
     const out = new Int32Array(clusters.length);
     const req = ctx.workload.request;
     const n = ctx.replicasPerCluster;
-    const extra = { cpu: (Number(req?.cpu ?? 0n) / 1e9) * n, memory: (Number(req?.memory ?? 0n) / 1e9) * n };
+    const extraCpu = (Number(req?.cpu ?? 0n) / 1e9) * n;
+    const extraMemory = (Number(req?.memory ?? 0n) / 1e9) * n;
+    // usedFraction (cluster-view.ts) inlined: this runs for every feasible cluster
     for (let i = 0; i < clusters.length; i++) {
-      const cpu = usedFraction(clusters[i], 'cpu', extra.cpu);
-      const mem = usedFraction(clusters[i], 'memory', extra.memory);
-      if (cpu === undefined || mem === undefined) continue;
+      const c = clusters[i];
+      const ac = c.allocatableN.cpu;
+      const am = c.allocatableN.memory;
+      if (!(ac > 0) || !(am > 0)) continue;
+      const fc = c.freeN.cpu;
+      const fm = c.freeN.memory;
+      const cpu = ((Number.isNaN(fc) ? 0 : ac - fc) + extraCpu) / ac;
+      const mem = ((Number.isNaN(fm) ? 0 : am - fm) + extraMemory) / am;
       out[i] = clampScore((1 - Math.abs(Math.min(cpu, 1) - Math.min(mem, 1)) / 2) * 100);
     }
     return out;

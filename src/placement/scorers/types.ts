@@ -12,7 +12,7 @@ export interface ScoreContext {
   /** Replicas one cluster would run if chosen (Duplicated: all; Divided: one share's worth, ≥1). */
   replicasPerCluster: number;
   /** Looked up per feasible cluster only: never iterated (it may hold thousands of names). */
-  placementCounts: Readonly<Record<string, number>>;
+  placementCounts: ReadonlyMap<string, number>;
   /** Locality targets: explicit preferred locations, else those of the previous clusters. */
   preferredLocations: Set<string>;
   previousLocations: Set<string>;
