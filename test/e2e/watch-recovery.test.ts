@@ -89,8 +89,12 @@ t.test('namespace lifecycle', async (t) => {
   await waitFor('namespace emptied and gone', async () => (await status(`${nss}/doomed`)) === 404);
   t.equal((await api('GET', `${nss}/doomed/configmaps`)).json.items.length, 0, 'its contents are gone');
   await created(nss, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fresh-ns' } });
-  await waitFor('the new namespace gets its default ServiceAccount', async () => (await status(`${nss}/fresh-ns/serviceaccounts/default`)) === 200);
-  t.pass('a namespace deleted while down is emptied and removed; a new one gets its ServiceAccount');
+  const defaultSA = `${nss}/fresh-ns/serviceaccounts/default`;
+  await waitFor('the new namespace gets its default ServiceAccount', async () => (await status(defaultSA)) === 200);
+  // a deletion, not an update: only the relist's delete event tells the controller it is gone
+  await whileWatchesDown(store, async () => { t.equal((await api('DELETE', defaultSA)).status, 200); }, expired);
+  await waitFor('the default ServiceAccount deleted while down is recreated', async () => (await status(defaultSA)) === 200);
+  t.pass('a namespace deleted while down is emptied and removed; a new one gets its ServiceAccount, again after it was deleted while down');
 });
 
 t.test('API bindings', async (t) => {
