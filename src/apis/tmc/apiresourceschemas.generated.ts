@@ -1957,6 +1957,11 @@ export const GENERATED_API_EXPORT: APIExport | undefined = {
         "all": true
       },
       {
+        "group": "",
+        "resource": "events",
+        "all": true
+      },
+      {
         "group": "apps",
         "resource": "deployments",
         "all": true

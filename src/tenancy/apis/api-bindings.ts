@@ -7,6 +7,7 @@
  * It runs inside the server on the store, as kcp's own controllers run inside kcp; TMC's
  * controllers (reconcilers/) stay on the client side of the API.
  */
+import { clusterOf } from '../../apis/contract.js';
 import type { DefSource } from '../../registry/catalog.js';
 import type { ResourceDef } from '../../registry/types.js';
 import type { KubeObject } from '../../storage/types.js';
@@ -50,6 +51,11 @@ export class APIBindings implements DefSource {
 
   generation(): number { return this.served.generation(); }
 
+  /** See ServedBindings.onChange. */
+  onChange(fn: () => void): () => void {
+    return this.served.onChange(fn);
+  }
+
   /** The workspaces bound to an export, with the claims each accepted. */
   bindingsOf(exportCluster: string, exportName: string): Array<{ cluster: string; claims: PermissionClaim[] }> {
     return this.served.bindingsOf(exportCluster, exportName);
@@ -57,6 +63,13 @@ export class APIBindings implements DefSource {
 
   getExport(cluster: string, name: string): KubeObject | undefined {
     return this.d.informers.informer(APIS_RESOURCES.exports).get(cluster, undefined, name);
+  }
+
+  /** The exports whose identity is `identityHash` (one, unless an owner shares its identity key). */
+  exportsWithIdentity(identityHash: string): Array<{ cluster: string; name: string }> {
+    return this.d.informers.informer(APIS_RESOURCES.exports).list()
+      .filter((e) => e.status?.identityHash === identityHash)
+      .map((e) => ({ cluster: clusterOf(e), name: e.metadata.name! }));
   }
 
   /** The resources an export serves (from its schemas), as defs. */

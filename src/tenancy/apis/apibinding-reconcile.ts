@@ -98,19 +98,46 @@ export function reconcileBinding(i: BindingInputs): BindingDecision {
       if (status.phase !== 'Bound') status.phase = 'Binding';
       serving = { action: 'unserve' };
     } else {
-      for (const type of ['InitialBindingCompleted', 'BindingUpToDate', 'PermissionClaimsValid', 'Ready']) set({ type, status: 'True' });
+      for (const type of ['InitialBindingCompleted', 'BindingUpToDate', 'Ready']) set({ type, status: 'True' });
       status.phase = 'Bound';
       status.apiExportClusterName = ref.cluster;
       status.boundResources = boundResources;
-      status.exportPermissionClaims = (exp.spec?.permissionClaims ?? []) as PermissionClaim[];
-      const accepted = ((b.spec?.permissionClaims ?? []) as Array<PermissionClaim & { state?: string }>).filter((c) => c.state === 'Accepted');
-      const claims = accepted.map(({ state: _s, ...c }) => c);
+      const exportClaims = (exp.spec?.permissionClaims ?? []) as PermissionClaim[];
+      status.exportPermissionClaims = exportClaims;
+      const { applied, invalid } = acceptedClaims(b, exportClaims);
+      set(invalid
+        ? { type: 'PermissionClaimsValid', status: 'False', reason: 'InvalidPermissionClaims', message: invalid }
+        : { type: 'PermissionClaimsValid', status: 'True' });
+      const claims = applied;
       status.appliedPermissionClaims = claims;
       serving = { action: 'serve', defs, bound: { cluster: ref.cluster, name: exp.metadata.name!, identityHash, claims } };
     }
   }
   status.conditions = conditions;
   return { status, serving };
+}
+
+const claimKey = (c: PermissionClaim) => `${c.resource}/${c.group ?? ''}/${c.identityHash ?? ''}`;
+
+/**
+ * kcp's rule: an accepted claim applies when it is one of the export's claims by group, resource
+ * and identity hash. Any other accepted claim is unexpected/invalid (PermissionClaimsValid=False),
+ * e.g. one that leaves out the identity hash the export states for a resource another export
+ * serves (only built-in resources are claimed without one).
+ */
+function acceptedClaims(b: KubeObject, exportClaims: PermissionClaim[]): { applied: PermissionClaim[]; invalid?: string } {
+  const exported = new Set(exportClaims.map(claimKey));
+  const accepted = ((b.spec?.permissionClaims ?? []) as Array<PermissionClaim & { state?: string }>)
+    .filter((c) => c.state === 'Accepted').map(({ state: _s, ...c }) => c as PermissionClaim);
+  const applied = accepted.filter((c) => exported.has(claimKey(c)));
+  const unexpected = accepted.filter((c) => !exported.has(claimKey(c)));
+  if (!unexpected.length) return { applied };
+  const shown = unexpected.slice(0, 10).map((c) => {
+    const stated = exportClaims.find((e) => (e.group ?? '') === (c.group ?? '') && e.resource === c.resource);
+    const hint = stated ? ` (the export claims it with identity "${stated.identityHash ?? ''}")` : ' (the export does not claim it)';
+    return `unexpected/invalid claim for ${c.resource}.${c.group ?? ''} (identity "${c.identityHash ?? ''}")${hint}`;
+  });
+  return { applied, invalid: `${unexpected.length} unexpected and/or invalid permission claims (showing first ${shown.length}): [${shown.join(', ')}]` };
 }
 
 /** The defs the binding serves, one per schema version, and the status' boundResources. */

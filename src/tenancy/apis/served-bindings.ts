@@ -13,6 +13,7 @@ export class ServedBindings {
   /** cluster → binding name → what it serves */
   private readonly byCluster = new Map<string, Map<string, Entry>>();
   private gen = 0;
+  private readonly listeners = new Set<() => void>();
 
   /** Returns true when what the binding serves changed. */
   serve(cluster: string, binding: string, defs: ResourceDef[], bound: BoundExport): boolean {
@@ -21,7 +22,7 @@ export class ServedBindings {
     const prev = m.get(binding);
     m.set(binding, { defs, bound });
     if (prev && deepEqual(prev.defs, defs) && deepEqual(prev.bound, bound)) return false;
-    this.gen++;
+    this.changed();
     return true;
   }
 
@@ -30,7 +31,7 @@ export class ServedBindings {
     const m = this.byCluster.get(cluster);
     if (!m?.delete(binding)) return false;
     if (m.size === 0) this.byCluster.delete(cluster);
-    this.gen++;
+    this.changed();
     return true;
   }
 
@@ -46,6 +47,21 @@ export class ServedBindings {
   }
 
   generation(): number { return this.gen; }
+
+  /**
+   * Calls `fn` after every change of what is served (synchronously, after the change); returns
+   * the unsubscribe. Views that must tell open watches about workspaces entering or leaving them
+   * (the APIExport virtual workspace) listen here, since no stored object changes then.
+   */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => { this.listeners.delete(fn); };
+  }
+
+  private changed(): void {
+    this.gen++;
+    for (const fn of this.listeners) fn();
+  }
 
   /** The workspaces bound to an export, with the claims each accepted. */
   bindingsOf(exportCluster: string, exportName: string): Array<{ cluster: string; claims: PermissionClaim[] }> {

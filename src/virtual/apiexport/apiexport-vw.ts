@@ -10,7 +10,7 @@ import type { ApiContext } from '../../apiserver/context.js';
 import { parseRequestInfo } from '../../apiserver/request-info.js';
 import { serveClusterPath } from '../../apiserver/router.js';
 import type { VirtualWorkspace } from '../../apiserver/server.js';
-import { StatusError, badRequest, notFound } from '../../errors/status.js';
+import { StatusError, badRequest, forbidden, notFound } from '../../errors/status.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ResourceCatalog } from '../../registry/catalog.js';
 import type { GenericStore } from '../../registry/generic-store.js';
@@ -21,6 +21,9 @@ import { viewContext } from '../view-context.js';
 import { parseViewPath } from '../view-path.js';
 import { filteredStore } from '../view-store.js';
 import { ExportView } from './export-view.js';
+import { ViewWatches } from './view-watches.js';
+
+interface View { view: ExportView; ctx: ApiContext; watches: ViewWatches; unsubscribe: () => void }
 
 export const APIEXPORT_PREFIX = '/services/apiexport/';
 const SHAPE = '/services/apiexport/<export-workspace>/<export-name>/clusters/<*|workspace>/…';
@@ -56,33 +59,42 @@ function writeDiscoveryRefusal(res: ServerResponse, message: string): void {
 
 export function apiExportVirtualWorkspace(deps: APIExportVWDeps): VirtualWorkspace {
   const authorize = deps.authorize ?? defaultExportAuthorizer;
-  const views = new Map<string, { view: ExportView; ctx: ApiContext }>();
+  const views = new Map<string, View>();
 
-  function viewOf(bindings: APIBindings, exportCluster: string, exportName: string): { view: ExportView; ctx: ApiContext } {
+  function viewOf(bindings: APIBindings, exportCluster: string, exportName: string): View {
     const key = `${exportCluster}|${exportName}`;
     let v = views.get(key);
     if (!v) {
       const view = new ExportView(bindings, deps.catalog, exportCluster, exportName);
+      const watches = new ViewWatches(view, deps.generic, deps.generic.store, deps.log);
+      const generic = filteredStore(deps.generic, {
+        filter: (def) => view.filter(def),
+        checkWrite: (def, scope) => {
+          if (!view.clustersFor(def).has(scope.cluster)) {
+            throw new StatusError(403, 'Forbidden', `${def.resource}${def.group ? '.' + def.group : ''} of workspace "${scope.cluster}" is not part of APIExport ${exportCluster}:${exportName}'s view (not bound, or the claim is not accepted)`);
+          }
+        },
+      });
+      const filteredWatch = generic.watch.bind(generic);
+      generic.watch = (scope, def, q, rv, handlers) => watches.watch(scope, def, q, rv, handlers, (h) => filteredWatch(scope, def, q, rv, h));
       const ctx = viewContext({
         defs: view,
-        generic: filteredStore(deps.generic, {
-          filter: (def) => view.filter(def),
-          checkWrite: (def, scope) => {
-            if (!view.clustersFor(def).has(scope.cluster)) {
-              throw new StatusError(404, 'NotFound', `${def.resource}${def.group ? '.' + def.group : ''} of workspace "${scope.cluster}" is not part of APIExport ${exportCluster}:${exportName}'s view (not bound, or the claim is not accepted)`);
-            }
-          },
-        }),
+        generic,
         log: deps.log,
         checkCluster: (cluster) => {
           if (cluster === '*' || view.isBound(cluster)) return;
           throw new StatusError(404, 'NotFound', notBoundMessage(cluster, exportCluster, exportName));
         },
       });
-      v = { view, ctx };
+      v = { view, ctx, watches, unsubscribe: bindings.onChange(() => watches.changed()) };
       views.set(key, v);
     }
     return v;
+  }
+
+  function dropView(key: string): void {
+    views.get(key)?.unsubscribe();
+    views.delete(key);
   }
 
   return {
@@ -97,7 +109,7 @@ export function apiExportVirtualWorkspace(deps: APIExportVWDeps): VirtualWorkspa
       await authorize(user, { exportCluster, exportName, verb: info.isResource ? info.verb : 'get' });
       const bindings = deps.bindings;
       if (!bindings || !bindings.getExport(exportCluster, exportName)) {
-        views.delete(`${exportCluster}|${exportName}`);
+        dropView(`${exportCluster}|${exportName}`);
         throw notFound({ group: 'apis.kcp.io', resource: 'apiexports' }, exportName);
       }
       if (cluster === '*' && info.isResource && !WILDCARD_VERBS.has(info.verb)) {
@@ -108,6 +120,15 @@ export function apiExportVirtualWorkspace(deps: APIExportVWDeps): VirtualWorkspa
       if (cluster !== '*' && !info.isResource && info.apiPrefix !== '' && !view.isBound(cluster)) {
         writeDiscoveryRefusal(res, notBoundMessage(cluster, exportCluster, exportName));
         return;
+      }
+      if (cluster !== '*' && info.isResource) {
+        // kcp's bound-API authorizer: a bound workspace that did not accept the claim refuses it
+        const refusal = view.claimRefusal(cluster, info.group, info.resource);
+        if (refusal) {
+          throw forbidden({ group: info.group, resource: info.resource }, info.name,
+            `User "${user.name}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group}" in workspace "${cluster}": `
+            + `failed to find suitable reason to allow access in APIBinding: ${refusal}`);
+        }
       }
       await serveClusterPath(ctx, req, res, cluster, path, query, user);
     },

@@ -152,3 +152,18 @@ t.test('an export reference without a path names the binding\'s own workspace', 
   t.same(exportReference({ metadata: { name: 'b' }, spec: { reference: { export: { name: 'e' } } } }, 'root:a'), { cluster: 'root:a', name: 'e' });
   t.same(exportReference({ metadata: { name: 'b' }, spec: {} }, 'root:a'), { cluster: 'root:a', name: '' });
 });
+
+t.test("kcp's claim key: an accepted claim applies only when group, resource and identity match the export's", async (t) => {
+  const claims = [{ group: '', resource: 'configmaps', all: true }, { group: 'apps', resource: 'deployments', all: true, identityHash: 'abc' }];
+  const { status, serving } = reconcileBinding(inputs({
+    export: anExport({ claims }),
+    binding: aBinding(undefined, [{ group: '', resource: 'configmaps', all: true, state: 'Accepted' }, { group: 'apps', resource: 'deployments', all: true, state: 'Accepted' }]),
+  }));
+  if (serving.action !== 'serve') throw new Error('expected serve');
+  t.same(serving.bound.claims, [{ group: '', resource: 'configmaps', all: true }], 'the claim without the identity is not applied');
+  t.same(status.appliedPermissionClaims, [{ group: '', resource: 'configmaps', all: true }]);
+  t.equal(cond(status, 'PermissionClaimsValid')?.status, 'False');
+  t.equal(cond(status, 'PermissionClaimsValid')?.reason, 'InvalidPermissionClaims');
+  t.match(cond(status, 'PermissionClaimsValid')?.message, 'unexpected/invalid claim for deployments.apps (identity "") (the export claims it with identity "abc")');
+  t.equal(status.phase, 'Bound', 'the binding itself is bound');
+});
