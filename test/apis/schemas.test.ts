@@ -97,7 +97,7 @@ t.test('APIExport lists the schemas and claims the workloads', async (t) => {
   t.same(TMC_API_EXPORT.spec.latestResourceSchemas, TMC_API_RESOURCE_SCHEMAS.map((s) => s.metadata.name));
   const claims = TMC_API_EXPORT.spec.permissionClaims.map((c) => `${c.resource}.${c.group || 'core'}${c.all ? '' : ' (not all)'}`).sort();
   t.same(claims, [
-    'configmaps.core', 'daemonsets.apps', 'deployments.apps', 'ingresses.networking.k8s.io', 'jobs.batch',
+    'configmaps.core', 'daemonsets.apps', 'deployments.apps', 'events.core', 'ingresses.networking.k8s.io', 'jobs.batch',
     'namespaces.core', 'persistentvolumeclaims.core', 'secrets.core', 'services.core', 'statefulsets.apps',
   ]);
   const needIdentity = TMC_CLAIM_IDENTITY_SOURCES.map((c) => c.resource).sort();
