@@ -9,7 +9,8 @@
  */
 import t from 'tap';
 import * as k8s from '@kubernetes/client-node';
-import { eventually, request, type Creds } from '../helpers/http.js';
+import { request, type Creds } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
 
 interface Ev { type: string; name: string; path: string }
@@ -32,7 +33,7 @@ t.test('claims through the APIExport virtual workspace', async (t) => {
   const vw = '/services/apiexport/root:tmc/tmc.kcp.io';
   for (const ws of ['a', 'b']) {
     await kubectlOK(kc, ['create', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws}}\n` });
-    await eventually(async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(`root:${ws}`) })).code === 0, 20_000, `workspace ${ws}`);
+    await waitFor(`workspace ${ws}`, async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(`root:${ws}`) })).code === 0);
     // before any binding: only a write that binds or accepts can make these visible
     await kubectlOK(kc, ['-n', 'default', 'create', 'configmap', `early-${ws}`], { server: at(`root:${ws}`) });
   }
@@ -59,7 +60,7 @@ t.test('claims through the APIExport virtual workspace', async (t) => {
     events.push({ type, name: obj.metadata.name, path: obj.metadata.annotations?.['kcp.io/path'] });
   }, () => undefined);
   t.teardown(() => watch.abort());
-  const seen = (type: string, name: string) => eventually(() => events.some((e) => e.type === type && e.name === name), 15_000, `${type} ${name}`);
+  const seen = (type: string, name: string) => waitFor(`${type} ${name}`, () => events.some((e) => e.type === type && e.name === name), { timeoutMs: 15_000 });
 
   const rvBeforeBinding = (await listed()).json.metadata.resourceVersion as string;
 
