@@ -8,7 +8,10 @@
  *   `tenancy.kcp.io/phase`;
  * - the finalizer `core.kcp.io/logicalcluster` holds a deleted Workspace until its logical cluster
  *   and everything in it are gone (workspace-lifecycle.ts), so `kubectl delete ws` returns when done.
- * The logical cluster exists as soon as the Workspace does, so it is Ready at once.
+ * The logical cluster exists as soon as the Workspace does, so it is Ready at once, unless its type
+ * (or a type it extends) has `initializer: true`: then it starts `Initializing` with those
+ * initializers in `status.initializers`, until they are removed from its LogicalCluster
+ * (workspace-lifecycle.ts moves it on).
  */
 import { rfc3339 } from '../apis/time.js';
 import type { FieldError } from '../errors/status.js';
@@ -20,6 +23,8 @@ import { homeClusterName, newLogicalClusterName } from './logical-clusters.js';
 import { refString, type TypeRef, type WorkspaceTypes } from './workspaces/workspace-types.js';
 
 export const PHASE_LABEL = 'tenancy.kcp.io/phase';
+/** kcp's Workspace condition saying whether every initializer is done. */
+export const WORKSPACE_INITIALIZED = 'WorkspaceInitialized';
 export const WORKSPACE_FINALIZER = 'core.kcp.io/logicalcluster';
 /** The parent of home workspaces (`user:<name>`): not a workspace itself, written only by the server. */
 export const HOME_PARENT = 'user';
@@ -32,11 +37,28 @@ export interface WorkspaceStrategyDeps {
   workspaceOf?: (cluster: string) => KubeObject | undefined;
 }
 
+/** The conditions of a workspace waiting for initializers, or of one that is Ready. */
+export function initializationConditions(initializers: string[], now: string): Array<Record<string, string>> {
+  if (!initializers.length) {
+    return [{ type: 'Ready', status: 'True', lastTransitionTime: now }, { type: WORKSPACE_INITIALIZED, status: 'True', lastTransitionTime: now }];
+  }
+  const message = `Initializers still exist: [${initializers.join(' ')}]`;
+  return [
+    { type: 'Ready', status: 'False', reason: 'Initializing', message, lastTransitionTime: now },
+    { type: WORKSPACE_INITIALIZED, status: 'False', reason: 'InitializerExists', message, lastTransitionTime: now },
+  ];
+}
+
 export function workspaceStrategy(d: WorkspaceStrategyDeps): Strategy {
   const parentType = (cluster: string): Required<TypeRef> => {
     if (cluster === 'root') return { name: 'root', path: 'root' };
     const t = d.workspaceOf?.(cluster)?.spec?.type as TypeRef | undefined;
     return t?.name ? { name: t.name, path: t.path ?? 'root' } : DEFAULT_CHILD;
+  };
+  // kcp names an initializer after the type's logical cluster name (root's is root)
+  const clusterName = (path: string): string => {
+    const name = path === 'root' ? path : d.workspaceOf?.(path)?.spec?.cluster;
+    return typeof name === 'string' && name ? name : path;
   };
   const setPhase = (obj: KubeObject, phase: string) => {
     obj.status = { ...(obj.status ?? {}), phase };
@@ -60,9 +82,10 @@ export function workspaceStrategy(d: WorkspaceStrategyDeps): Strategy {
       // A home (only the server writes in HOME_PARENT) is named from its user, as kcp names it.
       obj.spec.cluster = ctx.cluster === HOME_PARENT ? homeClusterName(obj.metadata.name!) : newLogicalClusterName();
       obj.spec.URL = `${d.externalURL()}/clusters/${path}`;
-      const now = rfc3339();
-      obj.status = { url: obj.spec.URL, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] };
-      setPhase(obj, 'Ready');
+      const typeRef = obj.spec.type as TypeRef;
+      const initializers = typeRef?.path && d.types ? d.types.initializers({ name: typeRef.name, path: typeRef.path }, clusterName) : [];
+      obj.status = { url: obj.spec.URL, ...(initializers.length ? { initializers } : {}), conditions: initializationConditions(initializers, rfc3339()) };
+      setPhase(obj, initializers.length ? 'Initializing' : 'Ready');
       const finalizers = obj.metadata.finalizers ?? [];
       if (!finalizers.includes(WORKSPACE_FINALIZER)) obj.metadata.finalizers = [...finalizers, WORKSPACE_FINALIZER];
       const extra = d.types?.get((obj.spec.type as Required<TypeRef>).path, (obj.spec.type as TypeRef).name)?.additionalWorkspaceLabels;

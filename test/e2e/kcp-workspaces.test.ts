@@ -1,6 +1,7 @@
 /**
  * kcp's workspace behaviours beyond the basic contract (test/e2e/workspaces.test.ts has that), on one
- * server through the real kubectl and plain HTTPS: home workspaces named as kcp names them, the
+ * server through the real kubectl and plain HTTPS: WorkspaceType initializers and the Initializing
+ * phase, home workspaces named as kcp names them, the
  * service-account token's `authentication.kcp.io/cluster-name`, the deletion cascade for resources
  * no longer served, WorkloadPlacement's `locationWorkspace` as a path.
  */
@@ -20,6 +21,70 @@ t.test('kcp workspaces', async (t) => {
   };
   const served = (path: string) => waitFor(`${path} served`, async () => (await kubectl(kc, ['get', 'ns', 'default'], { server: at(path) })).code === 0, { timeoutMs: 10_000 });
   const getJSON = async (server: string, ...what: string[]) => JSON.parse(await kubectlOK(kc, ['get', ...what, '-o', 'json'], { server }));
+
+  await t.test('WorkspaceType initializers hold a new workspace in Initializing until each is removed', async (t) => {
+    const type = (name: string, spec: string) => `apiVersion: tenancy.kcp.io/v1alpha1\nkind: WorkspaceType\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root'), input: type('init-parent', '{initializer: true, extend: {with: [{name: universal, path: root}]}}') });
+    await create('root', 'types');
+    await served('root:types');
+    const typesName = (await getJSON(at('root'), 'workspace', 'types')).spec.cluster as string;
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:types'), input: type('init-child', '{initializer: true, extend: {with: [{name: init-parent, path: root}]}}') });
+    const mine = `${typesName}:init-child`;
+    const expected = [mine, 'root:init-parent'];
+    await waitFor('a workspace of type init-child', async () => (await kubectl(kc, ['create', '-f', '-'], { server: at('root:types'), input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: w1}\nspec: {type: {name: init-child, path: "root:types"}}\n' })).code === 0, { timeoutMs: 10_000 });
+
+    const ws = await getJSON(at('root:types'), 'workspace', 'w1');
+    t.equal(ws.status.phase, 'Initializing');
+    t.equal(ws.metadata.labels['tenancy.kcp.io/phase'], 'Initializing');
+    t.same(ws.status.initializers, expected, "the type's and the extended type's initializers, named <type's logical cluster>:<type>");
+    t.match(ws.status.conditions, [{ type: 'Ready', status: 'False' }, { type: 'WorkspaceInitialized', status: 'False', reason: 'InitializerExists' }]);
+    t.match(await kubectlOK(kc, ['get', 'ws', '-l', 'tenancy.kcp.io/phase=Initializing'], { server: at('root:types') }), /^w1\s+init-child\s+Initializing\s/m);
+    const lc = await waitFor('the LogicalCluster', async () => {
+      const r = await kubectl(kc, ['get', 'logicalcluster', 'cluster', '-o', 'json'], { server: at('root:types:w1') });
+      return r.code === 0 && JSON.parse(r.stdout);
+    }, { timeoutMs: 10_000 });
+    t.same(lc.spec.initializers, expected);
+    t.same(lc.status.initializers, expected);
+    t.equal(lc.status.phase, 'Initializing');
+
+    // an initializer's controller (not an admin) may remove only; nothing may be added or go back
+    const ctl: Creds = { caPem: srv.pki.ca.certPem, token: srv.tokens.issue('initializer-bot') };
+    await kubectlOK(kc, ['create', 'clusterrole', 'initialize', '--verb=get,list,watch,patch,update', '--resource=logicalclusters.core.kcp.io,logicalclusters.core.kcp.io/status'], { server: at('root:types:w1') });
+    await kubectlOK(kc, ['create', 'clusterrolebinding', 'initialize', '--clusterrole=initialize', '--user=initializer-bot'], { server: at('root:types:w1') });
+    const lcStatus = '/clusters/root:types:w1/apis/core.kcp.io/v1alpha1/logicalclusters/cluster/status';
+    const mergePatch = { 'Content-Type': 'application/merge-patch+json' };
+    const grow = await waitFor('the RBAC grant', async () => {
+      const r = await request(srv.url, ctl, 'PATCH', lcStatus, { status: { initializers: [...expected, 'root:sneaky'] } }, mergePatch);
+      return r.status !== 403 && r;
+    }, { timeoutMs: 10_000 });
+    t.equal(grow.status, 422, grow.text);
+    t.match(grow.json.message, /status\.initializers: Forbidden: must not grow while initializing \(added: root:sneaky\)/);
+    const early = await request(srv.url, ctl, 'PATCH', lcStatus, { status: { phase: 'Ready' } }, mergePatch);
+    t.equal(early.status, 422, early.text);
+    t.match(early.json.message, /status\.initializers: Forbidden: is not empty/);
+    const done = await request(srv.url, ctl, 'PATCH', lcStatus, { status: { initializers: ['root:init-parent'] } }, mergePatch);
+    t.equal(done.status, 200, done.text);
+    await waitFor('the Workspace mirrors the LogicalCluster', async () => (await getJSON(at('root:types'), 'workspace', 'w1')).status.initializers?.join() === 'root:init-parent', { timeoutMs: 10_000 });
+    t.equal((await getJSON(at('root:types'), 'workspace', 'w1')).status.phase, 'Initializing', 'one left: still Initializing');
+
+    // the last one removed with kubectl
+    await kubectlOK(kc, ['patch', 'logicalcluster', 'cluster', '--subresource=status', '--type=json', '-p', '[{"op":"remove","path":"/status/initializers/0"}]'], { server: at('root:types:w1') });
+    await waitFor('Ready', async () => (await getJSON(at('root:types'), 'workspace', 'w1')).status.phase === 'Ready', { timeoutMs: 10_000 });
+    const ready = await getJSON(at('root:types'), 'workspace', 'w1');
+    t.equal(ready.metadata.labels['tenancy.kcp.io/phase'], 'Ready');
+    t.notOk(ready.status.initializers, 'no initializers left');
+    t.match(ready.status.conditions, [{ type: 'Ready', status: 'True' }, { type: 'WorkspaceInitialized', status: 'True' }]);
+    const readyLC = await getJSON(at('root:types:w1'), 'logicalcluster', 'cluster');
+    t.equal(readyLC.status.phase, 'Ready');
+    t.same(readyLC.spec.initializers, expected, 'spec keeps what it started with');
+    const back = await request(srv.url, ctl, 'PATCH', lcStatus, { status: { phase: 'Initializing', initializers: [mine] } }, mergePatch);
+    t.equal(back.status, 422, back.text);
+    t.match(back.json.message, /cannot transition from "Ready" to "Initializing"/);
+
+    // a type without an initializer: Ready at once, as before
+    await kubectlOK(kc, ['create', '-f', '-'], { server: at('root:types'), input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: plain}\n' });
+    t.equal((await getJSON(at('root:types'), 'workspace', 'plain')).status.phase, 'Ready');
+  });
 
   await t.test('home workspaces get the logical cluster name kcp derives from the user name', async (t) => {
     const home = await request(srv.url, admin, 'GET', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/~');

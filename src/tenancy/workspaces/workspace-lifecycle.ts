@@ -7,6 +7,12 @@
  * or CRD deleted earlier), its APIBindings last (their resources go with them), then its
  * LogicalCluster; only then does the finalizer go and the Workspace with it.
  *
+ * Initialization, as kcp's workspace and logicalcluster phase reconcilers do it: a workspace whose
+ * type has initializers (workspace-strategy.ts) gets a LogicalCluster with them in
+ * `spec.initializers` and `status.initializers`, phase `Initializing`. Controllers remove theirs
+ * from the LogicalCluster's status (logical-cluster-strategy.ts says how it may change); each change
+ * is mirrored into the Workspace's `status.initializers`, and once none is left both turn `Ready`.
+ *
  * It runs inside the server on the store, as the API bindings controller does.
  */
 import { systemScope } from '../../registry/system-scope.js';
@@ -19,8 +25,9 @@ import { storageResource, type ResourceDef } from '../../registry/types.js';
 import type { StoreInformers } from '../../storage/informers.js';
 import type { KubeObject, Store } from '../../storage/types.js';
 import { ROOT_CLUSTER, WORKSPACE_RESOURCE } from '../logical-clusters.js';
-import { WORKSPACE_FINALIZER } from '../workspace-strategy.js';
-import type { TypeRef, WorkspaceTypes } from './workspace-types.js';
+import { rfc3339 } from '../../apis/time.js';
+import { initializationConditions, WORKSPACE_FINALIZER } from '../workspace-strategy.js';
+import { parentPath, type TypeRef, type WorkspaceTypes } from './workspace-types.js';
 
 export const LOGICAL_CLUSTER_RESOURCE = 'core.kcp.io/logicalclusters';
 export const LOGICAL_CLUSTER_NAME = 'cluster';
@@ -54,8 +61,18 @@ export class WorkspaceLifecycle {
     await this.ensureLogicalCluster('root', undefined);
     const informer = this.d.informers.informer(WORKSPACE_RESOURCE);
     const enqueue = (ws: KubeObject) => this.enqueue(this.d.informers.clusterOf(ws), ws.metadata.name!);
-    this.unregister = informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ws) => enqueue(ws), onDelete: enqueue });
+    const unregisterWorkspaces = informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ws) => enqueue(ws), onDelete: enqueue });
+    // a LogicalCluster's initializers going (a controller removed its own) move its Workspace on
+    const logicalClusters = this.d.informers.informer(LOGICAL_CLUSTER_RESOURCE);
+    const owner = (lc: KubeObject) => {
+      const path = this.d.informers.clusterOf(lc);
+      const parent = parentPath(path);
+      if (parent && lc.status?.phase === 'Initializing') this.enqueue(parent, path.slice(parent.length + 1));
+    };
+    const unregisterLogicalClusters = logicalClusters.addEventHandler({ onAdd: owner, onUpdate: (_old, lc) => owner(lc) });
+    this.unregister = () => { unregisterWorkspaces(); unregisterLogicalClusters(); };
     await informer.waitForSync();
+    await logicalClusters.waitForSync();
   }
 
   stop(): void {
@@ -96,6 +113,7 @@ export class WorkspaceLifecycle {
     if (!ws) return this.emptyCluster(child);
     if (!ws.metadata.deletionTimestamp) {
       await this.ensureLogicalCluster(child, ws);
+      await this.followInitialization(cluster, child, ws);
       return true;
     }
     if (!(await this.emptyCluster(child))) return false;
@@ -131,14 +149,19 @@ export class WorkspaceLifecycle {
   }
 
   private async ensureLogicalCluster(path: string, ws: KubeObject | undefined): Promise<void> {
-    if (await this.d.store.get({ cluster: path, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME })) return;
+    const existing = await this.d.store.get({ cluster: path, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
+    // a LogicalCluster without a phase was made by an attempt that failed before its status write
+    if (existing?.status?.phase) return;
     const def = this.d.catalog.resolve(path, 'core.kcp.io', 'v1alpha1', 'logicalclusters');
     if (!def) return;
     // before the LogicalCluster, so a retry after a failure here makes them again; once it exists, a
     // binding the user deleted stays deleted (kcp binds them once, while the workspace initializes)
-    if (ws) await this.createDefaultBindings(path, ws);
+    if (ws && !existing) await this.createDefaultBindings(path, ws);
     const parent = ws ? clusterOf(ws, ROOT_CLUSTER) : undefined;
     const type = ws?.spec?.type as { name?: string; path?: string } | undefined;
+    // what the Workspace was created waiting for (workspace-strategy.ts); none for workspaces
+    // created Ready, also those stored before initializers existed
+    const initializers = ws?.status?.phase === 'Initializing' ? ((ws.status.initializers as string[] | undefined) ?? []) : [];
     const obj: KubeObject = {
       apiVersion: 'core.kcp.io/v1alpha1', kind: 'LogicalCluster',
       metadata: {
@@ -147,16 +170,61 @@ export class WorkspaceLifecycle {
       },
       spec: ws && parent ? {
         owner: { apiVersion: 'tenancy.kcp.io/v1alpha1', resource: 'workspaces', name: ws.metadata.name, cluster: parent, uid: ws.metadata.uid },
+        ...(initializers.length ? { initializers } : {}),
       } : {},
     };
-    try {
-      await this.d.generic.create(this.scope(path), def, obj);
-    } catch (e) {
-      if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
+    if (!existing) {
+      try {
+        await this.d.generic.create(this.scope(path), def, obj);
+      } catch (e) {
+        if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
+      }
     }
     await this.d.generic.patch(this.scope(path), def, LOGICAL_CLUSTER_NAME, 'status', async (live) => ({
-      object: { ...live!, status: { ...(live!.status ?? {}), URL: `${this.d.externalURL()}/clusters/${path}`, phase: 'Ready' } },
+      object: {
+        ...live!,
+        status: {
+          ...(live!.status ?? {}), URL: `${this.d.externalURL()}/clusters/${path}`,
+          phase: initializers.length ? 'Initializing' : 'Ready',
+          ...(initializers.length ? { initializers } : {}),
+          conditions: initializationConditions(initializers, rfc3339()).filter((c) => c.type !== 'Ready'),
+        },
+      },
     }), { allowCreate: false });
+  }
+
+  /**
+   * An initializing workspace follows its LogicalCluster: the LogicalCluster turns Ready once its
+   * last initializer is removed, and the Workspace mirrors its initializers and phase.
+   */
+  private async followInitialization(parent: string, path: string, ws: KubeObject): Promise<void> {
+    if (ws.status?.phase !== 'Initializing') return;
+    const lcDef = this.d.catalog.resolve(path, 'core.kcp.io', 'v1alpha1', 'logicalclusters');
+    const lc = await this.d.store.get({ cluster: path, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
+    if (!lc || !lcDef) return;
+    let phase = lc.status?.phase as string | undefined;
+    const initializers = (lc.status?.initializers as string[] | undefined) ?? [];
+    if (phase === 'Initializing' && !initializers.length) {
+      await this.d.generic.patch(this.scope(path), lcDef, LOGICAL_CLUSTER_NAME, 'status', async (live) => ({
+        object: live!.status?.phase !== 'Initializing' || (live!.status?.initializers ?? []).length ? live! : {
+          ...live!, status: { ...live!.status, phase: 'Ready', conditions: initializationConditions([], rfc3339()).filter((c) => c.type !== 'Ready') },
+        },
+      }), { allowCreate: false });
+      phase = 'Ready';
+    }
+    if (phase !== 'Ready' && phase !== 'Initializing') return;
+    const mirrored = (ws.status?.initializers as string[] | undefined) ?? [];
+    if (phase === 'Initializing' && mirrored.join(' ') === initializers.join(' ')) return;
+    const wsDef = this.d.catalog.resolve(parent, 'tenancy.kcp.io', 'v1alpha1', 'workspaces');
+    if (!wsDef) return;
+    await this.d.generic.patch(this.scope(parent), wsDef, ws.metadata.name!, 'status', async (live) => {
+      if (live!.metadata.uid !== ws.metadata.uid || live!.status?.phase !== 'Initializing') return { object: live! };
+      const { initializers: _gone, ...status } = live!.status ?? {};
+      const left = phase === 'Ready' ? [] : initializers;
+      return {
+        object: { ...live!, status: { ...status, ...(left.length ? { initializers: left } : {}), phase: left.length ? 'Initializing' : 'Ready', conditions: initializationConditions(left, rfc3339()) } },
+      };
+    }, { allowCreate: false });
   }
 
   /**

@@ -98,6 +98,15 @@ export class WorkspaceTypes {
   }
 
   /**
+   * The initializers a new workspace of type `ref` waits for, named as kcp names them: `<logical
+   * cluster name of the type's workspace>:<type name>` for the type and each type it extends that
+   * has `initializer: true` (`root:example` for a type in root).
+   */
+  initializers(ref: Required<TypeRef>, clusterName: (path: string) => string): string[] {
+    return this.aliases(ref).filter((t) => this.get(t.path, t.name)?.initializer === true).map((t) => `${clusterName(t.path)}:${t.name}`);
+  }
+
+  /**
    * Why `child` may not be created in a workspace of type `parent`, or undefined when it may: each
    * of the parent's types limiting children must list one of the child's aliases, and each of the
    * child's types limiting parents must list one of the parent's aliases.
