@@ -25,6 +25,8 @@ import { pct } from './fixtures/stats.js';
 import { DEPLOYMENTS, SECRETS, bind, createWorkspace, deployment } from '../syncer/harness.js';
 import { waitFor } from '../helpers/wait.js';
 
+const EVENTS = { group: '', version: 'v1', resource: 'events' } as const;
+
 const REPLICAS = 2;
 const progress = (msg: string): void => { process.stderr.write(`[sync-processes ${new Date().toISOString().slice(11, 19)}] ${msg}\n`); };
 
@@ -46,7 +48,17 @@ async function requestCounts(root: KubeClient): Promise<string> {
     const m = /^apiserver_request_total\{verb="([^"]*)",resource="([^"]*)",code="([^"]*)"\} (\d+)/.exec(line);
     if (m) counts.set(`${m[1]} ${m[2]} ${m[3]}`, (counts.get(`${m[1]} ${m[2]} ${m[3]}`) ?? 0) + Number(m[4]));
   }
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${k}=${v}`).join(', ');
+  const failures = res.body.toString().split('\n').filter((l) => l.startsWith('tmc_sync_failures_total{')).map((l) => l.replace('tmc_sync_failures_total', '')).join(', ');
+  return `${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${k}=${v}`).join(', ')}; sync failures: ${failures || 'none'}`;
+}
+
+/** Events in the workload namespace by reason (what the POST events above were). */
+async function eventReasons(ws: KubeClient): Promise<string> {
+  const counts = new Map<string, number>();
+  for (const e of (await ws.list(EVENTS, { namespace: 'default' })).items as Array<{ reason?: string; count?: number }>) {
+    counts.set(e.reason ?? '', (counts.get(e.reason ?? '') ?? 0) + (e.count ?? 1));
+  }
+  return [...counts].map(([k, v]) => `${k}=${v}`).join(', ');
 }
 
 const clientOf = (s: SpawnedServer): KubeClient => new KubeClient(httpTransportFromKubeConfig({ file: s.kubeconfigPath, basePath: '' }));
@@ -174,7 +186,7 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
     }, { timeoutMs: 600_000, everyMs: 500 }).catch((e) => { throw new Error(`${(e as Error).message}: ${allReadyAt.size} ready everywhere, ${done.size} aggregated`); });
     const statusConvergeMs = Date.now() - start;
     for (const h of handles) h.stop();
-    if (process.env.BENCH_REQUESTS) progress(`tmc-server requests: ${await requestCounts(root)}`);
+    if (process.env.BENCH_REQUESTS) progress(`tmc-server requests: ${await requestCounts(root)}; events: ${await eventReasons(ws)}`);
     const cpu = { tmcServerCpuS: cpuSeconds(server), clustersCpuS: clusters.reduce((a, c) => a + cpuSeconds(c), 0), benchCpuS: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
     // a graceful stop, so NODE_OPTIONS=--cpu-prof leaves each server's profile behind
     await Promise.all([server, ...clusters].map((x) => x.kill('SIGTERM')));

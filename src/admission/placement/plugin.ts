@@ -1,14 +1,16 @@
 /**
  * Placement at admission: a workload created or updated in a namespace where a scheduled
  * WorkloadPlacement selects it gets its placement in the same write — state labels
- * (`state.tmc.kcp.io/<key>: Sync`), the `tmc.kcp.io/placement` annotation and, for Divided
+ * (`state.tmc.kcp.io/<key>: Sync`) with each cluster's syncer finalizer (`tmc.kcp.io/syncer-<key>`:
+ * the copy a syncer makes is then always waited for, and the syncer has no finalizer of its own
+ * to write), the `tmc.kcp.io/placement` annotation and, for Divided
  * placements, a per-cluster replica share as `spec-diff.tmc.kcp.io/<key>` — so syncers can act
  * at once instead of waiting for the placement controller's next pass. An object that already
  * carries state labels is left alone: the controller is the source of truth for it.
  */
 import type { ClusterDecision, WorkloadPlacement } from '../../apis/tmc/v1alpha1.js';
 import {
-  PLACEMENT_ANNOTATION, STATE_LABEL_PREFIX, clusterKey, specDiffAnnotation, stateLabel,
+  PLACEMENT_ANNOTATION, STATE_LABEL_PREFIX, clusterKey, specDiffAnnotation, stateLabel, syncerFinalizer,
 } from '../../apis/contract.js';
 import type { AdmissionAttributes } from '../../registry/hooks.js';
 import type { AdmissionPlugin } from '../plugin.js';
@@ -54,6 +56,7 @@ export function applyDecisions(obj: NonNullable<AdmissionAttributes['object']>, 
   decisions.forEach((d, i) => {
     const key = d.clusterKey ?? clusterKey(p.spec?.locationWorkspace || cluster, d.clusterName);
     meta.labels![stateLabel(key)] = 'Sync';
+    if (!meta.deletionTimestamp && !meta.finalizers?.includes(syncerFinalizer(key))) meta.finalizers = [...meta.finalizers ?? [], syncerFinalizer(key)];
     if (shares) meta.annotations![specDiffAnnotation(key)] = JSON.stringify([{ op: 'replace', path: '/spec/replicas', value: shares[i] }]);
   });
   meta.annotations[PLACEMENT_ANNOTATION] = `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`;

@@ -2,11 +2,14 @@
  * Step 4 of a reconcile: turn one workload's decision into its labels and annotations
  * (DESIGN.md §5) and report how it is doing on each cluster.
  *
- * - chosen cluster → `state.tmc.kcp.io/<key>=Sync`, no deletion annotation, and
- *   `spec-diff.tmc.kcp.io/<key>` when there is a replica share (Divided) or a matching override;
- * - vacated cluster → `deletion.tmc.kcp.io/<key>=<now>`; once the syncer's finalizer
- *   `tmc.kcp.io/syncer-<key>` is off the object (or was never on it) the state label and that
- *   cluster's annotations go too;
+ * - chosen cluster → `state.tmc.kcp.io/<key>=Sync` and the syncer's finalizer
+ *   `tmc.kcp.io/syncer-<key>` in the same write (so no copy can exist before the finalizer, and the
+ *   syncer need not write it itself), no deletion annotation, and `spec-diff.tmc.kcp.io/<key>`
+ *   when there is a replica share (Divided) or a matching override;
+ * - vacated cluster → `deletion.tmc.kcp.io/<key>=<now>`; once the syncer's finalizer is off the
+ *   object the state label and that cluster's annotations go too. A cluster whose syncer never
+ *   reported (no `status.tmc.kcp.io/<key>`) has not taken the workload on: it is released at once,
+ *   finalizer included (a copy made just before would be removed by its syncer when the label goes);
  * - a cluster vacated because it failed (NotReady, drained, NoExecute) follows the placement's
  *   `failover.purgeMode`: Graceful keeps its copy syncing until every chosen cluster reports the
  *   workload available at its share, Never keeps it, Immediately vacates at once; a copy kept so
@@ -65,6 +68,7 @@ export function applyDecision(input: ApplyInput): ApplyOutput {
     if (!key) continue;
     chosen.set(key, c);
     labels[stateLabel(key)] = 'Sync';
+    finalizers.add(syncerFinalizer(key));
     delete annotations[deletionAnnotation(key)];
     delete annotations[failoverAnnotation(key)];
     const overrides = matchingOverrides(input, c.clusterName, warnings);
@@ -73,7 +77,8 @@ export function applyDecision(input: ApplyInput): ApplyOutput {
     else delete annotations[specDiffAnnotation(key)];
     const share = c.replicas ?? total;
     const st = clusterWorkloadStatus(w, key, share);
-    const state = st.failed ? 'Failed' : st.reported || finalizers.has(syncerFinalizer(key)) ? 'Sync' : 'Pending';
+    // The finalizer is ours now (written with the label); the syncer's first report says it took the workload on.
+    const state = st.failed ? 'Failed' : st.reported ? 'Sync' : 'Pending';
     statuses.push(clusterStatus(c.clusterName, state, share, st.ready, st.message));
   }
 
@@ -105,8 +110,9 @@ export function applyDecision(input: ApplyInput): ApplyOutput {
       }
     }
     annotations[deletionAnnotation(key)] ??= input.now;
-    if (!finalizers.has(syncerFinalizer(key))) {
-      // The syncer holds no finalizer: nothing downstream to wait for.
+    if (!finalizers.has(syncerFinalizer(key)) || annotations[statusAnnotation(key)] === undefined) {
+      // Released by the syncer, or never taken on by it: nothing downstream to wait for.
+      finalizers.delete(syncerFinalizer(key));
       delete labels[label];
       delete annotations[deletionAnnotation(key)];
       delete annotations[specDiffAnnotation(key)];
@@ -124,7 +130,7 @@ export function applyDecision(input: ApplyInput): ApplyOutput {
   else if (annotations[PLACEMENT_ANNOTATION] === me) delete annotations[PLACEMENT_ANNOTATION];
 
   statuses.sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
-  return { patch: metadataPatch(w, labels, annotations), clusters: statuses, warnings };
+  return { patch: metadataPatch(w, labels, annotations, [...finalizers]), clusters: statuses, warnings };
 }
 
 function matchingOverrides(input: ApplyInput, clusterName: string, warnings: string[]): Override[] {
@@ -146,8 +152,12 @@ function clusterStatus(clusterName: string, state: WorkloadClusterStatus['state'
   return s;
 }
 
-/** A merge patch of labels and annotations (null removes), or undefined when nothing changes. */
-function metadataPatch(w: WorkloadObject, labels: Record<string, string>, annotations: Record<string, string>): WorkloadMetadataPatch | undefined {
+/**
+ * A merge patch of labels and annotations (null removes) and, when it changed, the whole finalizer
+ * list (the caller's resourceVersion precondition keeps a concurrent finalizer change from being
+ * lost), or undefined when nothing changes.
+ */
+function metadataPatch(w: WorkloadObject, labels: Record<string, string>, annotations: Record<string, string>, finalizers: string[]): WorkloadMetadataPatch | undefined {
   const diff = (before: Record<string, string> | undefined, after: Record<string, string>) => {
     const out: Record<string, string | null> = {};
     for (const [k, v] of Object.entries(after)) if (before?.[k] !== v) out[k] = v;
@@ -156,9 +166,12 @@ function metadataPatch(w: WorkloadObject, labels: Record<string, string>, annota
   };
   const l = diff(w.metadata.labels, labels);
   const a = diff(w.metadata.annotations, annotations);
-  if (!l && !a) return undefined;
+  const before = w.metadata.finalizers ?? [];
+  const f = finalizers.length !== before.length || finalizers.some((x, i) => x !== before[i]) ? finalizers : undefined;
+  if (!l && !a && !f) return undefined;
   const patch: WorkloadMetadataPatch = { metadata: {} };
   if (l) patch.metadata.labels = l;
   if (a) patch.metadata.annotations = a;
+  if (f) patch.metadata.finalizers = f;
   return patch;
 }

@@ -29,6 +29,8 @@ export interface WorkloadMetadataPatch {
   metadata: {
     labels?: Record<string, string | null>;
     annotations?: Record<string, string | null>;
+    /** The whole list (merge patch replaces lists): only with the workload's resourceVersion as precondition. */
+    finalizers?: string[];
   };
 }
 

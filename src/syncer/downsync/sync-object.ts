@@ -73,7 +73,7 @@ async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamR
   upstreamObj = await ensureFinalizer(ctx, ref, upstreamObj);
   // 2. The namespace, 3. the desired object (spec-diff applied).
   const { name: namespace, created: namespaceIsNew } = await ensureNamespaceCreated(ctx, { workspace: ref.workspace, namespace: ref.namespace, cluster: ctx.clusterKey });
-  const desired = toDownstream({ upstreamObj, resource: ref.resource, clusterKey: ctx.clusterKey, workspace: ref.workspace, downstreamNamespace: namespace });
+  const desired = desiredFor(upstreamObj, ref, ctx.clusterKey, namespace);
   // 4. Dependencies first, so pods find their ConfigMaps and Secrets.
   const current = ctx.cache.get(ref.resource, namespace, ref.name);
   let dependencyFailure: SyncFailure | undefined;
@@ -86,6 +86,25 @@ async function syncDown(ctx: SyncContext, state: ObjectSyncState, ref: UpstreamR
   const wait = await writeStatus(ctx, ref, upstreamObj, downstreamObj, dependencyFailure);
   if (dependencyFailure) throw dependencyFailure;
   if (wait > 0) return { requeueAfter: wait };
+}
+
+/**
+ * The desired downstream object, computed once per upstream object version and cluster: the
+ * informer's objects are immutable and replaced on change, and an object is reconciled several
+ * times per version (its copy's creation, each status step of the copy, the report's echo), so the
+ * transform and its hash ran again each time for the same result. Callers never mutate it.
+ */
+const desiredCache = new WeakMap<KubeObject, Map<string, KubeObject>>();
+function desiredFor(upstreamObj: KubeObject, ref: UpstreamRef, clusterKey: string, namespace: string): KubeObject {
+  let perCluster = desiredCache.get(upstreamObj);
+  if (!perCluster) desiredCache.set(upstreamObj, perCluster = new Map());
+  const key = `${clusterKey}/${namespace}/${ref.resource.gvr.group}/${ref.resource.gvr.resource}`;
+  let desired = perCluster.get(key);
+  if (!desired) {
+    desired = toDownstream({ upstreamObj, resource: ref.resource, clusterKey, workspace: ref.workspace, downstreamNamespace: namespace });
+    perCluster.set(key, desired);
+  }
+  return desired;
 }
 
 /** A JSON patch whose test failed (kube answers 422). */

@@ -32,6 +32,7 @@ import type { Logger } from '../../observability/logger.js';
 import { releaseCluster } from '../lifecycle/release-cluster.js';
 import { DEFAULT_RESOURCES, selectResources } from '../resources.js';
 import { StatusAggregator } from '../status/aggregator.js';
+import { ReportBatcher, type AnnotationWriter } from '../status/report-batcher.js';
 import { Syncer } from '../syncer.js';
 import { DirectSource } from '../upstream/direct-source.js';
 import { SharedUpstreamInformers } from '../upstream/shared-informers.js';
@@ -112,6 +113,8 @@ export class SyncerManager {
   private readonly shards: ShardOwnership | undefined;
   /** cluster key → the registration's queue key, to reconcile a cluster when its shard moves */
   private readonly registrationOf = new Map<string, string>();
+  /** Status reports of every syncer here, one write per object (unsharded: sharded syncers write through their own fence). */
+  readonly reports: ReportBatcher;
 
   constructor(private readonly rootClient: KubeClient, private readonly opts: SyncerManagerOptions = {}) {
     const provider = (given: string[] | undefined, exp: typeof TMC_EXPORT): WorkspaceProvider => {
@@ -124,6 +127,7 @@ export class SyncerManager {
       return d;
     };
     this.shared = new SharedUpstreamInformers(rootClient, opts.logger);
+    this.reports = new ReportBatcher({ write: annotationWriter(rootClient), logger: opts.logger });
     this.events = new EventRecorder({ clientFor: (ws) => (ws ? rootClient.forCluster(ws) : rootClient), controller: 'tmc.kcp.io/syncer', logger: opts.logger });
     this.registrationWorkspaces = provider(opts.registrationWorkspaces, TMC_EXPORT);
     this.workloadWorkspaces = opts.workloadWorkspaceProvider ?? provider(opts.workloadWorkspaces, COMPUTE_EXPORT);
@@ -159,6 +163,7 @@ export class SyncerManager {
     await this.shards?.stop();
     await Promise.all([...this.running.values()].map((r) => { const stopped = r.syncer.stop(); r.closeDownstream(); return stopped; }));
     this.running.clear();
+    this.reports.stop();
     await this.aggregator?.stop();
     this.shared.stop();
     await this.events.stop();
@@ -237,14 +242,21 @@ export class SyncerManager {
     }
     const resources = selectResources(DEFAULT_RESOURCES, reg.spec?.supportedResources);
     const logger = this.opts.logger?.child({ clusterKey: ckey, registration: key });
-    const source = new DirectSource({ rootClient: upstreamClient, clusterKey: ckey, resources, workspaces: this.workloadWorkspaces, logger, shared: this.shared });
+    // A sharded syncer's reports go through its own fenced client: a batch shared with other
+    // clusters could be written after this replica lost the shard.
+    const reports = shards ? new ReportBatcher({ write: annotationWriter(upstreamClient), logger }) : this.reports;
+    const source = new DirectSource({ rootClient: upstreamClient, clusterKey: ckey, resources, workspaces: this.workloadWorkspaces, logger, shared: this.shared, reports });
     const syncer = new Syncer({
       clusterKey: ckey, source, downstreamClient, resources, logger, clusterName: reg.metadata?.name, events: this.events,
       namespaceCleanDelayMs: this.opts.namespaceCleanDelayMs, resyncMs: this.opts.resyncMs, workers: this.opts.workers,
     });
     // Not awaited: an unreachable cluster must not hold up the manager's queue; informers retry.
     const started = syncer.start().catch((err) => logger?.error({ err }, 'syncer failed to start'));
-    this.running.set(ckey, { syncer, generation: reg.metadata?.generation, started, closeDownstream: () => downstreamClient.transport.close?.() });
+    const closeDownstream = (): void => {
+      downstreamClient.transport.close?.();
+      if (reports !== this.reports) reports.stop();
+    };
+    this.running.set(ckey, { syncer, generation: reg.metadata?.generation, started, closeDownstream });
   }
 
   private async stopSyncer(ckey: string, why: string): Promise<void> {
@@ -258,6 +270,10 @@ export class SyncerManager {
     await stopped;
     this.opts.logger?.info({ clusterKey: ckey, why }, 'syncer stopped');
   }
+}
+
+function annotationWriter(upstream: KubeClient): AnnotationWriter {
+  return (ref, annotations) => upstream.forCluster(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, { metadata: { annotations } }, { type: 'merge' });
 }
 
 /** What the component needs from the server's deps (structurally a subset of ServerDeps). */

@@ -13,6 +13,7 @@ import type { KubeClient } from '../../client/kube-client.js';
 import { clusterOf } from '../../client/object-cache.js';
 import type { KubeObject } from '../../client/types.js';
 import { Controller } from '../../controllers/controller.js';
+import type { ReconcileResult } from '../../controllers/reconcile.js';
 import { deepEqual } from '../../controllers/merge-patch.js';
 import { WorkQueue } from '../../controllers/workqueue.js';
 import type { Logger } from '../../observability/logger.js';
@@ -22,7 +23,7 @@ import { objectKey, parseSyncKey } from '../keys.js';
 import { CONFIGMAPS, DEFAULT_RESOURCES, SECRETS, resourceId, type SyncedResource } from '../resources.js';
 import { ownInformer, type InformerLease, type SharedUpstreamInformers } from '../upstream/shared-informers.js';
 import type { WorkspaceProvider } from '../upstream/workspaces.js';
-import { clusterStatusesOf } from './cluster-status.js';
+import { clusterStatusesOf, unreportedClusters } from './cluster-status.js';
 
 export interface StatusAggregatorOptions {
   rootClient: KubeClient;
@@ -36,6 +37,12 @@ export interface StatusAggregatorOptions {
    * aggregate write instead of M. @default 100
    */
   debounceMs?: number;
+  /**
+   * A newly placed object is not aggregated while a cluster it is synced to has not reported,
+   * for at most this long: its first aggregate then counts every cluster, one write instead of a
+   * "not reported" one followed by another per report. @default 5000
+   */
+  firstReportHoldMs?: number;
   logger?: Logger;
   /** The process's shared upstream informers (the SyncerManager's), instead of our own. */
   shared?: SharedUpstreamInformers;
@@ -50,6 +57,8 @@ export class StatusAggregator {
   private readonly controller: Controller;
   private readonly resources: SyncedResource[];
   private unsubscribe: (() => void) | undefined;
+  /** Queue key → when it was first found waiting for a cluster's first report. */
+  private readonly awaitingSince = new Map<string, number>();
 
   constructor(private readonly opts: StatusAggregatorOptions) {
     this.resources = (opts.resources ?? DEFAULT_RESOURCES).filter((r) => !NO_STATUS.has(r));
@@ -98,16 +107,23 @@ export class StatusAggregator {
     await Promise.all(started.map((i) => i.waitForSync()));
   }
 
-  private async reconcile(key: string): Promise<void> {
+  private async reconcile(key: string): Promise<ReconcileResult> {
     const parsed = parseSyncKey(key, this.resources);
     if (parsed.kind !== 'object') return;
     const { ref } = parsed;
     const obj = this.informers.get(`${ref.workspace}#${resourceId(ref.resource)}`)?.lease.informer.get(ref.workspace, ref.namespace, ref.name);
-    if (!obj || obj.metadata?.deletionTimestamp) return;
+    if (!obj || obj.metadata?.deletionTimestamp) { this.awaitingSince.delete(key); return; }
     const clusters = clusterStatusesOf(obj);
     const current = ((obj as { status?: Record<string, unknown> }).status ?? {}) as Record<string, unknown>;
     // Never placed (no clusters, never aggregated by us): the status is not ours to touch.
     if (clusters.length === 0 && !hasSyncedCondition(current)) return;
+    if (!hasSyncedCondition(current) && unreportedClusters(obj).length > 0) {
+      const since = this.awaitingSince.get(key) ?? Date.now();
+      this.awaitingSince.set(key, since);
+      const left = since + (this.opts.firstReportHoldMs ?? 5000) - Date.now();
+      if (left > 0) return { requeueAfter: left };
+    }
+    this.awaitingSince.delete(key);
     const next = aggregateStatus(ref.resource.kind, obj.metadata?.generation, clusters);
     if (deepEqual(current, next)) return;
     // The aggregator is the only writer of .status and a key is never reconciled twice at once, so

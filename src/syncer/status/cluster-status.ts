@@ -56,6 +56,18 @@ export function sameReportedStatus(a: ReportedStatus | undefined, b: ReportedSta
   return a !== undefined && deepEqual(a as never, b as never);
 }
 
+/** The clusters the object is synced to (`Sync` label) that have not reported a status yet. */
+export function unreportedClusters(upstreamObj: KubeObject): string[] {
+  const annotations = upstreamObj.metadata?.annotations ?? {};
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(upstreamObj.metadata?.labels ?? {})) {
+    if (!k.startsWith(STATE_LABEL_PREFIX) || v !== 'Sync') continue;
+    const cluster = k.slice(STATE_LABEL_PREFIX.length);
+    if (annotations[statusAnnotation(cluster)] === undefined) out.push(cluster);
+  }
+  return out;
+}
+
 /**
  * Every cluster the upstream object is synced to (`state.tmc.kcp.io/<key>=Sync`) with its reported
  * status; a cluster that has not reported yet is included with an empty status, so the aggregate

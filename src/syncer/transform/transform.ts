@@ -23,10 +23,10 @@ import { applySpecDiff, specDiffOf } from './spec-diff.js';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const DROPPED_ANNOTATION_PREFIXES = [DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATUS_ANNOTATION_PREFIX, FAILOVER_ANNOTATION_PREFIX];
 const DROPPED_ANNOTATIONS = new Set([PLACEMENT_ANNOTATION, CLUSTER_ANNOTATION, PATH_ANNOTATION, LAST_APPLIED, TRACE_CONTEXT_ANNOTATION]);
-const DROPPED_METADATA = [
+const DROPPED_METADATA = new Set([
   'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'ownerReferences', 'finalizers',
   'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generateName',
-] as const;
+]);
 
 export interface TransformInput {
   upstreamObj: KubeObject;
@@ -41,14 +41,19 @@ export interface TransformInput {
 
 export function toDownstream(input: TransformInput): KubeObject {
   const { upstreamObj, resource, clusterKey } = input;
-  let obj = structuredClone(upstreamObj) as KubeObject & { status?: unknown };
-  delete obj.status;
-  const meta = obj.metadata ?? {};
-  for (const f of DROPPED_METADATA) delete (meta as Record<string, unknown>)[f];
-  meta.labels = filterKeys(meta.labels, (k) => !k.startsWith(STATE_LABEL_PREFIX));
-  meta.annotations = filterKeys(meta.annotations,
+  // Only what goes downstream is copied: not status, managedFields or the per-cluster annotations
+  // (with M clusters reporting, those are most of the upstream object).
+  const { metadata: upstreamMeta, status: _status, ...body } = upstreamObj as KubeObject & { status?: unknown };
+  let obj = structuredClone(body) as KubeObject;
+  const meta: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(upstreamMeta ?? {})) {
+    if (DROPPED_METADATA.has(k) || k === 'labels' || k === 'annotations') continue;
+    meta[k] = typeof v === 'object' && v !== null ? structuredClone(v) : v;
+  }
+  meta.labels = filterKeys(upstreamMeta?.labels, (k) => !k.startsWith(STATE_LABEL_PREFIX));
+  meta.annotations = filterKeys(upstreamMeta?.annotations,
     (k) => !DROPPED_ANNOTATIONS.has(k) && !DROPPED_ANNOTATION_PREFIXES.some((p) => k.startsWith(p)));
-  obj.metadata = meta;
+  obj.metadata = meta as KubeObject['metadata'];
   if (resource.kind === 'Service') stripClusterIPs(obj);
 
   if (!input.dependency) {
@@ -74,9 +79,11 @@ export function toDownstream(input: TransformInput): KubeObject {
 
 /** sha256 of the canonical JSON (sorted keys) of the desired object, without the hash itself. */
 export function desiredHash(obj: KubeObject): string {
-  const copy = structuredClone(obj);
-  delete copy.metadata?.annotations?.[DESIRED_HASH_ANNOTATION];
-  return createHash('sha256').update(canonicalJson(copy)).digest('hex').slice(0, 16);
+  const { metadata, ...rest } = obj;
+  const annotations = { ...metadata?.annotations };
+  delete annotations[DESIRED_HASH_ANNOTATION];
+  const unhashed = metadata ? { ...rest, metadata: { ...metadata, annotations: metadata.annotations ? annotations : undefined } } : rest;
+  return createHash('sha256').update(canonicalJson(unhashed)).digest('hex').slice(0, 16);
 }
 
 function canonicalJson(v: unknown): string {

@@ -6,6 +6,8 @@
  * With `shared` (the in-process SyncerManager), the informers are the process's shared unfiltered
  * ones and the label filter is applied here, with the same meaning as the server's: an object
  * that gains the label is an add, one that loses it a delete, and reads see only labelled objects.
+ * With `reports`, status reports of objects in the view go to the process's ReportBatcher
+ * (status/report-batcher.ts), which writes each object's reports of all clusters together.
  */
 import { PLACEMENT_ANNOTATION, stateLabel, statusAnnotation } from '../../apis/contract.js';
 import { WORKLOAD_PLACEMENTS } from '../../apis/tmc/gvr.js';
@@ -16,6 +18,7 @@ import type { KubeClient } from '../../client/kube-client.js';
 import type { KubeObject } from '../../client/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ReportedStatus } from '../aggregate/types.js';
+import { isUrgentReport, type ReportBatcher } from '../status/report-batcher.js';
 import type { UpstreamRef } from '../keys.js';
 import { resourceId, type SyncedResource } from '../resources.js';
 import type { ChangeHandler, ConflictResolution, JsonPatchOp, UpstreamSource } from './source.js';
@@ -30,6 +33,8 @@ export interface DirectSourceOptions {
   logger?: Logger;
   /** Share informers with the other syncers of this process (see the header). */
   shared?: SharedUpstreamInformers;
+  /** Hand status reports to this batcher (one write per object for all clusters) instead of writing each. */
+  reports?: ReportBatcher;
 }
 
 export class DirectSource implements UpstreamSource {
@@ -95,7 +100,12 @@ export class DirectSource implements UpstreamSource {
     return this.opts.rootClient.forCluster(ref.workspace).patch(ref.resource.gvr, ref.namespace, ref.name, body, { type });
   }
 
-  async writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined): Promise<void> {
+  async writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined, previous?: ReportedStatus): Promise<void> {
+    const upstreamObj = this.opts.reports ? this.get(ref) : undefined;
+    if (upstreamObj) {
+      this.opts.reports!.submit(ref, this.opts.clusterKey, status, upstreamObj, isUrgentReport(previous, status));
+      return;
+    }
     const value = status === undefined ? null : JSON.stringify(status);
     await this.patch(ref, { metadata: { annotations: { [statusAnnotation(this.opts.clusterKey)]: value } } });
   }

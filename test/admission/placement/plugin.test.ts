@@ -29,6 +29,7 @@ t.test('sets state labels, placement annotation and replica spec-diffs for a Div
   const west = clusterKey('root:org', 'west');
   t.equal(a.object!.metadata.labels![`state.tmc.kcp.io/${east}`], 'Sync');
   t.equal(a.object!.metadata.labels![`state.tmc.kcp.io/${west}`], 'Sync');
+  t.same(a.object!.metadata.finalizers, [`tmc.kcp.io/syncer-${east}`, `tmc.kcp.io/syncer-${west}`], 'each syncer finalizer comes with its label');
   t.equal(a.object!.metadata.annotations!['tmc.kcp.io/placement'], 'ns/spread');
   t.same(JSON.parse(a.object!.metadata.annotations![`spec-diff.tmc.kcp.io/${east}`]), [{ op: 'replace', path: '/spec/replicas', value: 3 }]);
   t.same(JSON.parse(a.object!.metadata.annotations![`spec-diff.tmc.kcp.io/${west}`]), [{ op: 'replace', path: '/spec/replicas', value: 2 }]);

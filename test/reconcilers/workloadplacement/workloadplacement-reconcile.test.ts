@@ -17,6 +17,7 @@ t.test('places a Deployment, records the decision, writes status, and is idempot
   const p = placement({ numberOfClusters: 2 });
   await world.reconcile(p);
   t.same(world.placedOn('web'), ['c1', 'c2']);
+  t.same(world.workload('web').metadata.finalizers, [`tmc.kcp.io/syncer-${key('c1')}`, `tmc.kcp.io/syncer-${key('c2')}`], 'each syncer finalizer written with its label');
   t.equal(ann(world.workload('web'), 'tmc.kcp.io/placement'), 'app/web');
   t.equal(p.status?.phase, 'Scheduled');
   t.equal(p.status?.currentRevision, 1);
@@ -79,7 +80,7 @@ t.test('NotReady: kept during tolerationSeconds, then Graceful failover waits fo
   const p = placement({ numberOfClusters: 1, failover: { tolerationSeconds: 30, purgeMode: 'Graceful' } });
   await world.reconcile(p);
   t.same(world.placedOn('web'), ['c1']);
-  world.setFinalizer('web', 'c1', true);
+  world.report('web', 'c1', { availableReplicas: 3 }); // c1's syncer took it on
 
   world.setReady('c1', false);
   world.advance(10);
@@ -118,6 +119,20 @@ t.test('NotReady: kept during tolerationSeconds, then Graceful failover waits fo
   world.setReady('c1', true);
   await world.reconcile(p);
   t.same(world.placedOn('web'), ['c2'], 'stays on c2 after c1 recovers');
+});
+
+t.test('a vacated cluster whose syncer never reported is released at once, finalizer included', async (t) => {
+  const world = new World([readyCluster('c1'), readyCluster('c2')], [deployment('web')]);
+  const p = placement({ numberOfClusters: 1, failover: { tolerationSeconds: 5, purgeMode: 'Immediately' } });
+  await world.reconcile(p);
+  t.same(world.placedOn('web'), ['c1']);
+  t.same(world.workload('web').metadata.finalizers, [`tmc.kcp.io/syncer-${key('c1')}`]);
+  world.setReady('c1', false);
+  world.advance(6);
+  await world.reconcile(p);
+  t.same(world.placedOn('web'), ['c2'], 'moved without waiting for c1');
+  t.same(world.workload('web').metadata.finalizers, [`tmc.kcp.io/syncer-${key('c2')}`], 'c1 finalizer gone with its label, c2 finalizer added');
+  t.equal(ann(world.workload('web'), `deletion.tmc.kcp.io/${key('c1')}`), undefined);
 });
 
 t.test('purgeMode Immediately and Never', async (t) => {

@@ -1,0 +1,115 @@
+/**
+ * The per-object batching of per-cluster status reports (status/report-batcher.ts): a new
+ * object's first reports become one write as soon as the last awaited cluster reports (or when the
+ * hold ends), an urgent report is not held, a failed write is retried with the newest reports, and
+ * a gone object drops them.
+ */
+import t from 'tap';
+import type { KubeObject } from '../../src/client/types.js';
+import { StatusError } from '../../src/errors/status.js';
+import { DEPLOYMENTS } from '../../src/syncer/resources.js';
+import { ReportBatcher, isUrgentReport } from '../../src/syncer/status/report-batcher.js';
+import type { UpstreamRef } from '../../src/syncer/keys.js';
+
+const ref: UpstreamRef = { resource: DEPLOYMENTS, workspace: 'root:ws', namespace: 'default', name: 'web' };
+const upstream = (clusters: string[], reported: string[] = [], rv = '10'): KubeObject => ({
+  apiVersion: 'apps/v1', kind: 'Deployment',
+  metadata: {
+    name: 'web', namespace: 'default', resourceVersion: rv,
+    labels: Object.fromEntries(clusters.map((c) => [`state.tmc.kcp.io/${c}`, 'Sync'])),
+    annotations: Object.fromEntries(reported.map((c) => [`status.tmc.kcp.io/${c}`, '{}'])),
+  },
+});
+const ok = { conditions: [{ type: 'Synced', status: 'True', reason: 'Synced' }] };
+const failed = { conditions: [{ type: 'Synced', status: 'False', reason: 'ApplyFailed' }] };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function recorder(fail: (n: number) => Error | undefined = () => undefined) {
+  const writes: Array<Record<string, string | null>> = [];
+  const write = async (_ref: UpstreamRef, annotations: Record<string, string | null>): Promise<KubeObject | undefined> => {
+    const err = fail(writes.length);
+    writes.push(annotations);
+    if (err) throw err;
+    return undefined;
+  };
+  return { writes, write };
+}
+
+t.test('the first reports of all clusters are one write, made when the last one arrives', async (t) => {
+  const { writes, write } = recorder();
+  const b = new ReportBatcher({ write, holdMs: 10_000 });
+  t.teardown(() => b.stop());
+  const obj = upstream(['a', 'b', 'c']);
+  b.submit(ref, 'a', { ...ok, readyReplicas: 1 }, obj);
+  b.submit(ref, 'b', ok, obj);
+  await sleep(30);
+  t.equal(writes.length, 0, 'held while c has not reported');
+  b.submit(ref, 'c', ok, obj);
+  await sleep(30);
+  t.equal(writes.length, 1, 'one write once every cluster reported, long before the hold ends');
+  t.same(Object.keys(writes[0]).sort(), ['status.tmc.kcp.io/a', 'status.tmc.kcp.io/b', 'status.tmc.kcp.io/c']);
+  t.same(JSON.parse(writes[0]['status.tmc.kcp.io/a']!), { ...ok, readyReplicas: 1 });
+  t.equal(b.pending(), 0);
+});
+
+t.test('a cluster that does not report holds the others no longer than holdMs', async (t) => {
+  const { writes, write } = recorder();
+  const b = new ReportBatcher({ write, holdMs: 80 });
+  t.teardown(() => b.stop());
+  b.submit(ref, 'a', ok, upstream(['a', 'b']));
+  await sleep(20);
+  t.equal(writes.length, 0);
+  await sleep(150);
+  t.same(writes.map((w) => Object.keys(w)), [['status.tmc.kcp.io/a']]);
+});
+
+t.test('later reports share a short window; a failure is not held', async (t) => {
+  const { writes, write } = recorder();
+  const b = new ReportBatcher({ write, holdMs: 10_000, windowMs: 60 });
+  t.teardown(() => b.stop());
+  const all = upstream(['a', 'b'], ['a', 'b']);
+  b.submit(ref, 'a', { ...ok, readyReplicas: 2 }, all);
+  b.submit(ref, 'b', { ...ok, readyReplicas: 2 }, all);
+  await sleep(20);
+  t.equal(writes.length, 0, 'within the window');
+  await sleep(100);
+  t.equal(writes.length, 1, 'both in one write after the window');
+  b.submit(ref, 'a', failed, all, isUrgentReport(ok, failed));
+  await sleep(15);
+  t.equal(writes.length, 2, 'the failure went out at once');
+  t.ok(isUrgentReport(failed, ok), 'a recovery is urgent too');
+  t.notOk(isUrgentReport(undefined, ok), 'a first successful report is not');
+});
+
+t.test('removal is a null annotation', async (t) => {
+  const { writes, write } = recorder();
+  const b = new ReportBatcher({ write, windowMs: 0 });
+  t.teardown(() => b.stop());
+  b.submit(ref, 'a', undefined, upstream(['b'], ['a', 'b']));
+  await sleep(20);
+  t.same(writes, [{ 'status.tmc.kcp.io/a': null }]);
+});
+
+t.test('a failed write is retried with the newest reports; a gone object drops them', async (t) => {
+  const { writes, write } = recorder((n) => (n === 0 ? new StatusError(503, 'ServiceUnavailable', 'busy') : undefined));
+  const b = new ReportBatcher({ write, windowMs: 0, retryBaseMs: 40 });
+  t.teardown(() => b.stop());
+  const all = upstream(['a', 'b'], ['a', 'b']);
+  b.submit(ref, 'a', { ...ok, readyReplicas: 1 }, all);
+  b.submit(ref, 'b', { ...ok, readyReplicas: 1 }, all);
+  await sleep(15);
+  t.equal(writes.length, 1, 'the first write failed');
+  b.submit(ref, 'a', { ...ok, readyReplicas: 2 }, all);
+  await sleep(100);
+  t.equal(writes.length, 2, 'retried once');
+  t.same(JSON.parse(writes[1]['status.tmc.kcp.io/a']!).readyReplicas, 2, 'the newer report of a won');
+  t.same(JSON.parse(writes[1]['status.tmc.kcp.io/b']!).readyReplicas, 1, 'b was put back');
+
+  const gone = recorder(() => new StatusError(404, 'NotFound', 'gone'));
+  const g = new ReportBatcher({ write: gone.write, windowMs: 0, retryBaseMs: 10 });
+  t.teardown(() => g.stop());
+  g.submit(ref, 'a', ok, all);
+  await sleep(80);
+  t.equal(gone.writes.length, 1, 'not retried');
+  t.equal(g.pending(), 0);
+});
