@@ -38,8 +38,8 @@ import { StaticTokenFile, TokenRegistry } from '../security/tokens.js';
 import { createStore } from '../storage/index.js';
 import { StoreInformers } from '../storage/informers.js';
 import type { Store } from '../storage/types.js';
-import { SecretEncryption } from '../security/encryption.js';
-import { verifySealedSecrets, withSecretEncryption } from '../security/encrypting-store.js';
+import { EncryptionError, SecretEncryption } from '../security/encryption.js';
+import { withSecretEncryption } from '../security/encrypting-store.js';
 import { LogicalClusters, ROOT_CLUSTER } from '../tenancy/logical-clusters.js';
 import { APIBindings } from '../tenancy/apis/api-bindings.js';
 import { bootstrapTMC } from '../tenancy/bootstrap.js';
@@ -148,12 +148,6 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     await createStore({ backend: opts.storage, dataDir, etcdServers: opts.etcdServers, etcdRequestTimeoutMs: opts.etcdRequestTimeoutMs, historySize: opts.watchCacheSize, logger: log }),
     secretEncryption)), [EVENTS_V1_STORAGE, ...KCP_V1ALPHA2_STORAGE]);
   const store = hooks.wrapStore ? hooks.wrapStore(sealed) : sealed;
-  try {
-    await verifySealedSecrets(sealed);
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
   enableDefaultMetrics();
   probeStorageOnScrape(store);
   const tracing = startTracing({
@@ -175,7 +169,11 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   const serverMode = opts.mode === 'server';
   const defaultCluster = serverMode ? ROOT_CLUSTER : 'cluster';
   // one shared informer per resource for every part of the server that keeps a view of one
-  const informers = new StoreInformers(store, { defaultCluster, logger: log, transforms: { secrets: tokenSecretView } });
+  const informers = new StoreInformers(store, {
+    defaultCluster, logger: log, transforms: { secrets: tokenSecretView },
+    // a Secret sealed with a key this server lacks stays unreadable however often it is listed
+    isTerminal: (err) => err instanceof EncryptionError,
+  });
   const clusters = serverMode ? new LogicalClusters(informers) : undefined;
   const workspaceTypes = serverMode ? new WorkspaceTypes(informers) : undefined;
   const builtins: ResourceDef[] = [...(serverMode ? serverModeDefs() : clusterModeDefs()), ...(hooks.extraDefs?.() ?? [])].map((d) => {
@@ -235,6 +233,9 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
     { name: 'event-loop-guard', start: () => { loopGuard = startEventLoopGuard(log); }, stop: () => loopGuard?.stop() },
     { name: 'informers', start: () => undefined /* each starts when a part first asks for it */, stop: () => informers.stop() },
     { name: 'listener', start: () => undefined /* bound above: the URL is known */, stop: () => closeServer(tls.server) },
+    // The shared secrets informer's first list opens every stored Secret: with a wrong or missing
+    // encryption key the start fails here, naming the key, before any component serves or reads.
+    { name: 'secrets', start: async () => { await informers.synced('secrets'); } },
     { name: 'crds', start: () => crds.start(), stop: () => crds.stop() },
     ...(clusters ? [{ name: 'logical-clusters', start: () => clusters.start(), stop: () => clusters.stop() }] : []),
     ...(workspaceTypes ? [{ name: 'workspace-types', start: () => workspaceTypes.start(), stop: () => workspaceTypes.stop() }] : []),

@@ -15,6 +15,9 @@
  * 5. BOOKMARK events only move the RV forward.
  * 6. A handler that throws is logged and counted (`tmc_informer_handler_errors_total`), and the
  *    others and the watch go on.
+ * 7. A first list that fails with an error the owner calls terminal (`isTerminal`: a Secret sealed
+ *    with a key the server lacks) is not retried: the informer stops and `waitForSync` rejects
+ *    with that error, so the process start fails naming the cause instead of waiting forever.
  * Time is injected (Clock). `stop()` ends the watch and cancels any pending retry.
  */
 import { Counter } from 'prom-client';
@@ -65,6 +68,8 @@ export interface CoreInformerOptions<T extends KubeObject> {
   keyOf?(obj: T): string;
   /** Observability hook: every failure the informer recovers from. */
   onError?(err: Error, phase: 'list' | 'watch'): void;
+  /** Errors of the first list that retrying cannot fix (rule 7); default: none, every error is retried. */
+  isTerminal?(err: Error): boolean;
 }
 
 const handlerErrors = new Counter({
@@ -91,6 +96,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   private generation = 0;
   private retryTimer: TimerHandle | undefined;
   private syncWaiters: Array<(synced: boolean) => void> = [];
+  /** Why the first list gave up (rule 7). */
+  private terminalError: Error | undefined;
 
   constructor(private readonly core: CoreInformerOptions<T>) {
     this.clock = core.clock ?? realClock;
@@ -120,11 +127,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.synced;
   }
 
-  /** Resolves true when synced, or false if the informer is stopped first. */
-  waitForSync(): Promise<boolean> {
-    if (this.synced) return Promise.resolve(true);
-    if (this.stopped) return Promise.resolve(false);
-    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  /** Resolves true when synced, or false if the informer is stopped first; rejects with a terminal first-list error (rule 7). */
+  async waitForSync(): Promise<boolean> {
+    const synced = this.synced || (!this.stopped && await new Promise<boolean>((resolve) => this.syncWaiters.push(resolve)));
+    if (!synced && this.terminalError) throw this.terminalError;
+    return synced;
   }
 
   /** The RV the next watch will start from ('' = a relist is due). Exported for tests and debugging. */
@@ -203,7 +210,14 @@ export class Informer<T extends KubeObject = KubeObject> {
       list = await this.listAllPages();
     } catch (err) {
       if (generation !== this.generation) return;
-      this.fail(asError(err), 'list', () => void this.relist());
+      const error = asError(err);
+      if (!this.synced && this.core.isTerminal?.(error)) {
+        this.terminalError = error;
+        this.core.logger?.error({ resource: this.core.resource, err: error.message }, 'informer cannot list; not retrying');
+        this.stop();
+        return;
+      }
+      this.fail(error, 'list', () => void this.relist());
       return;
     }
     if (generation !== this.generation) return;

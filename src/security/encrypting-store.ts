@@ -163,16 +163,3 @@ function primaryPrefixOf(enc: SecretEncryption): string {
 function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
   return typeof (v as { then?: unknown })?.then === 'function';
 }
-
-/**
- * Opens every stored Secret once, page by page, and throws the first `EncryptionError`. Run at
- * start before any component: with a wrong or missing key the start must fail naming the key, not
- * leave controllers and informers retrying reads they can never open.
- */
-export async function verifySealedSecrets(store: Store, pageSize = 500): Promise<void> {
-  let token: string | undefined;
-  do {
-    const page = await store.list({ cluster: '*', resource: 'secrets' }, { limit: pageSize, continue: token });
-    token = page.continue || undefined;
-  } while (token);
-}

@@ -58,6 +58,11 @@ export interface StoreInformersOptions {
    * component needs, so the server does not hold every Secret decrypted in memory.
    */
   transforms?: Record<string, (obj: KubeObject) => KubeObject>;
+  /**
+   * First-list errors that end the informer instead of being retried (src/informer rule 7): the
+   * server passes "a Secret sealed with a key it lacks", so a wrong key fails the start.
+   */
+  isTerminal?: (err: Error) => boolean;
 }
 
 /** One shared informer per resource over all logical clusters (client-go's SharedInformerFactory). */
@@ -78,6 +83,7 @@ export class StoreInformers {
         // every list pass is one consistent snapshot: the store pages cheaply but a relist is rare
         pageSize: 0,
         transform: this.opts.transforms?.[resource],
+        isTerminal: this.opts.isTerminal,
         keyOf: (o) => cacheKey(clusterOf(o, defaultCluster), o.metadata?.namespace, o.metadata?.name ?? ''),
       });
       this.informers.set(resource, inf);
@@ -87,7 +93,7 @@ export class StoreInformers {
     return inf;
   }
 
-  /** The informer of `resource`, once its first list is in. */
+  /** The informer of `resource`, once its first list is in; rejects with a terminal first-list error. */
   async synced(resource: string): Promise<Informer<KubeObject>> {
     const inf = this.informer(resource);
     if (!(await inf.waitForSync())) throw new Error(`informer for ${resource} stopped before its first list`);

@@ -6,6 +6,7 @@
 import t from 'tap';
 import { createStore } from '../../src/storage/index.js';
 import { StoreInformers } from '../../src/storage/informers.js';
+import type { Store } from '../../src/storage/types.js';
 import { flakyStore } from '../helpers/flaky-store.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -44,4 +45,31 @@ t.test('a throwing handler does not stop updates', async (t) => {
   await store.create(key('b'), cm('b'));
   t.same(seen, ['a', 'b'], 'the other handler and later events still arrive');
   t.equal(informer.list().length, 2);
+});
+
+t.test('a terminal error in the first list fails the sync instead of being retried; others are retried', async (t) => {
+  class Unopenable extends Error {}
+  const inner = await createStore({ backend: 'memory', dataDir: '' });
+  let lists = 0;
+  let failWith: Error | undefined = new Unopenable('sealed with key "k1", which is not configured');
+  const store: Store = Object.assign(Object.create(inner) as Store, {
+    list: async (...a: Parameters<Store['list']>) => {
+      lists++;
+      if (failWith) throw failWith;
+      return inner.list(...a);
+    },
+  });
+  const informers = new StoreInformers(store, { defaultCluster: 'root', backoff: { initialMs: 10, maxMs: 20 }, isTerminal: (e) => e instanceof Unopenable });
+  t.teardown(async () => { informers.stop(); await inner.close(); });
+  await t.rejects(informers.synced('configmaps'), /which is not configured/, 'the sync rejects with the error itself');
+  await new Promise((r) => setTimeout(r, 60));
+  t.equal(lists, 1, 'not retried');
+
+  failWith = new Error('connection reset');
+  const retried = informers.synced('secrets');
+  await waitFor('a retried list', () => lists >= 3, { timeoutMs: 5_000, everyMs: 5 });
+  failWith = undefined;
+  // the informer's retry timer does not hold the process open: poll while it fires
+  await waitFor('the retried list succeeds', () => informers.informer('secrets').hasSynced(), { timeoutMs: 5_000, everyMs: 5 });
+  t.ok(await retried, 'a transient error is retried until the list succeeds');
 });
