@@ -7,6 +7,7 @@ import { CORE_SCHEMA, load as loadYAML } from 'js-yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../errors/status.js';
 import { PROTOBUF_MEDIA_TYPE, decodeKubernetesProtobuf } from './protobuf/index.js';
 import { assertNestingDepth, jsonSizeAtLeast, jsonTextExceedsDepth, MAX_OBJECT_BYTES, objectTooLarge, tooDeeplyNested } from './limits.js';
+import { stringifyJSON } from '../machinery/json-text.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -102,7 +103,7 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
     if (size > MAX_OBJECT_BYTES) throw objectTooLarge(size);
     assertNestingDepth(decoded);
     // unshare aliased subtrees, so that editing one place never edits another
-    return text.includes('*') ? JSON.parse(JSON.stringify(decoded)) : decoded;
+    return text.includes('*') ? JSON.parse(stringifyJSON(decoded)) : decoded;
   }
   if (ct !== 'application/json' && !ct.endsWith('+json') && ct !== '' && ct !== '*/*') {
     throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);

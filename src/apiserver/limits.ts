@@ -13,13 +13,12 @@ export const MAX_OBJECT_BYTES = 3 * 1024 * 1024;
 export const MAX_JSON_PATCH_COPY_BYTES = 3 * 1024 * 1024;
 
 /**
- * Deepest nesting of objects/arrays a document may have. kube's Go decoders stop at 10 000; every
- * walk here (deep copy, merge, strategic merge, managed fields, CEL values, validation) is
- * recursive JavaScript and a request's stack holds roughly 3 000 levels of the deepest of them,
- * so we stop at 1 000 — far beyond real objects (kube's own types nest < 30 levels; CBOR in kube
- * started at 64) with a threefold margin below the stack.
+ * Deepest nesting of objects/arrays a document may have: kube's, whose Go decoders stop at
+ * 10 000. Every walk over user data is iterative (an explicit stack, machinery/deep-walk.ts) or
+ * falls back to one (machinery/json-text.ts for JSON.stringify), so no accepted document can
+ * overflow the call stack.
  */
-export const MAX_NESTING_DEPTH = 1000;
+export const MAX_NESTING_DEPTH = 10_000;
 
 export function tooDeeplyNested(what = 'the object'): StatusError {
   return badRequest(`${what} is nested too deeply: more than ${MAX_NESTING_DEPTH} levels of objects and arrays`);

@@ -5,10 +5,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError, internalError, orderedDetails, type Status } from '../errors/status.js';
 import type { Logger } from '../observability/logger.js';
+import { stringifyJSON } from '../machinery/json-text.js';
 
 /** A JSON body as kube's encoder writes it (json.Encoder: one trailing newline). */
 export function writeJSON(res: ServerResponse, code: number, body: unknown, warnings?: string[]): void {
-  const text = JSON.stringify(body) + '\n';
+  const text = stringifyJSON(body) + '\n';
   writeRaw(res, code, text, 'application/json', warnings);
 }
 

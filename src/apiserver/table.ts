@@ -5,6 +5,7 @@
 import { evalJsonPath } from '../machinery/jsonpath.js';
 import type { KubeObject } from '../storage/types.js';
 import type { PrinterColumn, ResourceDef } from '../registry/types.js';
+import { stringifyJSON } from '../machinery/json-text.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -37,7 +38,7 @@ function cell(col: PrinterColumn, obj: KubeObject, now: number): unknown {
   else if (col.jsonPath) {
     const vals = evalJsonPath(obj, col.jsonPath);
     if (vals.length === 0) return null;
-    v = vals.length === 1 ? vals[0] : vals.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(',');
+    v = vals.length === 1 ? vals[0] : vals.map((x) => (typeof x === 'object' ? stringifyJSON(x) : String(x))).join(',');
   }
   if (v === undefined || v === null) return null;
   switch (col.type) {
@@ -45,7 +46,7 @@ function cell(col: PrinterColumn, obj: KubeObject, now: number): unknown {
     case 'integer': return typeof v === 'number' ? Math.trunc(v) : v;
     case 'number': return typeof v === 'number' ? v : v;
     case 'boolean': return typeof v === 'boolean' ? v : v;
-    default: return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    default: return typeof v === 'object' ? stringifyJSON(v) : String(v);
   }
 }
 

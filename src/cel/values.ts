@@ -16,6 +16,8 @@
  */
 
 import { Optional } from '@marcbachmann/cel-js';
+import { runWalk, type Walk } from '../machinery/deep-walk.js';
+import { setOwn } from '../machinery/objects.js';
 
 /** The parts of apiextensions JSONSchemaProps that shape CEL values (JSONSchemaProps is assignable). */
 export interface CelSchema {
@@ -63,24 +65,40 @@ function escapedKey(name: string): string | undefined {
 
 /** Converts a JSON value to its CEL shape, guided by `schema` when given. Never throws. */
 export function toCelValue(value: unknown, schema?: CelSchema): unknown {
-  if (schema === undefined) return schemaless(value);
-  return withSchema(value, schema);
+  if (typeof value !== 'object' || value === null) return schema === undefined ? schemaless(value) : withSchema(value, schema);
+  return runWalk(schema === undefined ? schemalessWalk(value) : withSchemaWalk(value, schema));
 }
+
+/*
+ * The conversions are walks (machinery/deep-walk.ts): a preserve-unknown-fields subtree may be
+ * 10 000 levels deep. Scalars convert in place without a sub-walk.
+ */
 
 function schemaless(v: unknown): unknown {
   switch (typeof v) {
     case 'number': return Number.isInteger(v) ? BigInt(v) : v;
-    case 'object': {
-      if (v === null) return null;
-      if (Array.isArray(v)) return v.map(schemaless);
-      if (!isPlainObject(v)) return v;
-      const out: Record<string, unknown> = {};
-      for (const k in v) out[k] = schemaless((v as Record<string, unknown>)[k]);
-      return out;
-    }
     case 'undefined': return null;
     default: return v;
   }
+}
+
+function* schemalessWalk(v: unknown): Walk<unknown> {
+  if (typeof v !== 'object' || v === null) return schemaless(v);
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      out[i] = typeof x === 'object' && x !== null ? yield schemalessWalk(x) : schemaless(x);
+    }
+    return out;
+  }
+  if (!isPlainObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    setOwn(out, k, typeof x === 'object' && x !== null ? yield schemalessWalk(x) : schemaless(x));
+  }
+  return out;
 }
 
 function withSchema(v: unknown, s: CelSchema): unknown {
@@ -95,32 +113,40 @@ function withSchema(v: unknown, s: CelSchema): unknown {
     case 'string':
       if (s.type === 'string' && s.format !== undefined) return formatted(v, s.format);
       return v;
-    case 'object': {
-      if (Array.isArray(v)) {
-        const items = s.items;
-        return items ? v.map((x) => withSchema(x, items)) : v.map(schemaless);
-      }
-      if (!isPlainObject(v)) return v;
-      const props = s.properties;
-      const addl = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
-      const out: Record<string, unknown> = {};
-      for (const k in v) {
-        const x = (v as Record<string, unknown>)[k];
-        const ps = props?.[k];
-        if (ps !== undefined) {
-          const name = escapedKey(k);
-          if (name !== undefined) out[name] = withSchema(x, ps);
-        } else if (addl !== undefined) {
-          out[k] = withSchema(x, addl);
-        } else {
-          out[k] = schemaless(x);
-        }
-      }
-      return out;
-    }
     default:
       return v;
   }
+}
+
+function* withSchemaWalk(v: unknown, s: CelSchema): Walk<unknown> {
+  if (typeof v !== 'object' || v === null) return withSchema(v, s);
+  if (Array.isArray(v)) {
+    const items = s.items;
+    return yield (items ? listWithSchema(v, items) : schemalessWalk(v));
+  }
+  if (!isPlainObject(v)) return v;
+  const props = s.properties;
+  const addl = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    const ps = props && Object.hasOwn(props, k) ? props[k] : undefined;
+    if (ps !== undefined) {
+      const name = escapedKey(k);
+      if (name !== undefined) setOwn(out, name, yield withSchemaWalk(x, ps));
+    } else if (addl !== undefined) {
+      setOwn(out, k, yield withSchemaWalk(x, addl));
+    } else {
+      setOwn(out, k, typeof x === 'object' && x !== null ? yield schemalessWalk(x) : schemaless(x));
+    }
+  }
+  return out;
+}
+
+function* listWithSchema(v: unknown[], items: CelSchema): Walk<unknown[]> {
+  const out: unknown[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = yield withSchemaWalk(v[i], items);
+  return out;
 }
 
 function formatted(v: string, format: string): unknown {
@@ -144,27 +170,33 @@ function isPlainObject(v: object): boolean {
 
 /** Converts a CEL result back to plain JS/JSON shapes. */
 export function fromCelValue(v: unknown): unknown {
-  switch (typeof v) {
-    case 'bigint':
-      return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
-    case 'object': {
-      if (v === null) return null;
-      if (Array.isArray(v)) return v.map(fromCelValue);
-      if (v instanceof Map) {
-        const out: Record<string, unknown> = {};
-        for (const [k, x] of v) out[String(k)] = fromCelValue(x);
-        return out;
-      }
-      if (v instanceof Optional) return v.hasValue() ? fromCelValue(v.value()) : undefined;
-      if (isPlainObject(v)) {
-        const out: Record<string, unknown> = {};
-        for (const k in v) out[k] = fromCelValue((v as Record<string, unknown>)[k]);
-        return out;
-      }
-      const prim = v.valueOf();
-      return typeof prim === 'bigint' ? fromCelValue(prim) : v;
-    }
-    default:
-      return v;
+  if (typeof v !== 'object' || v === null) return fromCelScalar(v);
+  return runWalk(fromCelWalk(v));
+}
+
+function fromCelScalar(v: unknown): unknown {
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
+  return v;
+}
+
+function* fromCelWalk(v: unknown): Walk<unknown> {
+  if (typeof v !== 'object' || v === null) return fromCelScalar(v);
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = yield fromCelWalk(v[i]);
+    return out;
   }
+  if (v instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of v) setOwn(out, String(k), yield fromCelWalk(x));
+    return out;
+  }
+  if (v instanceof Optional) return v.hasValue() ? yield fromCelWalk(v.value()) : undefined;
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k in v) setOwn(out, k, yield fromCelWalk((v as Record<string, unknown>)[k]));
+    return out;
+  }
+  const prim = v.valueOf();
+  return typeof prim === 'bigint' ? fromCelScalar(prim) : v;
 }

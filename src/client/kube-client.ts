@@ -17,6 +17,7 @@ import type {
   DeleteOptions, KubeList, KubeObject, ListOptions, PatchOptions, WatchDone, WatchEvent, WatchHandle,
   WatchOptions, WriteOptions,
 } from './types.js';
+import { stringifyJSON } from '../machinery/json-text.js';
 
 const JSON_TYPE = 'application/json';
 
@@ -167,7 +168,7 @@ export class KubeClient {
     let payload: string | undefined;
     if (body !== undefined) {
       headers['content-type'] = contentType;
-      payload = JSON.stringify(body);
+      payload = stringifyJSON(body);
     }
     const res = await this.transport.request({ method, path: this.pathPrefix + path, query, headers, body: payload });
     if (res.status < 200 || res.status >= 300) throw statusErrorFromResponse(res.status, res.body);

@@ -144,14 +144,31 @@ export function renderFieldValue(v: unknown): string {
  * slices): `map[string]interface {}{"port":80, "protocol":"TCP"}`, keys sorted.
  */
 export function goSyntax(v: unknown): string {
-  if (v === null || v === undefined) return 'interface {}(nil)';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[]interface {}{${v.map(goSyntax).join(', ')}}`;
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `map[string]interface {}{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${goSyntax(o[k])}`).join(', ')}}`;
+  // an explicit stack of what is still to write (values, or literal text): the values quoted in
+  // field errors may be 10 000 levels deep
+  const parts: string[] = [];
+  const todo: Array<{ text: string } | { value: unknown }> = [{ value: v }];
+  while (todo.length) {
+    const next = todo.pop()!;
+    if ('text' in next) { parts.push(next.text); continue; }
+    const x = next.value;
+    if (x === null || x === undefined) parts.push('interface {}(nil)');
+    else if (typeof x === 'string') parts.push(JSON.stringify(x));
+    else if (Array.isArray(x) || typeof x === 'object') {
+      const isArray = Array.isArray(x);
+      const o = x as Record<string, unknown>;
+      const keys = isArray ? undefined : Object.keys(o).sort();
+      const n = isArray ? (x as unknown[]).length : keys!.length;
+      parts.push(isArray ? '[]interface {}{' : 'map[string]interface {}{');
+      todo.push({ text: '}' });
+      for (let i = n - 1; i >= 0; i--) {
+        todo.push({ value: isArray ? (x as unknown[])[i] : o[keys![i]] });
+        if (!isArray) todo.push({ text: `${JSON.stringify(keys![i])}:` });
+        if (i > 0) todo.push({ text: ', ' });
+      }
+    } else parts.push(String(x));
   }
-  return String(v);
+  return parts.join('');
 }
 
 /** The text apimachinery's field.Error.Error() produces: `spec.size: Invalid value: 5: must be ...`. */

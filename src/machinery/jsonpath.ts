@@ -3,6 +3,7 @@
  * `..` is not supported, and filters `[?(@.type=="Ready")]` (==, !=). Returns every match, so
  * `[*]` columns can be joined with commas as kube does.
  */
+import { stringifyJSON } from './json-text.js';
 
 type Step =
   | { kind: 'field'; name: string }
@@ -90,7 +91,7 @@ export function evalJsonPath(obj: unknown, expr: string | Step[]): unknown[] {
           for (const item of v) {
             let f: unknown = item;
             for (const p of st.path) f = f && typeof f === 'object' ? (f as Record<string, unknown>)[p] : undefined;
-            const sv = f === undefined ? undefined : typeof f === 'string' ? f : JSON.stringify(f);
+            const sv = f === undefined ? undefined : typeof f === 'string' ? f : stringifyJSON(f);
             if ((st.op === '==') === (sv === st.value)) next.push(item);
           }
           break;

@@ -9,6 +9,7 @@
 import type {
   KeyPrefix, KubeObject, ListOptions, ObjectKey, Preconditions, Store, UpdateFn, WatchHandlers, WatchOptions, Watcher,
 } from '../storage/types.js';
+import { stringifyJSON } from '../machinery/json-text.js';
 
 export interface StoredConversion {
   /** The storage key the converted version's def names in `storedAs`. */
@@ -82,14 +83,14 @@ export function withConvertedStorage(inner: Store, conversions: StoredConversion
     store.getRaw = async (k) => {
       if (!conv(k.resource)) return getRaw.call(inner, k);
       const o = await store.get(k);
-      return o && JSON.stringify(o);
+      return o && stringifyJSON(o);
     };
   }
   if (listRaw) {
     store.listRaw = async (prefix, opts) => {
       if (!conv(prefix.resource)) return listRaw.call(inner, prefix, opts);
       const r = await store.list(prefix, opts);
-      return { ...r, items: r.items.map((o) => JSON.stringify(o)) };
+      return { ...r, items: r.items.map((o) => stringifyJSON(o)) };
     };
   }
   return store;

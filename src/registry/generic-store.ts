@@ -22,6 +22,7 @@ import type {
 import type { AdmissionHook, ManagedFieldsUpdater, SchemaRuleValidator, UserInfo } from './hooks.js';
 import { checkUnknownFields, defaultObject, validateAgainstSchema } from './schema-pipeline.js';
 import { storageResource, type FieldValidation, type Operation, type ResourceDef, type StrategyContext } from './types.js';
+import { stringifyJSON } from '../machinery/json-text.js';
 
 export type { FieldValidation } from './types.js';
 
@@ -135,7 +136,7 @@ export class GenericStore {
    * own `get`: the fast path must never bypass a view's rules.
    */
   async getRaw(scope: RequestScope, def: ResourceDef, name: string): Promise<string> {
-    if (this.get !== GenericStore.prototype.get || !this.store.getRaw) return JSON.stringify(await this.get(scope, def, name));
+    if (this.get !== GenericStore.prototype.get || !this.store.getRaw) return stringifyJSON(await this.get(scope, def, name));
     const text = await this.store.getRaw(this.key(scope, def, name));
     if (text === undefined) throw notFound(def, name);
     return text;
@@ -145,7 +146,7 @@ export class GenericStore {
   async listRaw(scope: RequestScope, def: ResourceDef, q: ListQuery): Promise<RawListResult> {
     if (this.list !== GenericStore.prototype.list || !this.store.listRaw) {
       const r = await this.list(scope, def, q);
-      return { ...r, items: r.items.map((o) => JSON.stringify(o)) };
+      return { ...r, items: r.items.map((o) => stringifyJSON(o)) };
     }
     return this.store.listRaw(this.prefix(scope, def, q), this.listOptions(def, q));
   }

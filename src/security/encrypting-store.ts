@@ -22,6 +22,7 @@ import type {
   UpdateFn, WatchEvent, WatchHandlers, WatchOptions, Watcher,
 } from '../storage/types.js';
 import { ENVELOPE_PREFIX, EncryptionError, SecretEncryption } from './encryption.js';
+import { stringifyJSON } from '../machinery/json-text.js';
 
 /** The storage resources whose `data` is encrypted (group-qualified, core group has none). */
 export const ENCRYPTED_RESOURCES: ReadonlySet<string> = new Set(['secrets']);
@@ -59,7 +60,7 @@ export class EncryptingStore implements Store {
   private async getRawImpl(key: ObjectKey): Promise<string | undefined> {
     const text = await this.inner.getRaw!(key);
     if (text === undefined || !this.applies(key.resource) || !text.includes(ENVELOPE_PREFIX)) return text;
-    return JSON.stringify(this.open(JSON.parse(text) as KubeObject));
+    return stringifyJSON(this.open(JSON.parse(text) as KubeObject));
   }
 
   private async listRawImpl(prefix: KeyPrefix, opts?: ListOptions): Promise<RawListResult> {
@@ -67,7 +68,7 @@ export class EncryptingStore implements Store {
     if (!this.applies(prefix.resource) || !res.items.some((t) => t.includes(ENVELOPE_PREFIX))) return res;
     return {
       ...res,
-      items: res.items.map((t) => (t.includes(ENVELOPE_PREFIX) ? JSON.stringify(this.open(JSON.parse(t) as KubeObject)) : t)),
+      items: res.items.map((t) => (t.includes(ENVELOPE_PREFIX) ? stringifyJSON(this.open(JSON.parse(t) as KubeObject)) : t)),
     };
   }
 

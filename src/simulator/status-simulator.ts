@@ -25,6 +25,7 @@ import {
   daemonSetStatus, deploymentStatus, desiredReplicas, jobActivePods, jobStatus, serviceStatus, statefulSetStatus,
   type StatusInput,
 } from './workload-status.js';
+import { stringifyJSON } from '../machinery/json-text.js';
 
 interface Kind {
   group: string;
@@ -162,7 +163,7 @@ export class StatusSimulator {
       });
       if (status === undefined || deepEqual(status, it.obj.status)) continue;
       const last = this.lastWritten.get(it.key);
-      const text = JSON.stringify(status);
+      const text = stringifyJSON(status);
       if (last && last.rv === it.obj.metadata.resourceVersion && last.status === text) continue;
       try {
         await this.writeStatus(it, status, text);

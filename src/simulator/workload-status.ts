@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { rfc3339 } from '../apis/time.js';
 import type { KubeObject } from '../storage/types.js';
+import { canonicalJSON } from '../machinery/json-text.js';
 
 export interface StatusInput {
   /** The live object (its status is the previous one). */
@@ -43,11 +44,7 @@ const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** JSON with sorted keys, so equal templates hash equally whatever their key order. */
 function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
+  return canonicalJSON(v, { undefinedAsNull: true });
 }
 
 /**

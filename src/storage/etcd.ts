@@ -33,6 +33,7 @@ import type {
   WatchEvent, WatchHandlers, WatchOptions, Watcher,
 } from './types.js';
 import { WatchCache } from './watch-cache.js';
+import { stringifyJSON } from '../machinery/json-text.js';
 
 const MAX_CAS_ATTEMPTS = 32;
 /** How long a write waits for its own event to reach the watch cache before resolving anyway. */
@@ -452,7 +453,7 @@ export class EtcdStore implements Store {
 /** The stored value: the object without its resourceVersion (etcd's mod revision is the truth). */
 function encode(obj: KubeObject): string {
   const { resourceVersion: _rv, ...meta } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata: meta });
+  return stringifyJSON({ ...obj, metadata: meta });
 }
 
 function decode(kv: IKeyValue): KubeObject {

@@ -31,6 +31,7 @@ import type {
   UpdateFn, WatchEventType, WatchHandlers, WatchOptions, Watcher,
 } from './types.js';
 import { WatchCache } from './watch-cache.js';
+import { stringifyJSON } from '../machinery/json-text.js';
 
 function pickAll<T>(texts: string[], pick: (text: string) => T | undefined): T[] {
   const out: T[] = [];
@@ -161,7 +162,7 @@ export class LocalStore implements Store {
     if (this.rows.read(key)) throw alreadyExists(groupResourceOf(key.resource), key.name);
     const rv = this.rows.revision() + 1;
     const stored = withResourceVersion(obj, rv);
-    const text = JSON.stringify(stored);
+    const text = stringifyJSON(stored);
     this.write(() => this.rows.put(key, text, rv));
     this.emit('ADDED', key, JSON.parse(text) as KubeObject, undefined, rv);
     return stored;
@@ -197,7 +198,7 @@ export class LocalStore implements Store {
       if (equalIgnoringResourceVersion(candidate, current)) return current;
       const rv = this.rows.revision() + 1;
       const stored = withResourceVersion(candidate, rv);
-      const text = JSON.stringify(stored);
+      const text = stringifyJSON(stored);
       this.write(() => this.rows.put(key, text, rv));
       this.emit('MODIFIED', key, JSON.parse(text) as KubeObject, current, rv);
       return stored;

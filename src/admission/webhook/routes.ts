@@ -12,6 +12,7 @@ import { deepCopy } from '../../machinery/objects.js';
 import type { ResourceDef } from '../../registry/types.js';
 import { createAdmission, type AdmissionDeps } from '../setup.js';
 import { parseReview, reviewAttributes, reviewCluster, reviewDef, reviewResponse } from './review.js';
+import { stringifyJSON } from '../../machinery/json-text.js';
 
 export interface AdmissionRouteDeps extends AdmissionDeps {
   catalog: AdmissionDeps['catalog'] & { resolve(cluster: string, group: string, version: string, resource: string): ResourceDef | undefined };
@@ -45,7 +46,7 @@ export function registerAdmissionRoutes(app: Express, deps: AdmissionRouteDeps):
       if (phase === 'mutate') {
         await admission.chain.mutate(attrs);
         const ops = original && attrs.object ? jsonpatch.compare(original, attrs.object) : [];
-        const patch = ops.length ? Buffer.from(JSON.stringify(ops)).toString('base64') : undefined;
+        const patch = ops.length ? Buffer.from(stringifyJSON(ops)).toString('base64') : undefined;
         return reviewResponse({ uid: req.uid, allowed: true, patch, warnings: attrs.warnings });
       }
       await admission.chain.validate(attrs);

@@ -20,6 +20,7 @@ import type { ParsedListOptions } from '../params.js';
 import { toStatusError } from '../responses.js';
 import { toTable } from '../table.js';
 import { apiserverRegisteredWatchers, apiserverWatchEventsTotal } from '../../observability/metrics.js';
+import { stringifyJSON } from '../../machinery/json-text.js';
 
 /** Each storage event's JSON line, framed as one HTTP chunk (shared across watchers). */
 const framedEvents = new WeakMap<WatchEvent, Buffer>();
@@ -38,7 +39,7 @@ export function frameChunk(line: string): Buffer {
 function framedEvent(ev: WatchEvent): Buffer {
   let b = framedEvents.get(ev);
   if (b === undefined) {
-    b = frameChunk(`{"type":"${ev.type}","object":${JSON.stringify(ev.object)}}\n`);
+    b = frameChunk(`{"type":"${ev.type}","object":${stringifyJSON(ev.object)}}\n`);
     framedEvents.set(ev, b);
   }
   return b;
@@ -55,10 +56,10 @@ export async function handleWatch(ctx: ApiContext, req: IncomingMessage, res: Se
   let headerSent = false;
 
   const encodeObject = (type: string, obj: KubeObject): string => {
-    if (!table.table) return `{"type":"${type}","object":${JSON.stringify(obj)}}\n`;
+    if (!table.table) return `{"type":"${type}","object":${stringifyJSON(obj)}}\n`;
     const t = toTable(def, [obj], { include: 'Metadata', tableVersion: table.version, resourceVersion: obj.metadata.resourceVersion, noHeaders: headerSent });
     headerSent = true;
-    return JSON.stringify({ type, object: t }) + '\n';
+    return stringifyJSON({ type, object: t }) + '\n';
   };
 
   let closed = false;

@@ -13,6 +13,9 @@
  * copying them: on an object with 200 000 fields each copy was a full pass.
  */
 
+import { runWalk, type Walk } from '../../machinery/deep-walk.js';
+import { stringifyJSON } from '../../machinery/json-text.js';
+
 export type PathElement = string;
 export type FieldPath = PathElement[];
 
@@ -57,101 +60,78 @@ export class FieldSet {
   }
 
   isEmpty(): boolean {
-    if (this.members.size) return false;
-    for (const c of this.children.values()) if (!c.isEmpty()) return false;
+    const pending: FieldSet[] = [this];
+    while (pending.length) {
+      const s = pending.pop()!;
+      if (s.members.size) return false;
+      for (const c of s.children.values()) pending.push(c);
+    }
     return true;
   }
 
   union(o: FieldSet): FieldSet {
     if (o.isEmpty()) return this;
     if (this.isEmpty()) return o;
-    const out = this.shallowCopy();
-    for (const m of o.members) out.members.add(m);
-    for (const [pe, c] of o.children) {
-      const mine = out.children.get(pe);
-      out.children.set(pe, mine ? mine.union(c) : c);
-    }
-    return out;
-  }
-
-  /** A new node with this one's members and the same child subtrees (shared, see above). */
-  private shallowCopy(): FieldSet {
-    const out = new FieldSet();
-    for (const m of this.members) out.members.add(m);
-    for (const [pe, c] of this.children) out.children.set(pe, c);
-    return out;
+    return runWalk(unionOf(this, o));
   }
 
   /** The paths of this set that `owners` has neither itself nor anything below. */
   notOwnedBy(owners: FieldSet): FieldSet {
-    const out = new FieldSet();
-    for (const m of this.members) {
-      if (owners.members.has(m) || !(owners.children.get(m)?.isEmpty() ?? true)) continue;
-      out.members.add(m);
-    }
-    for (const [pe, c] of this.children) {
-      const theirs = owners.children.get(pe);
-      const sub = theirs ? c.notOwnedBy(theirs) : c;
-      if (!sub.isEmpty()) out.children.set(pe, sub);
-    }
-    return out;
+    return runWalk(notOwnedBy(this, owners)) ?? new FieldSet();
   }
 
   intersection(o: FieldSet): FieldSet {
-    const out = new FieldSet();
-    for (const m of this.members) if (o.members.has(m)) out.members.add(m);
-    for (const [pe, c] of this.children) {
-      const theirs = o.children.get(pe);
-      if (!theirs) continue;
-      const i = c.intersection(theirs);
-      if (!i.isEmpty()) out.children.set(pe, i);
-    }
-    return out;
+    return runWalk(intersectionOf(this, o)) ?? new FieldSet();
   }
 
   /** Paths in this set and not in `o`. Removing a member keeps its children (fieldpath.Set.Difference). */
   difference(o: FieldSet): FieldSet {
-    const out = new FieldSet();
-    for (const m of this.members) if (!o.members.has(m)) out.members.add(m);
-    for (const [pe, c] of this.children) {
-      const theirs = o.children.get(pe);
-      const d = theirs ? c.difference(theirs) : c;
-      if (!d.isEmpty()) out.children.set(pe, d);
-    }
-    return out;
+    return runWalk(differenceOf(this, o, false)) ?? new FieldSet();
   }
 
   /** Like difference, but a member of `o` also removes everything below it (fieldpath.Set.RecursiveDifference). */
   recursiveDifference(o: FieldSet): FieldSet {
-    const out = new FieldSet();
-    for (const m of this.members) if (!o.members.has(m)) out.members.add(m);
-    for (const [pe, c] of this.children) {
-      if (o.members.has(pe)) continue;
-      const theirs = o.children.get(pe);
-      const d = theirs ? c.recursiveDifference(theirs) : c;
-      if (!d.isEmpty()) out.children.set(pe, d);
-    }
-    return out;
+    return runWalk(differenceOf(this, o, true)) ?? new FieldSet();
   }
 
   clone(): FieldSet {
-    const out = new FieldSet();
-    for (const m of this.members) out.members.add(m);
-    for (const [pe, c] of this.children) out.children.set(pe, c.clone());
-    return out;
+    const root = new FieldSet();
+    const pending: Array<[from: FieldSet, to: FieldSet]> = [[this, root]];
+    while (pending.length) {
+      const [from, to] = pending.pop()!;
+      for (const m of from.members) to.members.add(m);
+      for (const [pe, c] of from.children) {
+        const copy = new FieldSet();
+        to.children.set(pe, copy);
+        pending.push([c, copy]);
+      }
+    }
+    return root;
   }
 
   /** Every member path, depth first, in fieldsV1 order. */
   paths(): FieldPath[] {
     const out: FieldPath[] = [];
-    const walk = (node: FieldSet, prefix: FieldPath): void => {
-      for (const pe of sortedElements(node)) {
-        if (node.members.has(pe)) out.push([...prefix, pe]);
-        const c = node.children.get(pe);
-        if (c) walk(c, [...prefix, pe]);
-      }
+    // the path to a node is a chain of (element, parent) links, spelled out only for members:
+    // copying the prefix at every level cost depth² on deep objects
+    type Link = { pe: PathElement; up: Link | undefined } | undefined;
+    const spell = (l: Link): FieldPath => {
+      const p: FieldPath = [];
+      for (let x = l; x; x = x.up) p.push(x.pe);
+      return p.reverse();
     };
-    walk(this, []);
+    const frames: Array<{ node: FieldSet; elements: PathElement[]; next: number; at: Link }> = [
+      { node: this, elements: sortedElements(this), next: 0, at: undefined },
+    ];
+    while (frames.length) {
+      const f = frames[frames.length - 1];
+      if (f.next >= f.elements.length) { frames.pop(); continue; }
+      const pe = f.elements[f.next++];
+      const link = { pe, up: f.at };
+      if (f.node.members.has(pe)) out.push(spell(link));
+      const c = f.node.children.get(pe);
+      if (c) frames.push({ node: c, elements: sortedElements(c), next: 0, at: link });
+    }
     return out;
   }
 
@@ -160,38 +140,111 @@ export class FieldSet {
   }
 
   toFieldsV1(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const pe of sortedElements(this)) {
-      const c = this.children.get(pe);
-      const sub = c && !c.isEmpty() ? c.toFieldsV1() : undefined;
-      if (sub) {
-        out[pe] = this.members.has(pe) ? { '.': {}, ...sub } : sub;
-      } else if (this.members.has(pe)) {
-        out[pe] = {};
-      }
-    }
-    return out;
+    return runWalk(toFieldsV1(this));
   }
 
   /** Parses fieldsV1; throws on anything that is not an object of objects with known prefixes. */
   static fromFieldsV1(json: unknown): FieldSet {
-    const out = new FieldSet();
     if (!isPlainObject(json)) throw new Error('fieldsV1 must be an object');
-    for (const [pe, v] of Object.entries(json)) {
-      if (pe === '.') continue;
-      if (!/^[fkvi]:/.test(pe)) throw new Error(`unknown path element prefix in ${JSON.stringify(pe)}`);
-      if (!isPlainObject(v)) throw new Error(`fieldsV1 entry ${JSON.stringify(pe)} must be an object`);
-      const keys = Object.keys(v);
-      if (keys.length === 0 || '.' in v) out.members.add(pe);
-      if (keys.some((k) => k !== '.')) out.children.set(pe, FieldSet.fromFieldsV1(v));
-    }
-    return out;
+    return runWalk(fromFieldsV1(json));
   }
 
   /** Paths as kube prints them in conflicts, one per line. */
   toString(): string {
     return this.paths().map(pathString).join('\n');
   }
+}
+
+/** A node with no members and no children: what a walk's empty result is (returned as undefined). */
+function bare(s: FieldSet): boolean {
+  return s.members.size === 0 && s.children.size === 0;
+}
+
+/*
+ * The set operations, as walks (machinery/deep-walk.ts) so a set as deep as a 10 000-level object
+ * costs no stack. Each returns undefined for an empty result, so no level has to ask whether a
+ * subtree is empty (asking at every level was quadratic in the depth).
+ */
+
+function* unionOf(a: FieldSet, b: FieldSet): Walk<FieldSet> {
+  if (bare(b)) return a;
+  if (bare(a)) return b;
+  // a new node with a's members and the same child subtrees (shared, see above)
+  const out = new FieldSet();
+  for (const m of a.members) out.members.add(m);
+  for (const [pe, c] of a.children) out.children.set(pe, c);
+  for (const m of b.members) out.members.add(m);
+  for (const [pe, c] of b.children) {
+    const mine = out.children.get(pe);
+    out.children.set(pe, mine ? yield unionOf(mine, c) : c);
+  }
+  return out;
+}
+
+function* notOwnedBy(s: FieldSet, owners: FieldSet): Walk<FieldSet | undefined> {
+  const out = new FieldSet();
+  for (const m of s.members) {
+    if (owners.members.has(m) || !(owners.children.get(m)?.isEmpty() ?? true)) continue;
+    out.members.add(m);
+  }
+  for (const [pe, c] of s.children) {
+    const theirs = owners.children.get(pe);
+    const sub: FieldSet | undefined = theirs ? yield notOwnedBy(c, theirs) : c;
+    if (sub && !bare(sub)) out.children.set(pe, sub);
+  }
+  return bare(out) ? undefined : out;
+}
+
+function* intersectionOf(a: FieldSet, b: FieldSet): Walk<FieldSet | undefined> {
+  const out = new FieldSet();
+  for (const m of a.members) if (b.members.has(m)) out.members.add(m);
+  for (const [pe, c] of a.children) {
+    const theirs = b.children.get(pe);
+    if (!theirs) continue;
+    const i: FieldSet | undefined = yield intersectionOf(c, theirs);
+    if (i) out.children.set(pe, i);
+  }
+  return bare(out) ? undefined : out;
+}
+
+function* differenceOf(a: FieldSet, b: FieldSet, recursive: boolean): Walk<FieldSet | undefined> {
+  const out = new FieldSet();
+  for (const m of a.members) if (!b.members.has(m)) out.members.add(m);
+  for (const [pe, c] of a.children) {
+    if (recursive && b.members.has(pe)) continue;
+    const theirs = b.children.get(pe);
+    const d: FieldSet | undefined = theirs ? yield differenceOf(c, theirs, recursive) : c;
+    if (d && !bare(d)) out.children.set(pe, d);
+  }
+  return bare(out) ? undefined : out;
+}
+
+function* toFieldsV1(s: FieldSet): Walk<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const pe of sortedElements(s)) {
+    const c = s.children.get(pe);
+    // an empty subset writes {}: the same as no children
+    const sub: Record<string, unknown> | undefined = c ? yield toFieldsV1(c) : undefined;
+    if (sub && Object.keys(sub).length) {
+      out[pe] = s.members.has(pe) ? { '.': {}, ...sub } : sub;
+    } else if (s.members.has(pe)) {
+      out[pe] = {};
+    }
+  }
+  return out;
+}
+
+function* fromFieldsV1(json: Record<string, unknown>): Walk<FieldSet> {
+  const out = new FieldSet();
+  for (const [pe, v] of Object.entries(json)) {
+    if (pe === '.') continue;
+    if (!/^[fkvi]:/.test(pe)) throw new Error(`unknown path element prefix in ${JSON.stringify(pe)}`);
+    if (!isPlainObject(v)) throw new Error(`fieldsV1 entry ${JSON.stringify(pe)} must be an object`);
+    const keys = Object.keys(v);
+    if (keys.length === 0 || '.' in v) out.members.add(pe);
+    if (keys.some((k) => k !== '.')) out.children.set(pe, yield fromFieldsV1(v));
+  }
+  return out;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -213,7 +266,7 @@ function sortedElements(node: FieldSet): PathElement[] {
 
 export function fieldElement(name: string): PathElement { return `f:${name}`; }
 export function indexElement(i: number): PathElement { return `i:${i}`; }
-export function valueElement(v: unknown): PathElement { return `v:${JSON.stringify(v)}`; }
+export function valueElement(v: unknown): PathElement { return `v:${stringifyJSON(v)}`; }
 
 /** `k:{"name":"nginx"}` with the keys in sorted order, as fieldsV1 spells them. */
 export function keyElement(keys: Record<string, unknown>): PathElement {

@@ -6,7 +6,8 @@
  * unknown maps are granular and unknown lists atomic.
  */
 import type { JSONSchemaProps } from '../../registry/types.js';
-import { isObject, jsonEqual } from './json-value.js';
+import { runWalk, type Walk } from '../../machinery/deep-walk.js';
+import { isObject, jsonEqual, setOwn } from './json-value.js';
 import {
   FieldSet, elementString, fieldElement, indexElement, keyElement, pathString, valueElement,
   type FieldPath, type PathElement,
@@ -43,8 +44,56 @@ export function listItemElement(item: unknown, i: number, lk: ListKind): PathEle
   return indexElement(i);
 }
 
-function childOf(s: JSONSchemaProps | undefined, key: string, path: FieldPath): JSONSchemaProps | undefined {
-  return childSchema(s, key, path.length === 0);
+/**
+ * Where a walk is: the path as a link to its parent (spelled out only when a message needs it;
+ * copying the path at every level cost depth² on deep objects), and for each set the walk writes,
+ * the node that holds this position's members (found once, then remembered).
+ */
+class At {
+  readonly nodes: Array<FieldSet | undefined> = [];
+  constructor(readonly pe: PathElement, readonly up: At | undefined) {}
+
+  static root(...sets: FieldSet[]): At {
+    const at = new At('', undefined);
+    sets.forEach((s, i) => { at.nodes[i] = s; });
+    return at;
+  }
+
+  get isRoot(): boolean { return this.up === undefined; }
+  child(pe: PathElement): At { return new At(pe, this); }
+
+  path(): FieldPath {
+    const p: FieldPath = [];
+    for (let x: At | undefined = this; x?.up; x = x.up) p.push(x.pe);
+    return p.reverse();
+  }
+
+  /** Adds this path to the set in `slot` (set.insert(path), without walking the path). */
+  insertInto(slot: number): void {
+    if (this.up) this.up.node(slot).members.add(this.pe);
+  }
+
+  /** The node of the set in `slot` below this path, created when absent. */
+  private node(slot: number): FieldSet {
+    const known = this.nodes[slot];
+    if (known) return known;
+    const chain: At[] = [];
+    let base: FieldSet | undefined;
+    for (let x: At | undefined = this; x; x = x.up) {
+      base = x.nodes[slot];
+      if (base) break;
+      chain.push(x);
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      base = base!.child(chain[i].pe);
+      chain[i].nodes[slot] = base;
+    }
+    return base!;
+  }
+}
+
+function childOf(s: JSONSchemaProps | undefined, key: string, at: At): JSONSchemaProps | undefined {
+  return childSchema(s, key, at.isRoot);
 }
 
 /**
@@ -54,32 +103,35 @@ function childOf(s: JSONSchemaProps | undefined, key: string, path: FieldPath): 
  */
 export function toFieldSet(value: unknown, schema: JSONSchemaProps | undefined): FieldSet {
   const set = new FieldSet();
-  const walk = (v: unknown, s: JSONSchemaProps | undefined, path: FieldPath): void => {
+  function* walk(v: unknown, s: JSONSchemaProps | undefined, at: At): Walk<void> {
     if (Array.isArray(v)) {
       const lk = listKind(s);
-      if (lk.kind === 'atomic') { set.insert(path); return; }
-      v.forEach((item, i) => {
-        const p = [...path, listItemElement(item, i, lk)];
-        set.insert(p);
-        if (isObject(item)) walk(item, itemSchema(s), p);
-      });
-      return;
-    }
-    if (isObject(v)) {
-      if (isAtomicMap(s) && path.length) { set.insert(path); return; }
-      for (const k of Object.keys(v)) {
-        if (v[k] === undefined) continue;
-        walk(v[k], childOf(s, k, path), [...path, fieldElement(k)]);
+      if (lk.kind === 'atomic') { at.insertInto(0); return; }
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i];
+        const p = at.child(listItemElement(item, i, lk));
+        p.insertInto(0);
+        if (isObject(item)) yield walk(item, itemSchema(s), p);
       }
       return;
     }
-    set.insert(path);
-  };
-  walk(value, schema, []);
+    if (isObject(v)) {
+      if (isAtomicMap(s) && !at.isRoot) { at.insertInto(0); return; }
+      for (const k of Object.keys(v)) {
+        if (v[k] === undefined) continue;
+        yield walk(v[k], childOf(s, k, at), at.child(fieldElement(k)));
+      }
+      return;
+    }
+    at.insertInto(0);
+  }
+  runWalk(walk(value, schema, At.root(set)));
   return set;
 }
 
 export interface Comparison { added: FieldSet; modified: FieldSet; removed: FieldSet }
+
+const ADDED = 0, MODIFIED = 1, REMOVED = 2;
 
 /**
  * How `after` differs from `before` (typed.TypedValue.Compare). Leaves are added, removed or
@@ -88,39 +140,39 @@ export interface Comparison { added: FieldSet; modified: FieldSet; removed: Fiel
  */
 export function compare(before: unknown, after: unknown, schema: JSONSchemaProps | undefined): Comparison {
   const out: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  const leaf = (a: unknown, b: unknown, path: FieldPath): void => {
-    if (!path.length) return;
-    if (a === undefined) out.added.insert(path);
-    else if (b === undefined) out.removed.insert(path);
-    else if (!jsonEqual(a, b)) out.modified.insert(path);
+  const leaf = (a: unknown, b: unknown, at: At): void => {
+    if (at.isRoot) return;
+    if (a === undefined) at.insertInto(ADDED);
+    else if (b === undefined) at.insertInto(REMOVED);
+    else if (!jsonEqual(a, b)) at.insertInto(MODIFIED);
   };
-  const walk = (a: unknown, b: unknown, s: JSONSchemaProps | undefined, path: FieldPath): void => {
+  const shape = (v: unknown): string => (Array.isArray(v) ? 'list' : isObject(v) ? 'map' : 'scalar');
+  function* walk(a: unknown, b: unknown, s: JSONSchemaProps | undefined, at: At): Walk<void> {
     if (a === undefined && b === undefined) return;
-    const shape = (v: unknown): string => (Array.isArray(v) ? 'list' : isObject(v) ? 'map' : 'scalar');
     const sa = a === undefined ? shape(b) : shape(a);
     const sb = b === undefined ? shape(a) : shape(b);
-    if (sa !== sb || sa === 'scalar') { leaf(a, b, path); return; }
+    if (sa !== sb || sa === 'scalar') { leaf(a, b, at); return; }
     if (sa === 'map') {
-      if (isAtomicMap(s) && path.length) { leaf(a, b, path); return; }
+      if (isAtomicMap(s) && !at.isRoot) { leaf(a, b, at); return; }
       const ma = (a ?? {}) as Record<string, unknown>;
       const mb = (b ?? {}) as Record<string, unknown>;
       // one side absent (every create): its keys are all there are, no union to build
       const keys = a === undefined ? Object.keys(mb) : b === undefined ? Object.keys(ma) : new Set([...Object.keys(ma), ...Object.keys(mb)]);
       for (const k of keys) {
-        walk(ma[k], mb[k], childOf(s, k, path), [...path, fieldElement(k)]);
+        yield walk(Object.hasOwn(ma, k) ? ma[k] : undefined, Object.hasOwn(mb, k) ? mb[k] : undefined, childOf(s, k, at), at.child(fieldElement(k)));
       }
     } else {
       const lk = listKind(s);
-      if (lk.kind === 'atomic') { leaf(a, b, path); return; }
+      if (lk.kind === 'atomic') { leaf(a, b, at); return; }
       const ia = indexItems((a ?? []) as unknown[], lk);
       const ib = indexItems((b ?? []) as unknown[], lk);
       for (const pe of new Set([...ia.keys(), ...ib.keys()])) {
-        walk(ia.get(pe), ib.get(pe), itemSchema(s), [...path, pe]);
+        yield walk(ia.get(pe), ib.get(pe), itemSchema(s), at.child(pe));
       }
     }
-    leaf(a === undefined ? undefined : 'present', b === undefined ? undefined : 'present', path);
-  };
-  walk(before, after, schema, []);
+    leaf(a === undefined ? undefined : 'present', b === undefined ? undefined : 'present', at);
+  }
+  runWalk(walk(before, after, schema, At.root(out.added, out.modified, out.removed)));
   return out;
 }
 
@@ -140,17 +192,18 @@ export function indexItems(list: unknown[], lk: ListKind): Map<PathElement, unkn
  */
 export function removeItems<T>(value: T, set: FieldSet, schema: JSONSchemaProps | undefined, dropEmptied = false): T {
   const emptied = (before: unknown, after: unknown): boolean => dropEmptied && isEmptyContainer(after) && !isEmptyContainer(before);
-  const walk = (v: unknown, s: FieldSet, sch: JSONSchemaProps | undefined, path: FieldPath): unknown => {
+  function* walk(v: unknown, s: FieldSet, sch: JSONSchemaProps | undefined, atRoot: boolean): Walk<unknown> {
     if (Array.isArray(v)) {
       const lk = listKind(sch);
       const out: unknown[] = [];
-      v.forEach((item, i) => {
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i];
         const pe = listItemElement(item, i, lk);
-        if (s.members.has(pe)) return;
+        if (s.members.has(pe)) continue;
         const sub = s.children.get(pe);
-        const next = sub ? walk(item, sub, itemSchema(sch), [...path, pe]) : item;
+        const next: unknown = sub ? yield walk(item, sub, itemSchema(sch), false) : item;
         if (!emptied(item, next)) out.push(next);
-      });
+      }
       return out;
     }
     if (isObject(v)) {
@@ -159,14 +212,14 @@ export function removeItems<T>(value: T, set: FieldSet, schema: JSONSchemaProps 
         const pe = fieldElement(k);
         if (s.members.has(pe)) continue;
         const sub = s.children.get(pe);
-        const next = sub ? walk(v[k], sub, childOf(sch, k, path), [...path, pe]) : v[k];
-        if (!emptied(v[k], next)) out[k] = next;
+        const next: unknown = sub ? yield walk(v[k], sub, childSchema(sch, k, atRoot), false) : v[k];
+        if (!emptied(v[k], next)) setOwn(out, k, next);
       }
       return out;
     }
     return v;
-  };
-  return walk(value, set, schema, []) as T;
+  }
+  return runWalk(walk(value, set, schema, true)) as T;
 }
 
 function isEmptyContainer(v: unknown): boolean {
@@ -179,7 +232,7 @@ function isEmptyContainer(v: unknown): boolean {
  * promoted.
  */
 export function ensureNamedFieldsAreMembers(set: FieldSet, schema: JSONSchemaProps | undefined): FieldSet {
-  const walk = (s: FieldSet, sch: JSONSchemaProps | undefined, atRoot: boolean): FieldSet => {
+  function* walk(s: FieldSet, sch: JSONSchemaProps | undefined, atRoot: boolean): Walk<FieldSet> {
     const out = new FieldSet();
     for (const m of s.members) out.members.add(m);
     for (const [pe, c] of s.children) {
@@ -192,11 +245,11 @@ export function ensureNamedFieldsAreMembers(set: FieldSet, schema: JSONSchemaPro
       } else {
         sub = itemSchema(sch);
       }
-      out.children.set(pe, walk(c, sub, false));
+      out.children.set(pe, yield walk(c, sub, false));
     }
     return out;
-  };
-  return walk(set, schema, true);
+  }
+  return runWalk(walk(set, schema, true));
 }
 
 /**
@@ -206,29 +259,30 @@ export function ensureNamedFieldsAreMembers(set: FieldSet, schema: JSONSchemaPro
  */
 export function duplicateListEntries(value: unknown, schema: JSONSchemaProps | undefined): string[] {
   const out: string[] = [];
-  const walk = (v: unknown, s: JSONSchemaProps | undefined, path: FieldPath): void => {
+  function* walk(v: unknown, s: JSONSchemaProps | undefined, at: At): Walk<void> {
     if (Array.isArray(v)) {
       const lk = listKind(s);
       if (lk.kind === 'atomic') return;
       const seen = new Set<PathElement>();
       const reported = new Set<PathElement>();
-      v.forEach((item, i) => {
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i];
         const pe = listItemElement(item, i, lk);
         if (seen.has(pe) && !reported.has(pe)) {
           reported.add(pe);
           const what = lk.kind === 'set' ? 'value' : 'key';
-          out.push(`${pathString(path)}: duplicate entries for ${what} ${elementString(pe)}`);
+          out.push(`${pathString(at.path())}: duplicate entries for ${what} ${elementString(pe)}`);
         }
         seen.add(pe);
-        if (isObject(item)) walk(item, itemSchema(s), [...path, pe]);
-      });
+        if (isObject(item)) yield walk(item, itemSchema(s), at.child(pe));
+      }
       return;
     }
     if (isObject(v)) {
-      if (isAtomicMap(s) && path.length) return;
-      for (const k of Object.keys(v)) walk(v[k], childOf(s, k, path), [...path, fieldElement(k)]);
+      if (isAtomicMap(s) && !at.isRoot) return;
+      for (const k of Object.keys(v)) yield walk(v[k], childOf(s, k, at), at.child(fieldElement(k)));
     }
-  };
-  walk(value, schema, []);
+  }
+  runWalk(walk(value, schema, At.root()));
   return out;
 }

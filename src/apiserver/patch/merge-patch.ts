@@ -3,6 +3,7 @@
  * (useful to controllers that want to send only what they changed).
  */
 import { malformedPatch } from './patch-errors.js';
+import { runWalk, type Walk } from '../../machinery/deep-walk.js';
 import { deepClone, isObject, jsonEqual, setOwn } from './json-value.js';
 
 /**
@@ -47,16 +48,27 @@ export function applyMergePatch<T extends Record<string, unknown>>(obj: T, patch
  * patch (null means delete), so b should not contain nulls in objects.
  */
 export function createMergePatch(a: unknown, b: unknown): unknown {
+  return runWalk(mergePatchBetween(a, b));
+}
+
+// a walk (machinery/deep-walk.ts): both documents may be 10 000 levels deep
+function* mergePatchBetween(a: unknown, b: unknown): Walk<unknown> {
   if (!isObject(a) || !isObject(b)) return deepClone(b);
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(a)) {
-    if (a[k] !== undefined && (b[k] === undefined)) out[k] = null;
+    if (a[k] !== undefined && (b[k] === undefined || !Object.hasOwn(b, k))) setOwn(out, k, null);
   }
   for (const [k, bv] of Object.entries(b)) {
     if (bv === undefined) continue;
-    const av = a[k];
+    const av = Object.hasOwn(a, k) ? a[k] : undefined;
+    if (isObject(av) && isObject(bv)) {
+      // an empty sub-patch means equal: comparing first as well was quadratic in the depth
+      const sub = (yield mergePatchBetween(av, bv)) as Record<string, unknown>;
+      if (Object.keys(sub).length) setOwn(out, k, sub);
+      continue;
+    }
     if (av !== undefined && jsonEqual(av, bv)) continue;
-    out[k] = isObject(av) && isObject(bv) ? createMergePatch(av, bv) : deepClone(bv);
+    setOwn(out, k, deepClone(bv));
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { rfc3339 } from '../../apis/time.js';
 import type { JSONSchemaProps } from '../../registry/types.js';
 import type { KubeObject } from '../../storage/types.js';
 import { badRequest, invalid, StatusError, type StatusCause } from '../../errors/status.js';
-import { deepClone, isObject, jsonEqual } from './json-value.js';
+import { deepClone, isObject, jsonEqual, setOwn } from './json-value.js';
 import {
   compare, duplicateListEntries, FieldSet, pathString, removeItems, toFieldSet,
   type FieldPath,
@@ -102,13 +102,25 @@ export function validatePatchOptions(o: { patchType: 'json' | 'merge' | 'strateg
 
 /** Drops null-valued fields: in an applied configuration a null says "no opinion", not "own a null". */
 function withoutNulls(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutNulls);
-  if (isObject(v)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = withoutNulls(x);
-    return out;
+  if (typeof v !== 'object' || v === null) return v;
+  // level by level from an explicit stack: an applied configuration may be 10 000 levels deep
+  const root: unknown = Array.isArray(v) ? [] : {};
+  const pending: Array<[from: unknown, to: unknown]> = [[v, root]];
+  const step = (x: unknown): unknown => {
+    if (typeof x !== 'object' || x === null) return x;
+    const c: unknown = Array.isArray(x) ? [] : {};
+    pending.push([x, c]);
+    return c;
+  };
+  while (pending.length) {
+    const [from, to] = pending.pop()!;
+    if (Array.isArray(from)) {
+      for (const x of from) (to as unknown[]).push(step(x));
+    } else {
+      for (const [k, x] of Object.entries(from as Record<string, unknown>)) if (x !== null && x !== undefined) setOwn(to as Record<string, unknown>, k, step(x));
+    }
   }
-  return v;
+  return root;
 }
 
 /** 400 for an applied list naming one item twice (kube answers the same text, as a 500). */

@@ -37,6 +37,7 @@ import { selects, splitOwner } from './selection.js';
 import { reconcilePlacement, releasePlacement } from './workloadplacement-reconcile.js';
 import { DEFAULT_WORKLOAD_RESOURCES, resourceFor, type WorkloadResource } from './workload-resources.js';
 import type { ClusterRegistration, PlacementDecision, PlacementRef, ReconcileDeps, WorkloadObject } from './types.js';
+import { cloneValue } from '../../machinery/objects.js';
 
 export const CONTROLLER_NAME = 'workloadplacement';
 
@@ -302,7 +303,7 @@ export class WorkloadPlacementController {
       await releasePlacement({ workspace: ws, namespace, name }, this.deps);
       return;
     }
-    const placement = structuredClone(cached);
+    const placement = cloneValue(cached);
     const out = await reconcilePlacement(placement, ws, this.deps);
     const written = await this.commit(cached as unknown as KubeObject, out.placement as unknown as KubeObject);
     // Read-your-writes: the next reconcile (and Balance's counts for the next placement) must not

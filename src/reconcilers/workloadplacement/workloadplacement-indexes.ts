@@ -9,6 +9,7 @@
  */
 import { clusterOf, PLACEMENT_ANNOTATION, PLACEMENT_NAME_LABEL } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
+import { stringifyJSON } from '../../machinery/json-text.js';
 
 export const BY_WORKSPACE = 'workspace';
 export const BY_NAMESPACE = 'namespace';
@@ -83,13 +84,13 @@ export function clusterChanged(oldObj: KubeObject, newObj: KubeObject): boolean 
   const view = (o: KubeObject) => {
     const status = { ...(o.status as Record<string, unknown> | undefined) };
     delete status.lastHeartbeatTime;
-    return JSON.stringify([o.metadata?.labels, o.spec, status, o.metadata?.deletionTimestamp]);
+    return stringifyJSON([o.metadata?.labels, o.spec, status, o.metadata?.deletionTimestamp]);
   };
   return view(oldObj) !== view(newObj);
 }
 
 export function workloadChanged(oldObj: KubeObject, newObj: KubeObject): boolean {
-  const view = (o: KubeObject) => JSON.stringify([o.metadata?.labels, o.metadata?.annotations, o.metadata?.finalizers, o.spec, o.metadata?.deletionTimestamp]);
+  const view = (o: KubeObject) => stringifyJSON([o.metadata?.labels, o.metadata?.annotations, o.metadata?.finalizers, o.spec, o.metadata?.deletionTimestamp]);
   return view(oldObj) !== view(newObj);
 }
 

@@ -6,9 +6,10 @@
 import { rfc3339 } from '../../apis/time.js';
 import { defaultCRD } from './defaults.js';
 import type { CRDCondition, CRDStatus, CustomResourceDefinition } from './types.js';
+import { cloneValue } from '../../machinery/objects.js';
 
 export function crdStatusEstablished(crd: CustomResourceDefinition, now: Date = new Date()): CRDStatus {
-  const spec = defaultCRD(structuredClone(crd)).spec!;
+  const spec = defaultCRD(cloneValue(crd)).spec!;
   const old = crd.status ?? {};
   const ts = rfc3339(now);
   const condition = (type: string, reason: string, message: string): CRDCondition => {
@@ -24,7 +25,7 @@ export function crdStatusEstablished(crd: CustomResourceDefinition, now: Date = 
       condition('Established', 'InitialNamesAccepted', 'the initial names have been accepted'),
       ...others,
     ],
-    acceptedNames: structuredClone(spec.names ?? {}),
+    acceptedNames: cloneValue(spec.names ?? {}),
     storedVersions: [...stored],
   };
 }

@@ -8,6 +8,7 @@ import { STANDARD_VERBS } from '../builtin/build.js';
 import { defaultCRD } from './defaults.js';
 import { getDotted } from './jsonpath.js';
 import type { CRDPrinterColumn, CRDSpec, CRDVersion, CustomResourceDefinition } from './types.js';
+import { cloneValue } from '../../machinery/objects.js';
 
 const AGE_COLUMN: PrinterColumn = {
   name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp',
@@ -26,7 +27,7 @@ export function resourceDefsFromCRD(crd: CustomResourceDefinition): ResourceDef[
 
 /** The same for any object with a CRD-shaped spec (APIResourceSchema in kcp). */
 export function resourceDefsFromSpec(input: CRDSpec, opts: DefsFromSpecOptions): ResourceDef[] {
-  const spec = defaultCRD({ metadata: {}, spec: structuredClone(input) }).spec!;
+  const spec = defaultCRD({ metadata: {}, spec: cloneValue(input) }).spec!;
   const names = spec.names ?? {};
   return (spec.versions ?? []).filter((v) => v.served).map((v) => {
     const def: ResourceDef = {
@@ -86,7 +87,7 @@ function toPrinterColumn(c: CRDPrinterColumn): PrinterColumn {
  * restrictions the CRD puts on metadata.name/generateName are kept.
  */
 export function wrapSchema(schema: JSONSchemaProps | undefined, preserveUnknown = false): JSONSchemaProps {
-  const base: JSONSchemaProps = schema ? structuredClone(schema) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  const base: JSONSchemaProps = schema ? cloneValue(schema) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   const userMeta = base.properties?.metadata;
   const metadata: JSONSchemaProps = {
     type: 'object',

@@ -12,12 +12,13 @@ import { defaultCRD } from './defaults.js';
 import { isSimpleJSONPath } from './jsonpath.js';
 import { validateNames } from './names.js';
 import type { CRDPrinterColumn, CRDScale, CRDSpec, CRDVersion, CustomResourceDefinition } from './types.js';
+import { cloneValue } from '../../machinery/objects.js';
 
 const COLUMN_TYPES = ['boolean', 'date', 'integer', 'number', 'string'];
 const COLUMN_FORMATS = ['byte', 'date', 'date-time', 'double', 'float', 'int32', 'int64', 'password'];
 
 export function validateCRD(input: CustomResourceDefinition): FieldError[] {
-  const crd = defaultCRD(structuredClone(input));
+  const crd = defaultCRD(cloneValue(input));
   const spec = crd.spec ?? {};
   const errs: FieldError[] = [];
   const expectedName = `${spec.names?.plural ?? ''}.${spec.group ?? ''}`;

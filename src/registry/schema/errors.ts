@@ -3,6 +3,7 @@
  * (kubeOpenAPIResultToFieldErrors): `<path> in body must be of type integer: "string"`, etc.
  */
 import type { FieldError } from '../../errors/status.js';
+import { stringifyJSON } from '../../machinery/json-text.js';
 
 export function required(field: string, detail = ''): FieldError {
   return { type: 'FieldValueRequired', field, detail };
@@ -30,7 +31,7 @@ export function typeInvalid(field: string, actual: string, expected: string): Fi
 
 /** Values rendered as kube's field.NotSupported lists them: strings quoted, others as JSON. */
 export function supportedValues(values: readonly unknown[]): string {
-  return values.map((v) => JSON.stringify(v)).join(', ');
+  return values.map((v) => stringifyJSON(v)).join(', ');
 }
 
 export function notSupported(field: string, value: unknown, values: readonly unknown[]): FieldError {

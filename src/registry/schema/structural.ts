@@ -11,6 +11,7 @@ import { prune } from './prune.js';
 import { child, key } from './paths.js';
 import { validateObject } from './validate.js';
 import { isPlainObject } from './values.js';
+import { cloneValue } from '../../machinery/objects.js';
 
 const TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'] as const;
 const LIST_TYPES = ['atomic', 'map', 'set'] as const;
@@ -123,7 +124,7 @@ function validateListExtensions(s: JSONSchemaProps, path: string, errs: FieldErr
 function validateDefault(s: JSONSchemaProps, path: string, errs: FieldError[]): void {
   if (s.default === undefined) return;
   const p = child(path, 'default');
-  const copy = structuredClone(s.default);
+  const copy = cloneValue(s.default);
   const removed = prune(s, copy, { resourceRoot: false, path: p });
   if (removed.length) errs.push(invalid(p, s.default, `must not have unknown fields: ${removed.join(', ')}`));
   errs.push(...validateObject(s, s.default, { path: p }));

@@ -12,6 +12,7 @@ import { satisfiesFormat } from './formats.js';
 import { validateListType } from './list-types.js';
 import { child, index } from './paths.js';
 import { deepEqual, isPlainObject, jsonType } from './values.js';
+import { stringifyJSON } from '../../machinery/json-text.js';
 
 export interface ValidateOptions {
   /** Path prefix of the value (default: the root, ''). */
@@ -110,7 +111,7 @@ function validateArray(s: JSONSchemaProps, v: unknown[], path: string, errs: Fie
   if (s.maxItems !== undefined && v.length > s.maxItems) errs.push(tooMany(path, v.length, s.maxItems));
   if (s.minItems !== undefined && v.length < s.minItems)
     errs.push(invalid(path, v, `${path} in body should have at least ${s.minItems} items`));
-  if (s.uniqueItems && new Set(v.map((x) => JSON.stringify(x))).size !== v.length)
+  if (s.uniqueItems && new Set(v.map((x) => stringifyJSON(x))).size !== v.length)
     errs.push(invalid(path, v, `${path} in body shouldn't contain duplicates`));
   if (s.items) {
     const items = s.items;

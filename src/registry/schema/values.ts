@@ -2,7 +2,8 @@
  * Small helpers over decoded JSON values: the JSON type name kube-openapi reports, deep equality and
  * a canonical key (for enum, listType=set and listType=map comparisons).
  */
-import { isPlainObject } from '../../machinery/objects.js';
+import { cloneValue, isPlainObject } from '../../machinery/objects.js';
+import { canonicalJSON } from '../../machinery/json-text.js';
 
 /** machinery's (identical predicate); re-exported for the schema code's imports. */
 export { isPlainObject };
@@ -24,12 +25,7 @@ export function jsonType(v: unknown): JSONType {
 
 /** A canonical JSON rendering: object keys sorted, so equal values have equal keys. */
 export function canonicalKey(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalKey).join(',')}]`;
-  if (isPlainObject(v)) {
-    const keys = Object.keys(v).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalKey(v[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
+  return canonicalJSON(v, { undefinedAsNull: true });
 }
 
 /**
@@ -44,5 +40,5 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 /** structuredClone, not machinery's JSON round trip: keeps `undefined` values and non-JSON types. */
 export function deepCopy<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+  return v === undefined ? v : cloneValue(v);
 }

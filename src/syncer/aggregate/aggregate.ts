@@ -19,6 +19,7 @@ import { oldCopiesCondition, splitOldCopies } from './old-copies.js';
 import { unionLoadBalancer } from './services.js';
 import type { AggregateStatus, ClusterStatus } from './types.js';
 import { observedGeneration, sumCounters } from './workloads.js';
+import { cloneValue } from '../../machinery/objects.js';
 
 const REPLICATED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
@@ -42,7 +43,7 @@ export function aggregateStatus(kind: string, upstreamGeneration: number | undef
     if (merged.length) out.conditions = merged;
   } else if (clusters.length === 1) {
     const { conditions: _c, observedGeneration: _g, ...rest } = clusters[0].status;
-    out = structuredClone(rest);
+    out = cloneValue(rest);
     if (merged.length) out.conditions = merged;
   } else {
     out = merged.length ? { conditions: merged } : {};

@@ -14,9 +14,10 @@ import { deepEqual } from '../../controllers/merge-patch.js';
 import type { ClusterStatus, ReportedStatus } from '../aggregate/types.js';
 import { UPSTREAM_GENERATION_ANNOTATION } from '../annotations.js';
 import { SYNCED, type Condition } from '../conditions.js';
+import { cloneValue } from '../../machinery/objects.js';
 
 export function reportedStatus(downstreamObj: KubeObject | undefined, synced: Condition, previous: ReportedStatus | undefined): ReportedStatus {
-  const status = structuredClone(((downstreamObj as { status?: ReportedStatus } | undefined)?.status) ?? {}) as ReportedStatus;
+  const status = cloneValue(((downstreamObj as { status?: ReportedStatus } | undefined)?.status) ?? {}) as ReportedStatus;
   delete status.observedGeneration;
   const og = mappedObservedGeneration(downstreamObj);
   if (og !== undefined) status.observedGeneration = og;

@@ -24,6 +24,7 @@ import type { ReportedStatus } from '../aggregate/types.js';
 import { SYNCED } from '../conditions.js';
 import { objectKey, type UpstreamRef } from '../keys.js';
 import { unreportedClusters } from './cluster-status.js';
+import { stringifyJSON } from '../../machinery/json-text.js';
 
 /** Writes annotations (null removes) on the upstream object with one merge patch; returns the object written. */
 export type AnnotationWriter = (ref: UpstreamRef, annotations: Record<string, string | null>) => Promise<KubeObject | undefined>;
@@ -80,7 +81,7 @@ export class ReportBatcher {
       this.batches.set(key, b);
     }
     if (b.reports.size === 0) b.firstAt = Date.now();
-    b.reports.set(clusterKey, report === undefined ? null : JSON.stringify(report));
+    b.reports.set(clusterKey, report === undefined ? null : stringifyJSON(report));
     if (newer(upstreamObj, b.upstream)) b.upstream = upstreamObj;
     b.urgent ||= urgent;
     this.schedule(key, b);

@@ -8,17 +8,26 @@ import type { KubeObject } from '../../client/types.js';
 import { DESIRED_HASH_ANNOTATION } from '../annotations.js';
 
 export function contains(actual: unknown, desired: unknown): boolean {
-  if (desired === undefined) return true;
-  // A null in the desired body means "unset" to the API server: absent downstream is a match.
-  if (desired === null) return actual === null || actual === undefined;
-  if (typeof desired !== 'object') return actual === desired;
-  if (Array.isArray(desired)) {
-    return Array.isArray(actual) && actual.length === desired.length && desired.every((d, i) => contains(actual[i], d));
+  // pairs still to check, on an explicit stack: synced objects may be 10 000 levels deep
+  const pending: unknown[] = [actual, desired];
+  while (pending.length) {
+    const d = pending.pop();
+    const a = pending.pop();
+    if (d === undefined) continue;
+    // A null in the desired body means "unset" to the API server: absent downstream is a match.
+    if (d === null) { if (a === null || a === undefined) continue; return false; }
+    if (typeof d !== 'object') { if (a === d) continue; return false; }
+    if (Array.isArray(d)) {
+      if (!Array.isArray(a) || a.length !== d.length) return false;
+      for (let i = 0; i < d.length; i++) pending.push(a[i], d[i]);
+      continue;
+    }
+    if (a === undefined && Object.keys(d).length === 0) continue;
+    if (!a || typeof a !== 'object' || Array.isArray(a)) return false;
+    const ao = a as Record<string, unknown>;
+    for (const [k, v] of Object.entries(d as Record<string, unknown>)) pending.push(Object.hasOwn(ao, k) ? ao[k] : undefined, v);
   }
-  if (actual === undefined && Object.keys(desired).length === 0) return true;
-  if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return false;
-  const a = actual as Record<string, unknown>;
-  return Object.entries(desired as Record<string, unknown>).every(([k, v]) => contains(a[k], v));
+  return true;
 }
 
 /** True when `downstreamObj` needs a (re-)apply to match `desired`. */

@@ -8,6 +8,7 @@ import jsonpatch from 'fast-json-patch';
 import { specDiffAnnotation } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
 import { SyncFailure } from '../conditions.js';
+import { cloneValue } from '../../machinery/objects.js';
 
 /** Parses the spec-diff for `clusterKey` (undefined when absent); a malformed one is a SyncFailure. */
 export function specDiffOf(upstreamObj: KubeObject, clusterKey: string): jsonpatch.Operation[] | undefined {
@@ -28,7 +29,7 @@ export function applySpecDiff<T extends KubeObject>(obj: T, ops: jsonpatch.Opera
   const error = jsonpatch.validate(ops, obj);
   if (error) throw new SyncFailure('InvalidSpecDiff', `spec-diff operation ${error.index ?? '?'} (${error.operation?.op ?? '?'} ${error.operation?.path ?? ''}): ${error.name}`);
   try {
-    return jsonpatch.applyPatch(structuredClone(obj), ops, true, true, true).newDocument;
+    return jsonpatch.applyPatch(cloneValue(obj), ops, true, true, true).newDocument;
   } catch (err) {
     throw new SyncFailure('InvalidSpecDiff', `spec-diff: ${(err as Error).message}`);
   }

@@ -19,6 +19,8 @@ import type { KubeObject } from '../../client/types.js';
 import { DEPENDENCY_LABEL, DESIRED_HASH_ANNOTATION, UPSTREAM_ANNOTATION, UPSTREAM_GENERATION_ANNOTATION } from '../annotations.js';
 import type { SyncedResource } from '../resources.js';
 import { applySpecDiff, specDiffOf } from './spec-diff.js';
+import { canonicalJSON } from '../../machinery/json-text.js';
+import { cloneValue } from '../../machinery/objects.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const DROPPED_ANNOTATION_PREFIXES = [DELETION_ANNOTATION_PREFIX, SPEC_DIFF_ANNOTATION_PREFIX, STATUS_ANNOTATION_PREFIX, FAILOVER_ANNOTATION_PREFIX];
@@ -44,11 +46,11 @@ export function toDownstream(input: TransformInput): KubeObject {
   // Only what goes downstream is copied: not status, managedFields or the per-cluster annotations
   // (with M clusters reporting, those are most of the upstream object).
   const { metadata: upstreamMeta, status: _status, ...body } = upstreamObj as KubeObject & { status?: unknown };
-  let obj = structuredClone(body) as KubeObject;
+  let obj = cloneValue(body) as KubeObject;
   const meta: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(upstreamMeta ?? {})) {
     if (DROPPED_METADATA.has(k) || k === 'labels' || k === 'annotations') continue;
-    meta[k] = typeof v === 'object' && v !== null ? structuredClone(v) : v;
+    meta[k] = typeof v === 'object' && v !== null ? cloneValue(v) : v;
   }
   meta.labels = filterKeys(upstreamMeta?.labels, (k) => !k.startsWith(STATE_LABEL_PREFIX));
   meta.annotations = filterKeys(upstreamMeta?.annotations,
@@ -87,12 +89,7 @@ export function desiredHash(obj: KubeObject): string {
 }
 
 function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
+  return canonicalJSON(v);
 }
 
 function filterKeys(map: Record<string, string> | undefined, keep: (k: string) => boolean): Record<string, string> | undefined {

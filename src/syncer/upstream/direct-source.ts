@@ -23,6 +23,7 @@ import type { UpstreamRef } from '../keys.js';
 import { resourceId, type SyncedResource } from '../resources.js';
 import type { ChangeHandler, ConflictResolution, JsonPatchOp, UpstreamSource } from './source.js';
 import type { WorkspaceProvider } from './workspaces.js';
+import { stringifyJSON } from '../../machinery/json-text.js';
 
 export interface DirectSourceOptions {
   /** A client for the server root (no /clusters prefix); `forCluster(ws)` is taken per workspace. */
@@ -106,7 +107,7 @@ export class DirectSource implements UpstreamSource {
       this.opts.reports!.submit(ref, this.opts.clusterKey, status, upstreamObj, isUrgentReport(previous, status));
       return;
     }
-    const value = status === undefined ? null : JSON.stringify(status);
+    const value = status === undefined ? null : stringifyJSON(status);
     await this.patch(ref, { metadata: { annotations: { [statusAnnotation(this.opts.clusterKey)]: value } } });
   }
 

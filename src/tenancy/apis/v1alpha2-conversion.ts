@@ -17,6 +17,7 @@
 import { V1ALPHA2_STORAGE } from '../../registry/builtin/kcp.js';
 import type { StoredConversion } from '../../registry/converted-storage.js';
 import type { KubeObject } from '../../storage/types.js';
+import { cloneValue } from '../../machinery/objects.js';
 
 export const V1ALPHA1 = 'apis.kcp.io/v1alpha1';
 export const V1ALPHA2 = 'apis.kcp.io/v1alpha2';
@@ -35,7 +36,7 @@ const sameGRI = (a: { group?: string; resource: string; identityHash?: string },
   (a.group ?? '') === (b.group ?? '') && a.resource === b.resource && (a.identityHash ?? '') === (b.identityHash ?? '');
 
 function clone(obj: KubeObject, apiVersion: string): KubeObject {
-  const out = structuredClone(obj);
+  const out = cloneValue(obj);
   out.apiVersion = apiVersion;
   return out;
 }

@@ -15,6 +15,7 @@ import type { ResourceDef } from '../../registry/types.js';
 import type { KubeObject } from '../../storage/types.js';
 import { stateLabel, statusAnnotation, syncerFinalizer } from '../../apis/contract.js';
 import { filteredStore } from '../view-store.js';
+import { stringifyJSON } from '../../machinery/json-text.js';
 
 const qualified = (def: ResourceDef) => (def.group ? `${def.resource}.${def.group}` : def.resource);
 
@@ -72,7 +73,7 @@ export function syncerStore(inner: GenericStore, key: string): GenericStore {
         const { object } = await producer(clusterStatusView(live, key));
         checkTypeMeta(def, object);
         const next = deepCopy(live);
-        next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [statusAnnotation(key)]: JSON.stringify(object.status ?? {}) };
+        next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [statusAnnotation(key)]: stringifyJSON(object.status ?? {}) };
         // keep the writer's optimistic concurrency: a stale resourceVersion is still a 409
         if (object.metadata?.resourceVersion) next.metadata.resourceVersion = object.metadata.resourceVersion;
         return { object: next };
