@@ -4,7 +4,7 @@
  * failed`) and so that the input is never mutated.
  */
 import type { KubeObject } from '../../storage/types.js';
-import { deepClone, isObject, jsonEqual } from './json-value.js';
+import { deepClone, isObject, jsonEqual, setOwn } from './json-value.js';
 import { malformedPatch, MAX_JSON_PATCH_OPERATIONS, patchNotApplicable, tooManyPatchOperations } from './patch-errors.js';
 import { CopyBudget, exceedsDepth, MAX_NESTING_DEPTH, tooDeeplyNested } from '../limits.js';
 
@@ -83,7 +83,7 @@ function addIn(c: Container, key: string, value: unknown, path: string): void {
     c.splice(idx, 0, value);
     return;
   }
-  c[key] = value;
+  setOwn(c, key, value);
 }
 
 function removeIn(c: Container, key: string, path: string): unknown {
@@ -133,7 +133,7 @@ function applyOp(root: unknown, op: JsonPatchOperation, budget: CopyBudget): unk
       const exists = Array.isArray(c) ? arrayIndex(key) !== undefined && arrayIndex(key)! < c.length : Object.prototype.hasOwnProperty.call(c, key);
       if (!exists) throw new PatchFailure(`replace operation does not apply: doc is missing key: ${path}: ${MISSING}`);
       if (Array.isArray(c)) c[arrayIndex(key)!] = deepClone(op.value);
-      else c[key] = deepClone(op.value);
+      else setOwn(c, key, deepClone(op.value));
       return root;
     }
     case 'move':

@@ -73,3 +73,39 @@ t.test('removeItems drops members with their subtree', async (t) => {
   t.same(out.metadata.labels, {});
   t.equal(out.spec.replicas, 2);
 });
+
+t.test('a "__proto__" field is owned, compared and removed like any other field', async (t) => {
+  const obj = JSON.parse('{"spec":{"__proto__":{"x":1},"b":2}}');
+  const set = toFieldSet(obj, undefined);
+  t.same(set.toFieldsV1(), { 'f:spec': { 'f:__proto__': { 'f:x': {} }, 'f:b': {} } });
+  const changed = compare(obj, JSON.parse('{"spec":{"__proto__":{"x":2},"b":2}}'), undefined);
+  t.same(changed.modified.toFieldsV1(), { 'f:spec': { 'f:__proto__': { 'f:x': {} } } });
+  const fromOther = compare(JSON.parse('{"spec":{}}'), JSON.parse('{"spec":{"constructor":1}}'), undefined);
+  t.same(fromOther.added.toFieldsV1(), { 'f:spec': { 'f:constructor': {} } }, 'an inherited name is not a present field');
+  const kept = removeItems(obj, FieldSet.of(['f:spec', 'f:b']), undefined) as any;
+  t.equal(Object.getPrototypeOf(kept.spec), Object.prototype);
+  t.equal(kept.spec.x, undefined, 'nothing shows through as an inherited field');
+  t.equal(JSON.stringify(kept), '{"spec":{"__proto__":{"x":1}}}');
+});
+
+t.test('field sets of a 10 000-level object: built, compared, encoded and removed without overflowing', async (t) => {
+  const depth = 10_000;
+  const nested = (n: number, leaf: unknown) => JSON.parse('{"a":'.repeat(n) + JSON.stringify(leaf) + '}'.repeat(n));
+  const before = { spec: nested(depth, 1) };
+  const after = { spec: nested(depth, 2) };
+  const set = toFieldSet(after, undefined);
+  const v1 = set.toFieldsV1();
+  const back = FieldSet.fromFieldsV1(v1);
+  t.ok(back.equals(set), 'fieldsV1 round trip');
+  const cmp = compare(before, after, undefined);
+  const leaf = ['f:spec', ...Array(depth).fill('f:a')];
+  t.ok(cmp.modified.has(leaf), 'the deepest field is modified');
+  t.ok(cmp.added.isEmpty() && cmp.removed.isEmpty());
+  const created = compare(undefined, after, undefined);
+  t.ok(created.added.has(leaf.slice(0, 5000)), 'on create every level is added');
+  t.equal(set.union(created.added).intersection(set).difference(set).isEmpty(), true);
+  t.equal(set.paths().length, 1);
+  t.equal(set.recursiveDifference(FieldSet.of(['f:spec'])).isEmpty(), true);
+  t.same(removeItems(after, FieldSet.of(leaf), undefined, true), {}, 'removing the only leaf empties every level');
+  t.equal(cmp.modified.toString().length, '.spec'.length + depth * '.a'.length);
+});

@@ -58,3 +58,13 @@ t.test('malformed body is 400, too many operations 413', async (t) => {
   });
   t.equal(applyJsonPatch(deployment() as any, many.slice(0, 10000)).kind, 'Deployment');
 });
+
+t.test('a "__proto__" key added or replaced by a JSON patch is data, not the prototype', async (t) => {
+  const out = applyJsonPatch({ metadata: {}, spec: { a: 1 } } as any, [
+    { op: 'add', path: '/spec/__proto__', value: { replicas: 99 } },
+    { op: 'replace', path: '/spec/__proto__', value: { replicas: 98 } },
+  ]) as any;
+  t.equal(Object.getPrototypeOf(out.spec), Object.prototype);
+  t.equal(out.spec.replicas, undefined, 'nothing shows through as an inherited field');
+  t.equal(JSON.stringify(out.spec), '{"a":1,"__proto__":{"replicas":98}}');
+});

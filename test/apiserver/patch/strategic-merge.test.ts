@@ -77,3 +77,31 @@ t.test('bad directives are 400', async (t) => {
   t.match(t.throws(() => smp([1])), { code: 400 });
   t.match(t.throws(() => smp({ spec: { template: { spec: { containers: [{ image: 'nokey' }] } } } })), { code: 400, message: /does not contain declared merge key/ });
 });
+
+t.test('a "__proto__" key is data: kept as an own key, never the prototype, never merged into Object.prototype', async (t) => {
+  const patch = JSON.parse('{"metadata":{"labels":{"__proto__":{"polluted":"yes"}}},"spec":{"__proto__":{"replicas":99}},"__proto__":{"injected":true}}');
+  const out = smp(patch);
+  t.equal(Object.getPrototypeOf(out), Object.prototype, 'the result keeps its prototype');
+  t.equal(Object.getPrototypeOf(out.spec), Object.prototype, 'nested objects keep theirs');
+  t.equal(out.spec.replicas, 2, 'the live field, not one showing through from the patch');
+  t.equal(out.injected, undefined);
+  t.equal(({} as any).polluted, undefined, 'Object.prototype untouched');
+  t.ok(Object.hasOwn(out.spec, '__proto__'), 'the key is an own key');
+  t.equal(JSON.stringify(out.metadata.labels), '{"app":"web","__proto__":{"polluted":"yes"}}', 'and survives serialization');
+  // merging into an existing own "__proto__" key merges like any other map
+  const again = smp(JSON.parse('{"spec":{"__proto__":{"b":1}}}'), out);
+  t.equal(JSON.stringify(again.spec.__proto__ === undefined ? null : Object.getOwnPropertyDescriptor(again.spec, '__proto__')!.value), '{"replicas":99,"b":1}');
+});
+
+t.test('a patch 10 000 levels deep merges without overflowing the stack, in linear time', async (t) => {
+  const depth = 10_000;
+  const nested = (n: number, leaf: unknown) => JSON.parse('{"a":'.repeat(n) + JSON.stringify(leaf) + '}'.repeat(n));
+  const live = { ...deployment(), extra: nested(depth, 1) };
+  const out = strategicMergePatch(live as any, { extra: nested(depth, 2) }, deploymentSchema) as any;
+  let x = out.extra;
+  for (let i = 0; i < depth - 1; i++) x = x.a;
+  t.equal(x.a, 2, 'the deepest value is merged');
+  let y = (live as any).extra;
+  for (let i = 0; i < depth - 1; i++) y = y.a;
+  t.equal(y.a, 1, 'the live object is not changed');
+});
