@@ -7,7 +7,8 @@
  * Deep bodies are slow to build and to walk: each is built once.
  */
 import t, { type Test } from 'tap';
-import { request, eventually, openWatch, type Creds, type RawResponse } from '../helpers/http.js';
+import { request, openWatch, type Creds, type RawResponse } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 import { spawnServer, type SpawnedServer } from '../helpers/tmc.js';
 import { findEtcd, startEtcdCluster } from '../helpers/etcd.js';
 import { readKubeconfigFile } from '../../src/security/kubeconfig.js';
@@ -104,7 +105,7 @@ function sender(target: Target) {
 
 async function installCRD(t: Test, send: ReturnType<typeof sender>): Promise<void> {
   t.equal((await send('POST', CRDS, CRD)).status, 201, 'CRD created');
-  await eventually(async () => (await send('GET', DEEPS)).status === 200, 20_000, 'deeps served');
+  await waitFor('deeps served', async () => (await send('GET', DEEPS)).status === 200, { timeoutMs: 20_000 });
 }
 
 const say = (r: RawResponse) => `${r.status} ${r.text.slice(0, 300)}`;
@@ -117,7 +118,7 @@ t.test('sqlite: 10 000 levels through every path; 10 001 is a 400 at decode', as
   t.equal((await send('POST', '/clusters/root/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', POLICY)).status, 201);
   t.equal((await send('POST', '/clusters/root/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings', BINDING)).status, 201);
   // the policy is in force once it refuses its poison
-  await eventually(async () => (await send('POST', `${DEEPS}?dryRun=All`, { apiVersion: 'example.com/v1', kind: 'Deep', metadata: { name: 'p' }, spec: { poison: 1 } })).status === 422, 20_000, 'policy in force');
+  await waitFor('policy in force', async () => (await send('POST', `${DEEPS}?dryRun=All`, { apiVersion: 'example.com/v1', kind: 'Deep', metadata: { name: 'p' }, spec: { poison: 1 } })).status === 422, { timeoutMs: 20_000 });
 
   const watch = openWatch(target.url, target.creds, `${DEEPS}?watch=true`);
   t.teardown(() => watch.stop());
@@ -144,7 +145,7 @@ t.test('sqlite: 10 000 levels through every path; 10 001 is a 400 at decode', as
     t.equal(list.json?.items?.length, 2);
     const table = await send('GET', `${DEEPS}?includeObject=Object`, undefined, TABLE);
     t.equal(table.status, 200, `list as Table with objects: ${say(table)}`);
-    await eventually(() => watch.events.filter((e) => e.type === 'ADDED').length >= 2, 20_000, 'watch saw both');
+    await waitFor('watch saw both', () => watch.events.filter((e) => e.type === 'ADDED').length >= 2, { timeoutMs: 20_000 });
     t.same(watch.events.filter((e) => e.type === 'ADDED').map((e) => e.object.metadata.name), [`d${LIMIT - 1}`, `d${LIMIT}`]);
   });
 
@@ -194,7 +195,7 @@ t.test('sqlite: 10 000 levels through every path; 10 001 is a 400 at decode', as
     const got = await send('GET', `${DEEPS}/${name}`);
     t.equal(got.json?.metadata?.labels?.merge, 'yes');
     t.ok(textDepth(got.text) >= LIMIT);
-    await eventually(() => watch.events.some((e) => e.type === 'MODIFIED' && e.object.metadata.name === name), 20_000, 'watch saw the updates');
+    await waitFor('watch saw the updates', () => watch.events.some((e) => e.type === 'MODIFIED' && e.object.metadata.name === name), { timeoutMs: 20_000 });
   });
 
   await t.test('strategic merge on a built-in type walks the deep patch', async (t) => {
@@ -232,7 +233,7 @@ t.test('sqlite: 10 000 levels through every path; 10 001 is a 400 at decode', as
       const r = await send('DELETE', `${DEEPS}/${name}`);
       t.equal(r.status, 200, `delete ${name}: ${say(r)}`);
     }
-    await eventually(() => watch.events.filter((e) => e.type === 'DELETED').length >= 3, 20_000, 'watch saw the deletes');
+    await waitFor('watch saw the deletes', () => watch.events.filter((e) => e.type === 'DELETED').length >= 3, { timeoutMs: 20_000 });
   });
 
   t.equal(target.child.exitCode, null, 'server still running');
@@ -256,6 +257,6 @@ t.test('etcd: a 10 000-level document is stored, read, listed and watched', { sk
   t.ok(textDepth(got.text) >= LIMIT, `read back ${textDepth(got.text)} levels`);
   const list = await send('GET', DEEPS);
   t.equal(list.json?.items?.length, 1, say(list));
-  await eventually(() => watch.events.some((e) => e.type === 'MODIFIED'), 20_000, 'watch saw the patch');
+  await waitFor('watch saw the patch', () => watch.events.some((e) => e.type === 'MODIFIED'), { timeoutMs: 20_000 });
   t.equal(srv.child.exitCode, null, 'server still running');
 });
