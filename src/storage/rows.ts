@@ -19,6 +19,11 @@ export interface ScannedRow {
 /** A position inside one resource; scans resume strictly after it. */
 export type SortPoint = Pick<ObjectKey, 'cluster' | 'namespace' | 'name'>;
 
+/** One write of a batch (see RowStore.applyBatch). */
+export type RowWrite =
+  | { kind: 'put'; key: ObjectKey; text: string; rv: number }
+  | { kind: 'remove'; key: ObjectKey; rv: number };
+
 export interface RowStore {
   /** The last revision written (0 for an empty store). */
   revision(): number;
@@ -27,6 +32,12 @@ export interface RowStore {
   put(key: ObjectKey, text: string, rv: number): void;
   /** Removes the row and sets the revision counter to `rv`, as one atomic step. */
   remove(key: ObjectKey, rv: number): void;
+  /**
+   * Applies the writes in order as one atomic (and, for sqlite, durable) transaction, then sets the
+   * revision counter to the last one's revision. Offered by backends whose commit has a cost of
+   * its own (sqlite): LocalStore then groups concurrent writers into one commit.
+   */
+  applyBatch?(writes: RowWrite[]): void;
   /** Rows under the prefix in (cluster, namespace, name) order, strictly after `after`. */
   scan(prefix: KeyPrefix, after?: SortPoint): Iterable<ScannedRow>;
   /** Every resource with at least one row, in order. */
