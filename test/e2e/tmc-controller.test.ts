@@ -3,13 +3,15 @@
  * a separate `tmc-controller` process — holding only a ServiceAccount token of root:tmc whose RBAC
  * allows the TMC export's content (plus its Lease) — finds the export's virtual workspace through
  * the APIExportEndpointSlice and runs cluster registration, placement and the push syncers through
- * it. Three consumer workspaces (one bound before the controller starts, two while it runs, one
- * of those through a proxy-mode front end) each register two simulated clusters and place a
- * Deployment on both; it lands downstream and its summed status comes back upstream.
+ * it. Three consumer workspaces (one bound before the controller starts, with docs/quickstart.md's
+ * own commands; two while it runs, one of those through a proxy-mode front end, the other having
+ * created its Deployment before it bound the TMC export) each register two simulated clusters and
+ * place a Deployment on both; it lands downstream, its summed status comes back upstream, and the
+ * controller's Events land in the consumer workspaces.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import t from 'tap';
 import { parse, stringify } from 'yaml';
 import { CLUSTER_KEY_LABEL, clusterKey, clusterOf } from '../../src/apis/contract.js';
@@ -23,7 +25,26 @@ import { API_EXPORT_ENDPOINT_SLICES, API_EXPORTS, DEPLOYMENTS, LEASES, SECRETS }
 import { waitFor } from '../helpers/wait.js';
 
 const CONTROLLER_BIN = join(DIST_ROOT, 'src', 'cmd', 'tmc-controller.js');
-const WORKSPACES = ['root:team-a', 'root:team-b', 'root:team-c'];
+const WORKSPACES = ['root:demo', 'root:team-b', 'root:team-c'];
+const REPO = resolve(DIST_ROOT, '..');
+
+/** docs/quickstart.md section 2 (workspace `demo` and its bindings), as a reader runs it. */
+function quickstartBindingCommands(): string {
+  const doc = readFileSync(join(REPO, 'docs', 'quickstart.md'), 'utf8');
+  const block = /## 2\. [^\n]*\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!block) throw new Error('docs/quickstart.md: no sh block in section 2');
+  return block;
+}
+
+function bash(script: string, env: Record<string, string>): Promise<string> {
+  return new Promise((done, fail) => {
+    const sh = spawn('bash', ['-c', `set -euo pipefail\n${script}`], { env: { ...process.env, ...env } });
+    let out = '';
+    sh.stdout.on('data', (d) => { out += d; });
+    sh.stderr.on('data', (d) => { out += d; });
+    sh.once('exit', (code) => (code === 0 ? done(out) : fail(new Error(`bash exited ${code}: ${out}`))));
+  });
+}
 
 /** Both bindings, every claim of the TMC export accepted as the export states it (identity hashes included), as `tmcctl bind` does. */
 function bindings(claims: Array<Record<string, unknown>>): string {
@@ -129,23 +150,38 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
   const front = await startServer(t, { kcpKubeconfig: kc, controllers: false });
   const via = (ws: string) => (ws === 'root:team-c'
     ? { kubeconfig: front.kubeconfigPath, server: `${front.url}/clusters/${ws}` } : { kubeconfig: kc, server: at(ws) });
-  /** A consumer: its workspace, both bindings, a Secret and ClusterRegistration per cluster, a placed Deployment. */
-  const consumer = async (ws: string) => {
+  /**
+   * A consumer: its workspace, both bindings, a Secret and ClusterRegistration per cluster, a
+   * placed Deployment. `deploymentFirst`: the Deployment exists before the TMC binding (the
+   * controller's watches must be told when the workspace enters its view).
+   */
+  const consumer = async (ws: string, o: { deploymentFirst?: boolean } = {}) => {
     const { kubeconfig, server } = via(ws);
     await kubectlOK(kubeconfig, ['apply', '-f', '-'], { input: `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: ${ws.split(':')[1]}}\n` });
     await kubectlOK(kubeconfig, ['wait', '--for=jsonpath={.status.phase}=Ready', `workspace/${ws.split(':')[1]}`, '--timeout=30s']);
-    await kubectlOK(kubeconfig, ['apply', '-f', '-'], { server, input: BINDINGS });
+    const [compute, tmc] = BINDINGS.split('---\n');
+    const placed = placedDeployment('web').split('---\n').filter(Boolean);
+    const deployment = placed.find((d) => d.startsWith('apiVersion: apps/v1'))!;
+    if (o.deploymentFirst) {
+      await kubectlOK(kubeconfig, ['apply', '-f', '-'], { server, input: compute });
+      await kubectlOK(kubeconfig, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/kubernetes', '--timeout=30s'], { server });
+      await kubectlOK(kubeconfig, ['apply', '-f', '-'], { server, input: deployment });
+    }
+    await kubectlOK(kubeconfig, ['apply', '-f', '-'], { server, input: o.deploymentFirst ? tmc : BINDINGS });
     await kubectlOK(kubeconfig, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/kubernetes', 'apibinding/tmc', '--timeout=30s'], { server });
-    await kubectlOK(kubeconfig, ['apply', '-f', '-'], { server, input: registration('east', east) + registration('west', west) + placedDeployment('web') });
+    const rest = o.deploymentFirst ? placed.filter((d) => d !== deployment).join('---\n') : placedDeployment('web');
+    // kubectl's discovery cache may predate the TMC binding: it re-discovers on a miss, so try again
+    await waitFor(`${ws}: registrations and placement applied`, () => kubectlOK(kubeconfig, ['apply', '-f', '-'], { server, input: registration('east', east) + registration('west', west) + `---\n${rest}` }));
   };
-  // team-a exists before the controller starts; team-b and team-c bind while it runs
-  await consumer('root:team-a');
+  // demo exists before the controller starts, bound with the quickstart's commands as written
+  await bash(quickstartBindingCommands(), { KUBECONFIG: kc, KUBECACHEDIR: join(tempDir(t, 'kubecache-'), 'c') });
+  await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root:demo'), input: registration('east', east) + registration('west', west) + placedDeployment('web') });
 
   await t.test('--controllers=false: the server serves the API and runs no controller', async (t) => {
     await new Promise((r) => setTimeout(r, 1500));
-    const regs = await admin.forCluster('root:team-a').list(CLUSTER_REGISTRATIONS);
+    const regs = await admin.forCluster('root:demo').list(CLUSTER_REGISTRATIONS);
     t.same(regs.items.map((r) => (r as { status?: { conditions?: unknown[] } }).status?.conditions ?? []), [[], []], 'no registration has been probed');
-    const web = await admin.forCluster('root:team-a').get(DEPLOYMENTS, 'default', 'web');
+    const web = await admin.forCluster('root:demo').get(DEPLOYMENTS, 'default', 'web');
     t.notOk(Object.keys(web.metadata?.labels ?? {}).some((k) => k.startsWith('state.tmc.kcp.io/')), 'nothing placed');
   });
 
@@ -169,7 +205,7 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
   t.teardown(() => asController.transport.close?.());
 
   await t.test('the controller\'s credentials reach the TMC export\'s view only', async (t) => {
-    const direct = await asController.forCluster('root:team-a').list(DEPLOYMENTS, { namespace: 'default' }).then(() => 200, (e: { code?: number }) => e.code);
+    const direct = await asController.forCluster('root:demo').list(DEPLOYMENTS, { namespace: 'default' }).then(() => 200, (e: { code?: number }) => e.code);
     t.equal(direct, 403, 'no direct access to a consumer workspace');
     const compute = await asController.withPrefix('/services/apiexport/root:compute/kubernetes').forCluster('*').list(DEPLOYMENTS).then(() => 200, (e: { code?: number }) => e.code);
     t.equal(compute, 403, 'no access to another export\'s view');
@@ -187,7 +223,7 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
   const viewURL = /virtual workspace (\S+?),/.exec(ready)?.[1];
   const metricsURL = /metrics (\S+?)\/metrics/.exec(ready)?.[1];
   const healthURL = /health (\S+?)\/readyz/.exec(ready)?.[1];
-  await Promise.all(['root:team-b', 'root:team-c'].map(consumer));
+  await Promise.all([consumer('root:team-b', { deploymentFirst: true }), consumer('root:team-c')]);
   const slice = await admin.forCluster('root:tmc').get(API_EXPORT_ENDPOINT_SLICES, undefined, 'tmc.kcp.io') as KubeObject & { status?: { endpoints?: Array<{ url: string }> } };
   t.equal(viewURL, slice.status?.endpoints?.[0]?.url, 'the VW URL came from the endpoint slice');
   t.match(viewURL, new RegExp(`^${server.url}/services/apiexport/[^/]+/tmc\\.kcp\\.io$`));
@@ -222,6 +258,21 @@ t.test('tmc-server --controllers=false plus tmc-controller through the APIExport
       t.equal(placement.status?.phase, 'Scheduled', `${ws}: placement status written through the VW`);
       t.equal(placement.status?.decisions?.length, 2);
     }
+  });
+
+  await t.test("the controller's Events, written through the VW, are in each consumer workspace", async (t) => {
+    type CoreEvent = { involvedObject: { kind: string; name: string }; reportingComponent?: string };
+    const want = ['tmc.kcp.io/clusterregistration-controller ClusterRegistration/east', 'tmc.kcp.io/workloadplacement-controller Deployment/web',
+      'tmc.kcp.io/workloadplacement-controller WorkloadPlacement/web'];
+    for (const ws of WORKSPACES) {
+      const seen = await waitFor(`${ws}: Events of both controllers`, async () => {
+        const l = JSON.parse(await kubectlOK(kc, ['get', 'events', '-n', 'default', '-o', 'json'], { server: at(ws) })) as { items: CoreEvent[] };
+        const got = new Set(l.items.map((e) => `${e.reportingComponent} ${e.involvedObject.kind}/${e.involvedObject.name}`));
+        return want.every((w) => got.has(w)) ? got : undefined;
+      }, { timeoutMs: 30_000, everyMs: 200 });
+      t.ok(seen, `${ws}: registration and placement Events (on the placement and its Deployment)`);
+    }
+    t.match(await kubectlOK(kc, ['get', 'events', '-n', 'default'], { server: at('root:demo') }), /Placement\w+\s+deployment\/web/, 'kubectl get events shows them');
   });
 
   await t.test('leader election, health and metrics', async (t) => {
