@@ -69,7 +69,7 @@ export interface DecideInput {
   now: Date;
   celCompiler?: CelCompiler;
   /** Other placements per cluster, for the Balance scorer. */
-  placementCounts?: Record<string, number>;
+  placementCounts?: ReadonlyMap<string, number> | Record<string, number>;
   /** Shared per-cluster facts (the clusters' objects must then be immutable). */
   snapshot?: ClusterSnapshot;
 }

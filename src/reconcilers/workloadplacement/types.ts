@@ -63,7 +63,7 @@ export interface ReconcileDeps {
    * For the Balance scorer: per cluster of a location workspace, how many other placements are on
    * it. Without it Balance scores every cluster alike.
    */
-  placementCounts?(locationWorkspace: string, placement: PlacementRef): Record<string, number>;
+  placementCounts?(locationWorkspace: string, placement: PlacementRef): ReadonlyMap<string, number> | Record<string, number>;
   /** Merge-patch a workload's metadata; the patch carries the object's resourceVersion. */
   patchWorkload(workspace: string, workload: WorkloadObject, patch: WorkloadMetadataPatch): Promise<void>;
   /** The PlacementDecisions of one placement (any order). */

@@ -37,7 +37,6 @@ import { selects, splitOwner } from './selection.js';
 import { reconcilePlacement, releasePlacement } from './workloadplacement-reconcile.js';
 import { DEFAULT_WORKLOAD_RESOURCES, resourceFor, type WorkloadResource } from './workload-resources.js';
 import type { ClusterRegistration, PlacementDecision, PlacementRef, ReconcileDeps, WorkloadObject } from './types.js';
-import { cloneValue } from '../../machinery/objects.js';
 
 export const CONTROLLER_NAME = 'workloadplacement';
 
@@ -268,16 +267,17 @@ export class WorkloadPlacementController {
   }
 
   /** Other placements on each cluster of a location workspace, from the placements' status. */
-  private placementCounts(location: string, ref: PlacementRef): Record<string, number> {
+  private placementCounts(location: string, ref: PlacementRef): Map<string, number> {
     const self = this.findPlacement(ref.workspace, ref.namespace, ref.name);
     const mine = new Set((self?.status?.decisions ?? []).map((d) => d.clusterName));
-    const counts: Record<string, number> = {};
+    // a Map, not an object with a key per cluster (whose reads are slow; see ClusterSnapshot.counts)
+    const counts = new Map<string, number>();
     const informers = this.placementInformers();
     for (const c of this.clusterInformer(location).byIndex(BY_WORKSPACE, location)) {
       const name = c.metadata?.name ?? '';
       let n = mine.has(name) ? -1 : 0;
       for (const inf of informers) n += inf.countByIndex(BY_PLACED_ON, placedOnKey(location, name));
-      if (n > 0) counts[name] = n;
+      if (n > 0) counts.set(name, n);
     }
     return counts;
   }
@@ -303,8 +303,9 @@ export class WorkloadPlacementController {
       await releasePlacement({ workspace: ws, namespace, name }, this.deps);
       return;
     }
-    const placement = cloneValue(cached);
-    const out = await reconcilePlacement(placement, ws, this.deps);
+    // The cached object itself, not a deep copy: reconcilePlacement never mutates its input (its
+    // tests pass it frozen) and returns the placement with a new status.
+    const out = await reconcilePlacement(cached, ws, this.deps);
     const written = await this.commit(cached as unknown as KubeObject, out.placement as unknown as KubeObject);
     // Read-your-writes: the next reconcile (and Balance's counts for the next placement) must not
     // wait for this write's watch event.

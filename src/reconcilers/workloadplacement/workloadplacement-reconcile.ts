@@ -121,6 +121,7 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
     let currentRevision = placement.status?.currentRevision;
     let placedAt: string | undefined;
     let latestAfterRecord: PlacementDecision | undefined;
+    let recording: Promise<void> = Promise.resolve();
     const changed = !latest || !sameSelection(latest.spec.selected, result.selected)
       || (latest.spec.unschedulable?.reason ?? '') !== (result.unschedulable?.reason ?? '')
       || (pinnedRecord !== undefined && !isRollbackTo(latest, pinnedRecord.spec.revision) && latest !== pinnedRecord);
@@ -134,17 +135,23 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
         }),
         rollbackOf: pinnedRecord?.spec.revision,
       });
+      // The record and the workloads' labels do not depend on each other: written at the same
+      // time (one round trip instead of two before the status). The status, which names the
+      // revision, is built only after both succeeded; a failure of either fails the pass and the
+      // retry decides again from what did land.
       const started = performance.now();
-      await deps.createDecision(ref, record);
-      placementDecisionDuration.observe((performance.now() - started + decideMs) / 1000);
-      decisionEvents(events, placement, record, decided.map((d) => d.workload));
-      log?.info({ revision, trigger: record.spec.trigger, selected: result.selected.map((s) => s.clusterName) }, 'placement decision recorded');
+      recording = (async () => {
+        await deps.createDecision(ref, record);
+        placementDecisionDuration.observe((performance.now() - started + decideMs) / 1000);
+        decisionEvents(events, placement, record, decided.map((d) => d.workload));
+        log?.info({ revision, trigger: record.spec.trigger, selected: result.selected.map((s) => s.clusterName) }, 'placement decision recorded');
+        for (const old of toPrune([...history, record], deps.historyLimit ?? DEFAULT_HISTORY_LIMIT, pin)) {
+          await deps.deleteDecision(ref, old.metadata.name as string);
+        }
+      })();
       currentRevision = revision;
       placedAt = nowStr;
       latestAfterRecord = record;
-      for (const old of toPrune([...history, record], deps.historyLimit ?? DEFAULT_HISTORY_LIMIT, pin)) {
-        await deps.deleteDecision(ref, old.metadata.name as string);
-      }
     } else if (decided.length > 0 && latest && currentRevision !== latest.spec.revision) {
       // Nothing new to record, so the newest record is the decision in effect. The status usually
       // says so already; it does not when the pass that wrote the record failed to write the status
@@ -162,8 +169,13 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
       if (out.patch) await deps.patchWorkload(workspace, workload, out.patch);
       return out;
     };
-    for (const d of decided) placed.push({ workload: d.workload, clusters: (await applyOne(d.workload, d.decision)).clusters });
-    for (const w of selection.released) await applyOne(w, undefined);
+    // every workload's patch at once, and the record beside them (see 3.)
+    const applied = await Promise.all([
+      recording,
+      ...decided.map(async (d) => ({ workload: d.workload, clusters: (await applyOne(d.workload, d.decision)).clusters })),
+      ...selection.released.map((w) => applyOne(w, undefined)),
+    ]);
+    for (let k = 0; k < decided.length; k++) placed.push(applied[1 + k] as StatusInput['placed'][number]);
     failoverFinishedEvents(events, placement, latestAfterRecord ?? latest, placed);
     for (const c of selection.contested) problems.add(`${c.workload.kind} ${c.workload.metadata.name} is placed by ${c.owner}`);
 

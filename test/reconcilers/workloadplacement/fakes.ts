@@ -129,10 +129,16 @@ export class World {
     };
   }
 
+  /**
+   * The controller hands reconcilePlacement its informer's cached object, not a copy: the
+   * reconcile must never mutate its input. Tests pass it deep-frozen so a write throws.
+   */
+  freezeInput = true;
+
   /** One reconcile; the placement's new status is stored back (as the committer would). */
   async reconcile(p: WorkloadPlacement, overrides: Partial<ReconcileDeps> = {}): Promise<{ placement: WorkloadPlacement; requeueAfterMs?: number }> {
     this.placements.set(p.metadata.name as string, p);
-    const out = await reconcilePlacement(p, WS, this.deps(overrides));
+    const out = await reconcilePlacement(this.freezeInput ? deepFreeze(structuredClone(p)) : p, WS, this.deps(overrides));
     p.status = out.placement.status;
     return out;
   }
@@ -148,4 +154,12 @@ function mergeInto(target: Record<string, unknown>, patch: Record<string, unknow
       target[k] = next;
     } else target[k] = v;
   }
+}
+
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
 }
