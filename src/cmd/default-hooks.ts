@@ -20,7 +20,7 @@ import type { ResourceDef } from '../registry/types.js';
 import type { AdmissionAttributes, AdmissionHook } from '../registry/hooks.js';
 import type { VirtualWorkspace } from '../apiserver/server.js';
 import type { ServerDeps } from './start-server.js';
-import { rbacExportAuthorizer, rbacSyncAuthorizer, tmcVirtualWorkspaces } from '../virtual/index.js';
+import { rbacExportAuthorizer, rbacInitializeAuthorizer, rbacSyncAuthorizer, tmcVirtualWorkspaces } from '../virtual/index.js';
 import { leaderElectionEnabled, type ServerOptions } from './server-options.js';
 import { CONTROLLERS_LEASE, leaderElected } from './leader-elected.js';
 import { shardedSyncerComponents } from './syncer-shards.js';
@@ -46,10 +46,10 @@ function adminClient(deps: ServerDeps): { kubeClient: KubeClient; close(): void 
   return { kubeClient: new KubeClient(transport), close: () => transport.close() };
 }
 
-/** Both TMC virtual workspaces; access: the fixed rules, then RBAC in the export's / registration's workspace (kcp's verbs). */
+/** The virtual workspaces; access: the fixed rules, then RBAC in the export's / registration's / WorkspaceType's workspace (kcp's verbs). */
 export function defaultVirtualWorkspaces(deps: ServerDeps): VirtualWorkspace[] {
   return tmcVirtualWorkspaces(deps, deps.allows ? {
-    exports: rbacExportAuthorizer(deps.allows), syncers: rbacSyncAuthorizer(deps.allows),
+    exports: rbacExportAuthorizer(deps.allows), syncers: rbacSyncAuthorizer(deps.allows), initializers: rbacInitializeAuthorizer(deps.allows),
   } : {});
 }
 

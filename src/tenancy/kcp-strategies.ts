@@ -6,7 +6,8 @@ import type { ResourceDef } from '../registry/types.js';
 import type { KubeObject } from '../storage/types.js';
 import { apiResourceSchemaStrategy } from './apis/api-resource-schema-strategy.js';
 import { logicalClusterStrategy } from './logical-cluster-strategy.js';
-import { workspaceStrategy } from './workspace-strategy.js';
+import { clusterNameOf, workspaceStrategy } from './workspace-strategy.js';
+import { workspaceTypeStrategy } from './workspace-type-strategy.js';
 import type { WorkspaceTypes } from './workspaces/workspace-types.js';
 
 export interface KcpStrategyDeps {
@@ -17,6 +18,9 @@ export interface KcpStrategyDeps {
 
 export function withKcpStrategy(def: ResourceDef, d: KcpStrategyDeps): ResourceDef {
   if (def.group === 'tenancy.kcp.io' && def.resource === 'workspaces') return { ...def, strategy: workspaceStrategy(d) };
+  if (def.group === 'tenancy.kcp.io' && def.resource === 'workspacetypes') {
+    return { ...def, strategy: workspaceTypeStrategy(def.strategy, { externalURL: d.externalURL, clusterName: (path) => clusterNameOf(path, d.workspaceOf) }) };
+  }
   if (def.group === 'core.kcp.io' && def.resource === 'logicalclusters') return { ...def, strategy: logicalClusterStrategy(def.strategy) };
   if (def.group === 'apis.kcp.io' && def.resource === 'apiresourceschemas') return { ...def, strategy: apiResourceSchemaStrategy(def.strategy) };
   return def;

@@ -37,6 +37,12 @@ export interface WorkspaceStrategyDeps {
   workspaceOf?: (cluster: string) => KubeObject | undefined;
 }
 
+/** The logical cluster name of a workspace path, from the Workspace that made it (root's is root). */
+export function clusterNameOf(path: string, workspaceOf?: (cluster: string) => KubeObject | undefined): string {
+  const name = path === 'root' ? path : workspaceOf?.(path)?.spec?.cluster;
+  return typeof name === 'string' && name ? name : path;
+}
+
 /** The conditions of a workspace waiting for initializers, or of one that is Ready. */
 export function initializationConditions(initializers: string[], now: string): Array<Record<string, string>> {
   if (!initializers.length) {
@@ -56,10 +62,7 @@ export function workspaceStrategy(d: WorkspaceStrategyDeps): Strategy {
     return t?.name ? { name: t.name, path: t.path ?? 'root' } : DEFAULT_CHILD;
   };
   // kcp names an initializer after the type's logical cluster name (root's is root)
-  const clusterName = (path: string): string => {
-    const name = path === 'root' ? path : d.workspaceOf?.(path)?.spec?.cluster;
-    return typeof name === 'string' && name ? name : path;
-  };
+  const clusterName = (path: string) => clusterNameOf(path, d.workspaceOf);
   const setPhase = (obj: KubeObject, phase: string) => {
     obj.status = { ...(obj.status ?? {}), phase };
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [PHASE_LABEL]: phase };

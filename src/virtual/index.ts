@@ -10,9 +10,11 @@ import type { APIBindings } from '../tenancy/apis/api-bindings.js';
 import { apiExportVirtualWorkspace } from './apiexport/apiexport-vw.js';
 import type { ExportAuthorizer, SyncAuthorizer } from './authorizers.js';
 import { syncerVirtualWorkspace } from './syncer/syncer-vw.js';
+import { initializingVirtualWorkspace, type InitializeAuthorizer } from './initializingworkspaces/initializing-vw.js';
 
 export { apiExportVirtualWorkspace, APIEXPORT_PREFIX } from './apiexport/apiexport-vw.js';
 export { syncerVirtualWorkspace, SYNCER_PREFIX } from './syncer/syncer-vw.js';
+export { initializingVirtualWorkspace, rbacInitializeAuthorizer, INITIALIZING_PREFIX, type InitializeAuthorizer } from './initializingworkspaces/initializing-vw.js';
 export { clusterStatusView } from './syncer/syncer-store.js';
 export * from './authorizers.js';
 export { listWorkspaceTree, bindingsBy, type WorkspaceEntry, type ExportBindings } from './discovery.js';
@@ -28,9 +30,10 @@ export interface VirtualWorkspaceDeps {
   clusters?: { resolve(nameOrPath: string): string };
 }
 
-/** Both virtual workspaces, as `StartHooks.virtualWorkspaces` wants them. */
-export function tmcVirtualWorkspaces(deps: VirtualWorkspaceDeps, authz: { exports?: ExportAuthorizer; syncers?: SyncAuthorizer } = {}): VirtualWorkspace[] {
+/** The virtual workspaces, as `StartHooks.virtualWorkspaces` wants them. */
+export function tmcVirtualWorkspaces(deps: VirtualWorkspaceDeps, authz: { exports?: ExportAuthorizer; syncers?: SyncAuthorizer; initializers?: InitializeAuthorizer } = {}): VirtualWorkspace[] {
   return [
+    initializingVirtualWorkspace({ generic: deps.generic, catalog: deps.catalog, log: deps.log, authorize: authz.initializers, clusters: deps.clusters }),
     apiExportVirtualWorkspace({ generic: deps.generic, catalog: deps.catalog, log: deps.log, bindings: deps.bindings, authorize: authz.exports, clusters: deps.clusters }),
     syncerVirtualWorkspace({ store: deps.store, generic: deps.generic, catalog: deps.catalog, log: deps.log, bindings: deps.bindings, authorize: authz.syncers, clusters: deps.clusters }),
   ];

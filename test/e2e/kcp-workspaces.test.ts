@@ -1,14 +1,16 @@
 /**
  * kcp's workspace behaviours beyond the basic contract (test/e2e/workspaces.test.ts has that), on one
  * server through the real kubectl and plain HTTPS: WorkspaceType initializers and the Initializing
- * phase, home workspaces named as kcp names them, the
+ * phase (and the initializingworkspaces virtual workspace, with client-node), home workspaces named as kcp names them, the
  * service-account token's `authentication.kcp.io/cluster-name`, the deletion cascade for resources
  * no longer served, WorkloadPlacement's `locationWorkspace` as a path.
  */
 import t from 'tap';
+import * as k8s from '@kubernetes/client-node';
 import { request, type Creds } from '../helpers/http.js';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
 import { homeClusterName } from '../../src/tenancy/logical-clusters.js';
+import type { KubeObject } from '../../src/storage/types.js';
 import { waitFor } from '../helpers/wait.js';
 
 t.test('kcp workspaces', async (t) => {
@@ -84,6 +86,50 @@ t.test('kcp workspaces', async (t) => {
     // a type without an initializer: Ready at once, as before
     await kubectlOK(kc, ['create', '-f', '-'], { server: at('root:types'), input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: plain}\n' });
     t.equal((await getJSON(at('root:types'), 'workspace', 'plain')).status.phase, 'Ready');
+  });
+
+  await t.test('the initializingworkspaces virtual workspace, as an initializer controller uses it with client-node', async (t) => {
+    await kubectlOK(kc, ['apply', '-f', '-'], { server: at('root'), input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: WorkspaceType\nmetadata: {name: vw-init}\nspec: {initializer: true, extend: {with: [{name: universal, path: root}]}}\n' });
+    const vwURL = `${srv.url}/services/initializingworkspaces/root:vw-init`;
+    t.same((await getJSON(at('root'), 'workspacetype', 'vw-init')).status.virtualWorkspaces, [{ url: vwURL, type: 'Initializing' }], "the type's status names its VW URL");
+    await waitFor('a workspace of type vw-init', async () => (await kubectl(kc, ['create', '-f', '-'], { server: at('root'), input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: w2}\nspec: {type: {name: vw-init, path: root}}\n' })).code === 0, { timeoutMs: 10_000 });
+    const w2 = (await getJSON(at('root'), 'workspace', 'w2')).spec.cluster as string;
+    await served('root:w2');
+
+    const token = srv.tokens.issue('init-ctl');
+    const clientFor = (server: string) => {
+      const config = new k8s.KubeConfig();
+      config.loadFromOptions({
+        clusters: [{ name: 'vw', server, caData: Buffer.from(srv.pki.ca.certPem).toString('base64') }],
+        users: [{ name: 'init-ctl', token }], contexts: [{ name: 'vw', cluster: 'vw', user: 'init-ctl' }], currentContext: 'vw',
+      });
+      return config;
+    };
+    const wildcard = clientFor(`${vwURL}/clusters/*`).makeApiClient(k8s.CustomObjectsApi);
+    const listLCs = async () => (await wildcard.listClusterCustomObject({ group: 'core.kcp.io', version: 'v1alpha1', plural: 'logicalclusters' }) as { items: KubeObject[] }).items;
+    await t.rejects(listLCs(), { code: 403 }, 'without verb initialize on the WorkspaceType: 403');
+    await kubectlOK(kc, ['create', 'clusterrole', 'initialize-vw-init', '--verb=initialize', '--resource=workspacetypes.tenancy.kcp.io', '--resource-name=vw-init'], { server: at('root') });
+    await kubectlOK(kc, ['create', 'clusterrolebinding', 'initialize-vw-init', '--clusterrole=initialize-vw-init', '--user=init-ctl'], { server: at('root') });
+    const items = await waitFor('the grant', async () => { try { return await listLCs(); } catch { return undefined; } }, { timeoutMs: 10_000 });
+    t.same(items.map((i) => i.metadata.annotations?.['kcp.io/cluster']), [w2], 'the view holds the LogicalClusters initializing with this initializer, by name');
+    t.equal(items[0]!.metadata.annotations?.['kcp.io/path'], 'root:w2');
+
+    // set-up inside the workspace, through the view at /clusters/<name>
+    const content = clientFor(`${vwURL}/clusters/${w2}`);
+    await content.makeApiClient(k8s.CoreV1Api).createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'set-up' }, data: { by: 'initializer' } } });
+    t.match(await kubectlOK(kc, ['get', 'configmaps', '-o', 'name'], { server: at('root:w2') }), /configmap\/set-up/, 'written into the workspace');
+    const lcStatus = `/services/initializingworkspaces/root:vw-init/clusters/${w2}/apis/core.kcp.io/v1alpha1/logicalclusters/cluster/status`;
+    const ctl: Creds = { caPem: srv.pki.ca.certPem, token };
+    const merge = { 'Content-Type': 'application/merge-patch+json' };
+    const other = await request(srv.url, ctl, 'PATCH', lcStatus, { status: { initializers: ['wrong'] } }, merge);
+    t.equal(other.status, 403, `more than removing itself is refused: ${other.text}`);
+    t.match(other.json.message, /initializer "root:vw-init" may only remove itself from status\.initializers/);
+    const removed = await request(srv.url, ctl, 'PATCH', lcStatus, { status: { initializers: [] } }, merge);
+    t.equal(removed.status, 200, removed.text);
+    await waitFor('w2 Ready', async () => (await getJSON(at('root'), 'workspace', 'w2')).status.phase === 'Ready', { timeoutMs: 10_000 });
+    t.same(await listLCs(), [], 'a Ready workspace leaves the view');
+    const after = await request(srv.url, ctl, 'GET', `/services/initializingworkspaces/root:vw-init/clusters/${w2}/api/v1/namespaces/default/configmaps`);
+    t.equal(after.status, 403, 'nor is its content reachable through it any more');
   });
 
   await t.test('home workspaces get the logical cluster name kcp derives from the user name', async (t) => {

@@ -81,7 +81,10 @@ export function workspaceTypeDef(): ResourceDef {
       }),
       status: partial('WorkspaceTypeStatus defines the observed state of WorkspaceType.', {
         conditions: conditionsSchema('conditions is a list of conditions that apply to the APIExport.'),
-        virtualWorkspaces: opaque('virtualWorkspaces contains all virtual workspace URLs.'),
+        virtualWorkspaces: atomicList('virtualWorkspaces contains all virtual workspace URLs.', obj('VirtualWorkspace is a URL of a virtual workspace of the type.', {
+          url: str('url is a virtual workspace URL.'),
+          type: str('type is the kind of virtual workspace (Initializing, Terminating).'),
+        }, { required: ['url'] })),
       }),
     }),
     printerColumns: [ageColumn],
