@@ -2,6 +2,7 @@
 import type { ResourceDef } from '../types.js';
 import { invalid } from '../schema/errors.js';
 import { deepEqual } from '../schema/values.js';
+import { pathSegmentNameErrors } from '../../machinery/names.js';
 import {
   ageColumn, atomicList, builtinDef, col, computed, createdAtColumn, int32, obj, str, stringList, time,
 } from './build.js';
@@ -46,8 +47,15 @@ const bindingColumns = [
   computed('ServiceAccounts', 'string', (o) => subjectsOf(o, 'ServiceAccount'), { priority: 1 }),
 ];
 
+/**
+ * RBAC object names need only be valid path segments (kube's ValidateRBACName), so the
+ * colon-separated names kube and kcp use (`system:kcp:apiexport:tenancy:bind`) are accepted.
+ */
+const rbacNames = { validateName: pathSegmentNameErrors };
+
 /** roleRef is immutable (ValidateRoleBindingUpdate). */
 const bindingStrategy = {
+  ...rbacNames,
   validateUpdate(obj: Record<string, unknown>, old: Record<string, unknown>) {
     return deepEqual(obj.roleRef, old.roleRef) ? [] : [invalid('roleRef', obj.roleRef, 'cannot change roleRef')];
   },
@@ -57,7 +65,7 @@ export function roleDef(): ResourceDef {
   return builtinDef({
     group: G, version: 'v1', resource: 'roles', kind: 'Role', namespaced: true,
     schema: rootSchema('Role is a namespaced, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding.', { rules }),
-    printerColumns: [createdAtColumn],
+    printerColumns: [createdAtColumn], strategy: rbacNames,
   });
 }
 
@@ -71,7 +79,7 @@ export function clusterRoleDef(): ResourceDef {
           labelSelectorSchema('A label selector is a label query over a set of resources.')),
       }),
     }),
-    printerColumns: [createdAtColumn],
+    printerColumns: [createdAtColumn], strategy: rbacNames,
   });
 }
 
