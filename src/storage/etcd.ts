@@ -299,7 +299,9 @@ export class EtcdStore implements Store {
     const res = await this.call(() => this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(text)).commit());
     if (!res.succeeded) throw alreadyExists(groupResourceOf(key.resource), key.name);
     await this.settle(Number(res.header.revision));
-    return withResourceVersion(JSON.parse(text) as KubeObject, res.header.revision);
+    // the caller's object stamped (a shallow copy, as the in-process stores return): the watch
+    // event is decoded from etcd's own copy, so nothing is shared, and the text needs no parse
+    return withResourceVersion(obj, res.header.revision);
   }
 
   async update(key: ObjectKey, next: KubeObject | UpdateFn, preconditions?: Preconditions): Promise<KubeObject> {
@@ -325,7 +327,7 @@ export class EtcdStore implements Store {
       const res = await this.call(() => this.client.if(k, 'Mod', '==', kv.mod_revision).then(this.client.put(k).value(text)).commit());
       if (res.succeeded) {
         await this.settle(Number(res.header.revision));
-        return withResourceVersion(JSON.parse(text) as KubeObject, res.header.revision);
+        return withResourceVersion(candidate, res.header.revision);
       }
     }
     throw conflict(gr, key.name, 'too many concurrent updates; try again');
