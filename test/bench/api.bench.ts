@@ -1,7 +1,11 @@
 /**
  * API server throughput: GET one object, LIST 1k and 10k, CREATE at 10 and 50 connections, and
  * watch fan-out (one write, 1 000 watchers) — tmc-server (sqlite, child process) beside a raw
- * node:https server doing the same work (the ceiling), measured in the same run.
+ * node:https server doing the same work (the ceiling; its creates are durable in sqlite too),
+ * measured in the same run. Beside each c=10 figure, the server's CPU time per request (from
+ * /proc/<pid>/stat), which holds on a loaded machine where requests/s swing. Before each run the
+ * server and this process are left to go idle, so one case's backlog (a 10k LIST still being
+ * answered, or still being parsed here) is not billed to the next.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import https from 'node:https';
@@ -31,11 +35,27 @@ function waitLine(child: ChildProcess, re: RegExp): Promise<RegExpMatchArray> {
   });
 }
 
+/** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Waits (at most 30 s) until the process uses under a tenth of a core over 300 ms. */
+async function idle(pid: number): Promise<void> {
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    const before = cpuMs(pid);
+    await new Promise((r) => setTimeout(r, 300));
+    if (cpuMs(pid) - before < 30) return;
+  }
+}
+
 export async function run(): Promise<BenchOutput> {
   const dir = mkdtempSync(join(tmpdir(), 'tmc-bench-'));
   const tmc = spawn(process.execPath, [SERVER_BIN, '--data-dir', dir, '--port', '0', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const m = await waitLine(tmc, /ready at https:\/\/127\.0\.0\.1:(\d+)/);
-  const raw = spawn(process.execPath, [RAW_BIN, join(dir, 'pki')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const raw = spawn(process.execPath, [RAW_BIN, join(dir, 'pki'), join(dir, 'raw-server.sqlite')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const rm = await waitLine(raw, /port (\d+)/);
   const targets: Target[] = [
     { name: 'tmc', port: Number(m[1]), child: tmc },
@@ -77,6 +97,11 @@ export async function run(): Promise<BenchOutput> {
     }
     const cannon = async (t: Target, path: string, connections: number, method = 'GET') => {
       let seq = 0;
+      // the server, and this process: autocannon's sockets of a 10k LIST keep parsing megabytes
+      // after it returned, which starved the next run's connections (0 req/s measured)
+      await idle(t.child.pid!);
+      await idle(process.pid);
+      const cpu0 = cpuMs(t.child.pid!);
       const r = await autocannon({
         url: `https://127.0.0.1:${t.port}${path}`, connections, duration: DURATION, method: method as 'GET', tlsOptions: tls,
         headers: { 'Content-Type': 'application/json' },
@@ -85,7 +110,8 @@ export async function run(): Promise<BenchOutput> {
           setupRequest: (r: Record<string, unknown>) => ({ ...r, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${connections}-${process.pid}-${seq++}`, namespace: 'benchcreate' }, data: { a: 'b' } }) }),
         }] : undefined,
       } as autocannon.Options);
-      return { rps: Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+      const cpuUs = r.requests.total ? Math.round((cpuMs(t.child.pid!) - cpu0) * 1000 / r.requests.total) : NaN;
+      return { rps: Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx, cpuUs };
     };
     const cases: Array<[string, string, string]> = [
       ['GET one', `${base}/bench1/configmaps/one`, 'GET'],
@@ -107,6 +133,10 @@ export async function run(): Promise<BenchOutput> {
         row.ratio = rr ? Number((tr / rr).toFixed(2)) : null;
         results[`${label} c=${c}`] = row;
         rows.push({ metric: `${label} c=${c}`, goal: goals[label], measured: tr, baseline: rr, baselineName: 'raw node:https', unit: 'req/s', bytes });
+        if (c === 10) {
+          const cpu = (name: string) => (row[name] as { cpuUs: number }).cpuUs;
+          rows.push({ metric: `${label} c=${c}, server CPU per request`, measured: cpu('tmc'), baseline: cpu('raw'), baselineName: 'raw node:https', unit: 'µs' });
+        }
         process.stdout.write(`${label} c=${c}: tmc ${tr} rps, raw ${rr} rps, ratio ${row.ratio}\n`);
       }
     }
