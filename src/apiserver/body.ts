@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { CORE_SCHEMA, load as loadYAML } from 'js-yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../errors/status.js';
 import { PROTOBUF_MEDIA_TYPE, decodeKubernetesProtobuf } from './protobuf/index.js';
-import { assertNestingDepth, jsonSizeAtLeast, jsonTextExceedsDepth, MAX_OBJECT_BYTES, objectTooLarge, tooDeeplyNested } from './limits.js';
+import { assertNestingDepth, jsonSizeAtLeast, jsonTextExceedsDepth, MAX_NESTING_DEPTH, MAX_OBJECT_BYTES, objectTooLarge, tooDeeplyNested } from './limits.js';
 import { stringifyJSON } from '../machinery/json-text.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -91,9 +91,12 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
       // js-yaml rather than the yaml package here: its duplicate-key check is a hash lookup, where
       // yaml's uniqueKeys compares each key with every earlier one (a 50 000-key map took minutes),
       // and it parses several times faster. The core schema, as YAML 1.2 and kube: no timestamps.
-      decoded = loadYAML(text, { schema: CORE_SCHEMA });
+      // js-yaml refuses more than 100 levels unless told otherwise; ours is kube's limit
+      decoded = loadYAML(text, { schema: CORE_SCHEMA, maxDepth: MAX_NESTING_DEPTH });
     } catch (e) {
-      // the parser recurses per level: a stack overflow is just a document nested too deeply
+      if (/exceeded maxDepth/.test((e as Error).message)) throw tooDeeplyNested();
+      // the parser recurses per flow level and overflows past about 4 000 of them, within the
+      // limit: refused as too deep all the same (docs/security.md), not a 500
       if (e instanceof RangeError || /call stack/.test((e as Error).message)) throw tooDeeplyNested();
       throw badRequest(`error decoding YAML: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -17,7 +17,7 @@
 
 import { Optional } from '@marcbachmann/cel-js';
 import { runWalk, type Walk } from '../machinery/deep-walk.js';
-import { setOwn } from '../machinery/objects.js';
+import { RECURSION_BUDGET, setOwn } from '../machinery/objects.js';
 
 /** The parts of apiextensions JSONSchemaProps that shape CEL values (JSONSchemaProps is assignable). */
 export interface CelSchema {
@@ -65,13 +65,14 @@ function escapedKey(name: string): string | undefined {
 
 /** Converts a JSON value to its CEL shape, guided by `schema` when given. Never throws. */
 export function toCelValue(value: unknown, schema?: CelSchema): unknown {
-  if (typeof value !== 'object' || value === null) return schema === undefined ? schemaless(value) : withSchema(value, schema);
-  return runWalk(schema === undefined ? schemalessWalk(value) : withSchemaWalk(value, schema));
+  if (schema === undefined) return schemalessWithin(value, RECURSION_BUDGET);
+  return withSchemaWithin(value, schema, RECURSION_BUDGET);
 }
 
 /*
- * The conversions are walks (machinery/deep-walk.ts): a preserve-unknown-fields subtree may be
- * 10 000 levels deep. Scalars convert in place without a sub-walk.
+ * Each conversion recurses (the fast path) down to RECURSION_BUDGET levels, then converts the rest
+ * of the subtree as a walk (machinery/deep-walk.ts) on an explicit stack: a preserve-unknown-fields
+ * subtree may be 10 000 levels deep. The two forms convert alike.
  */
 
 function schemaless(v: unknown): unknown {
@@ -80,6 +81,16 @@ function schemaless(v: unknown): unknown {
     case 'undefined': return null;
     default: return v;
   }
+}
+
+function schemalessWithin(v: unknown, budget: number): unknown {
+  if (typeof v !== 'object' || v === null) return schemaless(v);
+  if (budget === 0) return runWalk(schemalessWalk(v));
+  if (Array.isArray(v)) return v.map((x) => schemalessWithin(x, budget - 1));
+  if (!isPlainObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const k in v) setOwn(out, k, schemalessWithin((v as Record<string, unknown>)[k], budget - 1));
+  return out;
 }
 
 function* schemalessWalk(v: unknown): Walk<unknown> {
@@ -116,6 +127,32 @@ function withSchema(v: unknown, s: CelSchema): unknown {
     default:
       return v;
   }
+}
+
+function withSchemaWithin(v: unknown, s: CelSchema, budget: number): unknown {
+  if (typeof v !== 'object' || v === null) return withSchema(v, s);
+  if (budget === 0) return runWalk(withSchemaWalk(v, s));
+  if (Array.isArray(v)) {
+    const items = s.items;
+    return items ? v.map((x) => withSchemaWithin(x, items, budget - 1)) : v.map((x) => schemalessWithin(x, budget - 1));
+  }
+  if (!isPlainObject(v)) return v;
+  const props = s.properties;
+  const addl = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    const ps = props && Object.hasOwn(props, k) ? props[k] : undefined;
+    if (ps !== undefined) {
+      const name = escapedKey(k);
+      if (name !== undefined) setOwn(out, name, withSchemaWithin(x, ps, budget - 1));
+    } else if (addl !== undefined) {
+      setOwn(out, k, withSchemaWithin(x, addl, budget - 1));
+    } else {
+      setOwn(out, k, schemalessWithin(x, budget - 1));
+    }
+  }
+  return out;
 }
 
 function* withSchemaWalk(v: unknown, s: CelSchema): Walk<unknown> {
@@ -170,13 +207,31 @@ function isPlainObject(v: object): boolean {
 
 /** Converts a CEL result back to plain JS/JSON shapes. */
 export function fromCelValue(v: unknown): unknown {
-  if (typeof v !== 'object' || v === null) return fromCelScalar(v);
-  return runWalk(fromCelWalk(v));
+  return fromCelWithin(v, RECURSION_BUDGET);
 }
 
 function fromCelScalar(v: unknown): unknown {
   if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
   return v;
+}
+
+function fromCelWithin(v: unknown, budget: number): unknown {
+  if (typeof v !== 'object' || v === null) return fromCelScalar(v);
+  if (budget === 0) return runWalk(fromCelWalk(v));
+  if (Array.isArray(v)) return v.map((x) => fromCelWithin(x, budget - 1));
+  if (v instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of v) setOwn(out, String(k), fromCelWithin(x, budget - 1));
+    return out;
+  }
+  if (v instanceof Optional) return v.hasValue() ? fromCelWithin(v.value(), budget - 1) : undefined;
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k in v) setOwn(out, k, fromCelWithin((v as Record<string, unknown>)[k], budget - 1));
+    return out;
+  }
+  const prim = v.valueOf();
+  return typeof prim === 'bigint' ? fromCelScalar(prim) : v;
 }
 
 function* fromCelWalk(v: unknown): Walk<unknown> {

@@ -5,10 +5,41 @@
 import { stringifyJSON } from './json-text.js';
 
 /**
- * Deep equality of JSON values; `undefined`-valued keys count as absent. Iterative (pairs still to
- * compare on an explicit stack): documents may be 10 000 levels deep.
+ * How deep the recursive fast paths here go before handing the rest of a subtree to an explicit
+ * stack: far deeper than real objects (kube's types nest < 30 levels), far shallower than the
+ * call stack (documents may be 10 000 levels deep).
  */
+export const RECURSION_BUDGET = 500;
+
+/** Deep equality of JSON values; `undefined`-valued keys count as absent. Holds any depth. */
 export function deepEqual(a: unknown, b: unknown): boolean {
+  return equalWithin(a, b, RECURSION_BUDGET);
+}
+
+function equalWithin(a: unknown, b: unknown, budget: number): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (budget === 0) return equalIteratively(a, b);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equalWithin(a[i], b[i], budget - 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in ao) {
+    if (ao[k] === undefined) continue;
+    n++;
+    if (!equalWithin(ao[k], bo[k], budget - 1)) return false;
+  }
+  for (const k in bo) if (bo[k] !== undefined) n--;
+  return n === 0;
+}
+
+/** deepEqual on an explicit stack of pairs still to compare. */
+function equalIteratively(a: unknown, b: unknown): boolean {
   const pending: unknown[] = [a, b];
   while (pending.length) {
     const y = pending.pop();

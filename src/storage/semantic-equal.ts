@@ -5,7 +5,40 @@
  */
 
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  // pairs still to compare, on an explicit stack: documents may be 10 000 levels deep
+  return equalWithin(a, b, RECURSION_BUDGET);
+}
+
+/**
+ * Recursion down to RECURSION_BUDGET levels (the fast path), then the rest of the subtree on an
+ * explicit stack: documents may be 10 000 levels deep.
+ */
+const RECURSION_BUDGET = 500;
+
+function equalWithin(a: unknown, b: unknown, budget: number): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (budget === 0) return equalIteratively(a, b);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equalWithin(a[i], b[i], budget - 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let aCount = 0;
+  for (const k in ao) {
+    if (ao[k] === undefined) continue;
+    aCount++;
+    if (!Object.prototype.hasOwnProperty.call(bo, k) || !equalWithin(ao[k], bo[k], budget - 1)) return false;
+  }
+  let bCount = 0;
+  for (const k in bo) if (bo[k] !== undefined) bCount++;
+  return aCount === bCount;
+}
+
+/** jsonEqual on an explicit stack of pairs still to compare. */
+function equalIteratively(a: unknown, b: unknown): boolean {
   const pending: unknown[] = [a, b];
   while (pending.length) {
     const y = pending.pop();

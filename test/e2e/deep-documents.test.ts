@@ -149,6 +149,16 @@ t.test('sqlite: 10 000 levels through every path; 10 001 is a 400 at decode', as
     t.same(watch.events.filter((e) => e.type === 'ADDED').map((e) => e.object.metadata.name), [`d${LIMIT - 1}`, `d${LIMIT}`]);
   });
 
+  await t.test('a YAML body 1 000 levels deep, block style (js-yaml stopped at 100)', async (t) => {
+    let yaml = 'apiVersion: example.com/v1\nkind: Deep\nmetadata:\n name: yaml\nspec:\n';
+    for (let i = 1; i < 1_000; i++) yaml += `${' '.repeat(i)}a:\n`;
+    yaml += `${' '.repeat(1_000)}b: 1\n`;
+    const r = await send('POST', DEEPS, yaml, { 'Content-Type': 'application/yaml' });
+    t.equal(r.status, 201, say(r));
+    t.equal(textDepth(r.text) >= 1_000, true);
+    t.equal((await send('DELETE', `${DEEPS}/yaml`)).status, 200);
+  });
+
   await t.test('the CEL rule and the policy see the deep spec', async (t) => {
     const ruled = await send('POST', DEEPS, `{"apiVersion":"example.com/v1","kind":"Deep","metadata":{"name":"ruled"},"spec":{"forbidden":1,"a":${nested(LIMIT - 3)}}}`);
     t.equal(ruled.status, 422, `CRD rule refuses: ${say(ruled)}`);

@@ -50,12 +50,13 @@ export function listItemElement(item: unknown, i: number, lk: ListKind): PathEle
  * the node that holds this position's members (found once, then remembered).
  */
 class At {
-  readonly nodes: Array<FieldSet | undefined> = [];
+  /** Per set slot, this position's node once known (most positions never need one). */
+  nodes: Array<FieldSet | undefined> | undefined;
   constructor(readonly pe: PathElement, readonly up: At | undefined) {}
 
   static root(...sets: FieldSet[]): At {
     const at = new At('', undefined);
-    sets.forEach((s, i) => { at.nodes[i] = s; });
+    at.nodes = sets;
     return at;
   }
 
@@ -75,18 +76,18 @@ class At {
 
   /** The node of the set in `slot` below this path, created when absent. */
   private node(slot: number): FieldSet {
-    const known = this.nodes[slot];
+    const known = this.nodes?.[slot];
     if (known) return known;
     const chain: At[] = [];
     let base: FieldSet | undefined;
     for (let x: At | undefined = this; x; x = x.up) {
-      base = x.nodes[slot];
+      base = x.nodes?.[slot];
       if (base) break;
       chain.push(x);
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       base = base!.child(chain[i].pe);
-      chain[i].nodes[slot] = base;
+      (chain[i].nodes ??= [])[slot] = base;
     }
     return base!;
   }
