@@ -8,7 +8,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import jsonpatch from 'fast-json-patch';
 import { badRequest, internalError, isStatusError, StatusError } from '../../errors/status.js';
-import { deepCopy } from '../../machinery/objects.js';
+import { deepCopy, deepEqual } from '../../machinery/objects.js';
 import type { ResourceDef } from '../../registry/types.js';
 import { createAdmission, type AdmissionDeps } from '../setup.js';
 import { parseReview, reviewAttributes, reviewCluster, reviewDef, reviewResponse } from './review.js';
@@ -45,7 +45,7 @@ export function registerAdmissionRoutes(app: Express, deps: AdmissionRouteDeps):
     try {
       if (phase === 'mutate') {
         await admission.chain.mutate(attrs);
-        const ops = original && attrs.object ? jsonpatch.compare(original, attrs.object) : [];
+        const ops = original && attrs.object ? patchBetween(original, attrs.object) : [];
         const patch = ops.length ? Buffer.from(stringifyJSON(ops)).toString('base64') : undefined;
         return reviewResponse({ uid: req.uid, allowed: true, patch, warnings: attrs.warnings });
       }
@@ -63,4 +63,25 @@ export function registerAdmissionRoutes(app: Express, deps: AdmissionRouteDeps):
 function sendStatus(res: Response, err: unknown): void {
   const se = isStatusError(err) ? err : internalError(err instanceof Error ? err.message : String(err));
   res.status(se.code).json(se.toStatus());
+}
+
+/**
+ * The JSON patch a mutating review answers with. fast-json-patch's diff recurses per level and
+ * overflows on deep objects (an API server sends up to 10 000 levels); then the patch replaces
+ * each changed top-level field whole, which is coarser but the same result.
+ */
+function patchBetween(before: Record<string, unknown>, after: Record<string, unknown>): jsonpatch.Operation[] {
+  try {
+    return jsonpatch.compare(before, after);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const ops: jsonpatch.Operation[] = [];
+    const pointer = (k: string) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    for (const k of Object.keys(before)) if (!Object.hasOwn(after, k) || after[k] === undefined) ops.push({ op: 'remove', path: pointer(k) });
+    for (const k of Object.keys(after)) {
+      if (after[k] === undefined || (Object.hasOwn(before, k) && deepEqual(before[k], after[k]))) continue;
+      ops.push({ op: 'add', path: pointer(k), value: after[k] });
+    }
+    return ops;
+  }
 }
