@@ -1,11 +1,11 @@
 /**
  * kcp's own bootstrap configuration (test/fixtures/kcp/{root-phase0,root,shard,universal,
- * root-identities,system-crds}, copied unchanged from kcp-dev/kcp's config/) applied with kubectl
+ * root-identities,system-crds,crds}, copied unchanged from kcp-dev/kcp's config/) applied with kubectl
  * as a kcp user would: the phase-0 APIResourceSchemas and v1alpha2 APIExports (shards, cache,
  * migration, topology, tenancy) in a provider workspace, bound from a consumer and used through
  * kubectl and, with client-node, through an export's virtual workspace; the root, shard and
  * universal workspace contents (RBAC with kcp's colon names, WorkspaceTypes, namespaces, the
- * LogicalCluster). Files kcp's bootstrap fills in before applying (Go templates, placeholders)
+ * LogicalCluster), and kcp's CRDs of its own groups. Files kcp's bootstrap fills in before applying (Go templates, placeholders)
  * are refused as they stand, which the test pins down.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -67,6 +67,16 @@ t.test("kcp's bootstrap configuration files", async (t) => {
     config.clusters = config.clusters.map((c) => ({ ...c, server: `${vwURL}/clusters/*` }));
     const list = await config.makeApiClient(k8s.CustomObjectsApi).listClusterCustomObject({ group: 'core.kcp.io', version: 'v1alpha1', plural: 'shards' }) as { items: Array<{ metadata: { name: string; annotations: Record<string, string> } }> };
     t.same(list.items.map((i) => `${i.metadata.annotations['kcp.io/path']}/${i.metadata.name}`), ['root:consumer/beta'], "the export's view through client-node");
+  });
+
+  await t.test("config/crds: kcp's CRDs of its own groups (those not built in here) establish and serve", async (t) => {
+    for (const f of files('crds')) {
+      const r = await apply('root:shard', f);
+      t.equal(r.code, 0, `${f.slice(FIXTURES.length + 1)}: ${r.stderr.trim()}`);
+    }
+    await kubectlOK(kc, ['wait', '--for=condition=Established', 'crd/partitions.topology.kcp.io', 'crd/shards.core.kcp.io', 'crd/clustercachedresources.cache.kcp.io', '--timeout=30s'], { server: at('root:shard') });
+    await waitFor('CRD-served partitions', async () => (await kubectl(kc, ['apply', '-f', '-'], { server: at('root:shard'), input: 'apiVersion: topology.kcp.io/v1alpha1\nkind: Partition\nmetadata: {name: eu}\nspec: {selector: {matchLabels: {region: eu}}}\n' })).code === 0);
+    t.match(await kubectlOK(kc, ['get', 'partitions'], { server: at('root:shard') }), /^eu\s/m);
   });
 
   await t.test('config/root, shard, universal, root-identities, system-crds', async (t) => {
