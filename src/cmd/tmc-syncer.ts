@@ -18,6 +18,7 @@ import { Syncer } from '../syncer/syncer.js';
 import { DirectSource } from '../syncer/upstream/direct-source.js';
 import type { UpstreamSource } from '../syncer/upstream/source.js';
 import { SyncerVWSource } from '../syncer/upstream/syncer-vw-source.js';
+import { gracefulStop, parseArgsOrExit, runMain, stopOnSignals } from './process-main.js';
 import {
   BoundWorkspaces, COMPUTE_EXPORT, staticWorkspaces, type WorkspaceProvider,
 } from '../syncer/upstream/workspaces.js';
@@ -69,15 +70,7 @@ function seconds(name: string, v: string): number {
 }
 
 async function main(): Promise<void> {
-  let flags: SyncerFlags;
-  try {
-    flags = parse(process.argv.slice(2));
-  } catch (e) {
-    const err = e as { code?: string; message: string };
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
-    process.stderr.write(`tmc-syncer: ${err.message}\n`);
-    process.exit(2);
-  }
+  const flags: SyncerFlags = parseArgsOrExit('tmc-syncer', parse);
   const log = createLogger({ level: flags.logLevel, name: 'tmc-syncer', format: flags.logFormat === 'text' || flags.logFormat === 'json' ? flags.logFormat : undefined });
   const key = clusterKey(flags.registrationWorkspace, flags.registration);
   const fromServer = new URL(resolveKubeConfig({ file: flags.fromKubeconfig }).server);
@@ -118,18 +111,11 @@ async function main(): Promise<void> {
   log.info({ clusterKey: key, upstream: mode }, 'tmc-syncer ready');
   process.stdout.write(`tmc-syncer ready (cluster key ${key}, upstream ${mode})\n`);
 
-  const shutdown = (signal: string): void => {
-    log.info({ signal }, 'shutting down');
+  stopOnSignals(gracefulStop(log, async () => {
     heartbeat.stop();
     discovered?.stop();
-    Promise.all([syncer.stop(), aggregator?.stop()]).then(() => process.exit(0), () => process.exit(1));
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+    await Promise.all([syncer.stop(), aggregator?.stop()]);
+  }));
 }
 
-main().catch((err) => {
-  process.stderr.write(`tmc-syncer: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runMain('tmc-syncer', main);
