@@ -5,6 +5,7 @@
  */
 import t from 'tap';
 import { request, type Creds } from '../helpers/http.js';
+import { grantConfigMaps } from '../helpers/rbac.js';
 import { startServer } from '../helpers/tmc.js';
 import { flakyStore, type FlakyStore } from '../helpers/flaky-store.js';
 import { waitFor } from '../helpers/wait.js';
@@ -17,15 +18,7 @@ for (const expired of [false, true]) {
     const alice: Creds = { caPem: srv.pki.ca.certPem, token: srv.tokens.issue('alice', ['dev']) };
     const cms = '/clusters/root/api/v1/namespaces/default/configmaps';
     const rbac = '/clusters/root/apis/rbac.authorization.k8s.io/v1/namespaces/default';
-    t.equal((await request(srv.url, admin, 'POST', `${rbac}/roles`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'cm-reader' },
-      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }],
-    })).status, 201);
-    t.equal((await request(srv.url, admin, 'POST', `${rbac}/rolebindings`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'alice-read' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-reader' },
-      subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice' }],
-    })).status, 201);
+    await grantConfigMaps(srv.url, admin, { verbs: ['list'], binding: 'alice-read', subject: { kind: 'User', name: 'alice' } });
     t.equal((await request(srv.url, alice, 'GET', cms)).status, 200, 'alice may list configmaps');
 
     store.breakWatches();

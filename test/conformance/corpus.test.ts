@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { KUBECTL_132, kubectl120Path, runKubectl } from '../helpers/kubectl-versions.js';
 import { DIST_ROOT, kubectlOK, startServer, tempDir, type KubectlResult } from '../helpers/tmc.js';
+import { BINDINGS, registerCluster } from '../helpers/topology.js';
 
 // the corpus is the suite's longest file; on a loaded two-core CI machine it may pass tap's 300 s default
 t.setTimeout(600_000);
@@ -117,8 +118,7 @@ t.test('conformance corpus', async (t) => {
     writeFileSync(c.kubeconfig, readFileSync(adminKc, 'utf8').replace(/server: \S+/, `server: ${server}`));
     await kubectlOK(c.kubeconfig, ['apply', '-f', '-'], { input: BINDINGS });
     await kubectlOK(c.kubeconfig, ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/kubernetes', 'apibinding/tmc', '--timeout=30s']);
-    await kubectlOK(c.kubeconfig, ['-n', 'default', 'create', 'secret', 'generic', 'physical-kubeconfig', `--from-file=kubeconfig=${physical.kubeconfigPath}`]);
-    await kubectlOK(c.kubeconfig, ['apply', '-f', '-'], { input: registration(physical.url) });
+    await registerCluster((args, input) => kubectlOK(c.kubeconfig, args, { input }), 'physical', physical);
     await kubectlOK(c.kubeconfig, ['wait', '--for=condition=Ready', 'clusterregistration/physical', '--timeout=60s']);
   }));
 
@@ -221,39 +221,6 @@ async function keptAll(t: Recorder, run: Run, docs: Obj[], what: string, todo: s
   const lost = docs.flatMap((d, i) => missing(expected(d), items[i]).map((p) => `${d.kind}/${d.metadata.name}${p}`));
   t.same(lost, [], what, todo ? { todo } : {});
 }
-
-const BINDINGS = `
-apiVersion: apis.kcp.io/v1alpha1
-kind: APIBinding
-metadata: {name: kubernetes}
-spec:
-  reference: {export: {path: "root:compute", name: kubernetes}}
----
-apiVersion: apis.kcp.io/v1alpha1
-kind: APIBinding
-metadata: {name: tmc}
-spec:
-  reference: {export: {path: "root:tmc", name: tmc.kcp.io}}
-  permissionClaims:
-  - {group: "", resource: namespaces, all: true, state: Accepted}
-  - {group: "", resource: configmaps, all: true, state: Accepted}
-  - {group: "", resource: secrets, all: true, state: Accepted}
-  - {group: "", resource: services, all: true, state: Accepted}
-  - {group: apps, resource: deployments, all: true, state: Accepted}
-  - {group: apps, resource: statefulsets, all: true, state: Accepted}
-  - {group: apps, resource: daemonsets, all: true, state: Accepted}
-`;
-
-const registration = (url: string) => `
-apiVersion: tmc.kcp.io/v1alpha1
-kind: ClusterRegistration
-metadata: {name: physical}
-spec:
-  location: lab
-  clusterEndpoint:
-    serverURL: ${url}
-    secretRef: {namespace: default, name: physical-kubeconfig}
-`;
 
 const placement = (ns: string) => `
 apiVersion: tmc.kcp.io/v1alpha1

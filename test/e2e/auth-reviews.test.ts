@@ -7,6 +7,7 @@ import t from 'tap';
 import { join } from 'node:path';
 import { request, type Creds } from '../helpers/http.js';
 import { KUBECTL_132, kubectl120Missing, kubectl120Path, runKubectl } from '../helpers/kubectl-versions.js';
+import { grantConfigMaps } from '../helpers/rbac.js';
 import { startServer, tempDir } from '../helpers/tmc.js';
 import { writeKubeconfig } from '../../src/security/kubeconfig.js';
 
@@ -21,16 +22,7 @@ t.test('access reviews', async (t) => {
   await writeKubeconfig(aliceOther, { server: `${srv.url}/clusters/root:other`, caPem: srv.pki.ca.certPem, token, user: 'alice', context: 'alice' });
   const adminKc = srv.kubeconfigPath;
 
-  const rbac = '/clusters/root/apis/rbac.authorization.k8s.io/v1/namespaces/default';
-  t.equal((await request(srv.url, admin, 'POST', `${rbac}/roles`, {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'cm-reader' },
-    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
-  })).status, 201);
-  t.equal((await request(srv.url, admin, 'POST', `${rbac}/rolebindings`, {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'devs-read' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-reader' },
-    subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'dev' }],
-  })).status, 201);
+  await grantConfigMaps(srv.url, admin, { verbs: ['get', 'list'], binding: 'devs-read', subject: { kind: 'Group', name: 'dev' } });
   t.equal((await request(srv.url, admin, 'POST', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces', { metadata: { name: 'other' } })).status, 201);
 
   await t.test('kubectl 1.32 auth can-i', async (t) => {

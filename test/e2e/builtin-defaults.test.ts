@@ -5,31 +5,13 @@
  */
 import t from 'tap';
 
+import { appsWorkload } from '../helpers/manifests.js';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
 import { waitFor } from '../helpers/wait.js';
 
 const WORKLOADS = `
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db, namespace: default}
-spec:
-  serviceName: db
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      containers: [{name: db, image: "postgres:16", ports: [{containerPort: 5432}]}]
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent, namespace: default}
-spec:
-  selector: {matchLabels: {app: agent}}
-  template:
-    metadata: {labels: {app: agent}}
-    spec:
-      containers: [{name: a, image: busybox, readinessProbe: {httpGet: {port: 8080}}}]
----
+${appsWorkload('StatefulSet', 'db', { spec: ['serviceName: db'], containers: '[{name: db, image: "postgres:16", ports: [{containerPort: 5432}]}]' })}---
+${appsWorkload('DaemonSet', 'agent', { containers: '[{name: a, image: busybox, readinessProbe: {httpGet: {port: 8080}}}]' })}---
 apiVersion: batch/v1
 kind: Job
 metadata: {name: pi, namespace: default}

@@ -10,27 +10,15 @@
 import t from 'tap';
 import { downstreamNamespaceName } from '../../src/apis/contract.js';
 import { request } from '../helpers/http.js';
-import { kubectl, kubectlOK, spawnServer, startServer } from '../helpers/tmc.js';
-import { BINDINGS, deployment, registration } from '../helpers/topology.js';
+import { kubectl, kubectlOK } from '../helpers/tmc.js';
+import { deployment, startKubectlTopology } from '../helpers/topology.js';
 import { waitFor } from '../helpers/wait.js';
 
 const WS = 'root:events';
 const kubectlMissing = await kubectl('/dev/null', ['version', '--client']).then((r) => r.code !== 0);
 
 t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubectl not found' }, async (t) => {
-  const server = await startServer(t, { heartbeatSeconds: 1, heartbeatThresholdSeconds: 3 });
-  const clusters = { east: await spawnServer(t, ['--mode', 'cluster', '--nodes', '1']), west: await spawnServer(t, ['--mode', 'cluster', '--nodes', '1']) };
-  const wsServer = `${server.url}/clusters/${WS}`;
-  const k = (args: string[], input?: string) => kubectlOK(server.kubeconfigPath, args, { input, server: wsServer });
-  await kubectlOK(server.kubeconfigPath, ['create', '-f', '-'], { input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: events}\n' });
-  await waitFor('workspace ready', async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: wsServer })).code === 0, { timeoutMs: 15_000 });
-  await k(['apply', '-f', '-'], BINDINGS);
-  await waitFor('APIs bound', async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations,deployments'], { server: wsServer })).code === 0, { timeoutMs: 15_000 });
-  for (const [name, c] of Object.entries(clusters)) {
-    await k(['create', 'secret', 'generic', `${name}-creds`, `--from-file=kubeconfig=${c.kubeconfigPath}`]);
-    await k(['apply', '-f', '-'], registration(name, c.url));
-  }
-  await k(['wait', '--for=condition=Ready', 'clusterregistration/east', 'clusterregistration/west', '--timeout=60s']);
+  const { server, clusters, k } = await startKubectlTopology(t, 'events', ['east', 'west']);
 
   await k(['apply', '-f', '-'], PLACEMENTS);
   const creds = { caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem };

@@ -8,8 +8,8 @@
  */
 import t from 'tap';
 import { openWatch, request } from '../helpers/http.js';
-import { kubectl, kubectlOK, spawnServer, startServer } from '../helpers/tmc.js';
-import { BINDINGS, deployment, registration } from '../helpers/topology.js';
+import { kubectl } from '../helpers/tmc.js';
+import { deployment, startKubectlTopology } from '../helpers/topology.js';
 import { waitFor } from '../helpers/wait.js';
 
 const WS = 'root:failover-ready';
@@ -35,19 +35,7 @@ ${deployment('web', 3)}
 ${deployment('dup', 2)}`;
 
 t.test('READY never exceeds the desired replicas during a graceful failover; Duplicated counts every cluster', { skip: kubectlMissing && 'kubectl not found' }, async (t) => {
-  const server = await startServer(t, { heartbeatSeconds: 1, heartbeatThresholdSeconds: 3 });
-  const clusters = { east: await spawnServer(t, ['--mode', 'cluster', '--nodes', '1']), west: await spawnServer(t, ['--mode', 'cluster', '--nodes', '1']) };
-  const wsServer = `${server.url}/clusters/${WS}`;
-  const k = (args: string[], input?: string) => kubectlOK(server.kubeconfigPath, args, { input, server: wsServer });
-  await kubectlOK(server.kubeconfigPath, ['create', '-f', '-'], { input: 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata: {name: failover-ready}\n' });
-  await waitFor('workspace ready', async () => (await kubectl(server.kubeconfigPath, ['get', 'namespaces'], { server: wsServer })).code === 0, { timeoutMs: 15_000 });
-  await k(['apply', '-f', '-'], BINDINGS);
-  await waitFor('APIs bound', async () => (await kubectl(server.kubeconfigPath, ['get', 'clusterregistrations,deployments'], { server: wsServer })).code === 0, { timeoutMs: 15_000 });
-  for (const [name, c] of Object.entries(clusters)) {
-    await k(['create', 'secret', 'generic', `${name}-creds`, `--from-file=kubeconfig=${c.kubeconfigPath}`]);
-    await k(['apply', '-f', '-'], registration(name, c.url));
-  }
-  await k(['wait', '--for=condition=Ready', 'clusterregistration/east', 'clusterregistration/west', '--timeout=60s']);
+  const { server, clusters, k } = await startKubectlTopology(t, 'failover-ready', ['east', 'west']);
 
   const creds = { caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem };
   const DEPLOYMENTS = `/clusters/${WS}/apis/apps/v1/namespaces/default/deployments`;

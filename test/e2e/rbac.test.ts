@@ -4,6 +4,7 @@
  */
 import t from 'tap';
 import { request, type Creds } from '../helpers/http.js';
+import { grantConfigMaps } from '../helpers/rbac.js';
 import { startServer } from '../helpers/tmc.js';
 
 t.test('RBAC', async (t) => {
@@ -17,16 +18,7 @@ t.test('RBAC', async (t) => {
   t.equal(denied.json.reason, 'Forbidden');
   t.equal(denied.json.message, 'configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "default"');
 
-  const rbac = '/clusters/root/apis/rbac.authorization.k8s.io/v1/namespaces/default';
-  t.equal((await request(srv.url, admin, 'POST', `${rbac}/roles`, {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'cm-reader' },
-    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }],
-  })).status, 201);
-  t.equal((await request(srv.url, admin, 'POST', `${rbac}/rolebindings`, {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'devs-read' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-reader' },
-    subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'dev' }],
-  })).status, 201);
+  await grantConfigMaps(srv.url, admin, { verbs: ['get', 'list', 'watch'], binding: 'devs-read', subject: { kind: 'Group', name: 'dev' } });
 
   const allowed = await request(srv.url, alice, 'GET', cms);
   t.equal(allowed.status, 200, 'the binding takes effect at once');

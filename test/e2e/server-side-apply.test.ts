@@ -6,6 +6,7 @@
 import t from 'tap';
 import { kubectl, kubectlOK, startServer } from '../helpers/tmc.js';
 import { gadgetCRD } from '../helpers/crd.js';
+import { appsWorkload } from '../helpers/manifests.js';
 
 const GADGET_CRD = gadgetCRD(`
   type: object
@@ -29,21 +30,7 @@ spec:
   - {name: http, port: 80}
   - {name: https, port: 443}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: default}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - name: c
-        image: nginx
-        ports:
-        - containerPort: 80
-        - containerPort: 443
-`;
+${appsWorkload('Deployment', 'web', { containers: '[{name: c, image: nginx, ports: [{containerPort: 80}, {containerPort: 443}]}]' })}`;
 
 t.test('server-side apply through kubectl', async (t) => {
   const srv = await startServer(t, { mode: 'cluster', readyDelayMs: 50 });
@@ -90,20 +77,10 @@ t.test('server-side apply through kubectl', async (t) => {
   });
 
   await t.test('client-side then server-side apply of a StatefulSet whose atomic list the server defaults', async (t) => {
-    const sts = `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db, namespace: default}
-spec:
-  serviceName: db
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      containers: [{name: db, image: "postgres:16"}]
-  volumeClaimTemplates:
-  - metadata: {name: data}
-    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
-`;
+    const sts = appsWorkload('StatefulSet', 'db', {
+      spec: ['serviceName: db', 'volumeClaimTemplates:', '- metadata: {name: data}', '  spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}'],
+      containers: '[{name: db, image: "postgres:16"}]',
+    });
     await kubectlOK(kc, ['apply', '-f', '-'], { input: sts });
     const ssa = await kubectl(kc, ['apply', '--server-side', '-f', '-'], { input: sts });
     t.equal(ssa.code, 0, `no conflict on the defaulted volumeClaimTemplates: ${ssa.stderr}`);
