@@ -11,7 +11,7 @@ import t from 'tap';
 import { downstreamNamespaceName } from '../../src/apis/contract.js';
 import { request } from '../helpers/http.js';
 import { kubectl, kubectlOK } from '../helpers/tmc.js';
-import { deployment, startKubectlTopology } from '../helpers/topology.js';
+import { deployment, deploymentPlacement, startKubectlTopology } from '../helpers/topology.js';
 import { waitFor } from '../helpers/wait.js';
 
 const WS = 'root:events';
@@ -79,20 +79,8 @@ t.test('controllers tell the story in Events', { skip: kubectlMissing && 'kubect
 });
 
 const PLACEMENTS = `
-apiVersion: tmc.kcp.io/v1alpha1
-kind: WorkloadPlacement
-metadata: {name: web, namespace: default}
-spec:
-  workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], names: [web]}
-  numberOfClusters: 1
-  failover: {tolerationSeconds: 0, purgeMode: Immediately}
----
-apiVersion: tmc.kcp.io/v1alpha1
-kind: WorkloadPlacement
-metadata: {name: nowhere, namespace: default}
-spec:
-  workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], names: [lost]}
-  clusterSelector: {clusterNames: [mars]}
+${deploymentPlacement('web', ['web'], ['numberOfClusters: 1', 'failover: {tolerationSeconds: 0, purgeMode: Immediately}'])}\
+${deploymentPlacement('nowhere', ['lost'], ['clusterSelector: {clusterNames: [mars]}'])}\
 ${deployment('web')}
 ${deployment('lost')}`;
 

@@ -9,28 +9,15 @@
 import t from 'tap';
 import { openWatch, request } from '../helpers/http.js';
 import { kubectl } from '../helpers/tmc.js';
-import { deployment, startKubectlTopology } from '../helpers/topology.js';
+import { deployment, deploymentPlacement, startKubectlTopology } from '../helpers/topology.js';
 import { waitFor } from '../helpers/wait.js';
 
 const WS = 'root:failover-ready';
 const kubectlMissing = await kubectl('/dev/null', ['version', '--client']).then((r) => r.code !== 0);
 
 const PLACEMENTS = `
-apiVersion: tmc.kcp.io/v1alpha1
-kind: WorkloadPlacement
-metadata: {name: web, namespace: default}
-spec:
-  workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], names: [web]}
-  numberOfClusters: 1
-  failover: {tolerationSeconds: 0, purgeMode: Graceful}
----
-apiVersion: tmc.kcp.io/v1alpha1
-kind: WorkloadPlacement
-metadata: {name: dup, namespace: default}
-spec:
-  workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], names: [dup]}
-  numberOfClusters: 2
-  replicaScheduling: {type: Duplicated}
+${deploymentPlacement('web', ['web'], ['numberOfClusters: 1', 'failover: {tolerationSeconds: 0, purgeMode: Graceful}'])}\
+${deploymentPlacement('dup', ['dup'], ['numberOfClusters: 2', 'replicaScheduling: {type: Duplicated}'])}\
 ${deployment('web', 3)}
 ${deployment('dup', 2)}`;
 

@@ -42,6 +42,17 @@ spec:
 `;
 }
 
+/** A WorkloadPlacement `<name>` in `default` selecting the Deployments named `names`; `spec` lines go under spec. */
+export function deploymentPlacement(name: string, names: string[], spec: string[]): string {
+  return `---
+apiVersion: tmc.kcp.io/v1alpha1
+kind: WorkloadPlacement
+metadata: {name: ${name}, namespace: default}
+spec:
+  workloadSelector: {workloadTypes: [{group: apps, kind: Deployment}], names: [${names.join(', ')}]}
+${spec.map((l) => `  ${l}\n`).join('')}`;
+}
+
 /** A Deployment (one replica unless told) labelled app=<name>. */
 export function deployment(name: string, replicas = 1): string {
   return `---
