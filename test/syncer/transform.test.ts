@@ -6,6 +6,8 @@ import { SyncFailure } from '../../src/syncer/conditions.js';
 import { CONFIGMAPS, DEPLOYMENTS, SERVICES } from '../../src/syncer/resources.js';
 import { contains, needsApply } from '../../src/syncer/transform/drift.js';
 import { toDownstream } from '../../src/syncer/transform/transform.js';
+import { reportedStatus, sameReportedStatus } from '../../src/syncer/status/cluster-status.js';
+import { stringifyJSON } from '../../src/machinery/json-text.js';
 
 const KEY = 'Abc12345';
 const upstream = (): KubeObject => ({
@@ -108,4 +110,18 @@ t.test('drift: containment with server defaults, and changes detected', async (t
   t.ok(contains({ a: [1, 2], b: null }, { a: [1, 2] }));
   t.notOk(contains({ a: [1, 2, 3] }, { a: [1, 2] }), 'arrays must match in length');
   t.ok(contains({}, { x: null }), 'null desired = absent');
+});
+
+t.test('an object 10 000 levels deep is copied down, hashed, drift-checked and its status reported up', async (t) => {
+  const nested = (n: number, leaf: unknown) => JSON.parse('{"a":'.repeat(n) + JSON.stringify(leaf) + '}'.repeat(n));
+  const deepUp = { ...upstream(), spec: { replicas: 3, extra: nested(9_990, 1) }, status: { deep: nested(9_990, 'ok') } } as KubeObject;
+  const down = toDownstream({ upstreamObj: deepUp, resource: DEPLOYMENTS, clusterKey: KEY, workspace: 'root:team', downstreamNamespace: 'tmc-abc' });
+  t.equal((down as any).spec.replicas, 1, 'spec-diff applied to the deep object');
+  t.notOk(needsApply({ ...down, status: { observed: 1 } } as KubeObject, down), 'the deep copy holds what was applied');
+  const changed = toDownstream({ upstreamObj: { ...deepUp, spec: { replicas: 3, extra: nested(9_990, 2) } } as KubeObject, resource: DEPLOYMENTS, clusterKey: KEY, workspace: 'root:team', downstreamNamespace: 'tmc-abc' });
+  t.not(changed.metadata!.annotations![DESIRED_HASH_ANNOTATION], down.metadata!.annotations![DESIRED_HASH_ANNOTATION], 'the hash sees the deepest value');
+  t.ok(needsApply(down, changed));
+  const report = reportedStatus({ ...down, status: deepUp.status } as KubeObject, { type: 'Synced', status: 'True' } as never, undefined);
+  const text = stringifyJSON(report);
+  t.ok(sameReportedStatus(JSON.parse(text), report), 'the report survives its round trip through the status annotation');
 });
