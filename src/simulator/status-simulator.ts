@@ -58,6 +58,13 @@ export interface StatusSimulatorOptions {
 }
 
 const RETRY_MS = 1000;
+/**
+ * Passes start at least this far apart. A pass looks at every workload, so during a burst (each
+ * create, apply and status write is an event) back-to-back passes made the simulator cost
+ * O(events × workloads); spaced, one pass takes in every change of the interval. Small beside
+ * any ready delay.
+ */
+export const MIN_PASS_INTERVAL_MS = 50;
 
 export class StatusSimulator {
   private readonly progress: ProgressTracker;
@@ -70,6 +77,7 @@ export class StatusSimulator {
   /** Order in which workloads were first seen: earlier ones keep their capacity. */
   private readonly firstSeen = new Map<string, number>();
   private nextSeq = 0;
+  private lastPassAt = -Infinity;
   private running = false;
   private pending = false;
   private stopped = false;
@@ -112,15 +120,17 @@ export class StatusSimulator {
   /** Schedules one reconcile pass soon; bursts of events coalesce into one. */
   private kick(delayMs = 0): void {
     if (this.stopped || this.kickTimer) return;
+    const spacing = this.lastPassAt + MIN_PASS_INTERVAL_MS - Date.now();
     this.kickTimer = setTimeout(() => {
       this.kickTimer = undefined;
       if (this.running) { this.pending = true; return; }
       this.idle = this.run();
-    }, delayMs);
+    }, Math.max(delayMs, spacing));
   }
 
   private async run(): Promise<void> {
     this.running = true;
+    this.lastPassAt = Date.now();
     try {
       await this.reconcile();
     } catch (err) {

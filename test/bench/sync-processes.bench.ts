@@ -12,6 +12,9 @@
  * Anchor: Karmada distribution p99 1.3 s (push) at 100 clusters.
  *
  * Run: npx tsc -p . && node dist/test/bench/sync-processes.bench.js [N M ...pairs] [--rate R]   (default 100 4, burst)
+ * Rows: propagation p99 (goal ≤ 1.5 s at 100 × 4; baseline: a direct create on a cluster), all
+ * converged (baseline: the same copies created directly), upstream writes per copy (tmc-server's
+ * PATCHes of deployments ÷ copies; goal ≤ 1) and tmc-server CPU per copy.
  * Progress goes to stderr; BENCH_DEBUG=1 logs every create and landing, BENCH_REQUESTS=1 tmc-server's
  * request counts by verb and resource at the end.
  */
@@ -22,7 +25,8 @@ import { httpTransportFromKubeConfig } from '../../src/client/kubeconfig-transpo
 import type { KubeObject, WatchHandle } from '../../src/client/types.js';
 import { spawnServer, type SpawnedServer } from '../helpers/tmc.js';
 import { pct } from './fixtures/stats.js';
-import { DEPLOYMENTS, SECRETS, bind, createWorkspace, deployment } from '../syncer/harness.js';
+import type { BenchOutput, BenchRow } from './report.js';
+import { DEPLOYMENTS, NAMESPACES, SECRETS, bind, createWorkspace, deployment } from '../syncer/harness.js';
 import { waitFor } from '../helpers/wait.js';
 
 const EVENTS = { group: '', version: 'v1', resource: 'events' } as const;
@@ -50,6 +54,32 @@ async function requestCounts(root: KubeClient): Promise<string> {
   }
   const failures = res.body.toString().split('\n').filter((l) => l.startsWith('tmc_sync_failures_total{')).map((l) => l.replace('tmc_sync_failures_total', '')).join(', ');
   return `${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${k}=${v}`).join(', ')}; sync failures: ${failures || 'none'}`;
+}
+
+/** tmc-server's successful PATCHes of deployments: every one is a write by TMC (status, aggregate, placement). */
+async function deploymentPatches(root: KubeClient): Promise<number> {
+  const res = await root.transport.request({ method: 'GET', path: '/metrics', headers: {} });
+  let n = 0;
+  for (const line of res.body.toString().split('\n')) {
+    const m = /^apiserver_request_total\{verb="PATCH",resource="deployments",code="2\d\d"\} (\d+)/.exec(line);
+    if (m) n += Number(m[1]);
+  }
+  return n;
+}
+
+/**
+ * The baseline: the same copies created directly on the cluster processes over HTTPS (a namespace
+ * per cluster, 20 creates in flight, as the TMC burst): per-create latency and the whole time.
+ */
+async function directCreates(clusters: KubeClient[], n: number): Promise<{ p99Ms: number; allMs: number }> {
+  await Promise.all(clusters.map((c) => c.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'raw-bench' } })));
+  const work = clusters.flatMap((c) => Array.from({ length: n }, (_, i) => () => c.create(DEPLOYMENTS, 'raw-bench', deployment(`app-${i}`, {}, { replicas: REPLICAS }))));
+  const latencies: number[] = [];
+  const start = Date.now();
+  for (let i = 0; i < work.length; i += 20) {
+    await Promise.all(work.slice(i, i + 20).map(async (f) => { const t0 = Date.now(); await f(); latencies.push(Date.now() - t0); }));
+  }
+  return { p99Ms: pct(latencies, 99), allMs: Date.now() - start };
 }
 
 /** Events in the workload namespace by reason (what the POST events above were). */
@@ -155,6 +185,8 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
     handles.push(watchDeployments(ws, 'default', upstreamReady));
 
     const start = Date.now();
+    const serverCpuAtStart = cpuSeconds(server);
+    const patchesAtStart = await deploymentPatches(root);
     const names = Array.from({ length: n }, (_, i) => `app-${i}`);
     // Paced at `rate` creates/s (latency under a load the system keeps up with), or as fast as 20
     // requests in flight allow (a burst, as `kubectl apply -f dir/`: latency is then time in the backlog).
@@ -185,7 +217,12 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
       return done.size === n;
     }, { timeoutMs: 600_000, everyMs: 500 }).catch((e) => { throw new Error(`${(e as Error).message}: ${allReadyAt.size} ready everywhere, ${done.size} aggregated`); });
     const statusConvergeMs = Date.now() - start;
+    const serverCpuMsPerCopy = Math.round(((cpuSeconds(server) - serverCpuAtStart) * 1000) / (n * m) * 10) / 10;
+    // late aggregate writes still count
+    await new Promise((r) => setTimeout(r, 1_000));
+    const writesPerCopy = Math.round(((await deploymentPatches(root)) - patchesAtStart) / (n * m) * 100) / 100;
     for (const h of handles) h.stop();
+    const raw = await directCreates(clusters.map(clientOf), n);
     if (process.env.BENCH_REQUESTS) progress(`tmc-server requests: ${await requestCounts(root)}; events: ${await eventReasons(ws)}`);
     const cpu = { tmcServerCpuS: cpuSeconds(server), clustersCpuS: clusters.reduce((a, c) => a + cpuSeconds(c), 0), benchCpuS: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
     // a graceful stop, so NODE_OPTIONS=--cpu-prof leaves each server's profile behind
@@ -195,6 +232,7 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
       copiesPerS: Math.round((n * m * 1000) / Math.max(1, convergeMs)),
       propagationP50Ms: pct(landed, 50), propagationP99Ms: pct(landed, 99), propagationMaxMs: pct(landed, 100), convergeMs,
       statusP50Ms: pct(statusLatency, 50), statusP99Ms: pct(statusLatency, 99), allReadyUpstreamMs: statusConvergeMs,
+      writesPerCopy, serverCpuMsPerCopy, rawCreateP99Ms: raw.p99Ms, rawAllMs: raw.allMs,
       ...Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     };
   } finally {
@@ -202,14 +240,24 @@ async function runOne(n: number, m: number, rate: number): Promise<Record<string
   }
 }
 
-export async function run(sizes: Array<[number, number]> = [[100, 4]], rate = 0): Promise<Record<string, unknown>> {
-  const results: Record<string, unknown> = {};
+export async function run(sizes: Array<[number, number]> = [[100, 4]], rate = 0): Promise<BenchOutput> {
+  const results: Record<string, Record<string, number>> = {};
+  const rows: BenchRow[] = [];
   for (const [n, m] of sizes) {
     const r = await runOne(n, m, rate);
     results[`${n}x${m}${rate ? `@${rate}/s` : ''}`] = r;
-    process.stdout.write(`${n} deployments × ${m} clusters (separate processes, ${rate ? `${rate} creates/s` : 'burst'}): created in ${r.createMs} ms; propagation p50 ${r.propagationP50Ms} ms p99 ${r.propagationP99Ms} ms, all converged in ${r.convergeMs} ms (${r.copiesPerS} copies/s); status p50 ${r.statusP50Ms} ms p99 ${r.statusP99Ms} ms; all ready upstream at ${r.allReadyUpstreamMs} ms; CPU s: tmc-server ${r.tmcServerCpuS}, clusters ${r.clustersCpuS}, bench ${r.benchCpuS}\n`);
+    process.stdout.write(`${n} deployments × ${m} clusters (separate processes, ${rate ? `${rate} creates/s` : 'burst'}): created in ${r.createMs} ms; propagation p50 ${r.propagationP50Ms} ms p99 ${r.propagationP99Ms} ms, all converged in ${r.convergeMs} ms (${r.copiesPerS} copies/s); status p50 ${r.statusP50Ms} ms p99 ${r.statusP99Ms} ms; all ready upstream at ${r.allReadyUpstreamMs} ms; upstream writes per copy ${r.writesPerCopy}; CPU s: tmc-server ${r.tmcServerCpuS} (${r.serverCpuMsPerCopy} ms per copy), clusters ${r.clustersCpuS}, bench ${r.benchCpuS}; the same copies created directly: p99 ${r.rawCreateP99Ms} ms, all in ${r.rawAllMs} ms\n`);
+    const size = `${n}×${m}${rate ? ` @${rate}/s` : ''}`;
+    const primary = n === 100 && m === 4 && !rate;
+    rows.push(
+      { metric: `sync burst ${size}, separate processes: propagation p99`, unit: 'ms', measured: r.propagationP99Ms, baseline: r.rawCreateP99Ms,
+        baselineName: 'a direct create on the cluster, p99', ...(primary ? { goal: { op: '<=', value: 1500 } } : {}) },
+      { metric: `sync burst ${size}, separate processes: all converged`, unit: 's', measured: r.convergeMs / 1000, baseline: r.rawAllMs / 1000, baselineName: 'the same copies created directly' },
+      { metric: `sync burst ${size}, separate processes: upstream writes per copy`, unit: '', measured: r.writesPerCopy, goal: { op: '<=', value: 1 } },
+      { metric: `sync burst ${size}, separate processes: tmc-server CPU per copy`, unit: 'ms', measured: r.serverCpuMsPerCopy },
+    );
   }
-  return results;
+  return { rows, details: results };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -47,5 +47,8 @@ t.test('relevant: spec, metadata, own keys, deletion', async (t) => {
   t.ok(relevantChange(base(), edit((o) => { o.metadata!.finalizers = []; }), A), 'own finalizer removed');
   t.ok(relevantChange(base(), edit((o) => { o.metadata!.deletionTimestamp = '2024-01-01T00:00:00Z'; }), A), 'deletion');
   t.ok(relevantChange(base(), edit((o) => { (o as Record<string, unknown>).data = { a: '1' }; }), A), 'a new top-level field');
-  t.ok(relevantChange(base(), edit((o) => { o.metadata!.annotations![statusAnnotation(B)] = 'x'; }), B), 'the same change is relevant to cluster B');
+  t.ok(relevantChange(base(), edit((o) => { delete o.metadata!.annotations![statusAnnotation(B)]; }), B), 'B\'s report removed is relevant to B');
+  t.notOk(relevantChange(base(), edit((o) => { o.metadata!.annotations![statusAnnotation(A)] = '{"readyReplicas":2}'; }), A), 'own report rewritten (our write)');
+  const unreported = edit((o) => { delete o.metadata!.annotations![statusAnnotation(A)]; });
+  t.notOk(relevantChange(unreported, base(), A), 'own first report written (our write)');
 });

@@ -7,7 +7,7 @@
  * report pending for the object:
  *
  * - while a cluster the object is synced to has not reported yet, the reports of the others wait
- *   for it (at most `holdMs` from the first one): a new workload's M first reports become one
+ *   for it (at most `holdMs`, 2 s, from the first one): a new workload's M first reports become one
  *   write, which lands the moment the last cluster reports — no later than one by one would;
  * - later reports wait `windowMs`, so changes of several clusters at once (a rollout) share a write;
  * - an urgent report (a failure or a recovery of `Synced`) goes out at once, with whatever is pending.
@@ -25,13 +25,17 @@ import { SYNCED } from '../conditions.js';
 import { objectKey, type UpstreamRef } from '../keys.js';
 import { unreportedClusters } from './cluster-status.js';
 import { stringifyJSON } from '../../machinery/json-text.js';
+import { FIRST_REPORT_WAIT_MS } from './report-pacing.js';
 
 /** Writes annotations (null removes) on the upstream object with one merge patch; returns the object written. */
 export type AnnotationWriter = (ref: UpstreamRef, annotations: Record<string, string | null>) => Promise<KubeObject | undefined>;
 
 export interface ReportBatcherOptions {
   write: AnnotationWriter;
-  /** Longest a report waits for the clusters that have not reported yet. @default 1000 */
+  /**
+   * Longest a report waits for the clusters that have not reported yet: as long as a new copy's
+   * own first report may wait for its rollout (report-pacing.ts). @default FIRST_REPORT_WAIT_MS
+   */
   holdMs?: number;
   /** How long a report waits for others once every cluster has reported. @default 100 */
   windowMs?: number;
@@ -64,7 +68,7 @@ export class ReportBatcher {
   readonly stats = { writes: 0, reports: 0 };
 
   constructor(private readonly opts: ReportBatcherOptions) {
-    this.holdMs = opts.holdMs ?? 1000;
+    this.holdMs = opts.holdMs ?? FIRST_REPORT_WAIT_MS;
     this.windowMs = opts.windowMs ?? 100;
   }
 

@@ -4,13 +4,14 @@
  * every syncer of that object; reconciling each one re-runs the transform and the drift check for
  * nothing. Only these can change what this cluster's reconcile does: everything outside metadata
  * and status (spec, data, …), name and deletion, the labels and annotations the transform keeps
- * or reads (this cluster's state label, spec-diff, deletion and status annotations included; other
- * clusters' and `kcp.io/cluster` excluded), and whether our finalizer is there. The periodic resync
+ * or reads (this cluster's state label, spec-diff and deletion annotations included; other
+ * clusters' and `kcp.io/cluster` excluded), whether our finalizer is there, and the removal of our
+ * own status report (writing it is our doing, and needs no reconcile). The periodic resync
  * reconciles everything regardless, so a filter mistake could only delay, never lose, a change.
  */
 import { TRACE_CONTEXT_ANNOTATION } from '../../observability/tracing.js';
 import {
-  CLUSTER_ANNOTATION, DELETION_ANNOTATION_PREFIX, FAILOVER_ANNOTATION_PREFIX, PATH_ANNOTATION, SPEC_DIFF_ANNOTATION_PREFIX, STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, syncerFinalizer,
+  CLUSTER_ANNOTATION, DELETION_ANNOTATION_PREFIX, FAILOVER_ANNOTATION_PREFIX, PATH_ANNOTATION, SPEC_DIFF_ANNOTATION_PREFIX, STATE_LABEL_PREFIX, STATUS_ANNOTATION_PREFIX, statusAnnotation, syncerFinalizer,
 } from '../../apis/contract.js';
 import type { KubeObject } from '../../client/types.js';
 import { deepEqual } from '../../controllers/merge-patch.js';
@@ -31,6 +32,10 @@ export function relevantChange(oldObj: KubeObject, newObj: KubeObject, clusterKe
   if (om.deletionTimestamp !== nm.deletionTimestamp) return true;
   const fin = syncerFinalizer(clusterKey);
   if ((om.finalizers ?? []).includes(fin) !== (nm.finalizers ?? []).includes(fin)) return true;
+  // Our own report written (by us: the first, or a newer one) needs nothing done; removed (by
+  // someone else) it must be written again.
+  const own = statusAnnotation(clusterKey);
+  if (om.annotations?.[own] !== undefined && nm.annotations?.[own] === undefined) return true;
   return !sameForCluster(om.labels, nm.labels, clusterKey) || !sameForCluster(om.annotations, nm.annotations, clusterKey);
 }
 
@@ -49,6 +54,7 @@ function sameForCluster(a: Record<string, string> | undefined, b: Record<string,
 
 function relevantKey(k: string, clusterKey: string): boolean {
   if (k === CLUSTER_ANNOTATION || k === PATH_ANNOTATION || k === TRACE_CONTEXT_ANNOTATION) return false;
+  if (k.startsWith(STATUS_ANNOTATION_PREFIX)) return false; // our own: see relevantChange
   for (const p of PER_CLUSTER_PREFIXES) if (k.startsWith(p)) return k.slice(p.length) === clusterKey;
   return true;
 }
