@@ -29,6 +29,11 @@ export interface HttpTransportOptions {
   userAgent?: string;
   /** Socket inactivity limit for non-watch requests; watches rely on the server's timeout. */
   requestTimeoutMs?: number;
+  /**
+   * Sockets for requests (not watches) to the server; more requests at once wait for a pooled
+   * one. @default 32
+   */
+  maxSockets?: number;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -36,35 +41,49 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 export class HttpTransport implements Transport {
   private readonly base: URL;
   private readonly basePath: string;
+  /** Requests: a bounded keep-alive pool. */
   private readonly agent: http.Agent;
+  /** Watches: each holds its socket for its lifetime, so they must not take the requests' sockets. */
+  private readonly watchAgent: http.Agent;
   private readonly isHttps: boolean;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.base = new URL(options.server);
     this.basePath = this.base.pathname.replace(/\/+$/, '');
     this.isHttps = this.base.protocol === 'https:';
-    this.agent = this.isHttps
-      ? new https.Agent({
-        // One TLS context for every socket: building it per connection (parsing the CA, cert and
-        // key) was ~2 % of a busy syncer's CPU when bursts open new sockets.
+    // Bounded, so a burst of concurrent requests (M syncers' workers, status batches) reuses warm
+    // sockets instead of opening one each: every new socket is a TLS handshake with client-cert
+    // verification on both ends, and the pool kept growing to hundreds in a sync burst.
+    const maxSockets = options.maxSockets ?? 32;
+    if (this.isHttps) {
+      // One TLS context for every socket: building it per connection (parsing the CA, cert and
+      // key) was ~2 % of a busy syncer's CPU when bursts open new sockets.
+      const tlsOptions = {
         keepAlive: true, secureContext: tls.createSecureContext({ ca: options.ca, cert: options.cert, key: options.key }),
         rejectUnauthorized: options.rejectUnauthorized ?? true, servername: options.servername,
-      })
-      : new http.Agent({ keepAlive: true });
+      };
+      this.agent = new https.Agent({ ...tlsOptions, maxSockets });
+      this.watchAgent = new https.Agent(tlsOptions);
+    } else {
+      this.agent = new http.Agent({ keepAlive: true, maxSockets });
+      this.watchAgent = new http.Agent({ keepAlive: true });
+    }
   }
 
-  /** The same server and credentials, with `path` replacing the URL path (shares the agent). */
+  /** The same server and credentials, with `path` replacing the URL path (shares the agents). */
   withBasePath(path: string): HttpTransport {
     const url = new URL(this.base.toString());
     url.pathname = path;
     const next = new HttpTransport({ ...this.options, server: url.toString() });
     (next as unknown as { agent: http.Agent }).agent = this.agent;
+    (next as unknown as { watchAgent: http.Agent }).watchAgent = this.watchAgent;
     return next;
   }
 
   /** Close pooled sockets (watches end as their sockets close). */
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
@@ -83,7 +102,7 @@ export class HttpTransport implements Transport {
 
   async stream(req: TransportRequest, opts: StreamOptions): Promise<StreamResponse> {
     if (opts.signal.aborted) return { status: 0, headers: {}, body: Buffer.alloc(0), aborted: true };
-    const outgoing = await this.open(req);
+    const outgoing = await this.open(req, this.watchAgent);
     return new Promise<StreamResponse>((resolve, reject) => {
       let status = 0;
       let headers: http.IncomingHttpHeaders = {};
@@ -133,7 +152,7 @@ export class HttpTransport implements Transport {
     });
   }
 
-  private async open(req: TransportRequest): Promise<http.ClientRequest> {
+  private async open(req: TransportRequest, agent: http.Agent = this.agent): Promise<http.ClientRequest> {
     const dynamic = this.options.dynamicHeaders ? await this.options.dynamicHeaders() : {};
     const headers: Record<string, string> = {
       'user-agent': this.options.userAgent ?? 'tmc-client/0.1.0',
@@ -149,7 +168,7 @@ export class HttpTransport implements Transport {
       method: req.method,
       path: this.basePath + req.path + encodeQuery(req.query),
       headers,
-      agent: this.agent,
+      agent,
     };
     return this.isHttps ? https.request(requestOptions) : http.request(requestOptions);
   }
