@@ -74,6 +74,11 @@ class At {
     if (this.up) this.up.node(slot).members.add(this.pe);
   }
 
+  /** Adds the path of this position's child `pe`, without a position object for it. */
+  insertChild(slot: number, pe: PathElement): void {
+    this.node(slot).members.add(pe);
+  }
+
   /** The node of the set in `slot` below this path, created when absent. */
   private node(slot: number): FieldSet {
     const known = this.nodes?.[slot];
@@ -119,8 +124,11 @@ export function toFieldSet(value: unknown, schema: JSONSchemaProps | undefined):
     if (isObject(v)) {
       if (isAtomicMap(s) && !at.isRoot) { at.insertInto(0); return; }
       for (const k of Object.keys(v)) {
-        if (v[k] === undefined) continue;
-        yield walk(v[k], childOf(s, k, at), at.child(fieldElement(k)));
+        const x = v[k];
+        if (x === undefined) continue;
+        // most fields are scalars: a member, with no sub-walk and no position object
+        if (typeof x !== 'object' || x === null) at.insertChild(0, fieldElement(k));
+        else yield walk(x, childOf(s, k, at), at.child(fieldElement(k)));
       }
       return;
     }
@@ -148,6 +156,7 @@ export function compare(before: unknown, after: unknown, schema: JSONSchemaProps
     else if (!jsonEqual(a, b)) at.insertInto(MODIFIED);
   };
   const shape = (v: unknown): string => (Array.isArray(v) ? 'list' : isObject(v) ? 'map' : 'scalar');
+  const isScalar = (v: unknown): boolean => typeof v !== 'object' || v === null;
   function* walk(a: unknown, b: unknown, s: JSONSchemaProps | undefined, at: At): Walk<void> {
     if (a === undefined && b === undefined) return;
     const sa = a === undefined ? shape(b) : shape(a);
@@ -160,7 +169,15 @@ export function compare(before: unknown, after: unknown, schema: JSONSchemaProps
       // one side absent (every create): its keys are all there are, no union to build
       const keys = a === undefined ? Object.keys(mb) : b === undefined ? Object.keys(ma) : new Set([...Object.keys(ma), ...Object.keys(mb)]);
       for (const k of keys) {
-        yield walk(Object.hasOwn(ma, k) ? ma[k] : undefined, Object.hasOwn(mb, k) ? mb[k] : undefined, childOf(s, k, at), at.child(fieldElement(k)));
+        const x = Object.hasOwn(ma, k) ? ma[k] : undefined;
+        const y = Object.hasOwn(mb, k) ? mb[k] : undefined;
+        // most fields are scalars: compared here, with no sub-walk, and a position object only
+        // when they differ
+        if (isScalar(x) && isScalar(y)) {
+          if (x !== y && (x === undefined || y === undefined || !jsonEqual(x, y))) leaf(x, y, at.child(fieldElement(k)));
+          continue;
+        }
+        yield walk(x, y, childOf(s, k, at), at.child(fieldElement(k)));
       }
     } else {
       const lk = listKind(s);
