@@ -113,3 +113,28 @@ t.test('a failed write is retried with the newest reports; a gone object drops t
   t.equal(gone.writes.length, 1, 'not retried');
   t.equal(g.pending(), 0);
 });
+
+t.test('a discarded report is never written, and discard waits for a write in flight', async (t) => {
+  const { writes, write } = recorder();
+  const b = new ReportBatcher({ write, holdMs: 10_000 });
+  t.teardown(() => b.stop());
+  b.submit(ref, 'a', ok, upstream(['a', 'b']));
+  await b.discard(ref, 'a');
+  t.equal(b.pending(), 0, 'nothing left to write');
+  await sleep(30);
+  t.same(writes, [], 'the held report of a removed copy does not come back');
+
+  let release!: () => void;
+  const slow = new ReportBatcher({ write: (_r, annotations) => new Promise((resolve) => { writes.push(annotations); release = () => resolve(undefined); }), windowMs: 0 });
+  t.teardown(() => slow.stop());
+  slow.submit(ref, 'a', ok, upstream(['a'], ['a']));
+  await sleep(15);
+  t.equal(writes.length, 1, 'a write is in flight');
+  let discarded = false;
+  const waiting = slow.discard(ref, 'a').then(() => { discarded = true; });
+  await sleep(15);
+  t.notOk(discarded, 'discard waits while the write is in flight');
+  release();
+  await waiting;
+  t.ok(discarded, 'and returns once it landed');
+});

@@ -162,6 +162,8 @@ async function removeFromCluster(
   }
   if (!gone) return { requeueAfter: 1000 }; // terminating behind downstream finalizers
   ctx.reportedAt?.delete(objectKey(ref));
+  // A report still held for the batch must not land after the release removed it.
+  await ctx.source.discardReport?.(ref);
   state.sweepNamespace(downstreamNamespace);
   if (!upstreamObj) return;
   const meta = upstreamObj.metadata ?? {};

@@ -56,6 +56,10 @@ interface Batch {
   timer?: NodeJS.Timeout;
   dueAt?: number;
   writing: boolean;
+  /** The write in flight, for discard() to wait on. */
+  inFlight?: Promise<void>;
+  /** Clusters discarded while a write was in flight: a failed write must not put theirs back. */
+  discarded: Set<string>;
   failures: number;
 }
 
@@ -81,7 +85,7 @@ export class ReportBatcher {
     const key = objectKey(ref);
     let b = this.batches.get(key);
     if (!b) {
-      b = { ref, reports: new Map(), upstream: upstreamObj, firstAt: Date.now(), urgent: false, writing: false, failures: 0 };
+      b = { ref, reports: new Map(), upstream: upstreamObj, firstAt: Date.now(), urgent: false, writing: false, failures: 0, discarded: new Set() };
       this.batches.set(key, b);
     }
     if (b.reports.size === 0) b.firstAt = Date.now();
@@ -96,6 +100,25 @@ export class ReportBatcher {
     let n = 0;
     for (const b of this.batches.values()) n += b.reports.size;
     return n;
+  }
+
+  /**
+   * Drops `clusterKey`'s pending report of the object and waits for a write in flight, so that a
+   * release that removes the cluster's report (lifecycle/deletion.ts) lands after anything this
+   * batcher writes for it: a held report must not come back once the copy is gone.
+   */
+  async discard(ref: UpstreamRef, clusterKey: string): Promise<void> {
+    const key = objectKey(ref);
+    const b = this.batches.get(key);
+    if (!b) return;
+    b.reports.delete(clusterKey);
+    if (b.writing) {
+      b.discarded.add(clusterKey);
+      await b.inFlight;
+    } else if (b.reports.size === 0) {
+      clearTimeout(b.timer);
+      if (this.batches.get(key) === b) this.batches.delete(key);
+    }
   }
 
   stop(): void {
@@ -134,6 +157,18 @@ export class ReportBatcher {
     b.timer = undefined;
     b.dueAt = undefined;
     if (this.stopped || b.writing || b.reports.size === 0) return;
+    let done!: () => void;
+    b.inFlight = new Promise((r) => { done = r; });
+    try {
+      await this.write(key, b);
+    } finally {
+      b.inFlight = undefined;
+      b.discarded.clear();
+      done();
+    }
+  }
+
+  private async write(key: string, b: Batch): Promise<void> {
     const reports = new Map(b.reports);
     b.reports.clear();
     b.urgent = false;
@@ -153,7 +188,7 @@ export class ReportBatcher {
         retry = true;
         b.failures++;
         // Put back what no newer report has replaced meanwhile.
-        for (const [cluster, value] of reports) if (!b.reports.has(cluster)) b.reports.set(cluster, value);
+        for (const [cluster, value] of reports) if (!b.reports.has(cluster) && !b.discarded.has(cluster)) b.reports.set(cluster, value);
         const delay = Math.min(this.opts.retryMaxMs ?? 10_000, (this.opts.retryBaseMs ?? 200) * 2 ** (b.failures - 1));
         b.dueAt = Date.now() + delay;
         this.opts.logger?.warn({ object: key, clusters: [...reports.keys()], err, retryInMs: delay }, 'writing status reports upstream failed; retrying');

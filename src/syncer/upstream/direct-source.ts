@@ -111,6 +111,10 @@ export class DirectSource implements UpstreamSource {
     await this.patch(ref, { metadata: { annotations: { [statusAnnotation(this.opts.clusterKey)]: value } } });
   }
 
+  async discardReport(ref: UpstreamRef): Promise<void> {
+    await this.opts.reports?.discard(ref, this.opts.clusterKey);
+  }
+
   async conflictResolution(ref: UpstreamRef, upstreamObj: KubeObject): Promise<ConflictResolution> {
     const owner = upstreamObj.metadata?.annotations?.[PLACEMENT_ANNOTATION];
     if (!owner) return 'Abort';

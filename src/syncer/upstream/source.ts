@@ -46,8 +46,13 @@ export interface UpstreamSource {
    * RFC 6902 patch (a list of operations). Returns the patched object.
    */
   patch(ref: UpstreamRef, body: Record<string, unknown> | readonly JsonPatchOp[], type?: 'merge' | 'json' | 'strategic'): Promise<KubeObject>;
-  /** Records this cluster's status for the object (undefined = remove it); `previous` is what it replaces. */
+  /**
+   * Records this cluster's status for the object (undefined = remove it); `previous` is what it
+   * replaces. May be written later (batched with other clusters' reports: direct-source.ts).
+   */
   writeClusterStatus(ref: UpstreamRef, status: ReportedStatus | undefined, previous?: ReportedStatus): Promise<void>;
+  /** Drops a report not written yet and waits for one being written (before a release removes it). */
+  discardReport?(ref: UpstreamRef): Promise<void>;
   /** The owning placement's spec.conflictResolution (annotation `tmc.kcp.io/placement`); Abort by default. */
   conflictResolution(ref: UpstreamRef, upstreamObj: KubeObject): Promise<ConflictResolution>;
 }
