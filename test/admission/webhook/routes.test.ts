@@ -68,6 +68,8 @@ t.test('AdmissionReview endpoints', async (t) => {
     const ops = JSON.parse(Buffer.from(r.json.response.patch, 'base64').toString());
     t.same(ops.map((o: { op: string; path: string; value: unknown }) => [o.op, o.path, o.value]).sort(), [
       ['add', '/metadata/annotations/tmc.kcp.io~1placement', 'default/web'],
+      // the syncer's finalizer comes in the same write as the Sync label (docs/sync.md)
+      ['add', '/metadata/finalizers', ['tmc.kcp.io/syncer-k1']],
       ['add', '/metadata/labels/state.tmc.kcp.io~1k1', 'Sync'],
     ]);
     const none = await post('/admission/mutate', review(cmRequest('u-6', configMap('other', { app: 'api' }))));
