@@ -32,11 +32,14 @@ function equalWithin(a: unknown, b: unknown, budget: number): boolean {
   for (const k in ao) {
     if (ao[k] === undefined) continue;
     n++;
-    if (!equalWithin(ao[k], bo[k], budget - 1)) return false;
+    if (!hasOwn(bo, k) || !equalWithin(ao[k], bo[k], budget - 1)) return false;
   }
   for (const k in bo) if (bo[k] !== undefined) n--;
   return n === 0;
 }
+
+// An inherited name (`constructor`, `__proto__`) is not a field of the other side.
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** deepEqual on an explicit stack of pairs still to compare. */
 function equalIteratively(a: unknown, b: unknown): boolean {
@@ -58,6 +61,7 @@ function equalIteratively(a: unknown, b: unknown): boolean {
     for (const k in xo) {
       if (xo[k] === undefined) continue;
       n++;
+      if (!hasOwn(yo, k)) return false;
       pending.push(xo[k], yo[k]);
     }
     for (const k in yo) if (yo[k] !== undefined) n--;
