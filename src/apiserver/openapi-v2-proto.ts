@@ -8,6 +8,12 @@
  */
 import protobuf from 'protobufjs';
 
+// protobufjs refuses messages nested deeper than 100 (its default), and every level of a CRD's
+// schema is about four messages here: a CRD nesting 25 levels — a PodTemplate inside a CRD does —
+// turned the whole workspace's /openapi/v2 into a 500. The CRD schema depth limit
+// (registry/crd/schema-depth.ts) keeps the walk far inside the call stack.
+protobuf.util.recursionLimit = 10_000;
+
 /** What kubectl asks for in Accept. */
 export const OPENAPI_V2_PROTO_MEDIA_TYPE = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 /** What kube answers in Content-Type: '@' is not a token character, so Go's mime parser would refuse the Accept form. */

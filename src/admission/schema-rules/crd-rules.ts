@@ -6,12 +6,14 @@
 import type { FieldError } from '../../errors/status.js';
 import type { JSONSchemaProps, ResourceDef, Strategy } from '../../registry/types.js';
 import type { KubeObject } from '../../storage/types.js';
+import { schemaTooDeep } from '../../registry/schema/structural.js';
 import { compiledRulesFor } from './compile.js';
 
 /** Compiles every rule under `schema`; field paths are reported under `basePath`. */
 export function validateSchemaRules(schema: JSONSchemaProps | undefined, basePath = 'openAPIV3Schema'): FieldError[] {
   const errs: FieldError[] = [];
-  if (schema && typeof schema === 'object') walk(schema, basePath, true, errs);
+  // a schema too deep to walk is refused by the structural check, which says so
+  if (schema && typeof schema === 'object' && !schemaTooDeep(schema)) walk(schema, basePath, true, errs);
   return errs;
 }
 

@@ -31,9 +31,40 @@ export function validateStructuralSchema(
 ): FieldError[] {
   const errs: FieldError[] = [];
   if (!schema) return [required(path, 'schemas are required')];
+  if (schemaTooDeep(schema)) {
+    return [forbidden(path, `must not nest deeper than ${MAX_SCHEMA_NESTING} levels of objects and arrays (about ${MAX_SCHEMA_NESTING / 2} levels of properties); flatten the schema or mark a deep subtree x-kubernetes-preserve-unknown-fields`)];
+  }
   validateNode(schema, path, 'root', errs);
   if (!opts.builtin) validateRootMetadata(schema, path, errs);
   return errs;
+}
+
+/**
+ * Schemas are walked recursively once per level wherever they are used (validation, defaulting,
+ * pruning, OpenAPI publishing, the v2 protobuf encoding), and a schema thousands of levels deep
+ * overflowed those walks with a 500 on every later request of the workspace's OpenAPI. Kube has no
+ * such limit, but real schemas nest a few dozen levels (a PodTemplate in a CRD: about 40 here); the
+ * limit leaves those far inside it and the walks far inside the call stack.
+ */
+export const MAX_SCHEMA_NESTING = 1_000;
+
+/** Whether a schema nests past MAX_SCHEMA_NESTING: other schema walks skip such a schema (it is refused). */
+export function schemaTooDeep(schema: unknown): boolean {
+  return nestingDepth(schema) > MAX_SCHEMA_NESTING;
+}
+
+/** Levels of objects and arrays in a JSON value, on an explicit stack (the schema may be deep). */
+function nestingDepth(root: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > max) max = d;
+    if (max > MAX_SCHEMA_NESTING) return max;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (typeof x === 'object' && x !== null) stack.push([x, d + 1]);
+  }
+  return max;
 }
 
 function validateNode(s: JSONSchemaProps, path: string, level: Level, errs: FieldError[]): void {
