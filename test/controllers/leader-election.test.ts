@@ -48,13 +48,19 @@ function elector(fake: FakeLeaseStore, clock: FakeClock, identity: string, log: 
   });
 }
 
-t.test('acquire a missing lease, renew it, a second candidate waits', async (t) => {
+/** A fake Lease store and clock with candidate `a` started and settled (the lease is missing: it takes it). */
+async function leaderA() {
   const clock = new FakeClock();
   const fake = new FakeLeaseStore();
   const log: string[] = [];
   const a = elector(fake, clock, 'a', log);
   a.start();
   await flushMicrotasks();
+  return { clock, fake, log, a };
+}
+
+t.test('acquire a missing lease, renew it, a second candidate waits', async (t) => {
+  const { clock, fake, log, a } = await leaderA();
   t.ok(a.isLeader());
   t.same(log, ['a started']);
   t.match(fake.lease?.spec, { holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0 });
@@ -74,12 +80,7 @@ t.test('acquire a missing lease, renew it, a second candidate waits', async (t) 
 });
 
 t.test('a leader that cannot renew stops leading after the renew deadline; a candidate takes over on expiry', async (t) => {
-  const clock = new FakeClock();
-  const fake = new FakeLeaseStore();
-  const log: string[] = [];
-  const a = elector(fake, clock, 'a', log);
-  a.start();
-  await flushMicrotasks();
+  const { clock, fake, log, a } = await leaderA();
   t.ok(a.isLeader());
 
   // a is cut off from the server; b is not (its store is wrapped to bypass the outage).
@@ -141,12 +142,7 @@ async function withServer<T>(fake: FakeLeaseStore, fn: () => Promise<T>): Promis
 }
 
 t.test('the holder renews in one round trip; a 409 makes it read the lease and carry on', async (t) => {
-  const clock = new FakeClock();
-  const fake = new FakeLeaseStore();
-  const log: string[] = [];
-  const a = elector(fake, clock, 'a', log);
-  a.start();
-  await flushMicrotasks();
+  const { clock, fake, log, a } = await leaderA();
   t.ok(a.isLeader());
   const reads = fake.reads;
   const writes = fake.writes;
