@@ -17,6 +17,7 @@
  * (404) drops its reports. One write per object is in flight at a time.
  */
 import { statusAnnotation } from '../../apis/contract.js';
+import { Backoff } from '../../client/backoff.js';
 import type { KubeObject } from '../../client/types.js';
 import { isNotFound } from '../../errors/status.js';
 import type { Logger } from '../../observability/logger.js';
@@ -60,7 +61,8 @@ interface Batch {
   inFlight?: Promise<void>;
   /** Clusters discarded while a write was in flight: a failed write must not put theirs back. */
   discarded: Set<string>;
-  failures: number;
+  /** Set while writes of this object fail: the shared capped backoff giving the next retry's delay. */
+  retryBackoff?: Backoff;
 }
 
 export class ReportBatcher {
@@ -85,7 +87,7 @@ export class ReportBatcher {
     const key = objectKey(ref);
     let b = this.batches.get(key);
     if (!b) {
-      b = { ref, reports: new Map(), upstream: upstreamObj, firstAt: Date.now(), urgent: false, writing: false, failures: 0, discarded: new Set() };
+      b = { ref, reports: new Map(), upstream: upstreamObj, firstAt: Date.now(), urgent: false, writing: false, discarded: new Set() };
       this.batches.set(key, b);
     }
     if (b.reports.size === 0) b.firstAt = Date.now();
@@ -131,7 +133,7 @@ export class ReportBatcher {
     if (b.writing || b.reports.size === 0) return;
     const now = Date.now();
     let dueAt: number;
-    if (b.failures > 0) dueAt = b.dueAt ?? now;
+    if (b.retryBackoff) dueAt = b.dueAt ?? now;
     else if (b.urgent || this.allReported(b)) dueAt = now;
     else dueAt = b.firstAt + (this.awaited(b).length > 0 ? this.holdMs : this.windowMs);
     if (b.timer && b.dueAt !== undefined && b.dueAt <= dueAt) return;
@@ -182,14 +184,14 @@ export class ReportBatcher {
       const written = await this.opts.write(b.ref, annotations);
       // What was just written no longer counts as awaited for the reports that came meanwhile.
       if (written?.metadata && newer(written, b.upstream)) b.upstream = written;
-      b.failures = 0;
+      b.retryBackoff = undefined;
     } catch (err) {
       if (!isNotFound(err) && !this.stopped) {
         retry = true;
-        b.failures++;
+        b.retryBackoff ??= new Backoff(this.opts.retryBaseMs ?? 200, this.opts.retryMaxMs ?? 10_000);
         // Put back what no newer report has replaced meanwhile.
         for (const [cluster, value] of reports) if (!b.reports.has(cluster) && !b.discarded.has(cluster)) b.reports.set(cluster, value);
-        const delay = Math.min(this.opts.retryMaxMs ?? 10_000, (this.opts.retryBaseMs ?? 200) * 2 ** (b.failures - 1));
+        const delay = b.retryBackoff.next();
         b.dueAt = Date.now() + delay;
         this.opts.logger?.warn({ object: key, clusters: [...reports.keys()], err, retryInMs: delay }, 'writing status reports upstream failed; retrying');
       }
