@@ -4,6 +4,7 @@
  */
 import type { ResourceCatalog } from '../registry/catalog.js';
 import type { ResourceDef } from '../registry/types.js';
+import { LruCache } from '../machinery/lru-cache.js';
 
 interface GroupVersions { name: string; versions: string[]; defs: Map<string, ResourceDef[]> }
 
@@ -96,7 +97,7 @@ function aggregatedGroup(g: GroupVersions): Record<string, unknown> {
 }
 
 export class Discovery {
-  private readonly cache = new Map<string, DiscoveryDocs>();
+  private readonly cache = new LruCache<string, DiscoveryDocs>(10_000);
 
   constructor(private readonly catalog: ResourceCatalog) {}
 
@@ -126,7 +127,6 @@ export class Discovery {
       resourceLists,
       groups,
     };
-    if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(cluster, docs);
     return docs;
   }

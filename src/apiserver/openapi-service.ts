@@ -9,6 +9,7 @@ import { buildGroupVersionDocument } from '../registry/openapi/index.js';
 import { buildOpenAPIV2Document } from '../registry/openapi/v2.js';
 import { encodeOpenAPIV2 } from './openapi-v2-proto.js';
 import type { ResourceDef } from '../registry/types.js';
+import { LruCache } from '../machinery/lru-cache.js';
 
 interface Cached { generation: number; discovery: string; docs: Map<string, string>; defs: ResourceDef[]; v2?: OpenAPIV2 }
 
@@ -16,7 +17,7 @@ interface Cached { generation: number; discovery: string; docs: Map<string, stri
 export interface OpenAPIV2 { json: string; proto: Buffer; etag: string }
 
 export class OpenAPIService {
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache = new LruCache<string, Cached>(1000);
 
   constructor(private readonly catalog: ResourceCatalog) {}
 
@@ -40,7 +41,6 @@ export class OpenAPIService {
       paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${hash}` };
     }
     const c: Cached = { generation: gen, discovery: JSON.stringify({ paths }), docs, defs: this.catalog.all(cluster) };
-    if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(cluster, c);
     return c;
   }

@@ -6,7 +6,7 @@
  */
 
 import { celEnv, isCelError, isCelList, isCelMap, parse, plan, type CelEnv } from '@bufbuild/cel';
-import { LruCache } from './cache.js';
+import { LruCache } from '../machinery/lru-cache.js';
 import {
   type CelEngine, type CelEnvSpec, type CompileLimits, type CompiledProgram, type EvalOptions,
   DEFAULT_COMPILE_LIMITS, envKey,

@@ -6,7 +6,7 @@
  */
 
 import { Environment, EvaluationError, ParseError, TypeError as MbTypeError } from '@marcbachmann/cel-js';
-import { LruCache } from './cache.js';
+import { LruCache } from '../machinery/lru-cache.js';
 import { charge, CostMeter, enterMeter, KUBE_COST_LIMITS, restoreMeter } from './cost.js';
 import {
   type CelEngine, type CelEnvSpec, type CompileLimits, type CompiledProgram, type EvalOptions,

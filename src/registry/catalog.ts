@@ -5,6 +5,7 @@
  * counter that sources bump when they change.
  */
 import type { ResourceDef } from './types.js';
+import { LruCache } from '../machinery/lru-cache.js';
 
 /** Adds resources to clusters; `generation()` changes whenever `defsFor` may answer differently. */
 export interface DefSource {
@@ -21,7 +22,7 @@ interface ClusterIndex {
 const gvrKey = (g: string, v: string, r: string) => `${g}/${v}/${r}`;
 
 export class ResourceCatalog {
-  private readonly indexes = new Map<string, ClusterIndex>();
+  private readonly indexes = new LruCache<string, ClusterIndex>(10_000);
   private readonly listeners: Array<() => void> = [];
 
   constructor(private readonly builtins: ResourceDef[], private readonly sources: DefSource[] = []) {}
@@ -52,7 +53,6 @@ export class ResourceCatalog {
       all.push(d);
     }
     const idx = { generation: gen, byGVR, all };
-    if (this.indexes.size > 10_000) this.indexes.clear();
     this.indexes.set(cluster, idx);
     return idx;
   }

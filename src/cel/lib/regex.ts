@@ -7,7 +7,7 @@
  */
 
 import { RE2JS } from 're2js';
-import { LruCache } from '../cache.js';
+import { LruCache } from '../../machinery/lru-cache.js';
 import { charge } from '../cost.js';
 import { chargeString, fail, type Registrar } from './util.js';
 

@@ -28,6 +28,7 @@ import { MASTERS, type AccessCheck } from '../authorizers.js';
 import { viewContext } from '../view-context.js';
 import { parseViewPath } from '../view-path.js';
 import { filteredStore } from '../view-store.js';
+import { LruCache } from '../../machinery/lru-cache.js';
 
 export const INITIALIZING_PREFIX = '/services/initializingworkspaces/';
 const SHAPE = '/services/initializingworkspaces/<initializer>/clusters/<*|logical cluster>/…';
@@ -85,7 +86,7 @@ export function initializingVirtualWorkspace(deps: InitializingVWDeps): VirtualW
     generation: () => deps.catalog.generation(),
   };
   const contentDefs = { defsFor: (cluster: string) => deps.catalog.all(cluster), generation: () => deps.catalog.generation() };
-  const perInitializer = new Map<string, { logicalClusters: ApiContext; content: ApiContext }>();
+  const perInitializer = new LruCache<string, { logicalClusters: ApiContext; content: ApiContext }>(1_000);
 
   const contextsFor = (initializer: string) => {
     let c = perInitializer.get(initializer);
@@ -116,7 +117,6 @@ export function initializingVirtualWorkspace(deps: InitializingVWDeps): VirtualW
       // set-up inside the workspace; who may do it was decided when the request came in
       content: viewContext({ defs: contentDefs, generic: deps.generic, log: deps.log, checkCluster: () => undefined }),
     };
-    if (perInitializer.size > 1_000) perInitializer.clear();
     perInitializer.set(initializer, c);
     return c;
   };

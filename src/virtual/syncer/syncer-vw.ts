@@ -24,6 +24,7 @@ import { defaultSyncAuthorizer, type SyncAuthorizer } from '../authorizers.js';
 import { viewContext } from '../view-context.js';
 import { parseViewPath } from '../view-path.js';
 import { syncerStore } from './syncer-store.js';
+import { LruCache } from '../../machinery/lru-cache.js';
 
 export const SYNCER_PREFIX = '/services/syncer/';
 const SHAPE = '/services/syncer/<registration-workspace>/<registration-name>/<uid>/clusters/<*|workspace>/…';
@@ -72,11 +73,10 @@ export function syncerVirtualWorkspace(deps: SyncerVWDeps): VirtualWorkspace {
   const authorize = deps.authorize ?? defaultSyncAuthorizer;
   // one catalog/discovery/OpenAPI for every syncer (their resources are the same); the store differs per cluster key
   const shared = viewContext({ defs: new SyncerDefs(deps.catalog, () => deps.bindings), generic: deps.generic, log: deps.log, checkCluster: () => undefined });
-  const perKey = new Map<string, ApiContext>();
+  const perKey = new LruCache<string, ApiContext>(10_000);
   const ctxFor = (key: string): ApiContext => {
     let ctx = perKey.get(key);
     if (!ctx) {
-      if (perKey.size > 10_000) perKey.clear();
       ctx = { ...shared, generic: syncerStore(deps.generic, key) };
       perKey.set(key, ctx);
     }
