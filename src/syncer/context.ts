@@ -1,6 +1,7 @@
 /**
  * What every step of a sync needs, built once per Syncer.
  */
+import type { Clock } from '../client/clock.js';
 import type { KubeClient } from '../client/kube-client.js';
 import type { EventSink } from '../controllers/event-recorder.js';
 import type { Logger } from '../observability/logger.js';
@@ -33,6 +34,8 @@ export interface SyncContext {
    * status/report-pacing.ts. Optional like createdCopies.
    */
   reportedAt?: Map<string, number>;
+  /** The time createdCopies and reportedAt are kept in (tests drive a fake one). @default realClock */
+  clock?: Clock;
   /** The ClusterRegistration's name, for metric labels. @default clusterKey */
   clusterName?: string;
   /** Events about upstream objects (sync failures, conflicts). @default none */

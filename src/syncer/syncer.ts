@@ -6,6 +6,7 @@
  */
 import { rfc3339 } from '../apis/time.js';
 import type { KubeClient } from '../client/kube-client.js';
+import type { Clock } from '../client/clock.js';
 import type { KubeObject } from '../client/types.js';
 import { clusterOf } from '../client/object-cache.js';
 import { Controller } from '../controllers/controller.js';
@@ -43,6 +44,8 @@ export interface SyncerOptions {
   clusterName?: string;
   /** Events about upstream objects (sync failures, conflicts). */
   events?: EventSink;
+  /** Time of the status report pacing. @default realClock */
+  clock?: Clock;
   /** Observability hook per processed key. */
   onOutcome?: ConstructorParameters<typeof Controller>[0]['onOutcome'];
 }
@@ -68,7 +71,7 @@ export class Syncer {
     this.ctx = {
       clusterKey: opts.clusterKey, resources, source: opts.source, downstreamClient: opts.downstreamClient, cache: this.cache,
       logger: opts.logger, now: () => rfc3339(), lastApplied: new Map(), createdCopies: new Map(), reportedAt: new Map(),
-      clusterName: opts.clusterName, events: opts.events,
+      clusterName: opts.clusterName, events: opts.events, clock: opts.clock,
     };
     this.sweep = { emptySince: new Map(), cleanDelayMs: opts.namespaceCleanDelayMs ?? 30_000, nowMs: () => Date.now() };
     this.controller = new Controller({

@@ -8,6 +8,13 @@ import type { KubeObject } from '../../src/client/types.js';
 import { CONFIGMAPS, DAEMONSETS, DEPLOYMENTS, JOBS } from '../../src/syncer/resources.js';
 import { FIRST_REPORT_WAIT_MS, REPORT_INTERVAL_MS, isSettled, reportDelay } from '../../src/syncer/status/report-pacing.js';
 import type { ReportedStatus } from '../../src/syncer/aggregate/types.js';
+import type { KubeClient } from '../../src/client/kube-client.js';
+import { FakeClock } from '../../src/client/testing/fake-clock.js';
+import { StatusError } from '../../src/errors/status.js';
+import type { SyncContext } from '../../src/syncer/context.js';
+import type { DownstreamCache } from '../../src/syncer/downstream/downstream-cache.js';
+import { applyDownstream } from '../../src/syncer/downsync/apply.js';
+import type { UpstreamSource } from '../../src/syncer/upstream/source.js';
 
 const deploy = (replicas: number, status: Record<string, unknown> | undefined, generation = 1): KubeObject =>
   ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', generation }, spec: { replicas }, ...(status ? { status } : {}) }) as KubeObject;
@@ -57,4 +64,20 @@ t.test('reportDelay', async (t) => {
     0, 'nor is the recovery');
   t.equal(reportDelay({ ...base, downstreamObj: rolling, previous, next: { ...previous, readyReplicas: 1 } }),
     0, 'nothing written by this process yet (a restart): at once');
+});
+
+t.test('a new copy\'s creation is timed on the sync context\'s clock', async (t) => {
+  const clock = new FakeClock(5_000);
+  const createdCopies = new Map<string, number>();
+  const desired = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'tmc-x' }, spec: { replicas: 1 } } as KubeObject;
+  const downstreamClient = {
+    get: async () => { throw new StatusError(404, 'NotFound', 'not found'); },
+    patch: async (_g: unknown, _ns: string, _n: string, body: KubeObject) => ({ ...body, metadata: { ...body.metadata, resourceVersion: '1' } }),
+  } as unknown as KubeClient;
+  const ctx: SyncContext = {
+    clusterKey: 'K1', resources: [DEPLOYMENTS], source: {} as UpstreamSource, downstreamClient, cache: { get: () => undefined } as unknown as DownstreamCache,
+    now: () => 't', lastApplied: new Map(), createdCopies, clock,
+  };
+  await applyDownstream(ctx, { resource: DEPLOYMENTS, desired, upstreamRef: { resource: DEPLOYMENTS, workspace: 'root:w', namespace: 'default', name: 'web' }, upstreamObj: {} as KubeObject });
+  t.same([...createdCopies], [['tmc-x/web', 5_000]], 'the first report\'s wait is counted from the fake clock\'s time');
 });

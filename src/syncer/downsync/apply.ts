@@ -8,6 +8,7 @@ import { SpanKind, isTracing, withSpan } from '../../observability/tracing.js';
 import { CLUSTER_KEY_LABEL } from '../../apis/contract.js';
 import { isNotFound } from '../../errors/status.js';
 import type { KubeObject } from '../../client/types.js';
+import { realClock } from '../../client/clock.js';
 import { DESIRED_HASH_ANNOTATION, FIELD_MANAGER } from '../annotations.js';
 import { SyncFailure } from '../conditions.js';
 import type { SyncContext } from '../context.js';
@@ -63,7 +64,7 @@ export async function applyDownstream(ctx: SyncContext, t: ApplyTarget): Promise
   observeOperation(ctx, 'apply', true);
   observePropagation(ctx, 'down', t.upstreamObj);
   ctx.lastApplied.set(id, { resourceVersion: applied.metadata?.resourceVersion ?? '', hash });
-  if (!current) ctx.createdCopies?.set(`${ns}/${name}`, Date.now());
+  if (!current) ctx.createdCopies?.set(`${ns}/${name}`, (ctx.clock ?? realClock).now());
   return applied;
 }
 

@@ -10,6 +10,7 @@
  */
 import { contextOfObject, isTracing, withSpan } from '../../observability/tracing.js';
 import { deletionAnnotation, downstreamNamespaceName, stateLabel, syncerFinalizer } from '../../apis/contract.js';
+import { realClock } from '../../client/clock.js';
 import type { KubeObject } from '../../client/types.js';
 import { isConflict, isStatusError } from '../../errors/status.js';
 import type { ReconcileResult } from '../../controllers/reconcile.js';
@@ -184,7 +185,7 @@ async function writeStatus(
   if (sameReportedStatus(previous, next)) return 0;
   const id = objectKey(ref);
   const copy = `${downstreamObj?.metadata?.namespace}/${downstreamObj?.metadata?.name}`;
-  const nowMs = Date.now();
+  const nowMs = (ctx.clock ?? realClock).now();
   const wait = reportDelay({
     resource: ref.resource, downstreamObj, previous, next, nowMs,
     createdAt: previous === undefined ? ctx.createdCopies?.get(copy) : undefined,

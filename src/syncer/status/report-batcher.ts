@@ -18,6 +18,7 @@
  */
 import { statusAnnotation } from '../../apis/contract.js';
 import { Backoff } from '../../client/backoff.js';
+import { realClock, type Clock, type TimerHandle } from '../../client/clock.js';
 import type { KubeObject } from '../../client/types.js';
 import { isNotFound } from '../../errors/status.js';
 import type { Logger } from '../../observability/logger.js';
@@ -44,6 +45,8 @@ export interface ReportBatcherOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   logger?: Logger;
+  /** Time for the hold, the window and the retries (tests drive a fake one). @default realClock */
+  clock?: Clock;
 }
 
 interface Batch {
@@ -54,7 +57,7 @@ interface Batch {
   upstream: KubeObject;
   firstAt: number;
   urgent: boolean;
-  timer?: NodeJS.Timeout;
+  timer?: TimerHandle;
   dueAt?: number;
   writing: boolean;
   /** The write in flight, for discard() to wait on. */
@@ -69,6 +72,7 @@ export class ReportBatcher {
   private readonly batches = new Map<string, Batch>();
   private readonly holdMs: number;
   private readonly windowMs: number;
+  private readonly clock: Clock;
   private stopped = false;
   /** Writes issued and reports carried (for the bench and tests). */
   readonly stats = { writes: 0, reports: 0 };
@@ -76,6 +80,7 @@ export class ReportBatcher {
   constructor(private readonly opts: ReportBatcherOptions) {
     this.holdMs = opts.holdMs ?? FIRST_REPORT_WAIT_MS;
     this.windowMs = opts.windowMs ?? 100;
+    this.clock = opts.clock ?? realClock;
   }
 
   /**
@@ -87,10 +92,10 @@ export class ReportBatcher {
     const key = objectKey(ref);
     let b = this.batches.get(key);
     if (!b) {
-      b = { ref, reports: new Map(), upstream: upstreamObj, firstAt: Date.now(), urgent: false, writing: false, discarded: new Set() };
+      b = { ref, reports: new Map(), upstream: upstreamObj, firstAt: this.clock.now(), urgent: false, writing: false, discarded: new Set() };
       this.batches.set(key, b);
     }
-    if (b.reports.size === 0) b.firstAt = Date.now();
+    if (b.reports.size === 0) b.firstAt = this.clock.now();
     b.reports.set(clusterKey, report === undefined ? null : stringifyJSON(report));
     if (newer(upstreamObj, b.upstream)) b.upstream = upstreamObj;
     b.urgent ||= urgent;
@@ -118,30 +123,29 @@ export class ReportBatcher {
       b.discarded.add(clusterKey);
       await b.inFlight;
     } else if (b.reports.size === 0) {
-      clearTimeout(b.timer);
+      if (b.timer !== undefined) this.clock.clearTimeout(b.timer);
       if (this.batches.get(key) === b) this.batches.delete(key);
     }
   }
 
   stop(): void {
     this.stopped = true;
-    for (const b of this.batches.values()) clearTimeout(b.timer);
+    for (const b of this.batches.values()) if (b.timer !== undefined) this.clock.clearTimeout(b.timer);
     this.batches.clear();
   }
 
   private schedule(key: string, b: Batch): void {
     if (b.writing || b.reports.size === 0) return;
-    const now = Date.now();
+    const now = this.clock.now();
     let dueAt: number;
     if (b.retryBackoff) dueAt = b.dueAt ?? now;
     else if (b.urgent || this.allReported(b)) dueAt = now;
     else dueAt = b.firstAt + (this.awaited(b).length > 0 ? this.holdMs : this.windowMs);
     if (b.timer && b.dueAt !== undefined && b.dueAt <= dueAt) return;
-    clearTimeout(b.timer);
+    if (b.timer !== undefined) this.clock.clearTimeout(b.timer);
     b.dueAt = dueAt;
     // A timer even at 0: reports submitted in the same turn (M syncers woken by one event) share the write.
-    b.timer = setTimeout(() => { void this.flush(key, b); }, Math.max(0, dueAt - now));
-    b.timer.unref?.();
+    b.timer = this.clock.setTimeout(() => { void this.flush(key, b); }, Math.max(0, dueAt - now));
   }
 
   /** Clusters the object is synced to that have no report upstream yet. */
@@ -192,7 +196,7 @@ export class ReportBatcher {
         // Put back what no newer report has replaced meanwhile.
         for (const [cluster, value] of reports) if (!b.reports.has(cluster) && !b.discarded.has(cluster)) b.reports.set(cluster, value);
         const delay = b.retryBackoff.next();
-        b.dueAt = Date.now() + delay;
+        b.dueAt = this.clock.now() + delay;
         this.opts.logger?.warn({ object: key, clusters: [...reports.keys()], err, retryInMs: delay }, 'writing status reports upstream failed; retrying');
       }
     } finally {
@@ -203,7 +207,7 @@ export class ReportBatcher {
       if (this.batches.get(key) === b) this.batches.delete(key);
       return;
     }
-    if (!retry) b.firstAt = Date.now();
+    if (!retry) b.firstAt = this.clock.now();
     this.schedule(key, b);
   }
 }
