@@ -6,30 +6,40 @@
 import type { FieldError } from '../../errors/status.js';
 import type { JSONSchemaProps, ResourceDef, Strategy } from '../../registry/types.js';
 import type { KubeObject } from '../../storage/types.js';
-import { schemaTooDeep } from '../../registry/schema/structural.js';
 import { compiledRulesFor } from './compile.js';
 
-/** Compiles every rule under `schema`; field paths are reported under `basePath`. */
+/**
+ * Compiles every rule under `schema`; field paths are reported under `basePath`. The walk keeps its
+ * own stack: a schema may nest deeper than the call stack reaches, and the structural check
+ * (registry/schema/structural.ts) is what measures the depth and refuses such a schema, once per
+ * write; this walk need not measure it again.
+ */
 export function validateSchemaRules(schema: JSONSchemaProps | undefined, basePath = 'openAPIV3Schema'): FieldError[] {
   const errs: FieldError[] = [];
-  // a schema too deep to walk is refused by the structural check, which says so
-  if (schema && typeof schema === 'object' && !schemaTooDeep(schema)) walk(schema, basePath, true, errs);
+  if (!schema || typeof schema !== 'object') return errs;
+  const stack: Array<[JSONSchemaProps, string]> = [[schema, basePath]];
+  while (stack.length) {
+    const [s, path] = stack.pop()!;
+    checkRules(s, path, s === schema, errs);
+    // pushed in reverse so errors come in schema order: properties, additionalProperties, items
+    const next: Array<[JSONSchemaProps, string]> = [];
+    for (const [k, p] of Object.entries(s.properties ?? {})) if (p && typeof p === 'object') next.push([p, `${path}.properties[${k}]`]);
+    if (s.additionalProperties && typeof s.additionalProperties === 'object') next.push([s.additionalProperties, `${path}.additionalProperties`]);
+    if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) next.push([s.items, `${path}.items`]);
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+  }
   return errs;
 }
 
-function walk(s: JSONSchemaProps, path: string, isRoot: boolean, errs: FieldError[]): void {
-  if (Array.isArray(s['x-kubernetes-validations'])) {
-    compiledRulesFor(s, isRoot).forEach((cr, i) => {
-      const at = `${path}.x-kubernetes-validations[${i}]`;
-      if (cr.compileError) errs.push({ type: 'FieldValueInvalid', field: `${at}.rule`, value: cr.rule.rule, detail: `compilation failed: ${cr.compileError.message}` });
-      if (cr.messageError) errs.push({ type: 'FieldValueInvalid', field: `${at}.messageExpression`, value: cr.rule.messageExpression, detail: `messageExpression compilation failed: ${cr.messageError.message}` });
-      if (cr.fieldPathError) errs.push({ type: 'FieldValueInvalid', field: `${at}.fieldPath`, value: cr.rule.fieldPath, detail: cr.fieldPathError });
-      if (cr.rule.optionalOldSelf && !cr.transition) errs.push({ type: 'FieldValueForbidden', field: `${at}.optionalOldSelf`, detail: 'may not be set if oldSelf is not used in rule' });
-    });
-  }
-  for (const [k, p] of Object.entries(s.properties ?? {})) if (p && typeof p === 'object') walk(p, `${path}.properties[${k}]`, false, errs);
-  if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties, `${path}.additionalProperties`, false, errs);
-  if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) walk(s.items, `${path}.items`, false, errs);
+function checkRules(s: JSONSchemaProps, path: string, isRoot: boolean, errs: FieldError[]): void {
+  if (!Array.isArray(s['x-kubernetes-validations'])) return;
+  compiledRulesFor(s, isRoot).forEach((cr, i) => {
+    const at = `${path}.x-kubernetes-validations[${i}]`;
+    if (cr.compileError) errs.push({ type: 'FieldValueInvalid', field: `${at}.rule`, value: cr.rule.rule, detail: `compilation failed: ${cr.compileError.message}` });
+    if (cr.messageError) errs.push({ type: 'FieldValueInvalid', field: `${at}.messageExpression`, value: cr.rule.messageExpression, detail: `messageExpression compilation failed: ${cr.messageError.message}` });
+    if (cr.fieldPathError) errs.push({ type: 'FieldValueInvalid', field: `${at}.fieldPath`, value: cr.rule.fieldPath, detail: cr.fieldPathError });
+    if (cr.rule.optionalOldSelf && !cr.transition) errs.push({ type: 'FieldValueForbidden', field: `${at}.optionalOldSelf`, detail: 'may not be set if oldSelf is not used in rule' });
+  });
 }
 
 /** All version schemas of a CRD object, with kube's field path for each. */

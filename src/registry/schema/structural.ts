@@ -48,8 +48,8 @@ export function validateStructuralSchema(
  */
 export const MAX_SCHEMA_NESTING = 1_000;
 
-/** Whether a schema nests past MAX_SCHEMA_NESTING: other schema walks skip such a schema (it is refused). */
-export function schemaTooDeep(schema: unknown): boolean {
+/** Whether a schema nests past MAX_SCHEMA_NESTING (measured here alone; such a schema is refused). */
+function schemaTooDeep(schema: unknown): boolean {
   return nestingDepth(schema) > MAX_SCHEMA_NESTING;
 }
 

@@ -96,6 +96,31 @@ t.test('validateSchemaRules reports rules that do not compile', async (t) => {
   t.match(errs[1].detail, /must evaluate to a bool/);
 });
 
+t.test('validateSchemaRules walks a schema deeper than the call stack, in schema order', async (t) => {
+  // the structural check alone measures depth (and refuses past 1 000 levels); this walk must not
+  // overflow or skip on such a schema, and a deep broken rule is still named
+  const DEPTH = 20_000;
+  const leaf: JSONSchemaProps = { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self + "a" > 1' }] };
+  let schema: JSONSchemaProps = leaf;
+  for (let i = 0; i < DEPTH; i++) schema = { type: 'object', properties: { a: schema } };
+  const errs = validateSchemaRules(schema);
+  t.equal(errs.length, 1);
+  t.ok(errs[0].field.endsWith('.properties[a].x-kubernetes-validations[0].rule'));
+  t.equal(errs[0].field.split('.properties[a]').length - 1, DEPTH);
+
+  const wide: JSONSchemaProps = { type: 'object', properties: {
+    p: { type: 'object', properties: { q: { type: 'integer', 'x-kubernetes-validations': [{ rule: '1' }] } } },
+    r: { type: 'array', items: { type: 'string', 'x-kubernetes-validations': [{ rule: '2' }] } },
+    s: { type: 'object', additionalProperties: { type: 'string', 'x-kubernetes-validations': [{ rule: '3' }] } },
+  }, 'x-kubernetes-validations': [{ rule: '0' }] };
+  t.same(validateSchemaRules(wide).map((e) => e.field), [
+    'openAPIV3Schema.x-kubernetes-validations[0].rule',
+    'openAPIV3Schema.properties[p].properties[q].x-kubernetes-validations[0].rule',
+    'openAPIV3Schema.properties[r].items.x-kubernetes-validations[0].rule',
+    'openAPIV3Schema.properties[s].additionalProperties.x-kubernetes-validations[0].rule',
+  ]);
+});
+
 t.test('withRuleCompilation refuses a CRD whose rule does not compile', async (t) => {
   const def = withRuleCompilation(customResourceDefinitionDef());
   const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
