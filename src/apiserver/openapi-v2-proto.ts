@@ -8,11 +8,28 @@
  */
 import protobuf from 'protobufjs';
 
-// protobufjs refuses messages nested deeper than 100 (its default), and every level of a CRD's
-// schema is about four messages here: a CRD nesting 25 levels — a PodTemplate inside a CRD does —
-// turned the whole workspace's /openapi/v2 into a 500. The CRD schema depth limit
-// (registry/crd/schema-depth.ts) keeps the walk far inside the call stack.
-protobuf.util.recursionLimit = 10_000;
+/**
+ * protobufjs refuses messages nested deeper than 100 (its default), and every level of a CRD's
+ * schema is about four messages here: a CRD nesting 25 levels — a PodTemplate inside a CRD does —
+ * turned the whole workspace's /openapi/v2 into a 500. The CRD schema depth limit
+ * (registry/schema/structural.ts, 1 000 JSON levels) keeps the walk far inside the call stack.
+ *
+ * The limit is a process-wide setting (`util.recursionLimit`, read by the generated verify,
+ * fromObject and encode code at each call) and the same protobufjs instance serves etcd3's gRPC
+ * messages, so it is raised only for the duration of this encoding: the encoding is synchronous,
+ * so nothing else runs while it is raised.
+ */
+const ENCODE_RECURSION_LIMIT = 10_000;
+
+function withRecursionLimit<T>(encode: () => T): T {
+  const saved = protobuf.util.recursionLimit;
+  protobuf.util.recursionLimit = ENCODE_RECURSION_LIMIT;
+  try {
+    return encode();
+  } finally {
+    protobuf.util.recursionLimit = saved;
+  }
+}
 
 /** What kubectl asks for in Accept. */
 export const OPENAPI_V2_PROTO_MEDIA_TYPE = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
@@ -99,9 +116,11 @@ export function encodeOpenAPIV2(doc: Obj): Uint8Array {
     },
     vendor_extension: extensions(doc),
   };
-  const err = type.verify(msg);
-  if (err) throw new Error(`openapi v2 protobuf: ${err}`);
-  return type.encode(type.fromObject(msg)).finish();
+  return withRecursionLimit(() => {
+    const err = type.verify(msg);
+    if (err) throw new Error(`openapi v2 protobuf: ${err}`);
+    return type.encode(type.fromObject(msg)).finish();
+  });
 }
 
 const named = (o: Obj, f: (v: Obj) => Obj) => Object.entries(o).map(([name, v]) => ({ name, value: f(v as Obj) }));
