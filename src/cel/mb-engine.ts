@@ -18,6 +18,7 @@ import {
 import { widenHasMacros } from './has-macro.js';
 import { registerKubeLibraries } from './lib/index.js';
 import { regexMatches } from './lib/regex.js';
+import { boundTypeDeduction, rewireDeepEquality } from './mb-deep-values.js';
 
 export interface MbEngineOptions {
   limits?: Partial<CompileLimits>;
@@ -52,6 +53,7 @@ export class MbCelEngine implements CelEngine {
   readonly #kubeLibraries: boolean;
 
   constructor(opts: MbEngineOptions = {}) {
+    boundTypeDeduction();
     this.limits = { ...DEFAULT_COMPILE_LIMITS, ...opts.limits };
     this.#programs = new LruCache(opts.programCacheSize ?? 4096);
     this.#envs = new LruCache(opts.envCacheSize ?? 64);
@@ -224,6 +226,7 @@ function instrument(root: AstNode): { nodes: number; comprehensions: number } {
     let n = 1;
     const meta = node.meta;
     if ((node.op === 'rcall' || node.op === 'call') && (node.args as unknown[])[0] === 'matches') rewireMatches(node);
+    if (node.op === '==' || node.op === '!=' || node.op === 'in') rewireDeepEquality(node as unknown as Parameters<typeof rewireDeepEquality>[0]);
     if (meta.alternate) return n + count(meta.alternate);
     if (meta.macro) {
       for (const v of Object.values(meta.macro)) n += countAny(v);

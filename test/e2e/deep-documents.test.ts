@@ -1,8 +1,9 @@
 /**
  * Documents as deep as Kubernetes accepts (10 000 levels of objects/arrays, where its Go decoders
  * stop) go through every path a custom resource takes: create, read, list, watch, update, every
- * patch type, server-side apply, dry-run, Table output, a CEL rule over the deep subtree and a
- * ValidatingAdmissionPolicy over the object; one level more is a 400 at decode time. The server
+ * patch type, server-side apply, dry-run, Table output, CEL rules over the deep subtree and a
+ * ValidatingAdmissionPolicy over the object (`self == oldSelf` on 10 000 levels among them); one
+ * level more is a 400 at decode time. The server
  * runs as a child process, so a stack overflow anywhere shows as a 500 or a dead server here.
  * Deep bodies are slow to build and to walk: each is built once.
  */
@@ -60,10 +61,15 @@ const CRD = {
           // converting spec to a CEL value walks all of it
           'x-kubernetes-validations': [
             { rule: '!has(self.forbidden)', message: 'spec.forbidden is forbidden' },
-            // not `self == oldSelf`: cel-js's equality and runtime type deduction recurse per level
-            // (docs/security.md), so comparing two deep values fails as an evaluation error
             { rule: '!has(oldSelf.frozen) || has(self.frozen)', message: 'frozen stays frozen' },
           ],
+          properties: {
+            // kube's immutability idiom, comparing two deep values (cel-js's equality recursed per level)
+            locked: {
+              type: 'object', 'x-kubernetes-preserve-unknown-fields': true,
+              'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.locked is immutable' }],
+            },
+          },
         },
         status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
       } } },
@@ -76,7 +82,10 @@ const POLICY = {
   spec: {
     failurePolicy: 'Fail',
     matchConstraints: { resourceRules: [{ apiGroups: ['example.com'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['deeps'] }] },
-    validations: [{ expression: '!has(object.spec.poison)', message: 'poisoned' }],
+    validations: [
+      { expression: '!has(object.spec.poison)', message: 'poisoned' },
+      { expression: 'oldObject == null || !has(oldObject.spec.sealed) || object.spec.sealed == oldObject.spec.sealed', message: 'spec.sealed is sealed' },
+    ],
   },
 };
 const BINDING = {
@@ -166,6 +175,21 @@ t.test('sqlite: 10 000 levels through every path; 10 001 is a 400 at decode', as
     const poisoned = await send('POST', DEEPS, `{"apiVersion":"example.com/v1","kind":"Deep","metadata":{"name":"poisoned"},"spec":{"poison":1,"a":${nested(LIMIT - 3)}}}`);
     t.equal(poisoned.status, 422, `policy refuses: ${say(poisoned)}`);
     t.match(poisoned.json?.message, /poisoned/);
+  });
+
+  await t.test('self == oldSelf on a deep subtree, in a CRD rule and in a policy', async (t) => {
+    // root, spec, then the subtree: 10 000 levels in all
+    for (const field of ['locked', 'sealed']) {
+      const subtree = (leaf: number) => nested(LIMIT - 2).replace('1}', `${leaf}}`);
+      const created = await send('POST', DEEPS, `{"apiVersion":"example.com/v1","kind":"Deep","metadata":{"name":"${field}"},"spec":{"${field}":${subtree(1)}}}`);
+      t.equal(created.status, 201, `create with a deep ${field}: ${say(created)}`);
+      const same = await send('PATCH', `${DEEPS}/${field}`, '{"metadata":{"labels":{"touched":"yes"}}}', MERGE_PATCH);
+      t.equal(same.status, 200, `an update leaving spec.${field} as it was: ${say(same)}`);
+      const changed = await send('PATCH', `${DEEPS}/${field}`, `{"spec":{"${field}":${subtree(2)}}}`, MERGE_PATCH);
+      t.equal(changed.status, 422, `an update changing the deepest value of spec.${field}: ${say(changed)}`);
+      t.match(changed.json?.message, field === 'locked' ? /spec.locked is immutable/ : /spec.sealed is sealed/);
+      t.equal((await send('DELETE', `${DEEPS}/${field}`)).status, 200);
+    }
   });
 
   await t.test('update and every patch type at the limit', async (t) => {
