@@ -8,7 +8,7 @@ import { FILTERS, type FilterContext, type FilterPlugin } from './filters/index.
 import { Reason } from './reasons.js';
 import { divideReplicas, isDivided } from './replicas.js';
 import { resolveScorers, type ScoreContext, type WeightedScorer } from './scorers/index.js';
-import { type Ranked, selectClusters } from './select.js';
+import { selectClusters, topologyGroups, type TopologyGroups } from './select.js';
 import { CompiledClusterSelector } from './selectors.js';
 import { ClusterSnapshot, fleetMemo, isMemoized, memoValue, remember } from './snapshot.js';
 import { availabilitySummary } from './summary.js';
@@ -48,7 +48,8 @@ export function schedule(input: ScheduleInput): Decision {
   warnings.push(...fleet.warnings);
   // Every cluster as a pod of this size sees it when the workload is not there yet (shared by
   // all decisions over this list), then the few clusters the workload is on, as this one sees them.
-  const views = fleetMemo(fleet, requestKey, () => fleet.facts.map((f) => clusterView(f, workload, NO_PREVIOUS, requestKey))).slice();
+  const shared = fleetMemo(fleet, requestKey, () => fleet.facts.map((f) => clusterView(f, workload, NO_PREVIOUS, requestKey)));
+  const views = shared.slice();
   const previousAt: number[] = [];
   for (const name of previous.keys()) {
     const i = indexOf(fleet.names, name);
@@ -69,42 +70,41 @@ export function schedule(input: ScheduleInput): Decision {
   // Most verdicts are a plain pass: share one frozen object per filter instead of 5 000 copies.
   const passed = filters.map((f): FilterVerdict => Object.freeze({ plugin: f.name, passed: true }));
   const rows: Row[] = new Array(views.length);
-  const feasible: number[] = [];
-  const firstFailure: Array<FilterVerdict | undefined> = new Array(views.length);
+  const feasibleBuf = new Int32Array(views.length);
+  let feasibleCount = 0;
   const retainedBy = new Map<string, FilterVerdict>();
   // A cluster every filter passes plainly shares this one list (read-only, like `passed`).
   const allPassed: FilterVerdict[] = Object.freeze(passed.slice()) as FilterVerdict[];
   // For a cluster the workload is not on yet, every filter's verdict depends only on the cluster
   // and on placement-level inputs — unless time enters (a drain date, tolerationSeconds) or a rule
-  // reads the workload. Then the whole row is memoized per cluster under a key naming all of them.
+  // reads the workload. Then the whole row is memoized per cluster under a key naming all of them,
+  // and the fleet keeps the column of those rows, so a decision reads one array.
   const rowSlot = (spec.tolerations ?? []).some((t) => t.tolerationSeconds !== undefined && t.tolerationSeconds !== null) || ctx.ruleSlots.includes(undefined)
     ? undefined
     : snapshot.memoSlot(`row\u0000${celKey}\u0000${requestKey}\u0000${JSON.stringify([
       filters.map((f) => f.name), spec.clusterSelector, spec.tolerations, spec.spreadConstraints?.map((sc) => sc.topologyKey),
       spec.rules, workload.resource, workload.replicas, divided,
     ])}`);
+  const sharedRows = rowSlot === undefined ? undefined : fleetMemo(fleet, rowSlot, () => fleetRows(shared, rowSlot, ctx, filters, passed, allPassed));
   for (let i = 0; i < views.length; i++) {
     const c = views[i];
-    const memoizable = rowSlot !== undefined && !c.isPrevious && c.evictAfterMs === undefined;
-    let row: Row;
-    if (memoizable && isMemoized(c.facts, rowSlot)) row = memoValue<Row>(c.facts, rowSlot);
-    else {
-      row = filterRow(c, ctx, filters, passed, allPassed);
-      // a cluster the workload is not on is never retained (failNew fails it): nothing per decision
-      if (memoizable && row.retained === undefined) remember(c.facts, rowSlot!, row);
-    }
+    // the shared row, unless the workload is here (its own view) or a drain date makes it time-dependent
+    let row = sharedRows !== undefined && c === shared[i] ? sharedRows[i] : undefined;
+    if (row === undefined) row = filterRow(c, ctx, filters, passed, allPassed);
     rows[i] = row;
     if (row.ok) {
-      feasible.push(i);
+      feasibleBuf[feasibleCount++] = i;
       if (row.retained) retainedBy.set(c.name, row.retained);
-    } else firstFailure[i] = row.firstFailure;
+    }
   }
+  const feasible = feasibleBuf.subarray(0, feasibleCount);
 
   // --- score ---
   // Columns, not per-cluster objects: one Int32Array per scorer over the feasible clusters. The
   // candidate table (one object per cluster) is built from them only when someone reads it.
   const scorers = resolveScorers(spec, warnings);
-  const feasibleViews = feasible.map((i) => views[i]);
+  const feasibleViews: ClusterView[] = new Array(feasible.length);
+  for (let j = 0; j < feasible.length; j++) feasibleViews[j] = views[feasible[j]];
   const sctx = scoreContext(input, workload, previousAt.map((i) => views[i]), divided, snapshot);
   const totals = new Float64Array(feasible.length);
   const scoreColumns: Int32Array[] = [];
@@ -118,26 +118,27 @@ export function schedule(input: ScheduleInput): Decision {
   for (let j = 0; j < feasible.length; j++) feasibleAt[feasible[j]] = j;
   const totalOf = (i: number) => (feasibleAt[i] < 0 ? 0 : totals[feasibleAt[i]]);
   const constraints = spec.spreadConstraints ?? [];
-  const ranked = rank(feasible, totals, views, constraints.length === 0 ? wantedOf(spec.numberOfClusters, feasible.length) : feasible.length);
+  const order = rank(feasible, totals, constraints.length === 0 ? wantedOf(spec.numberOfClusters, feasible.length) : feasible.length);
   const chosenSet = new Uint8Array(views.length);
   const table: CandidateTable = { views, rows, feasibleAt, scorers, scoreColumns, totals, chosen: chosenSet };
 
   // --- select ---
   const total = views.length;
-  const summary = () => availabilitySummary(total, feasible.length, firstFailure.filter((v): v is FilterVerdict => v !== undefined));
+  const summary = () => availabilitySummary(total, feasible.length, firstFailures(rows));
   const unschedulable = (reason: string, message: string): Decision => withCandidates(
     { status: 'Unschedulable', clusters: [], unschedulable: { reason, message }, evictions: hardEvictions(), retained: [], candidates: [], warnings },
     table,
   );
-  const hardEvictions = (): Eviction[] => evictionsFor(previous, fleet.names, totalOf, firstFailure, new Set(), purgeMode, true);
+  const hardEvictions = (): Eviction[] => evictionsFor(previous, fleet.names, totalOf, rows, new Set(), purgeMode, true);
   if (total === 0 || feasible.length === 0) {
     const reason = total === 0 ? Reason.NoClusters : Reason.NoFeasibleClusters;
     const message = total === 0 ? '0/0 clusters are available: no ClusterRegistrations.' : summary();
     return unschedulable(reason, message);
   }
-  const selection = selectClusters(ranked, spec.numberOfClusters, constraints);
+  const groups = (key: string): TopologyGroups => fleetMemo(fleet, snapshot.memoSlot(`topo\u0000${key}`), () => topologyGroups(fleet.facts.map((f) => f.labels), key));
+  const selection = selectClusters({ order, totalOf, groups }, spec.numberOfClusters, constraints);
   if (selection.problem?.fatal) return unschedulable(selection.problem.reason, `${selection.problem.message}; ${summary()}`);
-  const chosenIdx = selection.selected.map((r) => r.index);
+  const chosenIdx = selection.selected;
   const chosen = chosenIdx.map((i) => views[i]);
 
   // --- replicas ---
@@ -172,7 +173,7 @@ export function schedule(input: ScheduleInput): Decision {
     if (why) retained.push({ clusterName: c.name, reason: why.reason!, message: why.message ?? '' });
   });
 
-  const evictions = evictionsFor(previous, fleet.names, totalOf, firstFailure, placed, purgeMode, false, emptied);
+  const evictions = evictionsFor(previous, fleet.names, totalOf, rows, placed, purgeMode, false, emptied);
   const decision: Decision = { status: 'Scheduled', clusters, evictions, retained, candidates: [], warnings };
   if (selection.problem) {
     decision.status = 'PartiallyScheduled';
@@ -207,7 +208,7 @@ function evictionsFor(
   previous: Map<string, number | undefined>,
   names: readonly string[],
   totalOf: (i: number) => number,
-  firstFailure: Array<FilterVerdict | undefined>,
+  rows: readonly Row[],
   placed: Set<string>,
   purgeMode: Eviction['purgeMode'],
   hardOnly: boolean,
@@ -221,7 +222,7 @@ function evictionsFor(
       out.push({ clusterName: name, reason: Reason.ClusterNotFound, message: 'cluster is no longer registered', purgeMode });
       continue;
     }
-    const f = firstFailure[i];
+    const f = rows[i].firstFailure;
     if (f) out.push({ clusterName: name, reason: f.reason ?? f.plugin, message: f.message ?? `${f.plugin} filter failed`, purgeMode });
     else if (hardOnly) continue;
     else if (emptied.has(name)) out.push({ clusterName: name, reason: Reason.NoReplicasAssigned, message: 'replica division assigned no replicas here', purgeMode });
@@ -250,11 +251,11 @@ function wantedOf(numberOfClusters: number | undefined, feasible: number): numbe
 
 /**
  * The feasible clusters best first (total desc; views are in name order with unique names, so
- * the index breaks ties as the name would), as Ranked entries for the first `upTo` of them only:
- * without spread constraints selection reads just the top numberOfClusters, so the rest are
- * neither sorted nor allocated (a top-k pass instead of a full sort).
+ * the index breaks ties as the name would), as cluster indices, for the first `upTo` of them
+ * only: without spread constraints selection reads just the top numberOfClusters, so the rest
+ * are not sorted (a top-k pass instead of a full sort).
  */
-function rank(feasible: readonly number[], totals: Float64Array, views: readonly ClusterView[], upTo: number): Ranked[] {
+function rank(feasible: Int32Array, totals: Float64Array, upTo: number): Int32Array {
   const n = feasible.length;
   const better = (a: number, b: number) => totals[b] - totals[a] || a - b;
   let order: Int32Array;
@@ -276,13 +277,8 @@ function rank(feasible: readonly number[], totals: Float64Array, views: readonly
     order = sortedOrder(totals, better);
     if (upTo < n) order = order.subarray(0, upTo);
   }
-  const out: Ranked[] = new Array(order.length);
-  for (let k = 0; k < order.length; k++) {
-    const j = order[k];
-    const i = feasible[j];
-    out[k] = { name: views[i].name, labels: views[i].labels, total: totals[j], rank: k, index: i };
-  }
-  return out;
+  for (let k = 0; k < order.length; k++) order[k] = feasible[order[k]];
+  return order;
 }
 
 /**
@@ -318,6 +314,8 @@ interface CandidateTable {
   totals: Float64Array;
   /** per cluster: 1 when the decision places the workload there */
   chosen: Uint8Array;
+  /** the candidate rows, once read (or set) */
+  candidates?: Candidate[];
 }
 
 /**
@@ -329,14 +327,27 @@ interface CandidateTable {
  * plain object it was.
  */
 function withCandidates(decision: Decision, table: CandidateTable): Decision {
-  let rows: Candidate[] | undefined;
-  Object.defineProperty(decision, 'candidates', {
-    enumerable: true,
-    configurable: true,
-    get: () => (rows ??= candidateRows(table)),
-    set: (v: Candidate[]) => { rows = v; },
-  });
+  Object.defineProperty(decision, TABLE, { value: table, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(decision, 'candidates', { enumerable: true, configurable: true, get: readCandidates, set: writeCandidates });
   return decision;
+}
+
+/*
+ * The accessor's functions are the same for every decision, with the table in a hidden property:
+ * a getter closing over the table would make every decision's object shape (a map, which lives in
+ * the old generation) point at that decision's arrays, keeping them alive until the next full
+ * collection: measured, a third of all allocation survived each scavenge.
+ */
+const TABLE = Symbol('candidateTable');
+type WithTable = Decision & { [TABLE]: CandidateTable };
+
+function readCandidates(this: WithTable): Candidate[] {
+  const t = this[TABLE];
+  return (t.candidates ??= candidateRows(t));
+}
+
+function writeCandidates(this: WithTable, v: Candidate[]): void {
+  this[TABLE].candidates = v;
 }
 
 function candidateRows(t: CandidateTable): Candidate[] {
@@ -396,4 +407,27 @@ function filterRow(c: ClusterView, ctx: FilterContext, filters: readonly FilterP
     }
   }
   return { verdicts, ok, firstFailure, retained };
+}
+
+/** The first failing verdict of every infeasible cluster, in cluster order (for the summary). */
+function firstFailures(rows: readonly Row[]): FilterVerdict[] {
+  const out: FilterVerdict[] = [];
+  for (const row of rows) if (row.firstFailure !== undefined) out.push(row.firstFailure);
+  return out;
+}
+
+/**
+ * Every cluster's row for a workload that is not there yet (see schedule()), as the fleet's
+ * column: read from each cluster's memo (so a list in which one cluster changed recomputes one
+ * row), undefined where a drain date makes the row depend on the time.
+ */
+function fleetRows(shared: readonly ClusterView[], rowSlot: number, ctx: FilterContext, filters: readonly FilterPlugin[], passed: FilterVerdict[], allPassed: FilterVerdict[]): Array<Row | undefined> {
+  const out: Array<Row | undefined> = new Array(shared.length);
+  for (let i = 0; i < shared.length; i++) {
+    const c = shared[i];
+    if (c.evictAfterMs !== undefined) continue;
+    // a cluster the workload is not on is never retained (failNew fails it): nothing per decision
+    out[i] = isMemoized(c.facts, rowSlot) ? memoValue<Row>(c.facts, rowSlot) : remember(c.facts, rowSlot, filterRow(c, ctx, filters, passed, allPassed));
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
  * cluster and scores 100 × (1 − count / maxCount) (kube-scheduler's normalisation), so clean
  * clusters score 100 and the most-tainted 0.
  */
+import type { Taint, Toleration } from '../types.js';
 import { tolerates } from '../tolerations.js';
 import { clampScore, type ScorePlugin } from './types.js';
 
@@ -14,9 +15,8 @@ export const taintTolerationScorer: ScorePlugin = {
     let max = 0;
     for (let i = 0; i < clusters.length; i++) {
       let n = 0;
-      for (const t of clusters[i].taints) {
-        if (t.effect === 'PreferNoSchedule' && !tolerations.some((tol) => tolerates(tol, t))) n++;
-      }
+      const taints = clusters[i].taints;
+      for (let k = 0; k < taints.length; k++) if (taints[k].effect === 'PreferNoSchedule' && !tolerated(tolerations, taints[k])) n++;
       counts[i] = n;
       if (n > max) max = n;
     }
@@ -25,3 +25,8 @@ export const taintTolerationScorer: ScorePlugin = {
     return out;
   },
 };
+
+function tolerated(tolerations: readonly Toleration[], taint: Taint): boolean {
+  for (let k = 0; k < tolerations.length; k++) if (tolerates(tolerations[k], taint)) return true;
+  return false;
+}
