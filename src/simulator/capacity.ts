@@ -127,25 +127,40 @@ function take(free: Resources, r: Resources): void {
   free.pods -= r.pods;
 }
 
-/** Places the demands, in order, onto the nodes. */
-export function pack(nodes: NodeView[], demands: Demand[]): Placement {
-  const free = new Map(nodes.map((n) => [n.name, { ...n.allocatable }]));
-  const placed = new Map<string, number>();
-  const eligibleCount = new Map<string, number>();
+/** The packing state after some prefix of the demands: free capacity per node and results so far. */
+interface PackState {
+  free: Map<string, Resources>;
+  placed: Map<string, number>;
+  eligible: Map<string, number>;
+  /** Eligible nodes per (nodeSelector, tolerations), valid for these nodes: most demands share one. */
+  candidates: Map<string, NodeView[]>;
+}
+
+function freshState(nodes: NodeView[]): PackState {
+  return { free: new Map(nodes.map((n) => [n.name, { ...n.allocatable }])), placed: new Map(), eligible: new Map(), candidates: new Map() };
+}
+
+/** What decides a demand's eligible nodes; '' for the common "anywhere untainted". */
+const constraintsOf = (d: Demand): string =>
+  (Object.keys(d.nodeSelector).length === 0 && d.tolerations.length === 0 ? '' : JSON.stringify([d.nodeSelector, d.tolerations]));
+
+function packInto(s: PackState, nodes: NodeView[], demands: Demand[]): void {
   for (const d of demands) {
-    const candidates = nodes.filter((n) => eligible(n, d));
-    eligibleCount.set(d.key, candidates.length);
+    const constraints = constraintsOf(d);
+    let candidates = s.candidates.get(constraints);
+    if (!candidates) s.candidates.set(constraints, candidates = nodes.filter((n) => eligible(n, d)));
+    s.eligible.set(d.key, candidates.length);
     let n = 0;
     if (d.perNode) {
       for (const node of candidates) {
-        const f = free.get(node.name)!;
+        const f = s.free.get(node.name)!;
         if (fits(f, d.request)) { take(f, d.request); n++; }
       }
     } else {
       for (let i = 0; i < d.count; i++) {
         let best: Resources | undefined;
         for (const node of candidates) {
-          const f = free.get(node.name)!;
+          const f = s.free.get(node.name)!;
           if (fits(f, d.request) && (!best || f.cpuMilli > best.cpuMilli)) best = f;
         }
         if (!best) break; // identical pods: if one does not fit, none of the rest will
@@ -153,7 +168,59 @@ export function pack(nodes: NodeView[], demands: Demand[]): Placement {
         n++;
       }
     }
-    placed.set(d.key, n);
+    s.placed.set(d.key, n);
   }
-  return { placed, eligible: eligibleCount };
+}
+
+/** Places the demands, in order, onto the nodes. */
+export function pack(nodes: NodeView[], demands: Demand[]): Placement {
+  const s = freshState(nodes);
+  packInto(s, nodes, demands);
+  return { placed: s.placed, eligible: s.eligible };
+}
+
+/** Everything about a demand that the packing reads, as one comparable string. */
+export function demandSignature(d: Demand): string {
+  const r = d.request;
+  return `${d.key}\u0000${d.count}\u0000${d.perNode ? 1 : 0}\u0000${r.cpuMilli}\u0000${r.memory}\u0000${r.pods}\u0000${constraintsOf(d)}`;
+}
+
+export function nodeSignature(n: NodeView): string {
+  return JSON.stringify([n.name, n.labels, n.allocatable, n.taints]);
+}
+
+/**
+ * pack() across passes of the simulator. Packing is greedy in demand order, so when the nodes are
+ * the same and the previous demands are a prefix of the new ones (a burst of new workloads: they
+ * come last in first-seen order, and status writes change no demand), the state after that prefix
+ * is the one the previous pass ended with and only the new demands need placing. Anything else (a
+ * node, a deletion, a scale) packs from scratch. The result is always pack(nodes, demands).
+ */
+export class IncrementalPacker {
+  private last: { nodes: string[]; demands: string[]; state: PackState } | undefined;
+
+  /** Signatures are passed in (callers memoise them per watched object); the returned maps are the packer's: read, never keep. */
+  pack(nodes: NodeView[], nodeSigs: string[], demands: Demand[], demandSigs: string[]): Placement {
+    const last = this.last;
+    if (last && sameList(last.nodes, nodeSigs) && last.demands.length <= demandSigs.length
+      && samePrefix(last.demands, demandSigs)) {
+      packInto(last.state, nodes, demands.slice(last.demands.length));
+      last.demands = demandSigs;
+      return { placed: last.state.placed, eligible: last.state.eligible };
+    }
+    const state = freshState(nodes);
+    packInto(state, nodes, demands);
+    this.last = { nodes: nodeSigs, demands: demandSigs, state };
+    return { placed: state.placed, eligible: state.eligible };
+  }
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && samePrefix(a, b);
+}
+
+/** a is a prefix of b (b at least as long). */
+function samePrefix(a: string[], b: string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

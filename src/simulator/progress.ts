@@ -30,13 +30,15 @@ export class ProgressTracker {
   /** Records what the loop sees now and says where the workload stands. */
   observe(key: string, obj: KubeObject, placed: number, now: number): ProgressView {
     const generation = obj.metadata.generation ?? 1;
-    const template = templateHash(obj.spec?.template);
+    // The template is hashed only when a generation starts (a template change bumps it): status
+    // writes make new object versions all the time, and hashing each was a tenth of a pass.
     let e = this.entries.get(key);
     if (!e) {
       const seenBefore = obj.status?.observedGeneration === generation;
-      e = { generation, template, placed, since: seenBefore ? 0 : now, rollout: false };
+      e = { generation, template: templateHash(obj.spec?.template), placed, since: seenBefore ? 0 : now, rollout: false };
       this.entries.set(key, e);
     } else if (e.generation !== generation) {
+      const template = templateHash(obj.spec?.template);
       e.rollout = e.template !== template;
       Object.assign(e, { generation, template, placed, since: now });
     } else if (placed > e.placed) {

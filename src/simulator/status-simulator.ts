@@ -18,7 +18,7 @@ import type { GenericStore, RequestScope } from '../registry/generic-store.js';
 import { storageResource, type ResourceDef } from '../registry/types.js';
 import type { StoreInformers } from '../storage/informers.js';
 import type { KubeObject } from '../storage/types.js';
-import { nodeView, pack, podRequest, type Demand, type NodeView } from './capacity.js';
+import { IncrementalPacker, demandSignature, nodeSignature, nodeView, podRequest, type Demand, type NodeView } from './capacity.js';
 import { ProgressTracker } from './progress.js';
 import { CLUSTER, SIMULATOR_USER } from './types.js';
 import {
@@ -45,7 +45,10 @@ const KINDS: Kind[] = [
   { ...SERVICES, pods: () => 0, status: serviceStatus },
 ];
 
-interface Item { kind: Kind; def: ResourceDef; obj: KubeObject; key: string }
+interface Item { kind: Kind; def: ResourceDef; obj: KubeObject; key: string; seq: number }
+
+/** What a pass derives from one watched object alone: computed once per object version, not per pass. */
+interface Derived { key: string; demand: Demand | undefined; signature: string }
 
 export interface StatusSimulatorOptions {
   informers: StoreInformers;
@@ -77,6 +80,14 @@ export class StatusSimulator {
   /** Order in which workloads were first seen: earlier ones keep their capacity. */
   private readonly firstSeen = new Map<string, number>();
   private nextSeq = 0;
+  /**
+   * Watched objects are immutable and a pass looks at every one of them, so what depends on one
+   * object only (its key, pod request, node view) is kept per object; during a burst a pass then
+   * costs O(workloads) cheap lookups plus the work for what changed.
+   */
+  private readonly derived = new WeakMap<KubeObject, Derived>();
+  private readonly nodeViews = new WeakMap<KubeObject, { view: NodeView; signature: string } | null>();
+  private readonly packer = new IncrementalPacker();
   private lastPassAt = -Infinity;
   private running = false;
   private pending = false;
@@ -145,12 +156,23 @@ export class StatusSimulator {
 
   private async reconcile(): Promise<void> {
     const nodes: NodeView[] = [];
+    const nodeSigs: string[] = [];
     for (const n of this.cached('nodes')) {
-      const v = nodeView(n);
-      if (v) nodes.push(v);
+      let v = this.nodeViews.get(n);
+      if (v === undefined) {
+        const view = nodeView(n);
+        this.nodeViews.set(n, v = view ? { view, signature: nodeSignature(view) } : null);
+      }
+      if (v) { nodes.push(v.view); nodeSigs.push(v.signature); }
     }
     const items = this.listWorkloads();
-    const placement = pack(nodes, items.flatMap((it) => this.demand(it)));
+    const demands: Demand[] = [];
+    const demandSigs: string[] = [];
+    for (const it of items) {
+      const d = this.derive(it.kind, it.obj);
+      if (d.demand) { demands.push(d.demand); demandSigs.push(d.signature); }
+    }
+    const placement = this.packer.pack(nodes, nodeSigs, demands, demandSigs);
 
     const now = this.now();
     let nextWake: number | undefined;
@@ -203,31 +225,41 @@ export class StatusSimulator {
       const def = this.o.catalog.resolve(CLUSTER, kind.group, kind.version, kind.resource);
       if (!def) continue;
       for (const obj of this.cached(storageResource(kind))) {
-        const m = obj.metadata;
-        items.push({ kind, def, obj, key: `${storageResource(kind)}/${m.namespace ?? ''}/${m.name}/${m.uid}` });
+        const key = this.derive(kind, obj).key;
+        items.push({ kind, def, obj, key, seq: this.firstSeen.get(key) ?? Infinity });
       }
     }
     // DaemonSets keep their lead; the rest get capacity in the order the simulator first saw them,
     // so pods already running keep their nodes (creationTimestamp has only second precision)
     const rank = (it: Item) => (it.kind.pods === 'perNode' ? 0 : 1);
-    const seq = (it: Item) => this.firstSeen.get(it.key) ?? Infinity;
     const rv = (it: Item) => Number(it.obj.metadata.resourceVersion) || 0;
-    items.sort((a, b) => rank(a) - rank(b) || seq(a) - seq(b)
+    items.sort((a, b) => rank(a) - rank(b) || (a.seq !== b.seq ? a.seq - b.seq : 0)
       || String(a.obj.metadata.creationTimestamp).localeCompare(String(b.obj.metadata.creationTimestamp))
       || rv(a) - rv(b) || a.key.localeCompare(b.key));
-    for (const it of items) if (!this.firstSeen.has(it.key)) this.firstSeen.set(it.key, this.nextSeq++);
+    for (const it of items) if (it.seq === Infinity) this.firstSeen.set(it.key, it.seq = this.nextSeq++);
     return items;
   }
 
-  private demand(it: Item): Demand[] {
-    const spec = it.obj.spec?.template?.spec ?? {};
-    const pods = it.kind.pods;
-    const count = pods === 'perNode' ? 0 : pods(it.obj);
-    if (pods !== 'perNode' && count === 0) return [];
-    return [{
-      key: it.key, request: podRequest(spec), count, perNode: pods === 'perNode',
+  private derive(kind: Kind, obj: KubeObject): Derived {
+    let d = this.derived.get(obj);
+    if (!d) {
+      const m = obj.metadata;
+      const key = `${storageResource(kind)}/${m.namespace ?? ''}/${m.name}/${m.uid}`;
+      const demand = this.demand(kind, key, obj);
+      this.derived.set(obj, d = { key, demand, signature: demand ? demandSignature(demand) : '' });
+    }
+    return d;
+  }
+
+  private demand(kind: Kind, key: string, obj: KubeObject): Demand | undefined {
+    const spec = obj.spec?.template?.spec ?? {};
+    const pods = kind.pods;
+    const count = pods === 'perNode' ? 0 : pods(obj);
+    if (pods !== 'perNode' && count === 0) return undefined;
+    return {
+      key, request: podRequest(spec), count, perNode: pods === 'perNode',
       nodeSelector: spec.nodeSelector ?? {}, tolerations: Array.isArray(spec.tolerations) ? spec.tolerations : [],
-    }];
+    };
   }
 
   private async writeStatus(it: Item, status: Record<string, unknown>, text: string): Promise<void> {

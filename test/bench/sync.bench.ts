@@ -15,6 +15,7 @@ import { stateLabel, syncerFinalizer } from '../../src/apis/contract.js';
 import type { KubeClient } from '../../src/client/kube-client.js';
 import type { KubeObject, WatchHandle } from '../../src/client/types.js';
 import { SyncerManager } from '../../src/syncer/manager/syncer-manager.js';
+import { apiserverRequestTotal } from '../../src/observability/metrics.js';
 import { pct } from './fixtures/stats.js';
 import type { BenchOutput, BenchRow } from './report.js';
 import { DEPLOYMENTS, NAMESPACES, deployment, startTopology } from '../syncer/harness.js';
@@ -78,6 +79,7 @@ async function runOne(n: number, m: number): Promise<Record<string, number>> {
     const finalizers = topo.clusters.map((c) => syncerFinalizer(c.key));
     const start = Date.now();
     const cpuAtStart = process.cpuUsage();
+    const requestsAtStart = await requestCounts();
     // Created with bounded concurrency, as a controller or kubectl apply -f dir would.
     const names = Array.from({ length: n }, (_, i) => `app-${i}`);
     for (let i = 0; i < n; i += 20) {
@@ -91,6 +93,7 @@ async function runOne(n: number, m: number): Promise<Record<string, number>> {
     await waitFor('all propagated', async () => landed.length === n * m, { timeoutMs: Math.max(120_000, n * m * 60), everyMs: 100 });
     const convergeMs = lastLanded - start;
     const cpu = process.cpuUsage(cpuAtStart);
+    if (process.env.BENCH_REQUESTS) process.stderr.write(`requests per copy until converged (every server of this process): ${requestsPerCopy(requestsAtStart, await requestCounts(), n * m)}\n`);
     const cpuMsPerCopy = Math.round(((cpu.user + cpu.system) / 1000 / (n * m)) * 100) / 100;
 
     const statusBegin = Date.now();
@@ -133,6 +136,21 @@ async function runOne(n: number, m: number): Promise<Record<string, number>> {
     await manager.stop();
     for (const f of teardowns.reverse()) await f();
   }
+}
+
+/** Requests served so far by every server of this process (one shared registry), by verb, resource and code. */
+async function requestCounts(): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const v of (await apiserverRequestTotal.get()).values) {
+    const k = `${v.labels.verb} ${v.labels.resource} ${v.labels.code}`;
+    counts.set(k, (counts.get(k) ?? 0) + v.value);
+  }
+  return counts;
+}
+
+function requestsPerCopy(before: Map<string, number>, after: Map<string, number>, copies: number): string {
+  return [...after].map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / copies] as const).filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v.toFixed(2)}`).join(', ');
 }
 
 /** What an upstream write changed: the aggregate, per-cluster reports, finalizers, or else. */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { nodeView, pack, podRequest, type NodeView } from '../../src/simulator/capacity.js';
+import { IncrementalPacker, demandSignature, nodeSignature, nodeView, pack, podRequest, type Demand, type NodeView } from '../../src/simulator/capacity.js';
 import { nodeObject, nodeStatus } from '../../src/simulator/nodes.js';
 
 const opts = { nodes: 2, nodeCpu: '2', nodeMemory: '4Gi', nodePods: 110, readyDelayMs: 0, refuseWrites: [] };
@@ -50,4 +50,50 @@ t.test('pack: nodeSelector and taints restrict nodes; tolerations lift taints', 
   const tol = pack(ns, [{ ...demand('z', 0, '10m'), perNode: true, tolerations: [{ key: 'dedicated', operator: 'Exists' }] }]);
   t.equal(tol.eligible.get('z'), 3);
   t.equal(pack(ns, [{ ...demand('z', 0, '10m'), perNode: true }]).eligible.get('z'), 2);
+});
+
+t.test('IncrementalPacker: always what pack() answers, over a seeded random run of appends, scales, deletions and node changes', async (t) => {
+  let seed = 7;
+  const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+  const packer = new IncrementalPacker();
+  let ns = nodes(3);
+  let ds: Demand[] = [];
+  let next = 0;
+  let reused = 0;
+  for (let step = 0; step < 400; step++) {
+    const r = rand(10);
+    if (r < 6 || ds.length === 0) {
+      // a burst: new workloads come last
+      for (let i = rand(4); i >= 0; i--) {
+        ds.push(demand(`w${next++}`, rand(4), ['100m', '300m', '700m'][rand(3)], rand(5) === 0 ? { nodeSelector: { 'topology.kubernetes.io/zone': 'sim-a' } } : {}));
+      }
+    } else if (r === 6) {
+      const i = rand(ds.length);
+      ds = ds.map((d, j) => (j === i ? { ...d, count: d.count + 1 } : d));
+    } else if (r === 7) {
+      ds = ds.filter((_, j) => j !== rand(ds.length));
+    } else if (r === 8) {
+      ns = nodes(2 + rand(3));
+    } else {
+      // nothing changed (a pass woken by a status write)
+    }
+    const before = ds.length;
+    const got = packer.pack(ns, ns.map(nodeSignature), ds, ds.map(demandSignature));
+    const want = pack(ns, ds);
+    if (r < 6 && step > 0) reused++;
+    t.same([...got.placed], [...want.placed], `placed, step ${step}`);
+    t.same([...got.eligible], [...want.eligible], `eligible, step ${step}`);
+    t.equal(ds.length, before);
+  }
+  t.ok(reused > 100, 'the run exercised the append path');
+});
+
+t.test('IncrementalPacker: a demand changed inside the prefix is packed from scratch', async (t) => {
+  const packer = new IncrementalPacker();
+  const ns = nodes(1);
+  const a = [demand('a', 3, '500m'), demand('b', 3, '500m')];
+  t.equal(packer.pack(ns, ns.map(nodeSignature), a, a.map(demandSignature)).placed.get('b'), 1, '2 cpu: 3 + 1');
+  const b = [demand('a', 1, '500m'), demand('b', 3, '500m'), demand('c', 1, '500m')];
+  const p = packer.pack(ns, ns.map(nodeSignature), b, b.map(demandSignature));
+  t.same([p.placed.get('a'), p.placed.get('b'), p.placed.get('c')], [1, 3, 0]);
 });
