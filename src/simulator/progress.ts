@@ -18,6 +18,8 @@ export interface ProgressView {
   settled: boolean;
   rollout: boolean;
   since: Date;
+  /** templateHash of the current generation's pod template. */
+  template: string;
   /** When it settles (ms since epoch); undefined once settled. */
   settlesAt: number | undefined;
 }
@@ -50,7 +52,7 @@ export class ProgressTracker {
     const settlesAt = e.since + this.delayMs;
     const settled = now >= settlesAt;
     if (settled) e.rollout = false;
-    return { settled, rollout: e.rollout, since: new Date(e.since || now), settlesAt: settled ? undefined : settlesAt };
+    return { settled, rollout: e.rollout, since: new Date(e.since || now), template: e.template, settlesAt: settled ? undefined : settlesAt };
   }
 
   /** Forgets workloads that no longer exist. */

@@ -191,7 +191,7 @@ export class StatusSimulator {
       const input = { obj: it.obj, placed, eligible, settled: p.settled, rollout: p.rollout, failed: false };
       this.lastInput.set(it.key, input);
       const status = it.kind.status({
-        obj: it.obj, placed, eligible, settled: p.settled, rollout: p.rollout, since: p.since, now: new Date(now),
+        obj: it.obj, placed, eligible, settled: p.settled, rollout: p.rollout, since: p.since, now: new Date(now), templateHash: p.template,
       });
       if (status === undefined || deepEqual(status, it.obj.status)) continue;
       const last = this.lastWritten.get(it.key);

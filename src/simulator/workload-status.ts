@@ -22,6 +22,8 @@ export interface StatusInput {
   rollout: boolean;
   /** When the current generation was first seen (Job startTime). */
   since: Date;
+  /** templateHash of obj's pod template when the caller already has it (progress.ts keeps it per generation). */
+  templateHash?: string;
   now: Date;
 }
 
@@ -110,7 +112,7 @@ export function deploymentStatus(inp: StatusInput): Record<string, unknown> {
   const desired = desiredReplicas(obj);
   const ready = readyNow(inp, prev.readyReplicas);
   const updated = inp.rollout && !inp.settled ? 0 : desired;
-  const rs = `${obj.metadata.name}-${templateHash(obj.spec?.template)}`;
+  const rs = `${obj.metadata.name}-${inp.templateHash ?? templateHash(obj.spec?.template)}`;
   const minAvailable = desired - maxUnavailable(obj, desired);
   const times = ['lastUpdateTime', 'lastTransitionTime'];
   const available = ready >= minAvailable
@@ -145,7 +147,7 @@ export function statefulSetStatus(inp: StatusInput): Record<string, unknown> {
   // OrderedReady creates one pod at a time and waits for it: at most one pending pod exists
   const parallel = obj.spec?.podManagementPolicy === 'Parallel';
   const created = parallel ? desired : Math.min(desired, inp.placed + 1);
-  const revision = `${obj.metadata.name}-${templateHash(obj.spec?.template)}`;
+  const revision = `${obj.metadata.name}-${inp.templateHash ?? templateHash(obj.spec?.template)}`;
   const rolling = inp.rollout && !inp.settled;
   return {
     observedGeneration: obj.metadata.generation ?? 1,
