@@ -222,8 +222,8 @@ spec:
     const labelled = JSON.parse(await kubectlOK(kc, ['-n', 'default', 'get', 'deployment', 'web-c1', '-o', 'json'], { server: at(c1) }));
     t.equal(labelled.metadata.labels.touched, 'yes', 'a write through a concrete workspace lands in that workspace');
     const unbound = await raw(srv, `/services/apiexport/root:compute/kubernetes/clusters/${c3}/apis/apps/v1/namespaces/default/deployments`);
-    t.equal(unbound.status, 404);
-    t.match(unbound.body, /is not bound to APIExport root:compute:kubernetes/);
+    t.equal(unbound.status, 403, 'kcp\'s bound-API authorizer denies a workspace without a binding');
+    t.match(JSON.parse(unbound.body).message, /could not find suitable APIBinding in target logical cluster \(workspace "[^"]+" is not bound to APIExport root:compute:kubernetes/);
 
     const alice = srv.tokens.issue('alice', ['team']);
     const denied = await raw(srv, '/services/apiexport/root:compute/kubernetes/clusters/*/apis/apps/v1/deployments', { token: alice });

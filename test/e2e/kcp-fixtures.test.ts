@@ -107,13 +107,17 @@ spec:
   // a workspace not bound to the export: the VW says why, to API clients as a Status and to
   // kubectl through its discovery client (which shows a server's own words only for a text 403)
   const unbound = await request(`${vwURL}/clusters/root:provider/`, creds, 'GET', 'apis/topology.kcp.io/v1alpha1/partitions');
-  t.equal(unbound.status, 404);
-  t.match(unbound.json.message, /workspace "root:provider" is not bound to APIExport root:provider:topology\.kcp\.io/, 'the reason, not a bare NotFound');
+  t.equal(unbound.status, 403, 'denied as kcp\'s bound-API authorizer denies it');
+  t.match(unbound.json, { reason: 'Forbidden', details: { group: 'topology.kcp.io', kind: 'partitions' } });
+  t.match(unbound.json.message, /^partitions\.topology\.kcp\.io is forbidden: User "[^"]+" cannot list resource "partitions" in API group "topology\.kcp\.io" in workspace "root:provider": could not find suitable APIBinding in target logical cluster \(workspace "root:provider" is not bound to APIExport root:provider:topology\.kcp\.io/, 'kcp\'s reason, and ours');
   for (const args of [['api-resources'], ['get', 'partitions']]) {
     const r = await kubectl(kc, args, { server: `${vwURL}/clusters/root:provider` });
     t.not(r.code, 0);
     t.match(r.stderr, /Error from server \(Forbidden\): workspace "root:provider" is not bound to APIExport root:provider:topology\.kcp\.io; .*bind it with an APIBinding/, `kubectl ${args[0]} shows why`);
   }
+  // --raw keeps only the host of --server, so the path names the VW
+  const rawGet = await kubectl(kc, ['get', '--raw', `${new URL(vwURL).pathname}/clusters/root:provider/apis/topology.kcp.io/v1alpha1/partitions`], { server: srv.url });
+  t.match(rawGet.stderr, /Error from server \(Forbidden\): partitions\.topology\.kcp\.io is forbidden: .*could not find suitable APIBinding in target logical cluster/, 'kubectl get --raw: the resource request itself');
 });
 
 t.test('APIResourceSchema validation as in kcp', async (t) => {

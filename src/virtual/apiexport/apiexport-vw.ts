@@ -83,7 +83,7 @@ export function apiExportVirtualWorkspace(deps: APIExportVWDeps): VirtualWorkspa
         log: deps.log,
         checkCluster: (cluster) => {
           if (cluster === '*' || view.isBound(cluster)) return;
-          throw new StatusError(404, 'NotFound', notBoundMessage(cluster, exportCluster, exportName));
+          throw new StatusError(403, 'Forbidden', notBoundMessage(cluster, exportCluster, exportName));
         },
       });
       v = { view, ctx, watches, unsubscribe: bindings.onChange(() => watches.changed()) };
@@ -122,13 +122,15 @@ export function apiExportVirtualWorkspace(deps: APIExportVWDeps): VirtualWorkspa
         return;
       }
       if (cluster !== '*' && info.isResource) {
-        // kcp's bound-API authorizer: a bound workspace that did not accept the claim refuses it
-        const refusal = view.claimRefusal(cluster, info.group, info.resource);
-        if (refusal) {
-          throw forbidden({ group: info.group, resource: info.resource }, info.name,
-            `User "${user.name}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group}" in workspace "${cluster}": `
-            + `failed to find suitable reason to allow access in APIBinding: ${refusal}`);
+        // kcp's bound-API authorizer (virtual/apiexport/authorizer/binding.go) denies a workspace
+        // with no binding to the export, and a bound one that did not accept the claim
+        const deny = (why: string) => forbidden({ group: info.group, resource: info.resource }, info.name,
+          `User "${user.name}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group}" in workspace "${cluster}": ${why}`);
+        if (!view.isBound(cluster)) {
+          throw deny(`could not find suitable APIBinding in target logical cluster (${notBoundMessage(cluster, exportCluster, exportName)})`);
         }
+        const refusal = view.claimRefusal(cluster, info.group, info.resource);
+        if (refusal) throw deny(`failed to find suitable reason to allow access in APIBinding: ${refusal}`);
       }
       await serveClusterPath(ctx, req, res, cluster, path, query, user);
     },
