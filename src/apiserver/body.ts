@@ -3,11 +3,10 @@
  * YAML, with kube's wording for every failure.
  */
 import type { IncomingMessage } from 'node:http';
-import { CORE_SCHEMA, load as loadYAML } from 'js-yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../errors/status.js';
 import { PROTOBUF_MEDIA_TYPE, decodeKubernetesProtobuf } from './protobuf/index.js';
-import { assertNestingDepth, jsonSizeAtLeast, jsonTextExceedsDepth, MAX_NESTING_DEPTH, MAX_OBJECT_BYTES, objectTooLarge, tooDeeplyNested } from './limits.js';
-import { stringifyJSON } from '../machinery/json-text.js';
+import { assertNestingDepth, jsonTextExceedsDepth, tooDeeplyNested } from './limits.js';
+import { decodeYamlBody, decodeYamlBodyAsync } from './yaml-body.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -68,55 +67,57 @@ function drain(req: IncomingMessage, alreadyRead: number): Promise<void> {
   });
 }
 
-/** Decodes a JSON body (or YAML when the content type says so). Empty bodies are undefined. */
-export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+/**
+ * Decodes a JSON body (or YAML when the content type says so). Empty bodies are undefined. YAML
+ * deeper than this thread's stack holds is parsed in a worker (yaml-body.ts), hence the promise.
+ */
+export async function decodeBody(buf: Buffer, contentType: string | undefined): Promise<unknown> {
+  const yaml = yamlText(buf, contentType);
+  if (yaml === undefined) return decodeBodySync(buf, contentType);
+  return yaml.json !== undefined ? yaml.json : decodeYamlBodyAsync(yaml.text);
+}
+
+/** decodeBody on this thread: YAML past what its stack holds is refused as too deep. */
+export function decodeBodySync(buf: Buffer, contentType: string | undefined): unknown {
+  const yaml = yamlText(buf, contentType);
+  if (yaml !== undefined) return yaml.json !== undefined ? yaml.json : decodeYamlBody(yaml.text);
   if (buf.length === 0) return undefined;
-  const ct = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  const ct = mediaType(contentType);
   // kubectl's typed commands (create configmap, create deployment…) send protobuf
   if (ct === PROTOBUF_MEDIA_TYPE) {
     const decoded = decodeKubernetesProtobuf(buf);
     assertNestingDepth(decoded);
     return decoded;
   }
-  const text = buf.toString('utf8');
-  if (ct.includes('yaml')) {
-    // clients (kubectl apply --server-side among them) mostly send JSON, which is YAML too: the
-    // native parser is far faster and needs no stack per level
-    if (/^\s*\{/.test(text)) {
-      if (jsonTextExceedsDepth(text)) throw tooDeeplyNested();
-      try { return JSON.parse(text); } catch { /* not JSON after all: parse it as YAML */ }
-    }
-    let decoded: unknown;
-    try {
-      // js-yaml rather than the yaml package here: its duplicate-key check is a hash lookup, where
-      // yaml's uniqueKeys compares each key with every earlier one (a 50 000-key map took minutes),
-      // and it parses several times faster. The core schema, as YAML 1.2 and kube: no timestamps.
-      // js-yaml refuses more than 100 levels unless told otherwise; ours is kube's limit
-      decoded = loadYAML(text, { schema: CORE_SCHEMA, maxDepth: MAX_NESTING_DEPTH });
-    } catch (e) {
-      if (/exceeded maxDepth/.test((e as Error).message)) throw tooDeeplyNested();
-      // the parser recurses per flow level and overflows past about 4 000 of them, within the
-      // limit: refused as too deep all the same (docs/security.md), not a 500
-      if (e instanceof RangeError || /call stack/.test((e as Error).message)) throw tooDeeplyNested();
-      throw badRequest(`error decoding YAML: ${(e as Error).message.split('\n')[0]}`);
-    }
-    // aliases share subtrees: a few lines can stand for gigabytes once expanded (CVE-2019-11253).
-    // Measure the expansion (a walk that stops at the limit) before anything else walks it.
-    const size = jsonSizeAtLeast(decoded, MAX_OBJECT_BYTES);
-    if (size > MAX_OBJECT_BYTES) throw objectTooLarge(size);
-    assertNestingDepth(decoded);
-    // unshare aliased subtrees, so that editing one place never edits another
-    return text.includes('*') ? JSON.parse(stringifyJSON(decoded)) : decoded;
-  }
   if (ct !== 'application/json' && !ct.endsWith('+json') && ct !== '' && ct !== '*/*') {
     throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   }
+  const text = buf.toString('utf8');
   if (jsonTextExceedsDepth(text)) throw tooDeeplyNested();
   try {
     return JSON.parse(text);
   } catch (e) {
     throw badRequest(`the object provided is unrecognized (must be of type JSON): ${(e as Error).message}`);
   }
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+}
+
+/**
+ * A non-empty YAML body: already decoded when it is JSON (what clients, kubectl apply
+ * --server-side among them, mostly send: the native parser is far faster and needs no stack per
+ * level), else its text for the YAML parser.
+ */
+function yamlText(buf: Buffer, contentType: string | undefined): { json?: unknown; text: string } | undefined {
+  if (buf.length === 0 || !mediaType(contentType).includes('yaml')) return undefined;
+  const text = buf.toString('utf8');
+  if (/^\s*\{/.test(text)) {
+    if (jsonTextExceedsDepth(text)) throw tooDeeplyNested();
+    try { return { json: JSON.parse(text), text }; } catch { /* not JSON after all: parse it as YAML */ }
+  }
+  return { text };
 }
 
 export function requireObject(v: unknown, what = 'the request body'): Record<string, any> {

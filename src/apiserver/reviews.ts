@@ -45,7 +45,7 @@ export async function handleReview(ctx: ApiContext, req: IncomingMessage, res: S
   if (info.verb !== 'create' || info.name || info.subresource) {
     throw methodNotAllowed(`the server does not allow this method on the requested resource (${req.method ?? ''} ${def.resource}.${def.group})`);
   }
-  const body = requireObject(decodeBody(await readBody(req), req.headers['content-type']));
+  const body = requireObject(await decodeBody(await readBody(req), req.headers['content-type']));
   const apiVersion = `${def.group}/${def.version}`;
   if ((body.kind && body.kind !== def.kind) || (body.apiVersion && body.apiVersion !== apiVersion)) {
     throw badRequest(`the body of the request was of kind ${body.apiVersion ?? ''}/${body.kind ?? ''}, expected ${apiVersion}, Kind=${def.kind}`);

@@ -10,7 +10,7 @@
 import t, { type Test } from 'tap';
 import { request, openWatch, type Creds, type RawResponse } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
-import { spawnServer, type SpawnedServer } from '../helpers/tmc.js';
+import { kubectl, spawnServer, type SpawnedServer } from '../helpers/tmc.js';
 import { findEtcd, startEtcdCluster } from '../helpers/etcd.js';
 import { readKubeconfigFile } from '../../src/security/kubeconfig.js';
 
@@ -93,11 +93,11 @@ const BINDING = {
   spec: { policyName: 'no-poison', validationActions: ['Deny'] },
 };
 
-interface Target { url: string; creds: Creds; child: SpawnedServer['child'] }
+interface Target { url: string; creds: Creds; child: SpawnedServer['child']; kubeconfig: string }
 
 async function connect(srv: SpawnedServer): Promise<Target> {
   const kc = readKubeconfigFile(srv.kubeconfigPath);
-  return { url: srv.url, creds: { caPem: kc.caPem!, certPem: kc.certPem, keyPem: kc.keyPem }, child: srv.child };
+  return { url: srv.url, creds: { caPem: kc.caPem!, certPem: kc.certPem, keyPem: kc.keyPem }, child: srv.child, kubeconfig: srv.kubeconfigPath };
 }
 
 function sender(target: Target) {
@@ -166,6 +166,36 @@ t.test('sqlite: 10 000 levels through every path; 10 001 is a 400 at decode', as
     t.equal(r.status, 201, say(r));
     t.equal(textDepth(r.text) >= 1_000, true);
     t.equal((await send('DELETE', `${DEEPS}/yaml`)).status, 200);
+  });
+
+  await t.test('YAML that is not JSON, at the limit: flow and compact styles, apply, and kubectl', async (t) => {
+    // js-yaml's recursion held about 1 500 levels on the server's stack; these parse in a worker
+    const flowYAML = (name: string, depth: number) =>
+      `apiVersion: example.com/v1\nkind: Deep\nmetadata: {name: ${name}}\nspec: ${'{a: '.repeat(depth - 1)}1${'}'.repeat(depth - 1)}\n`;
+    const created = await send('POST', DEEPS, flowYAML('flow', LIMIT), { 'Content-Type': 'application/yaml' });
+    t.equal(created.status, 201, `flow YAML create at ${LIMIT}: ${say(created)}`);
+    t.ok(textDepth(created.text) >= LIMIT, 'stored whole');
+    const compact = `apiVersion: example.com/v1\nkind: Deep\nmetadata:\n  name: flow\nspec:\n  b:\n  ${'- '.repeat(LIMIT - 2)}1\n`;
+    const applied = await send('PATCH', `${DEEPS}/flow?fieldManager=yaml-applier`, compact, APPLY);
+    t.equal(applied.status, 200, `apply with compact block sequences at ${LIMIT}: ${say(applied)}`);
+    t.ok(textDepth(applied.text.slice(applied.text.indexOf('"b":'))) >= LIMIT - 2, 'spec.b as deep as sent');
+    const over = await send('POST', DEEPS, flowYAML('over', LIMIT + 1), { 'Content-Type': 'application/yaml' });
+    t.equal(over.status, 400, `flow YAML one level over: ${say(over)}`);
+    t.match(over.json?.message, /nested too deeply: more than 10000 levels/);
+    t.equal((await send('DELETE', `${DEEPS}/flow`)).status, 200);
+    // kubectl reads the manifest itself (Go's YAML decoder) and sends JSON. Its JSON decoder stops
+    // at 10 000 levels too, and the answer's managedFields nest a few levels deeper than the
+    // object (kube's do the same), so kubectl's own ceiling is a few levels under the limit.
+    const depth = LIMIT - 5;
+    const manifest = flowYAML('by-kubectl', depth);
+    const byKubectl = await kubectl(target.kubeconfig, ['-n', 'default', 'create', '-f', '-', '-o', 'name'], { input: manifest });
+    t.equal(byKubectl.code, 0, `kubectl create -f with a ${depth}-level manifest: ${byKubectl.stderr.slice(0, 300)}`);
+    t.match(byKubectl.stdout, /deep.example.com\/by-kubectl/);
+    const ssa = await kubectl(target.kubeconfig, ['-n', 'default', 'apply', '--server-side', '--force-conflicts', '-f', '-', '-o', 'name'], { input: manifest.replace('1}', '2}') });
+    t.equal(ssa.code, 0, `kubectl apply --server-side: ${ssa.stderr.slice(0, 300)}`);
+    const got = await send('GET', `${DEEPS}/by-kubectl`);
+    t.ok(textDepth(got.text) >= depth && got.text.includes('{"a":2}'), 'kubectl\'s apply changed the deepest value');
+    t.equal((await send('DELETE', `${DEEPS}/by-kubectl`)).status, 200);
   });
 
   await t.test('the CEL rule and the policy see the deep spec', async (t) => {

@@ -17,7 +17,7 @@ import { successStatus, writeJSON } from '../responses.js';
  * is a 400 before anything is deleted (kube's decoder fails the same way).
  */
 async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions & { dryRun: boolean }> {
-  const body = decodeBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
+  const body = await decodeBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
   const opts: DeleteOptions & { dryRun: boolean } = { dryRun: false };
   let orphan: boolean | undefined;
   if (body !== undefined) {

@@ -31,7 +31,7 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
       writeJSON(res, 200, await readScale(ctx.generic, scope, def, info.name));
       return;
     case 'update': {
-      const body = requireObject(decodeBody(await readBody(req), req.headers['content-type']));
+      const body = requireObject(await decodeBody(await readBody(req), req.headers['content-type']));
       writeJSON(res, 200, await writeScale(ctx.generic, scope, def, info.name, () => body), scope.warnings);
       return;
     }

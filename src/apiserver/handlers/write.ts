@@ -25,7 +25,7 @@ function writeSubresourceOK(info: RequestInfo, def: ResourceDef): void {
 export async function handleCreate(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo,
   def: ResourceDef, scope: RequestScope): Promise<void> {
   if (info.name) throw methodNotAllowed(`POST is not supported on a named ${def.resource}; use PUT or PATCH`);
-  const body = requireObject(decodeBody(await readBody(req), req.headers['content-type'])) as KubeObject;
+  const body = requireObject(await decodeBody(await readBody(req), req.headers['content-type'])) as KubeObject;
   // the body was decoded for this request alone: the store may write to it instead of a copy
   const created = await ctx.generic.create(scope, def, body, undefined, true);
   writeJSON(res, 201, created, scope.warnings);
@@ -34,7 +34,7 @@ export async function handleCreate(ctx: ApiContext, req: IncomingMessage, res: S
 export async function handleUpdate(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo,
   def: ResourceDef, scope: RequestScope): Promise<void> {
   writeSubresourceOK(info, def);
-  const body = requireObject(decodeBody(await readBody(req), req.headers['content-type'])) as KubeObject;
+  const body = requireObject(await decodeBody(await readBody(req), req.headers['content-type'])) as KubeObject;
   const updated = await ctx.generic.update(scope, def, info.name, body, info.subresource);
   writeJSON(res, 200, updated, scope.warnings);
 }
@@ -56,7 +56,7 @@ export async function handlePatch(ctx: ApiContext, req: IncomingMessage, res: Se
         group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
       });
     }
-    const applied = requireObject(decodeBody(raw, 'application/yaml'), 'the apply configuration') as KubeObject;
+    const applied = requireObject(await decodeBody(raw, 'application/yaml'), 'the apply configuration') as KubeObject;
     const manager = scope.fieldManager;
     const forced = boolParam(q, 'force') ?? false;
     const now = new Date();

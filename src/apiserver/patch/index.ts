@@ -2,7 +2,7 @@
  * Patch entry point for the PATCH handler: pick the patch kind from the Content-Type, decode the
  * body (JSON, or YAML/JSON for apply), and apply it. Pure: no I/O, the clock is passed in.
  */
-import { decodeBody } from '../body.js';
+import { decodeBodySync } from '../body.js';
 import type { JSONSchemaProps } from '../../registry/types.js';
 import type { KubeObject } from '../../storage/types.js';
 import { badRequest } from '../../errors/status.js';
@@ -60,7 +60,7 @@ export function decodePatchBody(kind: PatchKind, body: string | Uint8Array | unk
   if (kind === 'apply') {
     // the request-body decoder: one YAML parser with its bounds (depth, alias expansion, linear
     // duplicate-key check) for every body, rather than a second parser without them
-    return decodeBody(Buffer.from(text, 'utf8'), 'application/yaml');
+    return decodeBodySync(Buffer.from(text, 'utf8'), 'application/yaml');
   }
   try {
     return JSON.parse(text);
