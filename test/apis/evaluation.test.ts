@@ -1,11 +1,12 @@
 /**
- * The PlacementDecision evaluation codec: lossless (rows → columns → the same rows), small (the
- * point of it), and tolerant of a hand-edited record.
+ * The PlacementDecision evaluation codec: lossless up to FULL_RECORD_UP_TO clusters (rows →
+ * columns → the same rows), bounded beyond (counts, the chosen and the best others), and
+ * tolerant of a hand-edited record.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
-import { type CandidateRow, candidateRows, encodeEvaluation } from '../../src/apis/tmc/evaluation.js';
+import { type CandidateRow, FULL_RECORD_UP_TO, LISTED, candidateRows, encodeEvaluation } from '../../src/apis/tmc/evaluation.js';
 import { schedule } from '../../src/placement/index.js';
 import { engineCluster } from '../../src/reconcilers/workloadplacement/cluster-input.js';
 import { WS, deployment, placement, readyCluster } from '../reconcilers/workloadplacement/fakes.js';
@@ -67,15 +68,54 @@ t.test('a hand-edited record with short columns decodes without inventing scores
   ]);
 });
 
-t.test('an engine decision over 1 000 clusters stays small', async (t) => {
+t.test('an engine decision over 1 000 clusters: a bounded record of a few KB', async (t) => {
   const clusters = Array.from({ length: 1000 }, (_, i) => engineCluster(readyCluster(`cluster-${String(i).padStart(4, '0')}`, { 'topology.kubernetes.io/region': ['eu', 'us', 'ap'][i % 3] }), WS));
   const p = placement({ numberOfClusters: 3, replicaScheduling: { type: 'Divided' }, spreadConstraints: [{ topologyKey: 'topology.kubernetes.io/region', maxSkew: 1 }] });
   const d = schedule({ placement: { spec: p.spec as never }, workload: deployment('web', 6) as never, clusters, now: Date.now() });
   const ev = encodeEvaluation(d.candidates);
   const rowBytes = JSON.stringify(d.candidates.map(({ clusterName, filters, scores, total }) => ({ clusterName, filters, scores, total }))).length;
-  const columnBytes = JSON.stringify(ev).length;
-  t.comment(`1 000 clusters: rows ${rowBytes} bytes, columns ${columnBytes} bytes`);
-  t.ok(columnBytes < 40 * 1000, `under 40 bytes per cluster (${columnBytes / 1000})`);
-  t.ok(columnBytes * 10 < rowBytes, 'at least ten times smaller than row by row');
-  t.equal(candidateRows(ev).length, 1000);
+  const bytes = JSON.stringify(ev).length;
+  t.comment(`1 000 clusters: rows ${rowBytes} bytes, bounded record ${bytes} bytes`);
+  t.ok(bytes < 4096, `under 4 KiB (${bytes} bytes)`);
+  t.equal(ev.considered, 1000);
+  t.equal(ev.feasible, 1000, 'how many passed every filter');
+  const chosen = d.clusters.map((c) => c.clusterName);
+  t.equal(chosen.length, 3);
+  for (const name of chosen) t.ok(ev.scores?.clusters.includes(name), `chosen ${name} keeps its scores`);
+  t.equal(ev.scores?.clusters.length, 3 + LISTED, 'the chosen and the LISTED best others');
+  t.equal(candidateRows(ev).length, 3 + LISTED);
+});
+
+t.test('bounded beyond FULL_RECORD_UP_TO: verdicts count their clusters and name the first LISTED; the chosen are kept however they rank', async (t) => {
+  const n = FULL_RECORD_UP_TO + 1;
+  const rows: CandidateRow[] = Array.from({ length: n }, (_, i) => {
+    const clusterName = `c${String(i).padStart(3, '0')}`;
+    if (i % 2 === 0) return { clusterName, filters: [{ plugin: 'Ready', passed: false, reason: 'NotReady' }], scores: [], total: 0 };
+    // c001 scores lowest of all, and is the one chosen (a spread constraint can do that)
+    return { clusterName, filters: [{ plugin: 'Ready', passed: true }], scores: [{ plugin: 'P', score: i, weight: 1 }], total: i, selected: i === 1 };
+  });
+  const ev = encodeEvaluation(rows);
+  const notReady = ev.filters?.[0].verdicts?.[0];
+  t.equal(notReady?.count, 51, 'every NotReady cluster counted');
+  t.same(notReady?.clusters, rows.filter((_, i) => i % 2 === 0).slice(0, LISTED).map((r) => r.clusterName), 'the first LISTED by name');
+  t.equal(ev.feasible, undefined, 'all 50 feasible clusters are listed: no count needed');
+  // 50 feasible, 1 chosen: the chosen + all 49 others fit in LISTED, so nothing is dropped there
+  t.equal(ev.scores?.clusters.length, 50);
+  t.equal(ev.scores?.clusters[49], 'c001', 'the chosen cluster is listed, last by total');
+
+  const many: CandidateRow[] = Array.from({ length: 300 }, (_, i) => ({
+    clusterName: `c${String(i).padStart(3, '0')}`, filters: [{ plugin: 'Ready', passed: true }], scores: [{ plugin: 'P', score: i, weight: 1 }], total: i, selected: i === 0,
+  }));
+  const big = encodeEvaluation(many);
+  t.equal(big.feasible, 300);
+  t.same(big.scores?.clusters.slice(0, 3), ['c299', 'c298', 'c297'], 'best first');
+  t.equal(big.scores?.clusters.length, LISTED + 1);
+  t.equal(big.scores?.clusters[LISTED], 'c000', 'the chosen one although it ranks last');
+  t.same(big.scores?.plugins?.[0].scores.at(-1), 0);
+
+  const small = rows.slice(0, FULL_RECORD_UP_TO);
+  const full = encodeEvaluation(small);
+  t.equal(full.feasible, undefined, 'up to FULL_RECORD_UP_TO: the full record, no counts');
+  t.equal(full.filters?.[0].verdicts?.[0].count, undefined);
+  t.equal(candidateRows(full).length, FULL_RECORD_UP_TO);
 });

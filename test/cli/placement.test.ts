@@ -176,3 +176,20 @@ t.test('explain over many clusters: the chosen and the best others, rejections g
   t.match(one, /Not considered by this decision: nope/);
   t.match(one, /^ {2}c03: Ready: NotReady — no heartbeat$/m);
 });
+
+t.test('explain a bounded record (over 100 clusters): counts from the record, unlisted clusters named as such', async (t) => {
+  const wp: any = { metadata: { name: 'huge', namespace: 'n' }, spec: {}, status: { phase: 'Scheduled', currentRevision: 1 } };
+  const rows = Array.from({ length: 300 }, (_, i) => {
+    const clusterName = `c${String(i).padStart(3, '0')}`;
+    if (i % 3 === 0) return { clusterName, filters: [{ plugin: 'Ready', passed: false, reason: 'NotReady', message: 'no heartbeat' }], scores: [], total: 0 };
+    return { clusterName, filters: [{ plugin: 'Ready', passed: true }], scores: [{ plugin: 'Balance', score: i, weight: 1 }], total: i, selected: i >= 298 };
+  });
+  const d: any = { metadata: { name: 'huge-1' }, spec: { placementName: 'huge', revision: 1, evaluation: encodeEvaluation(rows), selected: [{ clusterName: 'c299' }, { clusterName: 'c298' }] } };
+  const text = renderExplanation(wp, d);
+  t.match(text, /Showing the 2 chosen and the 10 best other clusters of 300; --all shows the \d+ the record lists/);
+  t.match(text, /^ {2}100 × Ready: NotReady — no heartbeat: c000, c003, c006, c009, c012, … \(\+95\)$/m, 'the verdict count, not the listed names');
+  t.match(text, /^ {2}198 × passed every filter, scored lower or not needed: c296, c295, c293, c292, c290, … \(\+193\)$/m, 'feasible beyond the chosen, from the count');
+  const one = renderExplanation(wp, d, { clusters: ['c001'] });
+  t.match(one, /Not listed in this decision's record: c001 \(over 300 clusters the record keeps the chosen/);
+  t.notMatch(one, /Not considered/);
+});

@@ -1675,7 +1675,7 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
                   },
                   "evaluation": {
                     "type": "object",
-                    "description": "Every cluster considered, with each filter's verdict and each scorer's score, stored by column so that a decision over thousands of clusters stays small (tens of bytes per cluster): a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists every cluster that passed them all. `tmcctl placement explain` expands it into one row per cluster.",
+                    "description": "The clusters considered, with each filter's verdict and each scorer's score, stored by column: a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists the clusters that passed them all. Up to 100 clusters considered, every cluster is listed. Beyond that the record is bounded (as kcp and Karmada report a scheduling result): each verdict names its first 50 clusters by name with `count` saying how many got it, and `scores` lists the chosen clusters and the 50 best others, with `feasible` saying how many passed every filter. `tmcctl placement explain` expands it into one row per listed cluster.",
                     "required": [
                       "considered"
                     ],
@@ -1685,6 +1685,12 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
                         "format": "int32",
                         "minimum": 0,
                         "description": "How many clusters were considered."
+                      },
+                      "feasible": {
+                        "type": "integer",
+                        "format": "int32",
+                        "minimum": 0,
+                        "description": "How many clusters passed every filter; set when `scores` lists fewer of them (a bounded record)."
                       },
                       "filters": {
                         "type": "array",
@@ -1727,11 +1733,17 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
                                   },
                                   "clusters": {
                                     "type": "array",
-                                    "description": "The ClusterRegistrations' names.",
+                                    "description": "The ClusterRegistrations' names (the first 50 by name when `count` is set).",
                                     "x-kubernetes-list-type": "atomic",
                                     "items": {
                                       "type": "string"
                                     }
+                                  },
+                                  "count": {
+                                    "type": "integer",
+                                    "format": "int32",
+                                    "minimum": 0,
+                                    "description": "How many clusters got this verdict; set when `clusters` names fewer of them (a bounded record)."
                                   }
                                 }
                               }
@@ -1748,7 +1760,7 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
                         "properties": {
                           "clusters": {
                             "type": "array",
-                            "description": "The clusters that passed every filter, highest total first (ties by name).",
+                            "description": "The clusters that passed every filter (in a bounded record: the chosen ones and the 50 best others), highest total first (ties by name).",
                             "x-kubernetes-list-type": "atomic",
                             "items": {
                               "type": "string"

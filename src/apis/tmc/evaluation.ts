@@ -6,6 +6,14 @@
  * plain pass, grouped by verdict, and one score array per plugin — it is ~30 bytes per cluster
  * and loses nothing: `candidateRows(encodeEvaluation(rows))` gives the rows back.
  *
+ * Up to FULL_RECORD_UP_TO clusters that is what is stored. Beyond, the record is bounded, as kcp
+ * and Karmada report a scheduling result: each verdict names its first LISTED clusters by name
+ * and counts the rest, and the score table keeps the chosen clusters and the LISTED best others
+ * and counts the feasible ones. ~30 bytes per cluster was still ~29 KB per decision at 1 000
+ * clusters, written, validated, stored, sent to every watcher and parsed again: a quarter of the
+ * CPU of a placement end to end. Bounded it is ~3 KB whatever the fleet, and still answers "why
+ * these clusters, what were the runners-up, why were the others out".
+ *
  * Hand-written (not generated); imports only the generated types.
  */
 import type { CandidateEvaluation, FilterVerdict, FilterVerdicts, PluginScores } from './v1alpha1.js';
@@ -19,11 +27,19 @@ export interface CandidateRow {
   scores: ReadonlyArray<{ plugin: string; score: number; weight?: number }>;
   /** Σ score × weight; 0 when a filter failed. */
   total: number;
+  /** Whether the decision chose it (a bounded record always keeps the chosen clusters' scores). */
+  selected?: boolean;
 }
+
+/** Up to this many clusters considered, the record lists every one. */
+export const FULL_RECORD_UP_TO = 100;
+/** In a bounded record: names per verdict, and best clusters besides the chosen in the score table. */
+export const LISTED = 50;
 
 export function encodeEvaluation(rows: readonly CandidateRow[]): CandidateEvaluation {
   const evaluation: CandidateEvaluation = { considered: rows.length };
   if (rows.length === 0) return evaluation;
+  const bounded = rows.length > FULL_RECORD_UP_TO;
 
   const filters = new Map<string, { entry: FilterVerdicts; groups: Map<string, FilterVerdict> }>();
   const feasible: CandidateRow[] = [];
@@ -45,16 +61,22 @@ export function encodeEvaluation(rows: readonly CandidateRow[]): CandidateEvalua
         if (f.message !== undefined) group.message = f.message;
         filter.groups.set(key, group);
       }
-      group.clusters.push(row.clusterName);
+      if (!bounded || group.clusters.length < LISTED) group.clusters.push(row.clusterName);
+      else group.count = (group.count ?? LISTED) + 1;
     }
     if (ok) feasible.push(row);
   }
   evaluation.filters = [...filters.values()].map(({ entry, groups }) => (groups.size > 0 ? { ...entry, verdicts: [...groups.values()] } : entry));
 
   if (feasible.length > 0) {
-    const ranked = feasible
+    let ranked = feasible
       .map((row) => ({ row, total: Math.round(row.total) }))
       .sort((a, b) => b.total - a.total || cmp(a.row.clusterName, b.row.clusterName));
+    if (bounded && ranked.length > LISTED) {
+      let others = 0;
+      ranked = ranked.filter(({ row }) => row.selected === true || others++ < LISTED);
+      if (ranked.length < feasible.length) evaluation.feasible = feasible.length;
+    }
     const plugins = new Map<string, PluginScores>();
     ranked.forEach(({ row }, i) => {
       for (const s of row.scores) {

@@ -37,6 +37,18 @@ export interface ExplainedDecision {
   selected: SelectedCluster[];
   /** The lowest total among the chosen (what a not-chosen cluster's total is compared with). */
   lowestChosen: number | undefined;
+  /** How many clusters the decision considered (more than `candidates` in a bounded record). */
+  considered: number;
+  /**
+   * Set for a bounded record (a decision over more than FULL_RECORD_UP_TO clusters): it lists
+   * only some clusters, and these are the counts behind each verdict and the feasible total.
+   */
+  bounded?: {
+    /** How many clusters passed every filter. */
+    feasible: number;
+    /** Every verdict other than a plain pass: how many clusters got it, and the first few by name. */
+    verdicts: Array<{ filter: string; passed: boolean; why: string; count: number; clusters: string[] }>;
+  };
 }
 
 /** Plugin names in first-seen order across candidates (filters run in the same order for all). */
@@ -91,7 +103,19 @@ export function explainDecision(d: PlacementDecision): ExplainedDecision {
       whyNot: sel ? undefined : rejection(row, lowestChosen),
     };
   });
-  return { filters, scorers, candidates, selected, lowestChosen };
+  const ev = d.spec.evaluation;
+  const isBounded = ev?.feasible !== undefined || (ev?.filters ?? []).some((f) => (f.verdicts ?? []).some((v) => v.count !== undefined));
+  const out: ExplainedDecision = { filters, scorers, candidates, selected, lowestChosen, considered: ev?.considered ?? rows.length };
+  if (isBounded) {
+    out.bounded = {
+      feasible: ev?.feasible ?? ev?.scores?.clusters?.length ?? 0,
+      verdicts: (ev?.filters ?? []).flatMap((f) => (f.verdicts ?? []).map((v) => ({
+        filter: f.plugin, passed: v.passed, why: `${f.plugin}: ${v.reason ?? (v.passed ? 'passed' : 'rejected')}${v.message ? ` — ${v.message}` : ''}`,
+        count: v.count ?? v.clusters?.length ?? 0, clusters: v.clusters ?? [],
+      }))),
+    };
+  }
+  return out;
 }
 
 /** `c1(3), c2(3)`; replicas omitted when the decision has none (Duplicated without a count). */

@@ -514,13 +514,18 @@ export interface components {
             previous?: components["schemas"]["PreviousCluster"][];
             unschedulable?: components["schemas"]["UnschedulableReason"];
         };
-        /** @description Every cluster considered, with each filter's verdict and each scorer's score, stored by column so that a decision over thousands of clusters stays small (tens of bytes per cluster): a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists every cluster that passed them all. `tmcctl placement explain` expands it into one row per cluster. */
+        /** @description The clusters considered, with each filter's verdict and each scorer's score, stored by column: a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists the clusters that passed them all. Up to 100 clusters considered, every cluster is listed. Beyond that the record is bounded (as kcp and Karmada report a scheduling result): each verdict names its first 50 clusters by name with `count` saying how many got it, and `scores` lists the chosen clusters and the 50 best others, with `feasible` saying how many passed every filter. `tmcctl placement explain` expands it into one row per listed cluster. */
         CandidateEvaluation: {
             /**
              * Format: int32
              * @description How many clusters were considered.
              */
             considered: number;
+            /**
+             * Format: int32
+             * @description How many clusters passed every filter; set when `scores` lists fewer of them (a bounded record).
+             */
+            feasible?: number;
             /** @description Each filter, in the order they ran, with its verdicts other than a plain pass. */
             filters?: components["schemas"]["FilterVerdicts"][];
             scores?: components["schemas"]["ScoreTable"];
@@ -540,12 +545,17 @@ export interface components {
             reason?: string;
             /** @description Details. */
             message?: string;
-            /** @description The ClusterRegistrations' names. */
+            /** @description The ClusterRegistrations' names (the first 50 by name when `count` is set). */
             clusters: string[];
+            /**
+             * Format: int32
+             * @description How many clusters got this verdict; set when `clusters` names fewer of them (a bounded record).
+             */
+            count?: number;
         };
         /** @description The scores of the clusters that passed every filter, by column: `totals[i]` and each plugin's `scores[i]` belong to `clusters[i]`. */
         ScoreTable: {
-            /** @description The clusters that passed every filter, highest total first (ties by name). */
+            /** @description The clusters that passed every filter (in a bounded record: the chosen ones and the 50 best others), highest total first (ties by name). */
             clusters: string[];
             /** @description Each cluster's total score, the sum of score × weight. */
             totals?: number[];
@@ -765,7 +775,7 @@ export type WorkloadClusterStatus = components['schemas']['WorkloadClusterStatus
 export type PlacementDecision = components['schemas']['PlacementDecision'];
 /** The decision record. */
 export type PlacementDecisionSpec = components['schemas']['PlacementDecisionSpec'];
-/** Every cluster considered, with each filter's verdict and each scorer's score, stored by column so that a decision over thousands of clusters stays small (tens of bytes per cluster): a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists every cluster that passed them all. */
+/** The clusters considered, with each filter's verdict and each scorer's score, stored by column: a cluster passed a filter unless one of that filter's verdicts names it, and `scores` lists the clusters that passed them all. */
 export type CandidateEvaluation = components['schemas']['CandidateEvaluation'];
 /** One filter and the clusters it did not simply pass, grouped by verdict. */
 export type FilterVerdicts = components['schemas']['FilterVerdicts'];

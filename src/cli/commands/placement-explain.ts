@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { CandidateRow, PlacementDecision, WorkloadPlacement } from '../../apis/tmc/index.js';
-import { clusterList, explainDecision, firstFailure, rejection } from '../../apis/tmc/explain.js';
+import { clusterList, explainDecision, type ExplainedDecision, firstFailure, rejection } from '../../apis/tmc/explain.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { serialize, table } from '../output.js';
@@ -20,6 +20,22 @@ export interface ExplainOptions extends RenderOptions {
 }
 
 /** One line per reason, kube-scheduler style: "312 × Ready: NotReady — …: c1, c7, … (+307)". */
+/**
+ * A bounded record (a decision over many clusters) lists some clusters only: the "not chosen"
+ * lines come from its counts — each failing verdict with how many clusters got it, and the
+ * feasible clusters beyond the chosen.
+ */
+function boundedRejections(b: NonNullable<ExplainedDecision['bounded']>, chosen: number, listedOthers: readonly string[]): string[] {
+  const line = (count: number, why: string, names: readonly string[]) => {
+    const shown = names.slice(0, NAMES_SHOWN);
+    const more = count > shown.length ? `, … (+${count - shown.length})` : '';
+    return { count, text: `  ${count} × ${why}: ${shown.join(', ')}${more}` };
+  };
+  const lines = b.verdicts.filter((v) => !v.passed).map((v) => line(v.count, v.why, v.clusters));
+  if (b.feasible > chosen) lines.push(line(b.feasible - chosen, 'passed every filter, scored lower or not needed', listedOthers));
+  return lines.sort((a, c) => c.count - a.count).map((l) => l.text);
+}
+
 function groupedRejections(others: readonly CandidateRow[]): string[] {
   const groups = new Map<string, string[]>();
   for (const c of others) {
@@ -74,7 +90,9 @@ export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision, o
     const wanted = new Set(opts.clusters);
     shown = ordered.filter((c) => wanted.has(c.row.clusterName));
     const missing = opts.clusters.filter((n) => !candidates.some((c) => c.clusterName === n));
-    if (missing.length) out.push(`Not considered by this decision: ${missing.join(', ')} (not registered in the location workspace at ${d.spec.time ?? 'that time'}).`, '');
+    if (missing.length && explained.bounded) {
+      out.push(`Not listed in this decision's record: ${missing.join(', ')} (over ${explained.considered} clusters the record keeps the chosen, the best others and the first names of each verdict; see "Not chosen" for the counts).`, '');
+    } else if (missing.length) out.push(`Not considered by this decision: ${missing.join(', ')} (not registered in the location workspace at ${d.spec.time ?? 'that time'}).`, '');
   } else if (!opts.all && ordered.length > DEFAULT_ROWS) {
     const runnersUp = ordered.filter((c) => c.result === 'not chosen').slice(0, RUNNERS_UP);
     shown = [...ordered.filter((c) => c.result === 'selected'), ...runnersUp];
@@ -88,8 +106,9 @@ export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision, o
     const scoreHeaders = scorers.map((p) => (filters.includes(p) ? `${p}(score)` : p));
     out.push(table(['CLUSTER', 'RESULT', ...filters, ...scoreHeaders, 'TOTAL', 'REPLICAS'], rows).trimEnd());
     out.push('');
-    if (shown.length < candidates.length && !focused) {
-      out.push(`Showing the ${chosen.size} chosen and the ${shown.length - chosen.size} best other clusters of ${candidates.length}; --all shows every row, --cluster NAME one cluster's.`);
+    if (shown.length < explained.considered && !focused) {
+      const every = explained.bounded ? `--all shows the ${candidates.length} the record lists` : '--all shows every row';
+      out.push(`Showing the ${chosen.size} chosen and the ${shown.length - chosen.size} best other clusters of ${explained.considered}; ${every}, --cluster NAME one cluster's.`);
     }
     out.push(`Filters run in this order: ${filters.join(' → ') || '<none>'}. Scores are score×weight; TOTAL is their sum.`);
   }
@@ -97,7 +116,11 @@ export function renderExplanation(wp: WorkloadPlacement, d: PlacementDecision, o
   out.push(`Previous:    ${clusterList(d.spec.previous)}`);
   const lowest = explained.lowestChosen;
   const others = (focused ? shown.map((c) => c.row) : candidates).filter((c) => !chosen.has(c.clusterName));
-  if (others.length) {
+  if (explained.bounded && !focused) {
+    const listedOthers = explained.candidates.filter((c) => c.result === 'not chosen').map((c) => c.row.clusterName);
+    const lines = boundedRejections(explained.bounded, chosen.size, listedOthers);
+    if (lines.length) out.push('Not chosen:', ...lines);
+  } else if (others.length) {
     out.push('Not chosen:');
     others.sort((a, b) => a.clusterName.localeCompare(b.clusterName));
     if (focused || opts.all || candidates.length <= DEFAULT_ROWS) {

@@ -53,6 +53,10 @@ export function DecisionTable({ decision, onShow }: { decision: PlacementDecisio
       )}
       <SortableTable name="decision" caption={`Decision revision ${decision.spec.revision}: every candidate cluster, each filter's verdict and each scorer's score × weight`}
         columns={columns} rows={explained.candidates} rowKey={(c) => c.row.clusterName} rowClass={(c) => c.result.replace(' ', '-')} />
+      {explained.bounded && (
+        <p class="note" role="note">This decision considered {explained.considered} clusters ({explained.bounded.feasible} passed every filter); its record lists {explained.candidates.length}: the chosen, the best others and the first names of each verdict.{' '}
+          {explained.bounded.verdicts.filter((v) => !v.passed).map((v) => `${v.count} × ${v.why}`).join('; ')}</p>
+      )}
       <p class="muted small">Filters ran in this order: {explained.filters.join(' → ') || 'none'}.
         {!allFilters && uniform.length > 0 && ` Every candidate passed ${uniform.join(', ')} (not shown as columns).`} Scores are score × weight; Total is their sum.
         {decision.spec.unschedulable?.reason ? ` Unschedulable: ${decision.spec.unschedulable.reason} — ${decision.spec.unschedulable.message ?? ''}` : ''}</p>
