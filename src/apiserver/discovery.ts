@@ -4,12 +4,10 @@
  */
 import type { ResourceCatalog } from '../registry/catalog.js';
 import type { ResourceDef } from '../registry/types.js';
-import { LruCache } from '../machinery/lru-cache.js';
 
 interface GroupVersions { name: string; versions: string[]; defs: Map<string, ResourceDef[]> }
 
 interface DiscoveryDocs {
-  generation: number;
   api: string; // legacy APIVersions
   apis: string; // legacy APIGroupList
   aggregatedApi: string;
@@ -96,38 +94,48 @@ function aggregatedGroup(g: GroupVersions): Record<string, unknown> {
   };
 }
 
+function buildDocs(defs: ResourceDef[]): DiscoveryDocs {
+  const groups = groupsOf(defs);
+  const core = groups.get('');
+  const named = [...groups.values()].filter((g) => g.name !== '').sort((a, b) => a.name.localeCompare(b.name));
+  const resourceLists = new Map<string, string>();
+  if (core) for (const v of core.versions) resourceLists.set(v, JSON.stringify(resourceList(v, core.defs.get(v)!)));
+  for (const g of named) for (const v of g.versions) resourceLists.set(`${g.name}/${v}`, JSON.stringify(resourceList(`${g.name}/${v}`, g.defs.get(v)!)));
+  return {
+    api: JSON.stringify({ kind: 'APIVersions', versions: core ? core.versions : [], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '' }] }),
+    apis: JSON.stringify({
+      kind: 'APIGroupList', apiVersion: 'v1',
+      groups: named.map((g) => ({
+        name: g.name,
+        versions: g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v })),
+        preferredVersion: { groupVersion: `${g.name}/${g.versions[0]}`, version: g.versions[0] },
+      })),
+    }),
+    aggregatedApi: JSON.stringify({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items: core ? [aggregatedGroup(core)] : [] }),
+    aggregatedApis: JSON.stringify({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items: named.map(aggregatedGroup) }),
+    resourceLists,
+    groups,
+  };
+}
+
+/**
+ * Discovery documents are built from a cluster's resource list (`catalog.all`) and kept for as
+ * long as the catalog keeps that list: every workspace serving just the built-ins shares one list,
+ * so it shares one set of documents, and a workspace with its own resources holds its documents no
+ * longer than the catalog holds its index.
+ */
 export class Discovery {
-  private readonly cache = new LruCache<string, DiscoveryDocs>(10_000);
+  private readonly byDefs = new WeakMap<ResourceDef[], DiscoveryDocs>();
 
   constructor(private readonly catalog: ResourceCatalog) {}
 
   docs(cluster: string): DiscoveryDocs {
-    const gen = this.catalog.generation();
-    const hit = this.cache.get(cluster);
-    if (hit && hit.generation === gen) return hit;
-    const groups = groupsOf(this.catalog.all(cluster));
-    const core = groups.get('');
-    const named = [...groups.values()].filter((g) => g.name !== '').sort((a, b) => a.name.localeCompare(b.name));
-    const resourceLists = new Map<string, string>();
-    if (core) for (const v of core.versions) resourceLists.set(v, JSON.stringify(resourceList(v, core.defs.get(v)!)));
-    for (const g of named) for (const v of g.versions) resourceLists.set(`${g.name}/${v}`, JSON.stringify(resourceList(`${g.name}/${v}`, g.defs.get(v)!)));
-    const docs: DiscoveryDocs = {
-      generation: gen,
-      api: JSON.stringify({ kind: 'APIVersions', versions: core ? core.versions : [], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '' }] }),
-      apis: JSON.stringify({
-        kind: 'APIGroupList', apiVersion: 'v1',
-        groups: named.map((g) => ({
-          name: g.name,
-          versions: g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v })),
-          preferredVersion: { groupVersion: `${g.name}/${g.versions[0]}`, version: g.versions[0] },
-        })),
-      }),
-      aggregatedApi: JSON.stringify({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items: core ? [aggregatedGroup(core)] : [] }),
-      aggregatedApis: JSON.stringify({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items: named.map(aggregatedGroup) }),
-      resourceLists,
-      groups,
-    };
-    this.cache.set(cluster, docs);
+    const defs = this.catalog.all(cluster);
+    let docs = this.byDefs.get(defs);
+    if (!docs) {
+      docs = buildDocs(defs);
+      this.byDefs.set(defs, docs);
+    }
     return docs;
   }
 

@@ -9,24 +9,27 @@ import { buildGroupVersionDocument } from '../registry/openapi/index.js';
 import { buildOpenAPIV2Document } from '../registry/openapi/v2.js';
 import { encodeOpenAPIV2 } from './openapi-v2-proto.js';
 import type { ResourceDef } from '../registry/types.js';
-import { LruCache } from '../machinery/lru-cache.js';
 
-interface Cached { generation: number; discovery: string; docs: Map<string, string>; defs: ResourceDef[]; v2?: OpenAPIV2 }
+interface Cached { discovery: string; docs: Map<string, string>; defs: ResourceDef[]; v2?: OpenAPIV2 }
 
 /** One cluster's /openapi/v2, in both encodings. */
 export interface OpenAPIV2 { json: string; proto: Buffer; etag: string }
 
+/**
+ * Documents are built from a cluster's resource list (`catalog.all`) and kept for as long as the
+ * catalog keeps that list, as discovery's are: workspaces serving just the built-ins share them.
+ */
 export class OpenAPIService {
-  private readonly cache = new LruCache<string, Cached>(1000);
+  private readonly byDefs = new WeakMap<ResourceDef[], Cached>();
 
   constructor(private readonly catalog: ResourceCatalog) {}
 
   private build(cluster: string): Cached {
-    const gen = this.catalog.generation();
-    const hit = this.cache.get(cluster);
-    if (hit && hit.generation === gen) return hit;
+    const defs = this.catalog.all(cluster);
+    const hit = this.byDefs.get(defs);
+    if (hit) return hit;
     const byGV = new Map<string, ResourceDef[]>();
-    for (const d of this.catalog.all(cluster)) {
+    for (const d of defs) {
       const p = d.group ? `apis/${d.group}/${d.version}` : `api/${d.version}`;
       let l = byGV.get(p);
       if (!l) { l = []; byGV.set(p, l); }
@@ -34,14 +37,14 @@ export class OpenAPIService {
     }
     const docs = new Map<string, string>();
     const paths: Record<string, { serverRelativeURL: string }> = {};
-    for (const [p, defs] of byGV) {
-      const text = JSON.stringify(buildGroupVersionDocument(defs, { group: defs[0].group, version: defs[0].version }));
+    for (const [p, gvDefs] of byGV) {
+      const text = JSON.stringify(buildGroupVersionDocument(gvDefs, { group: gvDefs[0].group, version: gvDefs[0].version }));
       docs.set(p, text);
       const hash = createHash('sha512').update(text).digest('hex').slice(0, 128).toUpperCase();
       paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${hash}` };
     }
-    const c: Cached = { generation: gen, discovery: JSON.stringify({ paths }), docs, defs: this.catalog.all(cluster) };
-    this.cache.set(cluster, c);
+    const c: Cached = { discovery: JSON.stringify({ paths }), docs, defs };
+    this.byDefs.set(defs, c);
     return c;
   }
 

@@ -37,16 +37,18 @@ import { writeKubeconfig } from '../security/kubeconfig.js';
 import { StaticTokenFile, TokenRegistry } from '../security/tokens.js';
 import { createStore } from '../storage/index.js';
 import { StoreInformers } from '../storage/informers.js';
+import { namespaceView, serviceAccountView } from '../registry/informer-views.js';
+import { logicalClusterView, workspaceView } from '../tenancy/informer-views.js';
 import type { Store } from '../storage/types.js';
 import { EncryptionError, SecretEncryption } from '../security/encryption.js';
 import { withSecretEncryption } from '../security/encrypting-store.js';
-import { LogicalClusters, ROOT_CLUSTER } from '../tenancy/logical-clusters.js';
+import { LogicalClusters, ROOT_CLUSTER, WORKSPACE_RESOURCE } from '../tenancy/logical-clusters.js';
 import { APIBindings } from '../tenancy/apis/api-bindings.js';
 import { bootstrapTMC } from '../tenancy/bootstrap.js';
 import { workloadDefs } from '../registry/builtin/index.js';
 import { withKcpStrategy } from '../tenancy/kcp-strategies.js';
 import { WorkspaceTypes } from '../tenancy/workspaces/workspace-types.js';
-import { WorkspaceLifecycle } from '../tenancy/workspaces/workspace-lifecycle.js';
+import { LOGICAL_CLUSTER_RESOURCE, WorkspaceLifecycle } from '../tenancy/workspaces/workspace-lifecycle.js';
 import { HomeWorkspaces } from '../tenancy/workspaces/home.js';
 import { EndpointSlices } from '../tenancy/apis/endpoint-slices.js';
 import { NamespaceLifecycle } from '../registry/namespace-lifecycle-controller.js';
@@ -74,9 +76,26 @@ export interface RunningServer {
   tokens: TokenRegistry;
   /** Server mode: APIExports/APIBindings (undefined in cluster mode). */
   bindings?: APIBindings;
+  /** The shared informers over the store (what the server keeps in memory of each resource). */
+  informers: StoreInformers;
+  /**
+   * What the server keeps per logical cluster, counted, for tests that guard the memory an empty
+   * workspace costs (test/cmd/workspace-memory.test.ts): what grows with the number of workspaces
+   * belongs here.
+   */
+  memoryStats(): ServerMemoryStats;
   /** The components running, in start order. */
   components(): string[];
   stop(): Promise<void>;
+}
+
+export interface ServerMemoryStats {
+  /** Logical clusters known (server mode): one per workspace, and root. */
+  logicalClusters: number;
+  /** Clusters with a catalog index (and discovery, OpenAPI) of their own: those serving more than the built-ins. */
+  catalogIndexes: number;
+  /** Objects kept by each shared informer, by resource. */
+  informerObjects: Record<string, number>;
 }
 
 /** What the pluggable parts get to build themselves from. */
@@ -168,9 +187,14 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
 
   const serverMode = opts.mode === 'server';
   const defaultCluster = serverMode ? ROOT_CLUSTER : 'cluster';
-  // one shared informer per resource for every part of the server that keeps a view of one
+  // one shared informer per resource for every part of the server that keeps a view of one; the
+  // resources with objects in every workspace are kept as views of what their readers use
   const informers = new StoreInformers(store, {
-    defaultCluster, logger: log, transforms: { secrets: tokenSecretView },
+    defaultCluster, logger: log,
+    transforms: {
+      secrets: tokenSecretView, namespaces: namespaceView, serviceaccounts: serviceAccountView,
+      [WORKSPACE_RESOURCE]: workspaceView, [LOGICAL_CLUSTER_RESOURCE]: logicalClusterView,
+    },
     // a Secret sealed with a key this server lacks stays unreadable however often it is listed
     isTerminal: (err) => err instanceof EncryptionError,
   });
@@ -298,7 +322,8 @@ export async function startTmcServer(opts: ServerOptions, hooks: StartHooks = {}
   ];
   const running = await startComponents(components, log);
   return {
-    url, port, kubeconfigPath, pki, store, catalog, generic, logger: log, tokens: tokenRegistry, bindings,
+    url, port, kubeconfigPath, pki, store, catalog, generic, logger: log, tokens: tokenRegistry, bindings, informers,
+    memoryStats: () => ({ logicalClusters: clusters?.all().length ?? 0, catalogIndexes: catalog.indexedClusters(), informerObjects: informers.sizes() }),
     components: running.names, stop: running.stop,
   };
 }

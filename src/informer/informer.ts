@@ -200,6 +200,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.cache.list() as T[];
   }
 
+  /** How many objects the cache holds. */
+  get size(): number {
+    return this.cache.size;
+  }
+
   private async relist(): Promise<void> {
     const generation = ++this.generation;
     this.watchHandle?.stop();

@@ -29,5 +29,6 @@ export class LruCache<K, V> {
   }
 
   has(key: K): boolean { return this.#map.has(key); }
+  delete(key: K): boolean { return this.#map.delete(key); }
   clear(): void { this.#map.clear(); }
 }

@@ -9,12 +9,12 @@
  * closes with an error (fell behind, etcd watch lost) is retried with backoff from the last
  * revision; one that is too old (410) relists, and what was deleted meanwhile arrives as deletes.
  */
-import { clusterOf } from '../apis/contract.js';
+import { CLUSTER_ANNOTATION, PATH_ANNOTATION, clusterOf } from '../apis/contract.js';
 import { Informer, type ListerWatcher } from '../informer/informer.js';
 import type { Clock } from '../informer/clock.js';
 import { cacheKey } from '../informer/object-cache.js';
 import type { Logger } from '../observability/logger.js';
-import type { KeyPrefix, KubeObject, Store } from './types.js';
+import type { KeyPrefix, KubeObject, ObjectMeta, Store } from './types.js';
 
 /** ListerWatcher over one store prefix. */
 export function storeListWatch(store: Store, prefix: KeyPrefix): ListerWatcher<KubeObject> {
@@ -44,6 +44,26 @@ export function storeListWatch(store: Store, prefix: KeyPrefix): ListerWatcher<K
       }
     },
   };
+}
+
+/**
+ * The metadata by which an informer's users find, order and write back an object: name,
+ * namespace, uid, resourceVersion, deletionTimestamp, finalizers and the logical-cluster
+ * annotations (`kcp.io/path`, `kcp.io/cluster`). For the views of resources with objects in every
+ * workspace (a transform below), which keep little else: their managed fields, timestamps and
+ * other annotations were most of each object, and there are several per workspace.
+ */
+export function identityMetadata(m: ObjectMeta): ObjectMeta {
+  const out: ObjectMeta = { name: m.name };
+  if (m.namespace) out.namespace = m.namespace;
+  if (m.uid) out.uid = m.uid;
+  if (m.resourceVersion) out.resourceVersion = m.resourceVersion;
+  if (m.deletionTimestamp) out.deletionTimestamp = m.deletionTimestamp;
+  if (m.finalizers?.length) out.finalizers = m.finalizers;
+  const path = m.annotations?.[PATH_ANNOTATION];
+  const cluster = m.annotations?.[CLUSTER_ANNOTATION];
+  if (path || cluster) out.annotations = { ...(path ? { [PATH_ANNOTATION]: path } : {}), ...(cluster ? { [CLUSTER_ANNOTATION]: cluster } : {}) };
+  return out;
 }
 
 export interface StoreInformersOptions {
@@ -103,6 +123,11 @@ export class StoreInformers {
   /** The cluster an object of these informers lives in. */
   clusterOf(obj: KubeObject): string {
     return clusterOf(obj, this.opts.defaultCluster);
+  }
+
+  /** How many objects each informer keeps, by resource (for tests that guard memory per workspace). */
+  sizes(): Record<string, number> {
+    return Object.fromEntries([...this.informers].map(([resource, inf]) => [resource, inf.size]));
   }
 
   stop(): void {
