@@ -25,7 +25,10 @@ t.test('LruCache: a full cache drops the least recently used entry, one at a tim
 });
 
 t.test('the catalog keeps a busy cluster\'s index while more than 10 000 others pass through', async (t) => {
-  const catalog = new ResourceCatalog(builtinResourceDefs());
+  const builtins = builtinResourceDefs();
+  // every cluster serves one resource more than the built-ins, so each has an index of its own
+  const extra = { ...builtins[0], group: 'example.com' };
+  const catalog = new ResourceCatalog(builtins, [{ defsFor: () => [extra], generation: () => 0 }]);
   const busy = catalog.all('root');
   for (let i = 0; i < 10_100; i++) {
     catalog.all(`c${i}`);
