@@ -32,6 +32,17 @@ export interface Admission {
 
 const perStore = new WeakMap<Store, Admission>();
 
+const API_BINDINGS_RESOURCE = 'apis.kcp.io/apibindings';
+
+/** As kcp finds it: the APIExport workspace of the binding in `cluster` whose status.boundResources has group/resource, else `cluster`. */
+function exportClusterOf(apiBindings: WatchCache, cluster: string, group: string, resource: string): string {
+  for (const b of apiBindings.list(cluster)) {
+    const status = b.status as { apiExportClusterName?: string; boundResources?: Array<{ group?: string; resource?: string }> } | undefined;
+    if (status?.apiExportClusterName && status.boundResources?.some((r) => (r.group ?? '') === group && r.resource === resource)) return status.apiExportClusterName;
+  }
+  return cluster;
+}
+
 export function createAdmission(deps: AdmissionDeps): Admission {
   const hit = perStore.get(deps.store);
   if (hit) return hit;
@@ -41,18 +52,21 @@ export function createAdmission(deps: AdmissionDeps): Admission {
   const policies = cache(POLICIES_RESOURCE);
   const bindings = cache(BINDINGS_RESOURCE);
   const placements = cache(PLACEMENTS_RESOURCE);
+  // kcp's policy workspace of a bound resource is its export's (only server mode binds APIs)
+  const apiBindings = deps.opts?.mode === 'cluster' ? undefined : cache(API_BINDINGS_RESOURCE);
   const chain = new AdmissionChain([
     new TraceContextPlugin(),
     new PlacementPlugin({ ready: () => placements.ready(), placements: (c, ns) => placements.list(c, ns) as never }),
     new ValidatingPolicyPlugin({
       policies, bindings, store: deps.store, log: deps.log,
       resolveKind: (cluster, group, kind) => deps.catalog.byKind(cluster, group, kind),
+      ...(apiBindings ? { policyCluster: (cluster, group, resource) => exportClusterOf(apiBindings, cluster, group, resource), policyClusterReady: () => apiBindings.ready() } : {}),
     }),
   ], deps.log);
   // start filling the caches now, so the first write does not pay for the lists
-  for (const c of [policies, bindings, placements]) c.ready().catch((err) => deps.log?.warn({ err, resource: c.resource }, 'admission cache failed to sync'));
+  for (const c of [policies, bindings, placements, ...(apiBindings ? [apiBindings] : [])]) c.ready().catch((err) => deps.log?.warn({ err, resource: c.resource }, 'admission cache failed to sync'));
   const a: Admission = { chain, defaultCluster, stop: () => {
-    policies.stop(); bindings.stop(); placements.stop();
+    policies.stop(); bindings.stop(); placements.stop(); apiBindings?.stop();
     if (!deps.informers) informers.stop();
   } };
   perStore.set(deps.store, a);

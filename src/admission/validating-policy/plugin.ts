@@ -1,8 +1,15 @@
 /**
- * The ValidatingAdmissionPolicy admission plugin: for every binding in the request's workspace
- * whose policy matches the request, resolve params, evaluate, and act on failures per the
- * binding's validationActions — Deny refuses with kube's message and the validation's reason,
- * Warn adds a `Warning` header, Audit logs.
+ * The ValidatingAdmissionPolicy admission plugin: for every binding in the policy workspace whose
+ * policy matches the request, resolve params, evaluate, and act on failures per the binding's
+ * validationActions — Deny refuses with kube's message and the validation's reason, Warn adds a
+ * `Warning` header, Audit logs.
+ *
+ * Which workspaces' policies apply: the request's own, and for a resource the request's workspace
+ * has bound from an APIExport, first the export's workspace too, so a provider's policies govern
+ * its API wherever it is bound, as in kcp (pkg/admission/validatingadmissionpolicy). kcp consults
+ * the export's workspace alone for such a resource; keeping the consumer's own policies as well
+ * lets a workspace still tighten its own Deployments (bound from root:compute), and anything kcp
+ * refuses is refused here too.
  */
 import { randomUUID } from 'node:crypto';
 import { StatusError, forbidden } from '../../errors/status.js';
@@ -25,6 +32,13 @@ export interface ValidatingPolicyOptions {
   bindings: WatchCache;
   store: Store;
   resolveKind: KindResolver;
+  /**
+   * The APIExport's workspace when `cluster` binds group/resource from one (its policies admit the
+   * request too); anything else (or `cluster`) when it does not.
+   */
+  policyCluster?: (cluster: string, group: string, resource: string) => string | undefined;
+  /** Resolves before policyCluster answers from a synced view. */
+  policyClusterReady?: () => Promise<void>;
   log?: Logger;
 }
 
@@ -35,10 +49,15 @@ export class ValidatingPolicyPlugin implements AdmissionPlugin {
   constructor(private readonly o: ValidatingPolicyOptions) {}
 
   async validate(attrs: AdmissionAttributes): Promise<void> {
-    await Promise.all([this.o.policies.ready(), this.o.bindings.ready()]);
-    const bindings = this.o.bindings.list(attrs.cluster);
-    if (!bindings.length) return;
     const { def } = attrs;
+    await Promise.all([this.o.policies.ready(), this.o.bindings.ready()]);
+    // only resources served through an APIBinding can have another policy workspace
+    const bound = def.source?.startsWith('binding:') ?? false;
+    if (bound) await this.o.policyClusterReady?.();
+    const exportCluster = bound ? this.o.policyCluster?.(attrs.cluster, def.group, def.resource) : undefined;
+    const bindings = (exportCluster && exportCluster !== attrs.cluster ? [exportCluster, attrs.cluster] : [attrs.cluster])
+      .flatMap((policyCluster) => this.o.bindings.list(policyCluster).map((binding) => ({ policyCluster, binding })));
+    if (!bindings.length) return;
     const nsName = def.namespaced ? attrs.namespace : (def.group === '' && def.resource === 'namespaces' ? attrs.name : '');
     const nsObj = nsName ? (await this.o.store.get({ cluster: attrs.cluster, resource: 'namespaces', namespace: '', name: nsName })) ?? null : null;
     const q: MatchRequest = {
@@ -50,15 +69,16 @@ export class ValidatingPolicyPlugin implements AdmissionPlugin {
     };
     const request = requestVariable(attrs);
     let denial: StatusError | undefined;
-    for (const binding of bindings) {
+    for (const { policyCluster, binding } of bindings) {
       const spec = (binding.spec ?? {}) as { policyName?: string; paramRef?: ParamRef; matchResources?: never; validationActions?: string[] };
-      const policyObj = spec.policyName ? this.o.policies.get(attrs.cluster, '', spec.policyName) : undefined;
+      const policyObj = spec.policyName ? this.o.policies.get(policyCluster, '', spec.policyName) : undefined;
       if (!policyObj) continue;
       const policy = compilePolicy(policyObj);
       if (!matchResources(policy.matchConstraints, q, true) || !matchResources(spec.matchResources, q, false)) continue;
       const pName = policy.name;
       const bName = binding.metadata.name ?? '';
-      const params = await resolveParams(this.o.store, this.o.resolveKind, policy, spec.paramRef, attrs.cluster, attrs.namespace);
+      // params live beside the policy (kcp's delegate reads them with the policy workspace's client)
+      const params = await resolveParams(this.o.store, this.o.resolveKind, policy, spec.paramRef, policyCluster, attrs.namespace);
       if ('allow' in params) continue;
       if ('configError' in params) {
         if (policy.failurePolicy === 'Fail') denial ??= forbidden(def, attrs.name, `failed to configure binding: ${params.configError}`);
