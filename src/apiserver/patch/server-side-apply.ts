@@ -165,21 +165,28 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   let merged = applyMerge(live, config, schema) as KubeObject;
   if (lastSet && !lastSet.isEmpty()) merged = prune(merged, lastSet, managers, schema);
 
-  const asStored = o.defaults ? defaulted(merged, o.defaults) : merged;
-  const cmp = compare(live, asStored, schema);
-  const changed = withoutUnownedFields(cmp.added.union(cmp.modified), o.resetFields);
-  const conflicts: FieldConflict[] = [];
-  for (const [key, m] of managers) {
-    if (key === selfKey) continue;
-    for (const path of m.set.intersection(changed).paths()) conflicts.push({ manager: m, path });
-  }
-  if (conflicts.length && !o.force) throw applyConflictError(conflicts);
-  // Forced (or conflict-free): changed fields leave the other managers, removed ones leave everyone.
-  takeOwnership(managers, selfKey, changed, withoutUnownedFields(cmp.removed, o.resetFields));
-  managers.set(selfKey, self);
+  // An apply that creates the object has no other manager and nothing live: nothing can conflict,
+  // nothing is taken from anyone and the object changes (it has at least kind and apiVersion), so
+  // the defaulted copy and its comparison with the empty live object (a sync burst's every copy
+  // is such a create) would decide nothing.
+  let objectChanged = true;
+  if (o.liveObj) {
+    const asStored = o.defaults ? defaulted(merged, o.defaults) : merged;
+    const cmp = compare(live, asStored, schema);
+    const changed = withoutUnownedFields(cmp.added.union(cmp.modified), o.resetFields);
+    const conflicts: FieldConflict[] = [];
+    for (const [key, m] of managers) {
+      if (key === selfKey) continue;
+      for (const path of m.set.intersection(changed).paths()) conflicts.push({ manager: m, path });
+    }
+    if (conflicts.length && !o.force) throw applyConflictError(conflicts);
+    // Forced (or conflict-free): changed fields leave the other managers, removed ones leave everyone.
+    takeOwnership(managers, selfKey, changed, withoutUnownedFields(cmp.removed, o.resetFields));
+    managers.set(selfKey, self);
 
-  const objectChanged = !jsonEqual(live, asStored);
-  if (!objectChanged && previous && previous.set.equals(self.set)) self.time = previous.time;
+    objectChanged = !jsonEqual(live, asStored);
+    if (!objectChanged && previous && previous.set.equals(self.set)) self.time = previous.time;
+  }
   capUpdateManagers(managers);
   const managedFields = encodeManagedFields(managers);
   // merged is already a fresh tree (applyMerge copies), so it can be returned as is.
