@@ -34,6 +34,12 @@ export interface SyncContext {
    * status/report-pacing.ts. Optional like createdCopies.
    */
   reportedAt?: Map<string, number>;
+  /**
+   * Downstream namespaces being created by one of this syncer's workers: the others wanting the
+   * same namespace wait for that creation instead of racing it (a 409 and a GET each). Optional
+   * like createdCopies.
+   */
+  namespacesCreating?: Map<string, Promise<unknown>>;
   /** The time createdCopies and reportedAt are kept in (tests drive a fake one). @default realClock */
   clock?: Clock;
   /** The ClusterRegistration's name, for metric labels. @default clusterKey */

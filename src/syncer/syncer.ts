@@ -78,7 +78,7 @@ export class Syncer {
     this.cache = new DownstreamCache(opts.downstreamClient, opts.clusterKey, resources, opts.logger);
     this.ctx = {
       clusterKey: opts.clusterKey, resources, source: opts.source, downstreamClient: opts.downstreamClient, cache: this.cache,
-      logger: opts.logger, now: () => rfc3339(), lastApplied: new Map(), createdCopies: new Map(), reportedAt: new Map(),
+      logger: opts.logger, now: () => rfc3339(), lastApplied: new Map(), createdCopies: new Map(), reportedAt: new Map(), namespacesCreating: new Map(),
       clusterName: opts.clusterName, events: opts.events, clock: opts.clock,
     };
     this.sweep = { emptySince: new Map(), cleanDelayMs: opts.namespaceCleanDelayMs ?? 30_000, nowMs: () => Date.now() };

@@ -41,6 +41,24 @@ export async function ensureNamespaceCreated(ctx: SyncContext, locator: Namespac
     check(cached, name, locator);
     return { name, created: false };
   }
+  const creating = ctx.namespacesCreating?.get(name);
+  if (creating) {
+    // Another worker is creating it (a burst into a new namespace): its outcome is ours, except
+    // that only the creator counts the namespace as new (apply.ts's conflict check stays ours).
+    await creating;
+    return { name, created: false };
+  }
+  const attempt = createNamespace(ctx, name, locator);
+  if (!ctx.namespacesCreating) return attempt;
+  ctx.namespacesCreating.set(name, attempt);
+  try {
+    return await attempt;
+  } finally {
+    ctx.namespacesCreating.delete(name);
+  }
+}
+
+async function createNamespace(ctx: SyncContext, name: string, locator: NamespaceLocator): Promise<{ name: string; created: boolean }> {
   const body: KubeObject = {
     apiVersion: 'v1', kind: 'Namespace',
     metadata: { name, labels: { [CLUSTER_KEY_LABEL]: ctx.clusterKey }, annotations: { [NAMESPACE_LOCATOR_ANNOTATION]: JSON.stringify(locator) } },
