@@ -50,14 +50,6 @@ export interface SyncerOptions {
   onOutcome?: ConstructorParameters<typeof Controller>[0]['onOutcome'];
 }
 
-/**
- * Upstream changes (a new object, a spec or label edit) go before downstream ones (a copy's status
- * moving on): during a burst every created copy brings several status events back, and in one FIFO
- * they delayed the next objects' first apply behind reports that are paced anyway
- * (status/report-pacing.ts). Within a priority the queue stays FIFO, and a key's priority only rises.
- */
-const UPSTREAM_PRIORITY = 1;
-
 export class Syncer {
   readonly clusterKey: string;
   readonly queue: WorkQueue;
@@ -95,7 +87,7 @@ export class Syncer {
     source.onChange((resource, obj, old) => {
       // Another cluster's status write or the aggregate reaches every syncer of the object: skip those.
       if (old && !relevantChange(old, obj, this.clusterKey)) return;
-      this.queue.add(objectKey(refOf(resource, obj)), { priority: UPSTREAM_PRIORITY });
+      this.queue.add(objectKey(refOf(resource, obj)));
     });
     await Promise.all([
       source.start(),
