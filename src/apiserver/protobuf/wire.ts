@@ -99,15 +99,23 @@ export class ProtoReader {
       case WireType.Fixed32: this.fixed(4); return;
       case WireType.StartGroup: {
         // Deprecated groups: nothing in Kubernetes uses them, but skipping is cheap and correct.
-        for (;;) {
-          if (this.eof()) throw malformed(`unterminated group ${field}`, this.pos);
+        // Groups nest without a length, so a body can open a million of them: the open ones are
+        // a stack here, as in gogo-protobuf's skipGenerated, not a call per level.
+        const open = [field];
+        while (open.length) {
+          const inner = open[open.length - 1];
+          if (this.eof()) throw malformed(`unterminated group ${inner}`, this.pos);
           const t = this.readTag();
           if (t.wireType === WireType.EndGroup) {
-            if (t.field !== field) throw malformed(`group ${field} ended by ${t.field}`, this.pos);
-            return;
+            if (t.field !== inner) throw malformed(`group ${inner} ended by ${t.field}`, this.pos);
+            open.pop();
+          } else if (t.wireType === WireType.StartGroup) {
+            open.push(t.field);
+          } else {
+            this.skip(t.wireType, t.field);
           }
-          this.skip(t.wireType, t.field);
         }
+        return;
       }
       case WireType.EndGroup: throw malformed(`unexpected end of group ${field}`, this.pos);
     }

@@ -35,6 +35,20 @@ t.test('skip passes over every wire type, groups included', async (t) => {
   t.same(r.readTag(), { field: 9, wireType: WireType.LengthDelimited });
 });
 
+t.test('groups nested a million deep are skipped, as gogo-protobuf\'s skipGenerated does', async (t) => {
+  const depth = 1_000_000;
+  const bytes = new Uint8Array(depth * 2 + 2);
+  bytes.fill(7 * 8 + 3, 0, depth); // start group 7, `depth` times
+  bytes.fill(7 * 8 + 4, depth, depth * 2); // and as many ends
+  bytes.set([9 * 8 + 0, 1], depth * 2);
+  const r = new ProtoReader(bytes);
+  const { field, wireType } = r.readTag();
+  r.skip(wireType, field);
+  t.same(r.readTag(), { field: 9, wireType: WireType.Varint }, 'reads on after the group');
+  const unbalanced = bytes.slice(0, depth * 2 - 1);
+  t.ok(badRequest(() => { const u = new ProtoReader(unbalanced); const tag = u.readTag(); u.skip(tag.wireType, tag.field); }), 'one end missing: 400');
+});
+
 t.test('malformed input is a 400, never a RangeError', async (t) => {
   t.ok(badRequest(() => new ProtoReader(Uint8Array.of(0x80, 0x80)).readVarint()), 'truncated varint');
   t.ok(badRequest(() => new ProtoReader(new Uint8Array(11).fill(0xff)).readVarint()), 'varint over 10 bytes');
