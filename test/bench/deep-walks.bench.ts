@@ -3,6 +3,8 @@
  * serializer only after a RangeError) against JSON.stringify itself on a Deployment-sized object,
  * and the walks every write runs (field sets, compare, strategic merge, apply merge, CEL values).
  * Deep path: what one 10 000-level document costs each of them (the server accepts those now).
+ * Also CEL `self == oldSelf` (cel-js's equality, with its overflow fallback) and YAML body decoding
+ * (pre-scan + js-yaml on the main thread against js-yaml alone; deep bodies in the worker).
  */
 import { stringifyJSON } from '../../src/machinery/json-text.js';
 import { deepClone, deepEqual } from '../../src/machinery/objects.js';
@@ -10,6 +12,10 @@ import { compare, toFieldSet } from '../../src/apiserver/patch/fields.js';
 import { strategicMergePatch } from '../../src/apiserver/patch/strategic-merge.js';
 import { applyMerge } from '../../src/apiserver/patch/apply-merge.js';
 import { toCelValue } from '../../src/cel/values.js';
+import { compileRule } from '../../src/cel/rule.js';
+import { CORE_SCHEMA, load as loadYAML } from 'js-yaml';
+import { decodeBody } from '../../src/apiserver/body.js';
+import { stringify as yamlStringify } from 'yaml';
 import { deployment, deploymentSchema } from '../apiserver/patch/fixtures.js';
 import { alternate, median, type BenchOutput, type BenchRow } from './report.js';
 
@@ -56,6 +62,23 @@ export async function run(): Promise<BenchOutput> {
   ];
   for (const [name, fn] of common) rows.push({ metric: `${name}, Deployment`, unit: '/s', measured: perSecond(5_000, fn) });
 
+  const equalRule = compileRule('self == oldSelf', { vars: ['self', 'oldSelf'] });
+  const celLive = toCelValue(live), celOther = toCelValue(deepClone(live));
+  rows.push({ metric: 'CEL self == oldSelf, Deployment', unit: '/s', measured: perSecond(5_000, () => equalRule.eval({ self: celLive, oldSelf: celOther })) });
+  const manifest = Buffer.from(yamlStringify(live));
+  const yamlTurns = await alternate(7, {
+    jsYaml: () => perSecond(2_000, () => loadYAML(manifest.toString('utf8'), { schema: CORE_SCHEMA, maxDepth: 10_002 })),
+    body: async () => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < 2_000; i++) await decodeBody(manifest, 'application/yaml');
+      return Math.round(2_000 / (Number(process.hrtime.bigint() - start) / 1e9));
+    },
+  });
+  rows.push({
+    metric: 'YAML body decode, Deployment (common path)', unit: '/s', measured: median(yamlTurns.body), baseline: median(yamlTurns.jsYaml),
+    baselineName: 'js-yaml load', goal: { op: '>=', value: 0.9, on: 'ratio' },
+  });
+
   const nested = (n: number, leaf: number) => JSON.parse('{"a":'.repeat(n) + leaf + '}'.repeat(n));
   const deepA = { spec: nested(10_000, 1) };
   const deepB = { spec: nested(10_000, 2) };
@@ -70,5 +93,17 @@ export async function run(): Promise<BenchOutput> {
     ['toCelValue', () => toCelValue(deepA)],
   ];
   for (const [name, fn] of deep) rows.push({ metric: `${name}, 10 000 levels`, unit: 'ms', measured: msPerCall(5, fn) });
+
+  const celA = toCelValue(deepA), celB = toCelValue({ spec: nested(10_000, 1) });
+  rows.push({ metric: 'CEL self == oldSelf, 10 000 levels', unit: 'ms', measured: msPerCall(5, () => equalRule.eval({ self: celA, oldSelf: celB })) });
+  const flow = Buffer.from(`spec: ${'{a: '.repeat(9_999)}1${'}'.repeat(9_999)}\n`);
+  await decodeBody(flow, 'application/yaml'); // starts the worker
+  const samples: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const start = process.hrtime.bigint();
+    await decodeBody(flow, 'application/yaml');
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  rows.push({ metric: 'YAML body decode (flow, in the worker), 10 000 levels', unit: 'ms', measured: Number(median(samples).toFixed(2)) });
   return { rows };
 }

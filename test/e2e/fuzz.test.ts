@@ -46,7 +46,7 @@ function weirdValue(depth = 0): unknown {
   const r = int(10);
   if (r < 3 || depth > 3) return chance(0.5) ? pick(WEIRD_VALUES) : pick(WEIRD_STRINGS);
   if (r < 5) return Array.from({ length: int(4) }, () => weirdValue(depth + 1));
-  if (r === 5) return deep(chance(0.5) ? 50 + int(900) : 1001 + int(5000));
+  if (r === 5) return deep(chance(0.5) ? 50 + int(900) : 1001 + int(chance(0.8) ? 5000 : 9000));
   if (r === 6) return wide(chance(0.9) ? 10 + int(2000) : 10_000);
   const o: Record<string, unknown> = {};
   for (let i = int(4); i > 0; i--) o[chance(0.5) ? pick(WEIRD_STRINGS) : `k${int(100)}`] = weirdValue(depth + 1);
@@ -58,9 +58,46 @@ function enc(s: string): string {
   try { return encodeURIComponent(s); } catch { return '%ED%A0%80'; }
 }
 
-/** YAML text; the yaml library recurses per level, so very deep values go as JSON (also YAML). */
+/**
+ * YAML text: block style from the yaml library, or (always for values too deep for it, which
+ * recurses per level) flow style with plain keys and scalars, which is YAML but not JSON, so the
+ * server's YAML parser, not JSON.parse, reads it.
+ */
 function toYAML(v: unknown): string {
-  try { return yamlStringify(v); } catch { return JSON.stringify(v); }
+  if (chance(0.2)) return toFlowYAML(v);
+  try { return yamlStringify(v); } catch { return toFlowYAML(v); }
+}
+
+const PLAIN = /^[a-z][a-z0-9-]*$/i;
+const YAML_WORDS = /^(true|false|null|yes|no|on|off|y|n|nan|inf)$/i;
+const scalarYAML = (x: unknown) => (typeof x === 'string' && PLAIN.test(x) && !YAML_WORDS.test(x) ? x : JSON.stringify(x) ?? 'null');
+
+/** Flow-style YAML written from an explicit stack: any depth. */
+function toFlowYAML(root: unknown): string {
+  const out: string[] = [];
+  // punctuation to write is queued as a Raw, values as themselves
+  class Raw { constructor(readonly text: string) {} }
+  const todo: unknown[] = [root];
+  while (todo.length) {
+    const v = todo.pop();
+    if (v instanceof Raw) { out.push(v.text); continue; }
+    if (Array.isArray(v)) {
+      out.push('[');
+      todo.push(new Raw(']'));
+      for (let i = v.length - 1; i >= 0; i--) { todo.push(v[i]); if (i > 0) todo.push(new Raw(', ')); }
+    } else if (typeof v === 'object' && v !== null) {
+      out.push('{');
+      todo.push(new Raw('}'));
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        todo.push(entries[i][1]);
+        todo.push(new Raw(`${i > 0 ? ', ' : ''}${scalarYAML(entries[i][0])}: `));
+      }
+    } else {
+      out.push(scalarYAML(v));
+    }
+  }
+  return out.join('') + '\n';
 }
 
 function deep(n: number): unknown {
@@ -112,6 +149,11 @@ function protobufBody(): Buffer {
     const b = Buffer.from(raw);
     for (let i = int(4); i > 0 && b.length; i--) b[int(b.length)] = int(256);
     raw = chance(0.5) ? b.subarray(0, int(b.length + 1)) : b;
+  }
+  if (chance(0.05)) {
+    // an unknown field holding groups nested far past the call stack (kube skips them)
+    const depth = 1 + int(200_000);
+    raw = Buffer.concat([raw, Buffer.alloc(depth, 15 * 8 + 3), Buffer.alloc(depth - (chance(0.8) ? 0 : 1), 15 * 8 + 4)]);
   }
   const env = envelope(pick(['v1', 'v1', 'apps/v1', 'x/y', '']), pick(['ConfigMap', 'ConfigMap', 'Secret', 'Nope', '']), raw);
   return chance(0.2) ? env.subarray(0, int(env.length)) : env;

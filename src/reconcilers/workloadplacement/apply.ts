@@ -30,6 +30,7 @@ import { isDivided, workloadReplicas } from './decide.js';
 import { FAILOVER_REASONS } from './history.js';
 import { placementAnnotationValue } from './selection.js';
 import { specDiff } from './spec-diff.js';
+import { stringifyJSON } from '../../machinery/json-text.js';
 import type { ClusterRegistration, WorkloadMetadataPatch, WorkloadObject, WorkloadPlacement } from './types.js';
 
 export interface ApplyInput {
@@ -73,7 +74,8 @@ export function applyDecision(input: ApplyInput): ApplyOutput {
     delete annotations[failoverAnnotation(key)];
     const overrides = matchingOverrides(input, c.clusterName, warnings);
     const ops = specDiff(w, divided ? c.replicas : undefined, overrides);
-    if (ops.length > 0) annotations[specDiffAnnotation(key)] = JSON.stringify(ops);
+    // an override's value may nest as deep as kube accepts, past what JSON.stringify holds
+    if (ops.length > 0) annotations[specDiffAnnotation(key)] = stringifyJSON(ops);
     else delete annotations[specDiffAnnotation(key)];
     const share = c.replicas ?? total;
     const st = clusterWorkloadStatus(w, key, share);

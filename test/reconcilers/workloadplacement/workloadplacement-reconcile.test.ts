@@ -75,6 +75,18 @@ t.test('Divided replicas and overrides become spec-diff patches', async (t) => {
   t.same(p.status?.decisions?.map((d) => d.replicas), shares);
 });
 
+t.test('an override value as deep as kube accepts reaches the spec-diff annotation', async (t) => {
+  const depth = 9_000;
+  const deepValue = JSON.parse('{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+  const world = new World([readyCluster('c1')], [deployment('web')]);
+  world.freezeInput = false; // the fakes' deep freeze recurses
+  const p = placement({ overrides: [{ clusterSelector: { expression: 'true' }, jsonPatch: [{ op: 'add', path: '/spec/template/metadata/annotations', value: deepValue }] }] });
+  await world.reconcile(p);
+  const text = ann(world.workload('web'), `spec-diff.tmc.kcp.io/${key('c1')}`) ?? '';
+  t.ok(text.startsWith('[{"op":"add","path":"/spec/template/metadata/annotations","value":{"a":{"a":'), text.slice(0, 100));
+  t.equal(text.length, '[{"op":"add","path":"/spec/template/metadata/annotations","value":}]'.length + depth * 6 + 1);
+});
+
 t.test('NotReady: kept during tolerationSeconds, then Graceful failover waits for the replacement', async (t) => {
   const world = new World([readyCluster('c1'), readyCluster('c2'), readyCluster('c3')], [deployment('web')]);
   const p = placement({ numberOfClusters: 1, failover: { tolerationSeconds: 30, purgeMode: 'Graceful' } });
