@@ -187,6 +187,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.cache.byIndex(name, value) as T[];
   }
 
+  /** Every value of an index with how many cached objects have it. */
+  indexCounts(name: string): IterableIterator<[string, number]> {
+    return this.cache.indexCounts(name);
+  }
+
   /** By cache key, `cluster|namespace|name` (see object-cache.ts) unless `keyOf` says otherwise. */
   getByKey(key: string): T | undefined {
     return this.cache.get(key) as T | undefined;

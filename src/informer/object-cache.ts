@@ -73,6 +73,11 @@ export class ObjectCache {
     return this.index(name).byValue.get(value)?.size ?? 0;
   }
 
+  /** Every value of an index with how many objects have it (no list built). */
+  *indexCounts(name: string): IterableIterator<[string, number]> {
+    for (const [value, keys] of this.index(name).byValue) yield [value, keys.size];
+  }
+
   byIndex(name: string, value: string): KubeObject[] {
     const keys = this.index(name).byValue.get(value);
     if (!keys) return [];

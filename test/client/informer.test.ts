@@ -192,6 +192,7 @@ t.test('backoff resets after a success; non-410 ERROR events back off; indexes f
 
   source.watches[0].onEvent({ type: 'ADDED', object: widget('b', '4', 'root:z') });
   t.same(informer.byIndex('byCluster', 'root:z').map((o) => o.metadata.name), ['b']);
+  t.same(Object.fromEntries([...informer.indexCounts('byCluster')].filter(([, n]) => n > 0)), { 'root:a': 1, 'root:z': 1 }, 'each index value with its count');
   source.watches[0].onDone(new Error('socket hang up'));
   t.same(clock.delays, [1000, 2000, 1000], 'the list success reset the backoff');
   await clock.fireNext();
@@ -206,6 +207,7 @@ t.test('backoff resets after a success; non-410 ERROR events back off; indexes f
   t.equal(source.watches.length, 3);
   source.watches[2].onEvent({ type: 'DELETED', object: widget('b', '6', 'root:z') });
   t.same(informer.byIndex('byCluster', 'root:z'), [], 'deletes leave the index');
+  t.notOk([...informer.indexCounts('byCluster')].some(([v, n]) => v === 'root:z' && n > 0), 'and its counts');
   t.equal(informer.lastResourceVersion(), '6');
 
   const late: string[] = [];

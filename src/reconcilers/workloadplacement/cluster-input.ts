@@ -39,6 +39,20 @@ export function engineCluster(c: ClusterRegistration, workspace: string): Engine
 export class SharedClusters {
   readonly snapshot = new ClusterSnapshot();
   private readonly converted = new WeakMap<ClusterRegistration, { workspace: string; engine: EngineCluster }>();
+  private readonly lists = new WeakMap<readonly ClusterRegistration[], { workspace: string; view: FleetInput }>();
+
+  /**
+   * The engine's input, the keys and the by-name map of one cluster list, built once per list:
+   * the controller hands every reconcile the same array while no ClusterRegistration of the
+   * workspace changed (so the list must not be mutated).
+   */
+  fleet(clusters: readonly ClusterRegistration[], workspace: string): FleetInput {
+    const hit = this.lists.get(clusters);
+    if (hit && hit.workspace === workspace) return hit.view;
+    const view = fleetInput(clusters, workspace, (c) => this.engineCluster(c, workspace));
+    this.lists.set(clusters, { workspace, view });
+    return view;
+  }
 
   engineCluster(c: ClusterRegistration, workspace: string): EngineCluster {
     const hit = this.converted.get(c);
@@ -47,6 +61,21 @@ export class SharedClusters {
     this.converted.set(c, { workspace, engine });
     return engine;
   }
+}
+
+/** A cluster list as a reconcile uses it. */
+export interface FleetInput {
+  engine: EngineCluster[];
+  keys: ClusterKeys;
+  byName: Map<string, ClusterRegistration>;
+}
+
+export function fleetInput(clusters: readonly ClusterRegistration[], workspace: string, convert = (c: ClusterRegistration) => engineCluster(c, workspace)): FleetInput {
+  return {
+    engine: clusters.map(convert),
+    keys: new ClusterKeys(clusters, workspace),
+    byName: new Map(clusters.map((c) => [c.metadata.name as string, c] as const)),
+  };
 }
 
 export function keyOf(c: ClusterRegistration, workspace: string): string {

@@ -87,6 +87,12 @@ export class WorkloadPlacementController {
   private readonly commit: CommitFunc;
   /** Clusters analysed once per informer object, for every placement's decisions. */
   private readonly sharedClusters = new SharedClusters();
+  /**
+   * Per location workspace, its ClusterRegistrations as the last reconcile listed them, dropped
+   * when one of them is added, changed or deleted: while none is, every reconcile gets the same
+   * array, and what is derived from it (engine input, keys; SharedClusters.fleet) is reused.
+   */
+  private readonly clusterLists = new Map<string, ClusterRegistration[]>();
   private readonly deps: ReconcileDeps;
   private readonly log: Logger | undefined;
   private started = false;
@@ -205,6 +211,9 @@ export class WorkloadPlacementController {
     if (covering) return covering;
     const inf = this.informer(ws, CLUSTER_REGISTRATIONS);
     inf.addIndex(BY_WORKSPACE, byWorkspace);
+    // any change (not only those that matter to scheduling) replaces an object of the list
+    const changed = (c: KubeObject) => this.clusterLists.delete(workspaceOf(c) || ws);
+    inf.addEventHandler({ onAdd: changed, onDelete: changed, onUpdate: (_o, n) => changed(n) });
     const onCluster = (c: KubeObject) => this.enqueueForLocation(workspaceOf(c) || ws);
     inf.addEventHandler({ onAdd: onCluster, onDelete: onCluster, onUpdate: (o, n) => { if (clusterChanged(o, n)) onCluster(n); } });
     this.clusterInformers.set(ws, inf);
@@ -271,13 +280,22 @@ export class WorkloadPlacementController {
     const self = this.findPlacement(ref.workspace, ref.namespace, ref.name);
     const mine = new Set((self?.status?.decisions ?? []).map((d) => d.clusterName));
     // a Map, not an object with a key per cluster (whose reads are slow; see ClusterSnapshot.counts)
+    // From the placed-on index's counts: no key built and no lookup per registered cluster. A
+    // count for a cluster no longer registered is never read (the engine reads feasible ones).
     const counts = new Map<string, number>();
-    const informers = this.placementInformers();
-    for (const c of this.clusterInformer(location).byIndex(BY_WORKSPACE, location)) {
-      const name = c.metadata?.name ?? '';
-      let n = mine.has(name) ? -1 : 0;
-      for (const inf of informers) n += inf.countByIndex(BY_PLACED_ON, placedOnKey(location, name));
-      if (n > 0) counts.set(name, n);
+    const prefix = placedOnKey(location, '');
+    for (const inf of this.placementInformers()) {
+      for (const [value, count] of inf.indexCounts(BY_PLACED_ON)) {
+        if (count === 0 || !value.startsWith(prefix)) continue;
+        const name = value.slice(prefix.length);
+        counts.set(name, (counts.get(name) ?? 0) + count);
+      }
+    }
+    for (const name of mine) {
+      const n = counts.get(name);
+      if (n === undefined) continue;
+      if (n > 1) counts.set(name, n - 1);
+      else counts.delete(name);
     }
     return counts;
   }
@@ -320,7 +338,12 @@ export class WorkloadPlacementController {
       listClusters: async (ws) => {
         const inf = this.clusterInformer(ws);
         if (!inf.hasSynced()) await this.waitSynced(inf);
-        return inf.byIndex(BY_WORKSPACE, ws) as unknown as ClusterRegistration[];
+        let list = this.clusterLists.get(ws);
+        if (!list) {
+          list = inf.byIndex(BY_WORKSPACE, ws) as unknown as ClusterRegistration[];
+          this.clusterLists.set(ws, list);
+        }
+        return list;
       },
       listWorkloads: (ws, ns, scope) => {
         const informers = this.watchedFor(ws)?.workloads ?? [];

@@ -19,7 +19,7 @@ import { clusterOf } from '../../apis/contract.js';
 import type { Decision } from '../../placement/index.js';
 import { aggregate, type PlacementResult } from './aggregate.js';
 import { applyDecision } from './apply.js';
-import { ClusterKeys, engineCluster } from './cluster-input.js';
+import { ClusterKeys, fleetInput } from './cluster-input.js';
 import { decideAll, isDivided, previousOf, type WorkloadDecision } from './decide.js';
 import {
   DEFAULT_HISTORY_LIMIT, ROLLBACK_OF_ANNOTATION, byRevision, decisionRecord, sameSelection, toPrune, triggerOf,
@@ -59,8 +59,8 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
   // 1. gather
   const locationWorkspace = placement.spec.locationWorkspace || workspace;
   const clusters = await deps.listClusters(locationWorkspace);
-  const keys = new ClusterKeys(clusters, locationWorkspace);
-  const clustersByName = new Map(clusters.map((c) => [c.metadata.name as string, c] as const));
+  const fleet = deps.sharedClusters ? deps.sharedClusters.fleet(clusters, locationWorkspace) : fleetInput(clusters, locationWorkspace);
+  const { keys, byName: clustersByName } = fleet;
   const exists = deps.placementExists ?? (() => true);
   const names = placement.spec.workloadSelector?.names;
   const scope = { names: names?.length ? names : undefined, owner: `${ref.namespace}/${ref.name}` };
@@ -109,7 +109,7 @@ export async function reconcilePlacement(placement: WorkloadPlacement, workspace
     } else {
       decided = decideAll({
         placement, workloads: selection.owned, keys, now, celCompiler: deps.celCompiler,
-        clusters: clusters.map((c) => (deps.sharedClusters ? deps.sharedClusters.engineCluster(c, locationWorkspace) : engineCluster(c, locationWorkspace))),
+        clusters: fleet.engine,
         snapshot: deps.sharedClusters?.snapshot,
         placementCounts: deps.placementCounts?.(locationWorkspace, ref),
       });
