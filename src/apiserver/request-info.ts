@@ -106,6 +106,7 @@ export function parseRequestInfo(cluster: string, path: string, method: string, 
 }
 
 function decodeSegment(s: string): string {
+  if (!s.includes('%')) return s; // nothing escaped: most paths, and decoding would give the same string
   try {
     return decodeURIComponent(s);
   } catch {

@@ -14,6 +14,7 @@
  */
 import Database from 'better-sqlite3';
 import { serviceUnavailable } from '../errors/status.js';
+import { CachedRows } from './cached-rows.js';
 import { LocalStore, type BulkTextRows, type LocalStoreOptions } from './local-store.js';
 import type { RowStore, RowWrite, ScannedRow, SortPoint, StoredRow } from './rows.js';
 import type { KeyPrefix, ObjectKey } from './types.js';
@@ -207,7 +208,8 @@ export class SqliteStore extends LocalStore {
     } catch (err) {
       throw serviceUnavailable(`cannot open sqlite storage at ${opts.path}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    super('sqlite', rows, opts);
+    // point reads of hot rows (GET, the namespace check of every create) answered from memory
+    super('sqlite', new CachedRows(rows), opts);
     this.log?.info({ path: opts.path, synchronous: opts.synchronous ?? 'NORMAL', revision: rows.revision() }, 'sqlite storage opened');
   }
 }
