@@ -191,7 +191,7 @@ export class LocalStore implements Store {
     const rv = ++this.allocated;
     const stored = withResourceVersion(obj, rv);
     const text = stringifyJSON(stored);
-    await this.commit({ kind: 'put', key, text, rv }, () => this.emit('ADDED', key, JSON.parse(text) as KubeObject, undefined, rv));
+    await this.commit({ kind: 'put', key, text, rv }, () => this.emitStored('ADDED', key, text, undefined, rv));
     return stored;
   }
 
@@ -228,7 +228,7 @@ export class LocalStore implements Store {
       const rv = ++this.allocated;
       const stored = withResourceVersion(candidate, rv);
       const text = stringifyJSON(stored);
-      await this.commit({ kind: 'put', key, text, rv }, () => this.emit('MODIFIED', key, JSON.parse(text) as KubeObject, current, rv));
+      await this.commit({ kind: 'put', key, text, rv }, () => this.emitStored('MODIFIED', key, text, current, rv));
       return stored;
     }
   }
@@ -279,6 +279,19 @@ export class LocalStore implements Store {
 
   private emit(type: WatchEventType, key: ObjectKey, object: KubeObject, prevObject: KubeObject | undefined, rv: number): void {
     this.cache.append({ type, key, object, prevObject, resourceVersion: String(rv) });
+  }
+
+  /**
+   * An event whose object is the stored text, parsed the first time someone reads it: a write
+   * to a resource nobody watches (or whose watchers' filters end at the key) never parses it, and
+   * the watch history holds the text until then.
+   */
+  private emitStored(type: WatchEventType, key: ObjectKey, text: string, prevObject: KubeObject | undefined, rv: number): void {
+    let parsed: KubeObject | undefined;
+    this.cache.append({
+      type, key, prevObject, resourceVersion: String(rv),
+      get object(): KubeObject { return (parsed ??= JSON.parse(text) as KubeObject); },
+    });
   }
 
   /**
