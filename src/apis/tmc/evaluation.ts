@@ -43,8 +43,16 @@ export function encodeEvaluation(rows: readonly CandidateRow[]): CandidateEvalua
 
   const filters = new Map<string, { entry: FilterVerdicts; groups: Map<string, FilterVerdict> }>();
   const feasible: CandidateRow[] = [];
+  // The engine gives every cluster that passes each filter plainly one shared verdict list: once
+  // seen, such a list needs no second look (most of a large fleet).
+  const plainLists = new Set<CandidateRow['filters']>();
   for (const row of rows) {
+    if (plainLists.has(row.filters)) {
+      feasible.push(row);
+      continue;
+    }
     let ok = true;
+    let plain = true;
     for (const f of row.filters) {
       let filter = filters.get(f.plugin);
       if (!filter) {
@@ -53,6 +61,7 @@ export function encodeEvaluation(rows: readonly CandidateRow[]): CandidateEvalua
       }
       if (!f.passed) ok = false;
       if (f.passed && f.reason === undefined && f.message === undefined) continue;
+      plain = false;
       const key = `${f.passed}\u0000${f.reason ?? ''}\u0000${f.message ?? ''}`;
       let group = filter.groups.get(key);
       if (!group) {
@@ -64,6 +73,7 @@ export function encodeEvaluation(rows: readonly CandidateRow[]): CandidateEvalua
       if (!bounded || group.clusters.length < LISTED) group.clusters.push(row.clusterName);
       else group.count = (group.count ?? LISTED) + 1;
     }
+    if (plain) plainLists.add(row.filters);
     if (ok) feasible.push(row);
   }
   evaluation.filters = [...filters.values()].map(({ entry, groups }) => (groups.size > 0 ? { ...entry, verdicts: [...groups.values()] } : entry));
