@@ -8,16 +8,16 @@
  *   (uid).
  * A new reader of another field adds it here.
  */
-import { identityMetadata } from '../storage/informers.js';
+import { identityMetadata, shared } from '../storage/informers.js';
 import type { KubeObject } from '../storage/types.js';
 
 export function namespaceView(ns: KubeObject): KubeObject {
-  const view: KubeObject = { apiVersion: ns.apiVersion, kind: ns.kind, metadata: identityMetadata(ns.metadata) };
+  const view: KubeObject = { apiVersion: shared(ns.apiVersion), kind: shared(ns.kind), metadata: identityMetadata(ns.metadata) };
   if (ns.spec) view.spec = ns.spec;
   if (ns.status) view.status = ns.status;
   return view;
 }
 
 export function serviceAccountView(sa: KubeObject): KubeObject {
-  return { apiVersion: sa.apiVersion, kind: sa.kind, metadata: identityMetadata(sa.metadata) };
+  return { apiVersion: shared(sa.apiVersion), kind: shared(sa.kind), metadata: identityMetadata(sa.metadata) };
 }

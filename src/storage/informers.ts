@@ -48,22 +48,42 @@ export function storeListWatch(store: Store, prefix: KeyPrefix): ListerWatcher<K
 
 /**
  * The metadata by which an informer's users find, order and write back an object: name,
- * namespace, uid, resourceVersion, deletionTimestamp, finalizers and the logical-cluster
- * annotations (`kcp.io/path`, `kcp.io/cluster`). For the views of resources with objects in every
- * workspace (a transform below), which keep little else: their managed fields, timestamps and
- * other annotations were most of each object, and there are several per workspace.
+ * namespace, uid, resourceVersion, deletionTimestamp, finalizers and the annotation its logical
+ * cluster is read from (`kcp.io/path`, else `kcp.io/cluster`). For the views of resources with
+ * objects in every workspace (a transform below), which keep little else: their managed fields,
+ * timestamps and other annotations were most of each object, and there are several per workspace.
+ * Names, namespaces and finalizers repeat across workspaces (`default`, `kubernetes`) and are
+ * kept once (`shared`).
  */
 export function identityMetadata(m: ObjectMeta): ObjectMeta {
-  const out: ObjectMeta = { name: m.name };
-  if (m.namespace) out.namespace = m.namespace;
+  const out: ObjectMeta = { name: shared(m.name) };
+  if (m.namespace) out.namespace = shared(m.namespace);
   if (m.uid) out.uid = m.uid;
   if (m.resourceVersion) out.resourceVersion = m.resourceVersion;
   if (m.deletionTimestamp) out.deletionTimestamp = m.deletionTimestamp;
-  if (m.finalizers?.length) out.finalizers = m.finalizers;
+  if (m.finalizers?.length) out.finalizers = m.finalizers.map(shared);
   const path = m.annotations?.[PATH_ANNOTATION];
   const cluster = m.annotations?.[CLUSTER_ANNOTATION];
-  if (path || cluster) out.annotations = { ...(path ? { [PATH_ANNOTATION]: path } : {}), ...(cluster ? { [CLUSTER_ANNOTATION]: cluster } : {}) };
+  // one annotation, as clusterOf reads it: a path when there is one
+  if (path) out.annotations = { [PATH_ANNOTATION]: shared(path) };
+  else if (cluster) out.annotations = { [CLUSTER_ANNOTATION]: cluster };
   return out;
+}
+
+const SHARED_MAX = 10_000;
+const sharedStrings = new Map<string, string>();
+
+/**
+ * One copy of a string that many kept objects repeat (parsed JSON gives each object its own):
+ * apiVersions, kinds, `default`, finalizer names, parent workspace paths. Bounded: past
+ * SHARED_MAX distinct strings, new ones are kept as they are.
+ */
+export function shared<S extends string | undefined>(s: S): S {
+  if (s === undefined) return s;
+  const hit = sharedStrings.get(s) as S | undefined;
+  if (hit !== undefined) return hit;
+  if (sharedStrings.size < SHARED_MAX) sharedStrings.set(s, s);
+  return s;
 }
 
 export interface StoreInformersOptions {

@@ -7,18 +7,23 @@
  * - LogicalClusters: the workspace lifecycle (`status.phase`, to move an initializing workspace on).
  * A new reader of another field adds it here.
  */
-import { identityMetadata } from '../storage/informers.js';
+import { identityMetadata, shared } from '../storage/informers.js';
 import type { KubeObject } from '../storage/types.js';
 
 export function workspaceView(ws: KubeObject): KubeObject {
-  const view: KubeObject = { apiVersion: ws.apiVersion, kind: ws.kind, metadata: identityMetadata(ws.metadata) };
-  const { cluster, type } = (ws.spec ?? {}) as { cluster?: unknown; type?: unknown };
-  if (cluster !== undefined || type !== undefined) view.spec = { ...(cluster !== undefined ? { cluster } : {}), ...(type !== undefined ? { type } : {}) };
+  const view: KubeObject = { apiVersion: shared(ws.apiVersion), kind: shared(ws.kind), metadata: identityMetadata(ws.metadata) };
+  const { cluster, type } = (ws.spec ?? {}) as { cluster?: string; type?: { name?: string; path?: string } };
+  if (cluster === undefined && type === undefined) return view;
+  const spec: Record<string, unknown> = {};
+  if (cluster !== undefined) spec.cluster = cluster;
+  // most workspaces share a handful of types
+  if (type) spec.type = { name: shared(type.name), path: shared(type.path) };
+  view.spec = spec;
   return view;
 }
 
 export function logicalClusterView(lc: KubeObject): KubeObject {
-  const view: KubeObject = { apiVersion: lc.apiVersion, kind: lc.kind, metadata: identityMetadata(lc.metadata) };
-  if (lc.status?.phase !== undefined) view.status = { phase: lc.status.phase };
+  const view: KubeObject = { apiVersion: shared(lc.apiVersion), kind: shared(lc.kind), metadata: identityMetadata(lc.metadata) };
+  if (typeof lc.status?.phase === 'string') view.status = { phase: shared(lc.status.phase) };
   return view;
 }
