@@ -33,6 +33,11 @@ export const LOGICAL_CLUSTER_RESOURCE = 'core.kcp.io/logicalclusters';
 export const LOGICAL_CLUSTER_NAME = 'cluster';
 export const PATH_ANNOTATION = 'kcp.io/path';
 const RETRY_MS = 200;
+/**
+ * Workspaces reconciled at once. Each reconcile waits on several writes' commits; one at a time
+ * left the server idle between them while a burst of new workspaces waited for their LogicalClusters.
+ */
+const WORKERS = 4;
 /** Removed from a terminating logical cluster after everything else, in this order. */
 const LAST = ['apis.kcp.io/apibindings', LOGICAL_CLUSTER_RESOURCE];
 
@@ -51,6 +56,8 @@ export interface WorkspaceLifecycleDeps {
 export class WorkspaceLifecycle {
   private unregister?: () => void;
   private readonly queue = new Set<string>();
+  /** Keys being reconciled: never two reconciles of one workspace at once. */
+  private readonly inFlight = new Set<string>();
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -89,20 +96,36 @@ export class WorkspaceLifecycle {
 
   private async drain(): Promise<void> {
     const retry: string[] = [];
-    while (this.queue.size && !this.stopped) {
-      const key = this.queue.values().next().value as string;
-      this.queue.delete(key);
-      const [cluster, name] = key.split('|') as [string, string];
-      try {
-        if (!(await this.reconcile(cluster, name))) retry.push(key);
-      } catch (err) {
-        this.d.log.warn({ err, cluster, name }, 'workspace reconcile failed; retrying');
-        retry.push(key);
+    const worker = async () => {
+      for (let key = this.next(); key !== undefined; key = this.next()) {
+        this.inFlight.add(key);
+        const [cluster, name] = key.split('|') as [string, string];
+        try {
+          if (!(await this.reconcile(cluster, name))) retry.push(key);
+        } catch (err) {
+          this.d.log.warn({ err, cluster, name }, 'workspace reconcile failed; retrying');
+          retry.push(key);
+        } finally {
+          this.inFlight.delete(key);
+        }
       }
-    }
+    };
+    // a key queued again while in flight waits for the next round
+    while (this.queue.size && !this.stopped) await Promise.all(Array.from({ length: WORKERS }, worker));
     if (retry.length && !this.stopped) {
       this.timer = setTimeout(() => { for (const k of retry) { const [c, n] = k.split('|') as [string, string]; this.enqueue(c, n); } }, RETRY_MS);
     }
+  }
+
+  /** The first queued key not being reconciled, taken off the queue. */
+  private next(): string | undefined {
+    if (this.stopped) return undefined;
+    for (const key of this.queue) {
+      if (this.inFlight.has(key)) continue;
+      this.queue.delete(key);
+      return key;
+    }
+    return undefined;
   }
 
   /** true when nothing is left to do for this workspace. */
