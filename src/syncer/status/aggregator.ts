@@ -24,6 +24,7 @@ import { CONFIGMAPS, DEFAULT_RESOURCES, SECRETS, resourceId, type SyncedResource
 import { ownInformer, type InformerLease, type SharedUpstreamInformers } from '../upstream/shared-informers.js';
 import type { WorkspaceProvider } from '../upstream/workspaces.js';
 import { clusterStatusesOf, unreportedClusters } from './cluster-status.js';
+import { FIRST_REPORT_WAIT_MS } from './report-pacing.js';
 
 export interface StatusAggregatorOptions {
   rootClient: KubeClient;
@@ -40,7 +41,7 @@ export interface StatusAggregatorOptions {
   /**
    * A newly placed object is not aggregated while a cluster it is synced to has not reported,
    * for at most this long: its first aggregate then counts every cluster, one write instead of a
-   * "not reported" one followed by another per report. @default 5000
+   * "not reported" one followed by another per report. @default FIRST_REPORT_WAIT_MS (report-pacing.ts)
    */
   firstReportHoldMs?: number;
   logger?: Logger;
@@ -120,7 +121,7 @@ export class StatusAggregator {
     if (!hasSyncedCondition(current) && unreportedClusters(obj).length > 0) {
       const since = this.awaitingSince.get(key) ?? Date.now();
       this.awaitingSince.set(key, since);
-      const left = since + (this.opts.firstReportHoldMs ?? 5000) - Date.now();
+      const left = since + (this.opts.firstReportHoldMs ?? FIRST_REPORT_WAIT_MS) - Date.now();
       if (left > 0) return { requeueAfter: left };
     }
     this.awaitingSince.delete(key);

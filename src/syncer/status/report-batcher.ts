@@ -7,7 +7,7 @@
  * report pending for the object:
  *
  * - while a cluster the object is synced to has not reported yet, the reports of the others wait
- *   for it (at most `holdMs`, 2 s, from the first one): a new workload's M first reports become one
+ *   for it (at most `holdMs`, 5 s, from the first one): a new workload's M first reports become one
  *   write, which lands the moment the last cluster reports — no later than one by one would;
  * - later reports wait `windowMs`, so changes of several clusters at once (a rollout) share a write;
  * - an urgent report (a failure or a recovery of `Synced`) goes out at once, with whatever is pending.
