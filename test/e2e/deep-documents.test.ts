@@ -3,11 +3,12 @@
  * stop) go through every path a custom resource takes: create, read, list, watch, update, every
  * patch type, server-side apply, dry-run, Table output, CEL rules over the deep subtree and a
  * ValidatingAdmissionPolicy over the object (`self == oldSelf` on 10 000 levels among them); one
- * level more is a 400 at decode time. The server
+ * level more is a 400 at decode time. kubectl and client-node take part as real clients. The server
  * runs as a child process, so a stack overflow anywhere shows as a 500 or a dead server here.
  * Deep bodies are slow to build and to walk: each is built once.
  */
 import t, { type Test } from 'tap';
+import * as k8s from '@kubernetes/client-node';
 import { request, openWatch, type Creds, type RawResponse } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 import { kubectl, spawnServer, type SpawnedServer } from '../helpers/tmc.js';
@@ -188,14 +189,39 @@ t.test('sqlite: 10 000 levels through every path; 10 001 is a 400 at decode', as
     // object (kube's do the same), so kubectl's own ceiling is a few levels under the limit.
     const depth = LIMIT - 5;
     const manifest = flowYAML('by-kubectl', depth);
-    const byKubectl = await kubectl(target.kubeconfig, ['-n', 'default', 'create', '-f', '-', '-o', 'name'], { input: manifest });
-    t.equal(byKubectl.code, 0, `kubectl create -f with a ${depth}-level manifest: ${byKubectl.stderr.slice(0, 300)}`);
+    const byKubectl = await kubectl(target.kubeconfig, ['-n', 'default', 'apply', '-f', '-', '-o', 'name'], { input: manifest });
+    t.equal(byKubectl.code, 0, `kubectl apply -f with a ${depth}-level manifest: ${byKubectl.stderr.slice(0, 300)}`);
     t.match(byKubectl.stdout, /deep.example.com\/by-kubectl/);
-    const ssa = await kubectl(target.kubeconfig, ['-n', 'default', 'apply', '--server-side', '--force-conflicts', '-f', '-', '-o', 'name'], { input: manifest.replace('1}', '2}') });
+    // client-side apply again: kubectl diffs against its last-applied annotation and sends a merge patch
+    const patched = await kubectl(target.kubeconfig, ['-n', 'default', 'apply', '-f', '-', '-o', 'name'], { input: manifest.replace('1}', '2}') });
+    t.equal(patched.code, 0, `kubectl apply -f, changing the deepest value: ${patched.stderr.slice(0, 300)}`);
+    const ssa = await kubectl(target.kubeconfig, ['-n', 'default', 'apply', '--server-side', '--force-conflicts', '-f', '-', '-o', 'name'], { input: manifest.replace('1}', '3}') });
     t.equal(ssa.code, 0, `kubectl apply --server-side: ${ssa.stderr.slice(0, 300)}`);
     const got = await send('GET', `${DEEPS}/by-kubectl`);
-    t.ok(textDepth(got.text) >= depth && got.text.includes('{"a":2}'), 'kubectl\'s apply changed the deepest value');
+    t.ok(textDepth(got.text) >= depth && got.text.includes('{"a":3}'), 'kubectl\'s applies changed the deepest value');
     t.equal((await send('DELETE', `${DEEPS}/by-kubectl`)).status, 200);
+  });
+
+  await t.test('client-node: create, read, list and replace a deep custom object', async (t) => {
+    // client-node writes bodies with JSON.stringify, which throws past about 4 500 levels in the
+    // client itself; its reads (JSON.parse) hold any depth
+    const depth = 4_000;
+    const config = new k8s.KubeConfig();
+    config.loadFromFile(target.kubeconfig);
+    const objects = config.makeApiClient(k8s.CustomObjectsApi);
+    const where = { group: 'example.com', version: 'v1', namespace: 'default', plural: 'deeps' };
+    const body = (leaf: number) => ({ apiVersion: 'example.com/v1', kind: 'Deep', metadata: { name: 'by-client-node' }, spec: JSON.parse(nested(depth - 2).replace('1}', `${leaf}}`)) });
+    const depthOf = (v: unknown) => { let d = 0; for (let x = v; typeof x === 'object' && x !== null; x = (x as { a?: unknown }).a) d++; return d; };
+    const created = await objects.createNamespacedCustomObject({ ...where, body: body(1) }) as { spec: unknown; metadata: { resourceVersion: string } };
+    t.equal(depthOf(created.spec), depth - 2, 'created, whole');
+    const got = await objects.getNamespacedCustomObject({ ...where, name: 'by-client-node' }) as { spec: unknown; metadata: { resourceVersion: string } };
+    t.equal(depthOf(got.spec), depth - 2, 'read back whole');
+    const list = await objects.listNamespacedCustomObject(where) as { items: Array<{ metadata: { name: string } }> };
+    t.ok(list.items.some((i) => i.metadata.name === 'by-client-node'), 'listed');
+    const replaced = await objects.replaceNamespacedCustomObject({ ...where, name: 'by-client-node',
+      body: { ...body(2), metadata: { name: 'by-client-node', resourceVersion: got.metadata.resourceVersion } } }) as { spec: unknown };
+    t.match(JSON.stringify(replaced.spec), /\{"a":2\}/, 'replaced, deepest value changed');
+    await objects.deleteNamespacedCustomObject({ ...where, name: 'by-client-node' });
   });
 
   await t.test('the CEL rule and the policy see the deep spec', async (t) => {
