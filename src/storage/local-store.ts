@@ -284,13 +284,20 @@ export class LocalStore implements Store {
   /**
    * An event whose object is the stored text, parsed the first time someone reads it: a write
    * to a resource nobody watches (or whose watchers' filters end at the key) never parses it, and
-   * the watch history holds the text until then.
+   * the watch history holds the text until then, and the object (not both) after.
    */
-  private emitStored(type: WatchEventType, key: ObjectKey, text: string, prevObject: KubeObject | undefined, rv: number): void {
+  private emitStored(type: WatchEventType, key: ObjectKey, stored: string, prevObject: KubeObject | undefined, rv: number): void {
+    let text: string | undefined = stored;
     let parsed: KubeObject | undefined;
     this.cache.append({
       type, key, prevObject, resourceVersion: String(rv),
-      get object(): KubeObject { return (parsed ??= JSON.parse(text) as KubeObject); },
+      get object(): KubeObject {
+        if (parsed === undefined) {
+          parsed = JSON.parse(text!) as KubeObject;
+          text = undefined;
+        }
+        return parsed;
+      },
     });
   }
 
