@@ -10,6 +10,7 @@
  * Anchor: Karmada distribution p99 1.3 s (push). Default 500 × 10 (issue 13's row: ≤ 15 s).
  *
  * Run: npm run bench -- sync   or   npx tsc -p . && node dist/test/bench/sync.bench.js [N M ...pairs]
+ * (BENCH_REQUESTS=1: the requests every server of the process answered per copy while propagating, by verb, resource and code)
  */
 import { stateLabel, syncerFinalizer } from '../../src/apis/contract.js';
 import type { KubeClient } from '../../src/client/kube-client.js';
