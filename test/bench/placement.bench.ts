@@ -10,6 +10,7 @@
  *
  * Run: npx tsc -p . && node dist/test/bench/placement.bench.js
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Environment } from '@marcbachmann/cel-js';
@@ -95,7 +96,29 @@ function percentile(sorted: number[], p: number): number {
  * Wall-clock p50/p99/mean, plus mean CPU time per run: on a shared 2-core machine the wall clock
  * includes time the process was preempted, CPU time does not.
  */
-interface Timing { p50: number; p99: number; mean: number; cpuMean: number; samples?: number[] }
+interface Timing { p50: number; p99: number; mean: number; cpuMean: number; gcMsPerRun: number; gcMaxMs: number; samples?: number[] }
+
+/**
+ * Garbage-collection pauses (start, duration) as the runtime reports them: what a decision's p99
+ * is made of once its CPU time is small. Delivered asynchronously, so read after a slice.
+ */
+const gcPauses: Array<[number, number]> = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push([e.startTime, e.duration]);
+}).observe({ entryTypes: ['gc'] });
+
+async function gcDuring(from: number, to: number): Promise<{ total: number; max: number }> {
+  // the runtime queues the entries on a timer of its own
+  await new Promise((r) => setTimeout(r, 10));
+  let total = 0;
+  let max = 0;
+  for (const [at, d] of gcPauses) {
+    if (at < from || at > to) continue;
+    total += d;
+    if (d > max) max = d;
+  }
+  return { total, max };
+}
 
 async function time(fn: () => unknown, runs: number): Promise<Timing> {
   for (let i = 0; i < Math.min(5, runs); i++) fn(); // warm-up
@@ -103,6 +126,7 @@ async function time(fn: () => unknown, runs: number): Promise<Timing> {
   // the collector's helper threads finish sweeping before CPU time is read (it counts every thread)
   await new Promise((r) => setTimeout(r, 20));
   const ms: number[] = [];
+  const started = performance.now();
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
@@ -110,9 +134,12 @@ async function time(fn: () => unknown, runs: number): Promise<Timing> {
     ms.push(performance.now() - t0);
   }
   const cpu = process.cpuUsage(cpu0);
+  const gc = await gcDuring(started, performance.now());
   ms.sort((a, b) => a - b);
   const round = (x: number) => Number(x.toFixed(3));
   return {
+    gcMsPerRun: round(gc.total / runs),
+    gcMaxMs: round(gc.max),
     p50: round(percentile(ms, 50)),
     p99: round(percentile(ms, 99)),
     mean: round(ms.reduce((s, x) => s + x, 0) / ms.length),
@@ -163,6 +190,7 @@ export async function run(): Promise<BenchOutput> {
     const goal = goals[n] ? { op: '<=' as const, value: goals[n] } : undefined;
     rows.push({ metric: `one decision over ${n} clusters, p99`, goal, measured: decision.p99, baseline: previous.p99, baselineName: 'previous engine', unit: 'ms' });
     rows.push({ metric: `one decision over ${n} clusters, CPU per decision`, measured: decision.cpuMean, baseline: previous.cpuMean, baselineName: 'previous engine', unit: 'ms', note: `CEL selector alone: ${celOnly.cpuMean} ms` });
+    rows.push({ metric: `one decision over ${n} clusters, GC pause per decision`, measured: decision.gcMsPerRun, baseline: previous.gcMsPerRun, baselineName: 'previous engine', unit: 'ms', note: `longest pause ${decision.gcMaxMs} ms (previous engine ${previous.gcMaxMs} ms)` });
     rows.push({ metric: `one decision over ${n} clusters with its per-cluster table read, p99`, measured: explained.p99, baseline: previous.p99, baselineName: 'previous engine', unit: 'ms', note: `CPU ${explained.cpuMean} ms` });
   }
   results.anchor = 'Karmada cluster_schedule p99 32 ms at 100 clusters';
@@ -179,6 +207,8 @@ function merge(xs: Timing[]): Timing {
     p99: round(percentile(all, 99)),
     mean: round(all.reduce((a, b) => a + b, 0) / all.length),
     cpuMean: round(xs.reduce((a, x) => a + x.cpuMean, 0) / xs.length),
+    gcMsPerRun: round(xs.reduce((a, x) => a + x.gcMsPerRun, 0) / xs.length),
+    gcMaxMs: round(Math.max(...xs.map((x) => x.gcMaxMs))),
   };
 }
 
