@@ -41,7 +41,7 @@ export function splitClusterPrefix(pathname: string): [string, string] | undefin
   const rest = pathname.slice('/clusters/'.length);
   const slash = rest.indexOf('/');
   const cluster = slash < 0 ? rest : rest.slice(0, slash);
-  return [decodeURIComponent(cluster), slash < 0 ? '/' : rest.slice(slash)];
+  return [cluster.includes('%') ? decodeURIComponent(cluster) : cluster, slash < 0 ? '/' : rest.slice(slash)];
 }
 
 /** Subresources of the namespace object itself (`namespaces/<ns>/status` is not a resource `status` in `<ns>`). */

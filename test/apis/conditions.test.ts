@@ -20,4 +20,9 @@ t.test('rfc3339 is metav1.Time (whole seconds), microTime is metav1.MicroTime', 
   t.equal(rfc3339(ms), '2026-01-02T03:04:05Z');
   t.equal(rfc3339(new Date(ms)), '2026-01-02T03:04:05Z');
   t.equal(microTime(ms), '2026-01-02T03:04:05.678000Z');
+  // the last second is remembered: the next second, and going back, give their own text
+  t.equal(rfc3339(ms + 400), '2026-01-02T03:04:06Z');
+  t.equal(rfc3339(ms), '2026-01-02T03:04:05Z');
+  t.equal(rfc3339(ms - 1000), '2026-01-02T03:04:04Z');
+  t.equal(rfc3339(-1), '1969-12-31T23:59:59Z', 'before the epoch: the second below');
 });
