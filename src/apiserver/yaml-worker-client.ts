@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { badRequest } from '../errors/status.js';
 import { assertNestingDepth, objectTooLarge } from './limits.js';
-import { yamlFailure } from './yaml-body.js';
+import { yamlFailure } from './yaml-parse.js';
 import { setOwn } from '../machinery/objects.js';
 
 /** js-yaml needs a few hundred bytes of stack per level; 10 000 levels fit in 16 MB with room. */

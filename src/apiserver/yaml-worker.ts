@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { jsonSizeAtLeast, MAX_OBJECT_BYTES } from './limits.js';
-import { parseYaml } from './yaml-body.js';
+import { parseYaml } from './yaml-parse.js';
 import type { YamlWorkerReply, YamlWorkerRequest } from './yaml-worker-client.js';
 
 parentPort!.on('message', (req: YamlWorkerRequest) => parentPort!.postMessage(decode(req)));
