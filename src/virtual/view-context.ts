@@ -12,8 +12,12 @@ import { ResourceCatalog, type DefSource } from '../registry/catalog.js';
 import type { GenericStore } from '../registry/generic-store.js';
 
 export interface ViewContextOptions {
-  /** The resources the view serves, per logical cluster of the URL ('*' for the wildcard). */
-  defs: DefSource;
+  /**
+   * The resources the view serves, per logical cluster of the URL ('*' for the wildcard); or a
+   * catalog served as it is (a view of workspaces' own content), whose clusters serving only the
+   * built-ins then share one index and one set of discovery and OpenAPI documents.
+   */
+  defs: DefSource | ResourceCatalog;
   generic: GenericStore;
   log: Logger;
   /** Throws NotFound/Forbidden when the URL's cluster is not part of the view. */
@@ -22,7 +26,7 @@ export interface ViewContextOptions {
 
 export function viewContext(o: ViewContextOptions): ApiContext {
   // no built-ins: a view serves nothing but what its source says
-  const catalog = new ResourceCatalog([], [o.defs]);
+  const catalog = o.defs instanceof ResourceCatalog ? o.defs : new ResourceCatalog([], [o.defs]);
   return {
     catalog,
     discovery: new Discovery(catalog),

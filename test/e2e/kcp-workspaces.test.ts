@@ -126,6 +126,8 @@ t.test('kcp workspaces', async (t) => {
     const content = clientFor(`${vwURL}/clusters/${w2}`);
     await content.makeApiClient(k8s.CoreV1Api).createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'set-up' }, data: { by: 'initializer' } } });
     t.match(await kubectlOK(kc, ['get', 'configmaps', '-o', 'name'], { server: at('root:w2') }), /configmap\/set-up/, 'written into the workspace');
+    const discovery = await request(srv.url, { caPem: srv.pki.ca.certPem, token }, 'GET', `/services/initializingworkspaces/root:vw-init/clusters/${w2}/api/v1`);
+    t.ok(discovery.status === 200 && discovery.json.resources.some((r: { name: string }) => r.name === 'configmaps'), 'the workspace\'s discovery is served through the view');
     const lcStatus = `/services/initializingworkspaces/root:vw-init/clusters/${w2}/apis/core.kcp.io/v1alpha1/logicalclusters/cluster/status`;
     const ctl: Creds = { caPem: srv.pki.ca.certPem, token };
     const merge = { 'Content-Type': 'application/merge-patch+json' };

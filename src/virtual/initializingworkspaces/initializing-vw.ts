@@ -85,7 +85,6 @@ export function initializingVirtualWorkspace(deps: InitializingVWDeps): VirtualW
     },
     generation: () => deps.catalog.generation(),
   };
-  const contentDefs = { defsFor: (cluster: string) => deps.catalog.all(cluster), generation: () => deps.catalog.generation() };
   const perInitializer = new LruCache<string, { logicalClusters: ApiContext; content: ApiContext }>(1_000);
 
   const contextsFor = (initializer: string) => {
@@ -115,7 +114,7 @@ export function initializingVirtualWorkspace(deps: InitializingVWDeps): VirtualW
     c = {
       logicalClusters: viewContext({ defs: lcDefs, generic: view, log: deps.log, checkCluster: () => undefined }),
       // set-up inside the workspace; who may do it was decided when the request came in
-      content: viewContext({ defs: contentDefs, generic: deps.generic, log: deps.log, checkCluster: () => undefined }),
+      content: viewContext({ defs: deps.catalog, generic: deps.generic, log: deps.log, checkCluster: () => undefined }),
     };
     perInitializer.set(initializer, c);
     return c;
