@@ -6,13 +6,14 @@
  */
 import type { KubeObject } from '../storage/types.js';
 import type { ResourceDef } from '../registry/types.js';
+import { apiResourceSchemaNameOf } from '../machinery/schema-names.js';
 
 export const COMPUTE_WORKSPACE = 'root:compute';
 export const COMPUTE_EXPORT = 'kubernetes';
 
-/** kcp's naming: `<version-prefix>.<plural>.<group>` (`core` for the legacy group). */
+/** kcp's naming, `<content prefix>.<plural>.<group>`: the prefix changes with the schema, so an upgrade that changes a workload schema ships it under a new name (schemas are immutable). */
 export function schemaName(def: ResourceDef): string {
-  return `v1.${def.resource}.${def.group || 'core'}`;
+  return apiResourceSchemaFor(def).metadata.name!;
 }
 
 /** The served schema without the wrapper the registry adds (apiVersion/kind/metadata come back on serving); kcp's shape puts it directly in the version. */
@@ -35,17 +36,14 @@ export function apiResourceSchemaFor(def: ResourceDef): KubeObject {
     })),
   };
   if (def.subresources.status) version.subresources = { status: {} };
-  return {
-    apiVersion: 'apis.kcp.io/v1alpha1', kind: 'APIResourceSchema',
-    metadata: { name: schemaName(def) },
-    spec: {
-      group: def.group,
-      names: { plural: def.resource, singular: def.singular, kind: def.kind, listKind: def.listKind,
-        ...(def.shortNames?.length ? { shortNames: def.shortNames } : {}), ...(def.categories?.length ? { categories: def.categories } : {}) },
-      scope: def.namespaced ? 'Namespaced' : 'Cluster',
-      versions: [version],
-    },
+  const spec = {
+    group: def.group,
+    names: { plural: def.resource, singular: def.singular, kind: def.kind, listKind: def.listKind,
+      ...(def.shortNames?.length ? { shortNames: def.shortNames } : {}), ...(def.categories?.length ? { categories: def.categories } : {}) },
+    scope: def.namespaced ? 'Namespaced' : 'Cluster',
+    versions: [version],
   };
+  return { apiVersion: 'apis.kcp.io/v1alpha1', kind: 'APIResourceSchema', metadata: { name: apiResourceSchemaNameOf(spec) }, spec };
 }
 
 export function computeExport(defs: ResourceDef[]): KubeObject {

@@ -35,11 +35,12 @@ t.test('every generated file carries the do-not-edit header', async (t) => {
     'src/apis/tmc/v1alpha1.ts', 'src/apis/tmc/gvr.ts', 'src/apis/tmc/apiresourceschemas.generated.ts',
     'manifests/crds/tmc.kcp.io_clusterregistrations.yaml', 'manifests/crds/tmc.kcp.io_workloadplacements.yaml',
     'manifests/crds/tmc.kcp.io_placementdecisions.yaml',
-    'manifests/apiresourceschemas/v1alpha1.clusterregistrations.tmc.kcp.io.yaml',
-    'manifests/apiresourceschemas/v1alpha1.workloadplacements.tmc.kcp.io.yaml',
-    'manifests/apiresourceschemas/v1alpha1.placementdecisions.tmc.kcp.io.yaml',
     'manifests/apiexports/tmc.kcp.io.yaml',
   ]) t.ok(paths.includes(p), `produces ${p}`);
+  for (const plural of ['clusterregistrations', 'workloadplacements', 'placementdecisions']) {
+    const schema = new RegExp(`^manifests/apiresourceschemas/v[0-9a-f]{8}\\.${plural}\\.tmc\\.kcp\\.io\\.yaml$`);
+    t.equal(paths.filter((p) => schema.test(p)).length, 1, `produces one content-named schema of ${plural}`);
+  }
 });
 
 t.test('generation is deterministic', async (t) => {

@@ -175,7 +175,9 @@ spec:
     // c3 binds deployments.apps from a different export (same schema, another identity): same
     // storage resource as the compute export's, so only the view's filter keeps it out
     const other = await makeWorkspace(kc, srv, 'other');
-    const schema = JSON.parse(await kubectlOK(kc, ['get', 'apiresourceschema', 'v1.deployments.apps', '-o', 'json'], { server: at('root:compute') }));
+    const computeExport = JSON.parse(await kubectlOK(kc, ['get', 'apiexport', 'kubernetes', '-o', 'json'], { server: at('root:compute') }));
+    const deploymentsSchema = (computeExport.spec.latestResourceSchemas as string[]).find((s) => s.endsWith('.deployments.apps'));
+    const schema = JSON.parse(await kubectlOK(kc, ['get', 'apiresourceschema', deploymentsSchema!, '-o', 'json'], { server: at('root:compute') }));
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at(other), input: JSON.stringify({ apiVersion: schema.apiVersion, kind: schema.kind, metadata: { name: 'v1.deployments.apps' }, spec: schema.spec }) });
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at(other), input: 'apiVersion: apis.kcp.io/v1alpha1\nkind: APIExport\nmetadata: {name: lookalike}\nspec: {latestResourceSchemas: [v1.deployments.apps]}\n' });
     const c3 = await makeWorkspace(kc, srv, 'c3');

@@ -10,7 +10,7 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
     "apiVersion": "apis.kcp.io/v1alpha1",
     "kind": "APIResourceSchema",
     "metadata": {
-      "name": "v1alpha1.clusterregistrations.tmc.kcp.io"
+      "name": "v425fed61.clusterregistrations.tmc.kcp.io"
     },
     "spec": {
       "group": "tmc.kcp.io",
@@ -539,7 +539,7 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
     "apiVersion": "apis.kcp.io/v1alpha1",
     "kind": "APIResourceSchema",
     "metadata": {
-      "name": "v1alpha1.workloadplacements.tmc.kcp.io"
+      "name": "v22f60e7b.workloadplacements.tmc.kcp.io"
     },
     "spec": {
       "group": "tmc.kcp.io",
@@ -1599,7 +1599,7 @@ export const GENERATED_API_RESOURCE_SCHEMAS: readonly APIResourceSchema[] = [
     "apiVersion": "apis.kcp.io/v1alpha1",
     "kind": "APIResourceSchema",
     "metadata": {
-      "name": "v1alpha1.placementdecisions.tmc.kcp.io"
+      "name": "v82f3bd45.placementdecisions.tmc.kcp.io"
     },
     "spec": {
       "group": "tmc.kcp.io",
@@ -1948,9 +1948,9 @@ export const GENERATED_API_EXPORT: APIExport | undefined = {
   },
   "spec": {
     "latestResourceSchemas": [
-      "v1alpha1.clusterregistrations.tmc.kcp.io",
-      "v1alpha1.workloadplacements.tmc.kcp.io",
-      "v1alpha1.placementdecisions.tmc.kcp.io"
+      "v425fed61.clusterregistrations.tmc.kcp.io",
+      "v22f60e7b.workloadplacements.tmc.kcp.io",
+      "v82f3bd45.placementdecisions.tmc.kcp.io"
     ],
     "permissionClaims": [
       {
