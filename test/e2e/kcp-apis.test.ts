@@ -175,7 +175,7 @@ spec:
     // c3 binds deployments.apps from a different export (same schema, another identity): same
     // storage resource as the compute export's, so only the view's filter keeps it out
     const other = await makeWorkspace(kc, srv, 'other');
-    const computeExport = JSON.parse(await kubectlOK(kc, ['get', 'apiexport', 'kubernetes', '-o', 'json'], { server: at('root:compute') }));
+    const computeExport = JSON.parse(await kubectlOK(kc, ['get', 'apiexports.v1alpha1.apis.kcp.io', 'kubernetes', '-o', 'json'], { server: at('root:compute') }));
     const deploymentsSchema = (computeExport.spec.latestResourceSchemas as string[]).find((s) => s.endsWith('.deployments.apps'));
     const schema = JSON.parse(await kubectlOK(kc, ['get', 'apiresourceschema', deploymentsSchema!, '-o', 'json'], { server: at('root:compute') }));
     await kubectlOK(kc, ['apply', '-f', '-'], { server: at(other), input: JSON.stringify({ apiVersion: schema.apiVersion, kind: schema.kind, metadata: { name: 'v1.deployments.apps' }, spec: schema.spec }) });
