@@ -1,6 +1,7 @@
 /**
  * The APIExport/APIBinding controller over a real store and generic store, no server: an export
- * change enqueues only its own bindings (the export → bindings index), a failed status write is
+ * change enqueues only its own bindings (the export → bindings index) and one naming a new schema
+ * serves it there, a failed status write is
  * retried through the rate-limited queue, and a deleted binding stops serving and frees its names
  * for another binding of the workspace.
  */
@@ -69,6 +70,22 @@ t.test('an export change enqueues only the bindings of that export', async (t) =
   await bindings.settle();
   t.same(processed.filter((p) => p.controller === 'apibindings').map((p) => p.key), ['root:c1|to-a'], 'only export a\'s binding');
   t.same(processed.filter((p) => p.controller === 'apiexports').map((p) => p.key), ['root:provider|a']);
+});
+
+t.test('an export pointed at a new schema serves it in its bindings at once, no restart', async (t) => {
+  // how an upgrade lands: schemas are immutable, so the new one has a new name and the export's
+  // latestResourceSchemas changes to it; the binding must follow that export change alone
+  const { generic, bindings } = await setup(t);
+  const next = schema('a.example.com');
+  next.metadata.name = 'v2.widgets.a.example.com';
+  next.spec!.versions[0].name = 'v2';
+  await generic.create(scope('root:provider'), def('apiresourceschemas'), next);
+  const live = await generic.get(scope('root:provider'), def('apiexports'), 'a');
+  await generic.update(scope('root:provider'), def('apiexports'), 'a', { ...live, spec: { ...live.spec, latestResourceSchemas: ['v2.widgets.a.example.com'] } }, '');
+  await bindings.settle();
+  t.same(bindings.defsFor('root:c1').map((d) => `${d.group}/${d.version}`), ['a.example.com/v2'], 'the new schema is served');
+  const bound = await generic.get(scope('root:c1'), def('apibindings'), 'to-a');
+  t.same(bound.status?.boundResources.map((r: { schema: { name: string } }) => r.schema.name), ['v2.widgets.a.example.com']);
 });
 
 t.test('a failed status write is retried with backoff until it lands', async (t) => {
